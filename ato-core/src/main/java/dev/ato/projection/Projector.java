@@ -1,0 +1,22 @@
+package dev.ato.projection;
+
+import dev.ato.tensor.TensorOps;
+
+/**
+ * Drives the groups a mask prunes towards zero after each optimiser step (spec section 5).
+ * Groups the mask keeps are never touched. Implementations work per parameter tensor through
+ * {@link TensorOps}, one vectorised operation per tensor.
+ */
+public interface Projector {
+
+  /** Whether {@link ProjectionStep#beforeStep()} must hold the parameters before the step. */
+  boolean needsValuesBeforeStep();
+
+  /**
+   * Projects the pruned groups of {@code step.current()} in place.
+   *
+   * @throws IllegalArgumentException when the mask does not cover the projector's groups, or a
+   *     needed parameter is missing
+   */
+  <T> void projectInPlace(TensorOps<T> ops, ProjectionStep<T> step);
+}

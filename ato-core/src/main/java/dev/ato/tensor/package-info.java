@@ -1,0 +1,5 @@
+/**
+ * The engine-neutral tensor interface the projectors are written against, and its plain-Java
+ * implementation. Engine bindings implement {@link dev.ato.tensor.TensorOps} on their own tensors.
+ */
+package dev.ato.tensor;
