@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
+import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -327,38 +329,32 @@ public final class ZeroInvariantGroups {
       slices.sort(Comparator.comparingInt((Slice s) -> order.get(s.layer()))
           .thenComparing(Slice::parameter).thenComparingInt(Slice::axis)
           .thenComparingInt(Slice::start));
-      ImmutableList.Builder<Slice> merged = ImmutableList.builder();
-      Slice run = null;
-      for (Slice s : slices) {
-        if (run != null && run.layer().equals(s.layer()) && run.parameter().equals(s.parameter())
-            && run.axis() == s.axis() && run.end() == s.start()) {
-          run = new Slice(run.layer(), run.parameter(), run.axis(), run.start(),
-              run.length() + s.length(), run.trainable());
-        } else {
-          if (run != null) {
-            merged.add(run);
-          }
-          run = s;
-        }
-      }
-      if (run != null) {
-        merged.add(run);
-      }
-      return merged.build();
+      return mergeRuns(slices,
+          (run, s) -> run.layer().equals(s.layer()) && run.parameter().equals(s.parameter())
+              && run.axis() == s.axis() && run.end() == s.start(),
+          (run, s) -> new Slice(run.layer(), run.parameter(), run.axis(), run.start(),
+              run.length() + s.length(), run.trainable()));
     }
 
     private static ImmutableList<ChannelSpan> coalesceSpans(List<ChannelSpan> spans) {
-      ImmutableList.Builder<ChannelSpan> merged = ImmutableList.builder();
-      ChannelSpan run = null;
-      for (ChannelSpan s : spans) {
-        if (run != null && run.layer().equals(s.layer())
-            && run.start() + run.length() == s.start()) {
-          run = new ChannelSpan(run.layer(), run.start(), run.length() + s.length());
+      return mergeRuns(spans,
+          (run, s) -> run.layer().equals(s.layer()) && run.start() + run.length() == s.start(),
+          (run, s) -> new ChannelSpan(run.layer(), run.start(), run.length() + s.length()));
+    }
+
+    /** Merges each item into the run before it while {@code adjacent} says they touch. */
+    private static <T> ImmutableList<T> mergeRuns(List<T> items, BiPredicate<T, T> adjacent,
+        BinaryOperator<T> merge) {
+      ImmutableList.Builder<T> merged = ImmutableList.builder();
+      T run = null;
+      for (T item : items) {
+        if (run != null && adjacent.test(run, item)) {
+          run = merge.apply(run, item);
         } else {
           if (run != null) {
             merged.add(run);
           }
-          run = s;
+          run = item;
         }
       }
       if (run != null) {
