@@ -4,16 +4,19 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 import dev.ato.graph.Parameter;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * FLOPs and parameter counts of a graph, whole and as functions of a keep-mask over its groups.
@@ -52,6 +55,23 @@ public final class CostModel {
   public static CostModel of(ChannelGraph graph, GroupSet groups) {
     checkArgument(graph.name().equals(groups.graphName()),
         "the groups were found in graph '%s', not in '%s'", groups.graphName(), graph.name());
+    return build(graph, groups.size(), groups::channelGroups);
+  }
+
+  /**
+   * Prices {@code graph} as it is, with no groups: what a counter of a finished (for instance
+   * compressed) network needs.
+   */
+  public static CostModel of(ChannelGraph graph) {
+    return build(graph, 0, layer -> {
+      int[] unprunable = new int[graph.node(layer).output().channels()];
+      Arrays.fill(unprunable, GroupSet.UNPRUNABLE);
+      return ImmutableIntArray.copyOf(unprunable);
+    });
+  }
+
+  private static CostModel build(ChannelGraph graph, int groupCount,
+      Function<String, ImmutableIntArray> channelGroups) {
     ImmutableList.Builder<CostTerm> flops = ImmutableList.builder();
     ImmutableList.Builder<CostTerm> parameters = ImmutableList.builder();
     for (Node node : graph.nodes()) {
@@ -59,7 +79,7 @@ public final class CostModel {
         if (!p.trainable()) {
           continue;
         }
-        CostTerm count = countTerm(node, p, groups);
+        CostTerm count = countTerm(node, p, channelGroups);
         parameters.add(count);
         long positions = macsPerWeight(node, p);
         if (positions > 0) {
@@ -68,10 +88,11 @@ public final class CostModel {
         }
       }
     }
-    return new CostModel(graph.name(), groups.size(), flops.build(), parameters.build());
+    return new CostModel(graph.name(), groupCount, flops.build(), parameters.build());
   }
 
-  private static CostTerm countTerm(Node node, Parameter p, GroupSet groups) {
+  private static CostTerm countTerm(Node node, Parameter p,
+      Function<String, ImmutableIntArray> channelGroups) {
     long coefficient = 1;
     for (int axis = 0; axis < p.shape().length(); axis++) {
       if (axis != p.outputAxis() && axis != p.inputAxis()) {
@@ -79,9 +100,9 @@ public final class CostModel {
       }
     }
     KeptCount outputs = p.outputAxis() == Parameter.NO_AXIS ? KeptCount.constant(1)
-        : KeptCount.of(groups.channelGroups(node.name()));
+        : KeptCount.of(channelGroups.apply(node.name()));
     KeptCount inputs = p.inputAxis() == Parameter.NO_AXIS ? KeptCount.constant(1)
-        : KeptCount.of(groups.channelGroups(node.inputs().get(0)));
+        : KeptCount.of(channelGroups.apply(node.inputs().get(0)));
     return new CostTerm(node.name(), p.name(), coefficient, outputs, inputs);
   }
 

@@ -144,6 +144,13 @@ public final class ChannelGraph {
       return layerName;
     }
 
+    /** The output shape of the declared layer {@code layerName}. */
+    public ChannelShape outputShape(String layerName) {
+      Node node = nodes.get(layerName);
+      checkArgument(node != null, "graph '%s' has no layer '%s'", name, layerName);
+      return node.output();
+    }
+
     /**
      * Marks a layer's output as a network output. Optional: when no layer is marked, every layer
      * that nothing reads is an output.

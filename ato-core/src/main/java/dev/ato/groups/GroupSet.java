@@ -84,6 +84,31 @@ public final class GroupSet {
     return ids;
   }
 
+  /**
+   * {@code mask}, with one group kept again wherever the mask would remove every channel of a
+   * layer: a layer needs at least one channel to exist. The group kept is the layer's first.
+   * Masks from a trained controller rarely need this; random masks may.
+   */
+  public GroupMask keepingEveryLayer(GroupMask mask) {
+    checkArgument(mask.size() == groups.size(), "the mask covers %s groups but graph '%s' has %s",
+        mask.size(), graphName, groups.size());
+    boolean[] keep = new boolean[mask.size()];
+    for (int g = 0; g < keep.length; g++) {
+      keep[g] = mask.isKept(g);
+    }
+    for (ImmutableIntArray channels : channelGroups.values()) {
+      boolean anyKept = false;
+      for (int k = 0; k < channels.length() && !anyKept; k++) {
+        int group = channels.get(k);
+        anyKept = group == UNPRUNABLE || keep[group];
+      }
+      if (!anyKept && !channels.isEmpty()) {
+        keep[channels.get(0)] = true;
+      }
+    }
+    return GroupMask.of(keep);
+  }
+
   @Override
   public String toString() {
     return "GroupSet of '" + graphName + "': " + groups.size() + " groups in " + blocks.size()

@@ -131,6 +131,16 @@ class CostModelTest {
   }
 
   @Test
+  void aGraphCanBePricedWithoutGroups() {
+    CostModel cost = CostModel.of(small());
+
+    assertThat(cost.flops()).isEqualTo(6912 + 512 + 10);
+    assertThat(cost.parameters()).isEqualTo(108 + 8 + 10 + 15);
+    assertThat(cost.prunableFlops()).isZero();
+    assertThat(cost.groupCount()).isZero();
+  }
+
+  @Test
   void masksAndKeepVectorsMustCoverEveryGroup() {
     CostModel cost = smallCost();
 

@@ -277,6 +277,21 @@ class ZeroInvariantGroupsTest {
   }
 
   @Test
+  void aMaskThatEmptiesALayerKeepsItsFirstGroup() {
+    GroupSet groups = ZeroInvariantGroups.find(convBnReluConvHead());
+
+    // Groups 0-2 are all of a's channels, 3-4 all of b's.
+    GroupMask emptiesA = GroupMask.of(false, false, false, true, false);
+    GroupMask emptiesBoth = GroupMask.of(false, false, false, false, false);
+
+    assertThat(groups.keepingEveryLayer(emptiesA))
+        .isEqualTo(GroupMask.of(true, false, false, true, false));
+    assertThat(groups.keepingEveryLayer(emptiesBoth))
+        .isEqualTo(GroupMask.of(true, false, false, true, false));
+    assertThat(groups.keepingEveryLayer(GroupMask.allKept(5))).isEqualTo(GroupMask.allKept(5));
+  }
+
+  @Test
   void optionsCannotBeSetTwice() {
     GroupOptions.Builder builder = GroupOptions.builder().optPruneResidualStreams(true);
 

@@ -1,0 +1,232 @@
+package dev.ato.djl.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.training.ParameterStore;
+import dev.ato.djl.tensor.RandomArrays;
+import dev.ato.graph.ChannelShape;
+import dev.ato.graph.Layer;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Finds out what an opaque DJL function computes by running it and comparing it with the
+ * functions ato knows. DJL hides element-wise functions, pooling, flatten and the joins of
+ * {@link ParallelBlock}s inside lambdas, often unnamed ({@code add(Activation::relu)}); a name
+ * or a shape alone would let a ReLU6 pass for a ReLU or an add+ReLU for an add. Each lambda is
+ * therefore run on a synthetic input of wide range (standard deviation 4, so that ReLU6's
+ * ceiling and leaky slopes show) and must match a candidate to within float tolerance, or the
+ * reader stops with an error naming the block.
+ */
+final class FunctionIdentifier {
+
+  /** How a parallel block joins its branches. */
+  enum Join {
+    ADD,
+    ADD_RELU,
+    CONCAT
+  }
+
+  private static final double RTOL = 1e-4;
+  private static final double ATOL = 1e-5;
+  private static final int MAX_POOL_WINDOW = 7;
+
+  private final NDManager manager;
+  private final ParameterStore store;
+  private final SplittableRandom random;
+
+  FunctionIdentifier(NDManager manager, ParameterStore store, long seed) {
+    this.manager = manager;
+    this.store = store;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * The graph layer that {@code lambda} computes on inputs of runtime shape {@code input}.
+   *
+   * @param coreInput the graph shape of the lambda's input, to tell a reshape that the graph
+   *     already accounts for from one it cannot follow
+   * @throws IllegalArgumentException naming {@code path} when nothing matches
+   */
+  Layer identify(LambdaBlock lambda, String path, Shape input, ChannelShape coreInput) {
+    NDArray x = wideRandom(input);
+    NDArray y = lambda.forward(store, new NDList(x), false).singletonOrThrow();
+    Shape out = y.getShape();
+    if (out.equals(input)) {
+      Optional<Layer> elementwise = elementwise(x, y);
+      if (elementwise.isPresent()) {
+        return elementwise.get();
+      }
+    }
+    if (input.dimension() == 4 && out.dimension() == 4 && out.get(1) == input.get(1)) {
+      Optional<Layer> pool = pooling(x, y);
+      if (pool.isPresent()) {
+        return pool.get();
+      }
+    }
+    if (input.dimension() == 4 && out.dimension() == 2 && out.get(1) == input.get(1)) {
+      // On a 1x1 map, a flatten and a global pool agree; the global pool keeps the graph's
+      // feature-map shape, so that a later reshape back to [N, C, 1, 1] stays readable.
+      for (Layer.PoolKind kind : Layer.PoolKind.values()) {
+        Layer.GlobalPool pool = new Layer.GlobalPool(kind);
+        if (close(y, Functions.apply(pool, x))) {
+          return pool;
+        }
+      }
+    }
+    if (out.dimension() == 2 && out.get(1) == input.size() / input.get(0)
+        && close(y, x.reshape(out))) {
+      return new Layer.Flatten();
+    }
+    if (input.dimension() == 2 && out.dimension() == 4 && out.get(2) * out.get(3) == 1
+        && out.get(1) == input.get(1) && close(y, x.reshape(out))) {
+      if (!coreInput.flat()) {
+        return new Layer.Identity();
+      }
+    }
+    throw new IllegalArgumentException(String.format(
+        "cannot identify LambdaBlock '%s' (named '%s'): it maps %s to %s and matches none of "
+            + "identity, the element-wise functions %s, leaky ReLU, max/avg pooling up to %dx%d, "
+            + "global pooling, flatten or a [N, C] -> [N, C, 1, 1] reshape after global pooling; "
+            + "replace it with one of those or with a DJL block ato reads",
+        path, lambda.getName(), input, out, knownNames(), MAX_POOL_WINDOW, MAX_POOL_WINDOW));
+  }
+
+  /**
+   * How {@code block} joins its branches, whose outputs (for the real input) are
+   * {@code branchOutputs} and whose joined output is {@code joined}.
+   */
+  Join identifyJoin(ParallelBlock block, String path, List<NDArray> branchOutputs,
+      NDArray joined) {
+    Optional<Function<List<NDList>, NDList>> function = joinFunction(block);
+    List<NDArray> probes = function.isPresent() ? widen(branchOutputs) : branchOutputs;
+    NDArray result = function.isPresent()
+        ? function.get().apply(probes.stream().map(NDList::new).collect(Collectors.toList()))
+            .singletonOrThrow()
+        : joined;
+    boolean sameShapes = probes.stream().allMatch(p -> p.getShape().equals(
+        probes.get(0).getShape()));
+    if (sameShapes && result.getShape().equals(probes.get(0).getShape())) {
+      NDArray sum = NDArrays.add(probes.toArray(new NDArray[0]));
+      if (close(result, sum)) {
+        return Join.ADD;
+      }
+      if (close(result, sum.getNDArrayInternal().relu())) {
+        return Join.ADD_RELU;
+      }
+    }
+    if (probes.stream().allMatch(p -> p.getShape().dimension() >= 2)) {
+      NDList parts = new NDList(probes.toArray(new NDArray[0]));
+      try {
+        NDArray concat = NDArrays.concat(parts, 1);
+        if (concat.getShape().equals(result.getShape()) && close(result, concat)) {
+          return Join.CONCAT;
+        }
+      } catch (IllegalArgumentException | ai.djl.engine.EngineException e) {
+        // Branches that cannot be concatenated along channels: not a concat.
+      }
+    }
+    List<Shape> shapes = new ArrayList<>();
+    branchOutputs.forEach(b -> shapes.add(b.getShape()));
+    throw new IllegalArgumentException(String.format(
+        "cannot identify how ParallelBlock '%s' joins its branches (outputs %s into %s): ato "
+            + "reads sum, sum followed by ReLU, and concatenation along channels",
+        path, shapes, joined.getShape()));
+  }
+
+  /** Wide synthetic stand-ins for the branch outputs: they separate add from add+ReLU(6). */
+  private List<NDArray> widen(List<NDArray> branchOutputs) {
+    List<NDArray> probes = new ArrayList<>();
+    for (NDArray branch : branchOutputs) {
+      probes.add(wideRandom(branch.getShape()));
+    }
+    return probes;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<Function<List<NDList>, NDList>> joinFunction(ParallelBlock block) {
+    try {
+      Field field = ParallelBlock.class.getDeclaredField("function");
+      field.setAccessible(true);
+      return Optional.of((Function<List<NDList>, NDList>) field.get(block));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // A DJL version without that field: fall back on the real branch outputs.
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Layer> elementwise(NDArray x, NDArray y) {
+    if (close(y, x)) {
+      return Optional.of(new Layer.Identity());
+    }
+    for (Layer.Activation activation : Functions.knownActivations()) {
+      if (close(y, Functions.apply(activation, x))) {
+        return Optional.of(activation);
+      }
+    }
+    // Leaky ReLU: the slope is whatever maps negative inputs to their outputs.
+    float[] in = x.toFloatArray();
+    float[] out = y.toFloatArray();
+    for (int i = 0; i < in.length; i++) {
+      if (in[i] < -1) {
+        Layer.Activation leaky = Functions.leakyRelu(out[i] / in[i]);
+        if (close(y, Functions.apply(leaky, x))) {
+          return Optional.of(leaky);
+        }
+        break;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Layer> pooling(NDArray x, NDArray y) {
+    long height = x.getShape().get(2);
+    long width = x.getShape().get(3);
+    for (int kernel = 1; kernel <= MAX_POOL_WINDOW; kernel++) {
+      for (int stride = 1; stride <= MAX_POOL_WINDOW; stride++) {
+        for (int padding = 0; padding <= kernel / 2; padding++) {
+          if (size(height, kernel, stride, padding) != y.getShape().get(2)
+              || size(width, kernel, stride, padding) != y.getShape().get(3)) {
+            continue;
+          }
+          for (Layer.PoolKind kind : Layer.PoolKind.values()) {
+            Layer.Pool2d pool = new Layer.Pool2d(kind, kernel, stride, padding);
+            if (close(y, Functions.apply(pool, x))) {
+              return Optional.of(pool);
+            }
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long size(long input, int kernel, int stride, int padding) {
+    return Math.floorDiv(input + 2L * padding - kernel, stride) + 1;
+  }
+
+  private NDArray wideRandom(Shape shape) {
+    return RandomArrays.gaussian(manager, shape, 4, random);
+  }
+
+  private static boolean close(NDArray actual, NDArray expected) {
+    return actual.getShape().equals(expected.getShape())
+        && actual.allClose(expected, RTOL, ATOL, false);
+  }
+
+  private static String knownNames() {
+    List<String> names = new ArrayList<>();
+    Functions.knownActivations().forEach(a -> names.add(a.function()));
+    return String.join(", ", names);
+  }
+}

@@ -1,0 +1,2 @@
+/** Zero-invariant groups checked on the real DJL model. */
+package dev.ato.djl.groups;

@@ -1,0 +1,219 @@
+package dev.ato.djl.subnet;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import com.google.common.primitives.ImmutableIntArray;
+import dev.ato.cost.CostModel;
+import dev.ato.djl.graph.BatchNormSettings;
+import dev.ato.djl.graph.ModelGraph;
+import dev.ato.graph.ChannelGraph;
+import dev.ato.graph.ChannelShape;
+import dev.ato.graph.Layer;
+import dev.ato.graph.Node;
+import dev.ato.graph.Parameter;
+import dev.ato.groups.GroupMask;
+import dev.ato.groups.GroupSet;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A physically smaller network cut from a model by a mask (spec section 6): every pruned group's
+ * channels are gone, with fewer filters, smaller batch norms (running statistics sliced too) and
+ * sliced consumer inputs, flatten-to-linear included. The user's model is not changed. When the
+ * pruned groups are zero, as ATO leaves them, the compressed network computes the same outputs as
+ * the dense one.
+ *
+ * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}) and
+ * {@value #PARAMETERS_FILE} (DJL's parameter format); {@link #load} rebuilds it from those alone.
+ */
+public final class CompressedModel {
+
+  /** The architecture file in a saved directory. */
+  public static final String ARCHITECTURE_FILE = "architecture.json";
+  /** The parameter file in a saved directory. */
+  public static final String PARAMETERS_FILE = "parameters.params";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompressedModel.class);
+
+  private final SubnetBlock block;
+  private final Shape inputShape;
+  private final GroupMask mask;
+
+  private CompressedModel(SubnetBlock block, GroupMask mask) {
+    this.block = block;
+    ChannelShape input = block.graph().nodes().get(0).output();
+    this.inputShape = input.flat() ? new Shape(1, input.channels())
+        : new Shape(1, input.channels(), input.height(), input.width());
+    this.mask = mask;
+  }
+
+  /**
+   * Cuts the groups {@code mask} prunes out of {@code model}. A layer the mask would empty keeps
+   * its first group (see {@link GroupSet#keepingEveryLayer}); {@link #mask} tells the mask
+   * actually applied.
+   *
+   * @param manager owns the new network's parameters
+   */
+  public static CompressedModel compress(ModelGraph model, GroupSet groups, GroupMask mask,
+      NDManager manager) {
+    ChannelGraph graph = model.graph();
+    checkArgument(graph.name().equals(groups.graphName()),
+        "the groups were found in graph '%s', not in '%s'", groups.graphName(), graph.name());
+    GroupMask applied = groups.keepingEveryLayer(mask);
+    Map<String, int[]> kept = new HashMap<>();
+    List<SubnetSpec.NodeSpec> nodes = new ArrayList<>();
+    Map<String, BatchNormSettings> batchNorms = new LinkedHashMap<>();
+    for (Node node : graph.nodes()) {
+      kept.put(node.name(), keptChannels(groups.channelGroups(node.name()), applied));
+      int[] in = node.inputs().isEmpty() ? new int[0] : kept.get(node.inputs().get(0));
+      nodes.add(new SubnetSpec.NodeSpec(node.name(),
+          resize(node, in.length, kept.get(node.name()).length), node.inputs()));
+      if (node.layer() instanceof Layer.BatchNorm) {
+        batchNorms.put(node.name(), model.batchNormSettings(node.name()));
+      }
+    }
+    SubnetSpec spec = new SubnetSpec(SubnetSpec.FORMAT_VERSION, graph.name() + "-compressed",
+        nodes, List.copyOf(graph.outputs()), batchNorms);
+    SubnetBlock block = new SubnetBlock(spec);
+    CompressedModel compressed = new CompressedModel(block, applied);
+    block.initialize(manager, DataType.FLOAT32, compressed.inputShape());
+    for (Node node : graph.nodes()) {
+      if (node.parameters().isEmpty()) {
+        continue;
+      }
+      int[] out = kept.get(node.name());
+      int[] in = node.inputs().isEmpty() ? null : kept.get(node.inputs().get(0));
+      for (Parameter p : node.parameters()) {
+        NDArray source = model.parameter(node.name(), p.name()).getArray();
+        float[] values = ParameterSlicer.slice(source.toFloatArray(), p, out, in);
+        NDArray target = block.layer(node.name()).getParameters().get(p.name()).getArray();
+        target.set(values);
+      }
+    }
+    LOG.info("compressed '{}': {} of {} groups kept, {} -> {} MACs", graph.name(),
+        applied.size() - applied.prunedCount(), applied.size(), CostModel.of(graph).flops(),
+        compressed.cost().flops());
+    return compressed;
+  }
+
+  /** The mask that was applied; empty for a model loaded from a directory. */
+  public Optional<GroupMask> mask() {
+    return Optional.ofNullable(mask);
+  }
+
+  /** The compressed network, an ordinary DJL block. */
+  public Block block() {
+    return block;
+  }
+
+  /** Its channel-flow graph. */
+  public ChannelGraph graph() {
+    return block.graph();
+  }
+
+  /** Its FLOPs and parameters, counted from its own layers. */
+  public CostModel cost() {
+    return CostModel.of(block.graph());
+  }
+
+  /** The input shape it was made for, with a batch of 1. */
+  public Shape inputShape() {
+    return inputShape;
+  }
+
+  /**
+   * Saves the architecture and parameters into {@code directory}, creating it if needed.
+   *
+   * @throws UncheckedIOException when writing fails
+   */
+  public void save(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      Files.writeString(directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(),
+          StandardCharsets.UTF_8);
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          Files.newOutputStream(directory.resolve(PARAMETERS_FILE))))) {
+        block.saveParameters(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the compressed model to " + directory, e);
+    }
+  }
+
+  /**
+   * Loads a model saved by {@link #save}, without the original model or any training code.
+   *
+   * @throws IllegalArgumentException when the directory does not hold a saved model
+   * @throws UncheckedIOException when reading fails
+   */
+  public static CompressedModel load(Path directory, NDManager manager) {
+    Path architecture = directory.resolve(ARCHITECTURE_FILE);
+    Path parameters = directory.resolve(PARAMETERS_FILE);
+    try {
+      SubnetBlock block = new SubnetBlock(SubnetSpec.fromJson(Files.readString(architecture,
+          StandardCharsets.UTF_8)));
+      CompressedModel loaded = new CompressedModel(block, null);
+      block.initialize(manager, DataType.FLOAT32, loaded.inputShape());
+      try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+          Files.newInputStream(parameters)))) {
+        block.loadParameters(manager, in);
+      }
+      return loaded;
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(directory + " holds no saved compressed model: "
+          + e.getFile() + " is missing", e);
+    } catch (MalformedModelException e) {
+      throw new IllegalArgumentException("the parameters in " + parameters + " do not fit the "
+          + "architecture in " + architecture + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the compressed model from " + directory, e);
+    }
+  }
+
+  private static int[] keptChannels(ImmutableIntArray channelGroups, GroupMask mask) {
+    return IntStream.range(0, channelGroups.length())
+        .filter(k -> channelGroups.get(k) == GroupSet.UNPRUNABLE
+            || mask.isKept(channelGroups.get(k)))
+        .toArray();
+  }
+
+  /** The node's layer with its channel counts cut to what is kept. */
+  private static Layer resize(Node node, int inputs, int outputs) {
+    Layer layer = node.layer();
+    if (layer instanceof Layer.Conv2d c) {
+      int groups = c.isDepthwise(node.input().channels()) ? inputs : c.groups();
+      return new Layer.Conv2d(outputs, inputs, c.kernelH(), c.kernelW(), c.strideH(),
+          c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), groups, c.bias());
+    }
+    if (layer instanceof Layer.BatchNorm) {
+      return new Layer.BatchNorm(outputs);
+    }
+    if (layer instanceof Layer.Linear l) {
+      return new Layer.Linear(outputs, inputs, l.bias());
+    }
+    return layer;
+  }
+}

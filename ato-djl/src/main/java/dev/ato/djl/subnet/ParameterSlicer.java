@@ -1,0 +1,63 @@
+package dev.ato.djl.subnet;
+
+import dev.ato.graph.Parameter;
+
+/**
+ * Cuts a parameter's values down to the kept channels on its output axis and its input axis,
+ * in row-major order. Done once per parameter when a network is compressed, on the host, where
+ * index arithmetic is plain and exact.
+ */
+final class ParameterSlicer {
+
+  private ParameterSlicer() {}
+
+  /**
+   * The values of {@code parameter} at the kept output channels {@code outputs} and kept input
+   * channels {@code inputs} (either ignored when the parameter has no such axis).
+   */
+  static float[] slice(float[] values, Parameter parameter, int[] outputs, int[] inputs) {
+    int rank = parameter.shape().length();
+    int[][] keep = new int[rank][];
+    int size = 1;
+    for (int axis = 0; axis < rank; axis++) {
+      if (axis == parameter.outputAxis()) {
+        keep[axis] = outputs;
+      } else if (axis == parameter.inputAxis()) {
+        keep[axis] = inputs;
+      } else {
+        keep[axis] = identity(parameter.shape().get(axis));
+      }
+      size *= keep[axis].length;
+    }
+    int[] strides = new int[rank];
+    int stride = 1;
+    for (int axis = rank - 1; axis >= 0; axis--) {
+      strides[axis] = stride;
+      stride *= parameter.shape().get(axis);
+    }
+    float[] sliced = new float[size];
+    int[] position = new int[rank];
+    for (int i = 0; i < size; i++) {
+      int source = 0;
+      for (int axis = 0; axis < rank; axis++) {
+        source += keep[axis][position[axis]] * strides[axis];
+      }
+      sliced[i] = values[source];
+      for (int axis = rank - 1; axis >= 0; axis--) {
+        if (++position[axis] < keep[axis].length) {
+          break;
+        }
+        position[axis] = 0;
+      }
+    }
+    return sliced;
+  }
+
+  private static int[] identity(int length) {
+    int[] indices = new int[length];
+    for (int i = 0; i < length; i++) {
+      indices[i] = i;
+    }
+    return indices;
+  }
+}

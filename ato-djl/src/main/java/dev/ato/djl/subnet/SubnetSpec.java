@@ -1,0 +1,129 @@
+package dev.ato.djl.subnet;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonDeserializationContext;
+import com.google.gson.JsonDeserializer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonSerializationContext;
+import com.google.gson.JsonSerializer;
+import dev.ato.djl.graph.BatchNormSettings;
+import dev.ato.graph.ChannelGraph;
+import dev.ato.graph.Layer;
+import java.lang.reflect.Type;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The architecture of a compressed network, complete enough to rebuild it without the original
+ * model or any training code: its layers in order (as channel-flow graph layers), their inputs,
+ * the outputs, and the batch-norm settings. Saved as JSON next to the parameters.
+ *
+ * @param formatVersion version of this description; readers refuse versions they do not know
+ * @param name the network's name
+ * @param nodes the layers, in order
+ * @param outputs names of the output layers
+ * @param batchNorms settings of each batch norm, by layer name
+ */
+public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
+    List<String> outputs, Map<String, BatchNormSettings> batchNorms) {
+
+  /** The version this code writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final Gson GSON = new GsonBuilder()
+      .registerTypeHierarchyAdapter(Layer.class, new LayerAdapter())
+      .setPrettyPrinting()
+      .create();
+
+  /**
+   * One layer of a compressed network.
+   *
+   * @param name the layer's name
+   * @param layer what it computes
+   * @param inputs the layers it reads
+   */
+  public record NodeSpec(String name, Layer layer, List<String> inputs) {
+    public NodeSpec {
+      inputs = ImmutableList.copyOf(inputs);
+    }
+  }
+
+  public SubnetSpec {
+    nodes = ImmutableList.copyOf(nodes);
+    outputs = ImmutableList.copyOf(outputs);
+    batchNorms = ImmutableMap.copyOf(batchNorms);
+  }
+
+  /**
+   * Writes a layer as its record's fields plus a {@code type}, the record's simple name, and
+   * reads it back. The record bodies go through a plain Gson so as not to recurse into this
+   * adapter.
+   */
+  private static final class LayerAdapter
+      implements JsonSerializer<Layer>, JsonDeserializer<Layer> {
+    private static final Gson PLAIN = new Gson();
+
+    @Override
+    public JsonElement serialize(Layer layer, Type type, JsonSerializationContext context) {
+      JsonObject json = PLAIN.toJsonTree(layer).getAsJsonObject();
+      json.addProperty("type", layer.getClass().getSimpleName());
+      return json;
+    }
+
+    @Override
+    public Layer deserialize(JsonElement json, Type type, JsonDeserializationContext context) {
+      JsonElement kind = json.getAsJsonObject().get("type");
+      if (kind == null) {
+        throw new JsonParseException("a layer has no \"type\": " + json);
+      }
+      Class<?> layerClass = Arrays.stream(Layer.class.getPermittedSubclasses())
+          .filter(c -> c.getSimpleName().equals(kind.getAsString())).findFirst()
+          .orElseThrow(() -> new JsonParseException("unknown layer type '"
+              + kind.getAsString() + "'"));
+      return (Layer) PLAIN.fromJson(json, layerClass);
+    }
+  }
+
+  /** The channel-flow graph the description declares; building it re-checks every shape. */
+  public ChannelGraph toGraph() {
+    ChannelGraph.Builder builder = ChannelGraph.builder(name);
+    for (NodeSpec node : nodes) {
+      builder.add(node.name(), node.layer(), node.inputs().toArray(new String[0]));
+    }
+    outputs.forEach(builder::markOutput);
+    return builder.build();
+  }
+
+  /** The description as JSON. */
+  public String toJson() {
+    return GSON.toJson(this);
+  }
+
+  /**
+   * Reads a description written by {@link #toJson()}.
+   *
+   * @throws IllegalArgumentException when the JSON is malformed or of an unknown version
+   */
+  public static SubnetSpec fromJson(String json) {
+    SubnetSpec spec;
+    try {
+      spec = GSON.fromJson(json, SubnetSpec.class);
+    } catch (JsonParseException | IllegalStateException e) {
+      throw new IllegalArgumentException("not a compressed-network description: "
+          + e.getMessage(), e);
+    }
+    checkArgument(spec != null && spec.nodes() != null, "not a compressed-network description");
+    checkArgument(spec.formatVersion() == FORMAT_VERSION,
+        "this description has format version %s; this version of ato reads version %s",
+        spec.formatVersion(), FORMAT_VERSION);
+    return spec;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.ato.djl.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import dev.ato.djl.testing.TestModels;
+import dev.ato.cost.CostModel;
+import dev.ato.graph.ChannelGraph;
+import dev.ato.graph.Layer;
+import dev.ato.graph.Node;
+import dev.ato.groups.GroupSet;
+import dev.ato.groups.ZeroInvariantGroups;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ModelReaderTest {
+
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  @Test
+  void zooResNet50ReadsAsTheReferenceResNet50Does() {
+    Shape input = new Shape(1, 3, 64, 64);
+    Block block = TestModels.initialise(TestModels.zooResNet50(10), manager, input);
+
+    ModelGraph model = ModelReader.read(block, input, "zoo-resnet50");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+
+    // DJL's ResNetV1 has the reference's layout but biases on conv1/conv3 of each bottleneck,
+    // stride in conv1 and a ReLU inside each unit's join: the groups are the same as
+    // ato-core's ResNet-50 (7552 inner channels plus the stem's 64).
+    assertThat(groups.size()).isEqualTo(7616);
+    assertThat(model.graph().nodes()).filteredOn(n -> n.layer() instanceof Layer.Add)
+        .hasSize(16);
+    // torchvision's ResNet-50 with 10 classes has 23,528,522 parameters; DJL adds biases to
+    // conv1 (widths 3*64 + 4*128 + 6*256 + 3*512 = 3776) and conv3 (4x that, 15104).
+    assertThat(CostModel.of(model.graph()).parameters()).isEqualTo(23_528_522 + 3776 + 15104);
+  }
+
+  @Test
+  void zooMobileNetV2Reads() {
+    Shape input = new Shape(1, 3, 32, 32);
+    Block block = TestModels.initialise(TestModels.zooMobileNetV2(10), manager, input);
+
+    ModelGraph model = ModelReader.read(block, input, "zoo-mobilenetv2");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+
+    // DJL's MobileNetV2 expands in all 17 blocks (block 0 by 1): hidden channels 32 + 7104;
+    // off the residual streams also its 1x1 stem (32), block 0's output (16), block 16's
+    // output (320) and the 1280 channels before the convolutional classifier.
+    assertThat(groups.size()).isEqualTo(32 + 7104 + 32 + 16 + 320 + 1280);
+    assertThat(model.graph().nodes()).filteredOn(n -> n.layer() instanceof Layer.Conv2d c
+        && c.groups() > 1).hasSize(17);
+  }
+
+  @Test
+  void aConcatCnnReadsWithItsJoinAndFunctions() {
+    Shape input = new Shape(1, 3, 16, 16);
+    Block block = TestModels.initialise(TestModels.concatCnn(5), manager, input);
+
+    ChannelGraph graph = ModelReader.read(block, input, "concat-cnn").graph();
+
+    assertThat(graph.nodes()).extracting(n -> n.layer().kind()).containsExactly(
+        "input", "conv2d", "batchnorm", "relu", "conv2d", "relu", "conv2d", "batchnorm", "relu",
+        "concat", "conv2d", "batchnorm", "relu6", "maxpool2d", "globalavgpool", "identity",
+        "linear");
+    // DJL's global pool already gives [N, C], so its batch flatten changes nothing.
+    Node pool = graph.nodes().get(13);
+    assertThat(pool.layer()).isEqualTo(new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0));
+    assertThat(ZeroInvariantGroups.find(graph).size()).isEqualTo(8 + 4 + 6 + 12);
+  }
+
+  @Test
+  void anUninitialisedBlockIsRejected() {
+    Block block = TestModels.concatCnn(5);
+
+    assertThatThrownBy(() -> ModelReader.read(block, new Shape(1, 3, 16, 16), "x"))
+        .hasMessageStartingWith("initialise the block before reading it");
+  }
+
+  @Test
+  void anUnknownFunctionIsNamedByItsPath() {
+    Shape input = new Shape(1, 3, 8, 8);
+    SequentialBlock block = new SequentialBlock().add(TestModels.conv(4, 3, 1, 1))
+        .add(x -> new NDList(x.singletonOrThrow().mul(2)));
+    block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
+
+    assertThatThrownBy(() -> ModelReader.read(block, input, "x"))
+        .hasMessageStartingWith("cannot identify LambdaBlock '02LambdaBlock' (named "
+            + "'anonymous'): it maps (2, 4, 8, 8) to (2, 4, 8, 8)");
+  }
+}

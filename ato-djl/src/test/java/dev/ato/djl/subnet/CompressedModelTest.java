@@ -1,0 +1,185 @@
+package dev.ato.djl.subnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.ato.cost.CostModel;
+import dev.ato.djl.engine.NoGrad;
+import dev.ato.djl.graph.ModelGraph;
+import dev.ato.djl.graph.ModelReader;
+import dev.ato.djl.tensor.NDArrayOps;
+import dev.ato.djl.tensor.RandomArrays;
+import dev.ato.djl.testing.TestModels;
+import dev.ato.groups.Group;
+import dev.ato.groups.GroupMask;
+import dev.ato.groups.GroupOptions;
+import dev.ato.groups.GroupSet;
+import dev.ato.groups.Slice;
+import dev.ato.groups.ZeroInvariantGroups;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compressed network computes what the masked dense network computes (spec section 6) and
+ * costs what the cost model predicts, on DJL's zoo ResNetV1-50 and MobileNetV2 and on a CNN with
+ * a concat, for random masks of several seeds.
+ */
+class CompressedModelTest {
+
+  private static final int[] SEEDS = {1, 2, 3};
+
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  @Test
+  void zooResNet50CompressesExactly() {
+    assertCompressesExactly(TestModels.zooResNet50(10), new Shape(2, 3, 64, 64),
+        GroupOptions.defaults());
+  }
+
+  @Test
+  void zooResNet50WithPrunedResidualStreamsCompressesExactly() {
+    assertCompressesExactly(TestModels.zooResNet50(10), new Shape(2, 3, 64, 64),
+        GroupOptions.builder().optPruneResidualStreams(true).build());
+  }
+
+  @Test
+  void zooMobileNetV2CompressesExactly() {
+    assertCompressesExactly(TestModels.zooMobileNetV2(10), new Shape(2, 3, 32, 32),
+        GroupOptions.builder().optPruneResidualStreams(true).build());
+  }
+
+  @Test
+  void aConcatCnnCompressesExactly() {
+    assertCompressesExactly(TestModels.concatCnn(5), new Shape(2, 3, 16, 16),
+        GroupOptions.defaults());
+  }
+
+  @Test
+  void aSavedModelLoadsBackWithoutTheOriginal(@TempDir Path directory) {
+    Shape input = new Shape(2, 3, 16, 16);
+    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
+        input), input, "concat-cnn");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+    GroupMask mask = randomMask(groups.size(), 7);
+    zeroPruned(model, groups, mask);
+    CompressedModel compressed = CompressedModel.compress(model, groups, mask, manager);
+    NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(3));
+
+    compressed.save(directory);
+    try (NDManager other = NDManager.newBaseManager()) {
+      CompressedModel loaded = CompressedModel.load(directory, other);
+
+      assertThat(maxAbsDifference(run(compressed.block(), x), run(loaded.block(),
+          x.toDevice(x.getDevice(), true)))).isZero();
+      assertThat(loaded.cost().flops()).isEqualTo(compressed.cost().flops());
+      assertThat(loaded.mask()).isEmpty();
+    }
+  }
+
+  @Test
+  void loadingAnEmptyDirectoryNamesTheMissingFile(@TempDir Path directory) {
+    assertThatThrownBy(() -> CompressedModel.load(directory, manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(directory + " holds no saved compressed model: "
+            + directory.resolve("architecture.json") + " is missing");
+  }
+
+  private void assertCompressesExactly(Block block, Shape input, GroupOptions options) {
+    ModelGraph model = ModelReader.read(TestModels.initialise(block, manager, input), input,
+        "model");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
+    CostModel cost = CostModel.of(model.graph(), groups);
+    NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(11));
+    for (int seed : SEEDS) {
+      GroupMask mask = randomMask(groups.size(), seed);
+      float[][] saved = zeroPruned(model, groups, mask);
+      CompressedModel compressed = CompressedModel.compress(model, groups, mask, manager);
+
+      float[] dense = run(model.block(), x);
+      float[] small = run(compressed.block(), x);
+
+      assertThat(maxAbsDifference(dense, small)).as("seed %s", seed).isLessThanOrEqualTo(1e-4f);
+      assertThat((double) compressed.cost().flops())
+          .isEqualTo(cost.flops(compressed.mask().orElseThrow()));
+      assertThat(compressed.cost().flops()).isLessThan(cost.flops());
+      restore(model, saved);
+    }
+  }
+
+  private static GroupMask randomMask(int size, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    boolean[] keep = new boolean[size];
+    for (int i = 0; i < size; i++) {
+      keep[i] = random.nextBoolean();
+    }
+    return GroupMask.of(keep);
+  }
+
+  /** Zeroes the trainable slices of the pruned groups; returns every parameter's old values. */
+  private static float[][] zeroPruned(ModelGraph model, GroupSet groups, GroupMask mask) {
+    var parameters = model.block().getParameters();
+    float[][] saved = new float[parameters.size()][];
+    for (int i = 0; i < saved.length; i++) {
+      saved[i] = parameters.valueAt(i).getArray().toFloatArray();
+    }
+    for (Group group : groups.groups()) {
+      if (mask.isKept(group.id())) {
+        continue;
+      }
+      for (Slice slice : group.trainableMembers()) {
+        NDArray array = model.parameter(slice.layer(), slice.parameter()).getArray();
+        double[] factors = new double[Math.toIntExact(array.getShape().get(slice.axis()))];
+        Arrays.fill(factors, 1);
+        Arrays.fill(factors, slice.start(), slice.end(), 0);
+        NDArrayOps.INSTANCE.scaleInPlace(array, slice.axis(), factors);
+      }
+    }
+    return saved;
+  }
+
+  private static void restore(ModelGraph model, float[][] saved) {
+    var parameters = model.block().getParameters();
+    for (int i = 0; i < saved.length; i++) {
+      parameters.valueAt(i).getArray().set(saved[i]);
+    }
+  }
+
+  private float[] run(Block block, NDArray x) {
+    try (NoGrad ignored = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
+      NDArray y = block.forward(new ParameterStore(scope, false), new NDList(x), false)
+          .singletonOrThrow();
+      return y.toFloatArray();
+    }
+  }
+
+  private static float maxAbsDifference(float[] a, float[] b) {
+    assertThat(a).hasSameSizeAs(b);
+    float max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+}
