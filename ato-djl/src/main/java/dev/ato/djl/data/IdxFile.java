@@ -1,0 +1,183 @@
+package dev.ato.djl.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One open IDX file of unsigned bytes, its header read: {@code magic, count, dims...} as
+ * big-endian ints, then the values. Gzip is recognised by its magic bytes, not by the name, so
+ * a decompressed copy named {@code .gz} (or a compressed one without) still reads.
+ */
+final class IdxFile implements Closeable {
+
+  /** Unsigned bytes in three dimensions: count, rows, columns. */
+  static final int IMAGES_MAGIC = 0x00000803;
+  /** Unsigned bytes in one dimension: count. */
+  static final int LABELS_MAGIC = 0x00000801;
+
+  private static final int BUFFER = 1 << 16;
+
+  private final Path path;
+  private final String role;
+  private final DataInputStream in;
+  private final int[] dims;
+
+  private IdxFile(Path path, String role, DataInputStream in, int[] dims) {
+    this.path = path;
+    this.role = role;
+    this.in = in;
+    this.dims = dims;
+  }
+
+  /**
+   * Opens {@code path} and reads its header.
+   *
+   * @param role what the file should hold ("images", "labels"), for messages
+   * @param missingHint appended to the message when the file does not exist (may be empty)
+   */
+  static IdxFile open(Path path, String role, int expectedMagic, String missingHint)
+      throws IOException {
+    if (!Files.exists(path)) {
+      throw new FileNotFoundException(role + " file " + path + " does not exist" + missingHint);
+    }
+    InputStream raw = null;
+    try {
+      raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+      raw.mark(2);
+      boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+      raw.reset();
+      DataInputStream in = new DataInputStream(gzip
+          ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw);
+      int magic = headerInt(in, path, role);
+      checkArgument(magic == expectedMagic,
+          "%s file %s has magic number %s (%s), expected %s (%s)%s", role, path, hex(magic),
+          describe(magic), hex(expectedMagic), describe(expectedMagic),
+          magic == IMAGES_MAGIC || magic == LABELS_MAGIC
+              ? ": are the images and labels files swapped?" : "");
+      int[] dims = new int[magic & 0xff];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = headerInt(in, path, role);
+      }
+      checkArgument(Arrays.stream(dims).allMatch(d -> d > 0),
+          "%s file %s has a header with sizes %s: every size must be positive", role, path,
+          Arrays.toString(dims));
+      return new IdxFile(path, role, in, dims);
+    } catch (EOFException | RuntimeException e) {
+      closeAfter(raw, e);
+      throw e;
+    } catch (IOException e) {
+      IOException wrapped = cannotRead(role, path, e);
+      closeAfter(raw, wrapped);
+      throw wrapped;
+    }
+  }
+
+  /** The number of records (images or labels) the header announces. */
+  int count() {
+    return dims[0];
+  }
+
+  /** The size of each record after the count: {@code [rows, cols]} for images. */
+  int[] recordShape() {
+    return Arrays.copyOfRange(dims, 1, dims.length);
+  }
+
+  /**
+   * Reads the first {@code records} records and maps each byte {@code b} to
+   * {@code table[b]}, straight into a native-order direct buffer: the PyTorch engine wraps such
+   * a buffer without copying it, so the values exist once, outside the Java heap.
+   */
+  ByteBuffer readFloats(int records, float[] table) throws IOException {
+    int perRecord = Arrays.stream(recordShape()).reduce(1, Math::multiplyExact);
+    long values = (long) records * perRecord;
+    checkArgument(values * Float.BYTES <= Integer.MAX_VALUE,
+        "%s %s of %s values need %s bytes as float32, more than one buffer holds (2 GiB): "
+            + "read at most %s with optLimit", records, role, perRecord, values * Float.BYTES,
+        Integer.MAX_VALUE / Float.BYTES / perRecord);
+    ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(values * Float.BYTES))
+        .order(ByteOrder.nativeOrder());
+    FloatBuffer floats = bytes.asFloatBuffer();
+    byte[] chunk = new byte[BUFFER];
+    float[] mapped = new float[BUFFER];
+    long done = 0;
+    try {
+      while (done < values) {
+        int read = in.read(chunk, 0, (int) Math.min(chunk.length, values - done));
+        if (read < 0) {
+          throw new EOFException(String.format(
+              "%s file %s ends after %s of %s %s: the file is truncated", role, path,
+              done / perRecord, count(), role));
+        }
+        for (int i = 0; i < read; i++) {
+          mapped[i] = table[chunk[i] & 0xff];
+        }
+        floats.put(mapped, 0, read);
+        done += read;
+      }
+    } catch (EOFException e) {
+      throw e;
+    } catch (IOException e) {
+      throw cannotRead(role, path, e);
+    }
+    return bytes;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  private static int headerInt(DataInputStream in, Path path, String role) throws IOException {
+    try {
+      return in.readInt();
+    } catch (EOFException e) {
+      throw new EOFException(role + " file " + path
+          + " ends inside its IDX header: it is empty or not an IDX file");
+    }
+  }
+
+  /** Names the file, which the underlying message (a zlib error, say) does not. */
+  private static IOException cannotRead(String role, Path path, IOException cause) {
+    return new IOException("cannot read " + role + " file " + path + ": " + cause.getMessage(),
+        cause);
+  }
+
+  private static void closeAfter(InputStream raw, Exception failure) {
+    if (raw == null) {
+      return;
+    }
+    try {
+      raw.close();
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private static String hex(int magic) {
+    return String.format("0x%08x", magic);
+  }
+
+  private static String describe(int magic) {
+    if (magic == IMAGES_MAGIC) {
+      return "IDX images";
+    }
+    if (magic == LABELS_MAGIC) {
+      return "IDX labels";
+    }
+    return "not IDX unsigned bytes";
+  }
+}
