@@ -14,10 +14,7 @@ import ai.djl.training.dataset.Sampler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *     .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
  *     .setSampling(128, true)
  *     .build()) {
- *   IdxImageDataset.Split split = train.split(0.05, 42);  // ATO's held-out 5%
+ *   HeldOutSplit split = train.split(0.05, 42);  // ATO's held-out 5%
  *   ...
  * }
  * }</pre>
@@ -63,36 +60,14 @@ public final class IdxImageDataset extends ArrayDataset implements AutoCloseable
   /**
    * Holds out a random {@code fraction} of the records, chosen by {@code seed} alone: the same
    * seed and size give the same parts on every run and machine. Both parts keep file order.
-   *
-   * <p>DJL's {@code randomSplit} is not used: it draws from DJL's global random source, and its
-   * parts ignore their permutation when batches are contiguous (a sequential sampler then reads
-   * the parent's rows {@code from..to}, not the part's; see {@code docs/djl-notes.md}). The parts
-   * here are DJL sub-datasets by index, which resolve every batch through the index list.
+   * See {@link HeldOutSplit} for why DJL's {@code randomSplit} is not used.
    *
    * @param fraction the share to hold out, in (0, 1); the held-out count is rounded to nearest
    * @param seed chooses which records are held out
    * @return the rest and the held-out part; both share this data set's arrays and sampler
    */
-  public Split split(double fraction, long seed) {
-    int size = Math.toIntExact(size());
-    checkArgument(fraction > 0 && fraction < 1,
-        "the held-out fraction must lie strictly between 0 and 1, got %s", fraction);
-    int heldOut = (int) Math.round(fraction * size);
-    checkArgument(heldOut > 0 && heldOut < size,
-        "holding out %s of %s records gives %s: both parts must be non-empty", fraction, size,
-        heldOut);
-    // A partial Fisher-Yates shuffle: the first heldOut slots become a uniform random subset.
-    int[] order = new int[size];
-    Arrays.setAll(order, i -> i);
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = 0; i < heldOut; i++) {
-      int j = i + random.nextInt(size - i);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    return new Split(subDataset(sorted(order, heldOut, size)),
-        subDataset(sorted(order, 0, heldOut)));
+  public HeldOutSplit split(double fraction, long seed) {
+    return HeldOutSplit.of(this, fraction, seed);
   }
 
   /** Frees the images and labels; the data set and its split parts are unusable after. */
@@ -100,24 +75,6 @@ public final class IdxImageDataset extends ArrayDataset implements AutoCloseable
   public void close() {
     manager.close();
   }
-
-  private static List<Long> sorted(int[] order, int from, int to) {
-    int[] part = Arrays.copyOfRange(order, from, to);
-    Arrays.sort(part);
-    List<Long> indices = new ArrayList<>(part.length);
-    for (int index : part) {
-      indices.add((long) index);
-    }
-    return indices;
-  }
-
-  /**
-   * The two parts of {@link #split}. Each is a view of the split data set's arrays.
-   *
-   * @param train the records not held out, for training the model
-   * @param heldOut the held-out records (ATO trains its controller on these)
-   */
-  public record Split(RandomAccessDataset train, RandomAccessDataset heldOut) {}
 
   /**
    * Builds an {@link IdxImageDataset}; {@code set*} options are required, {@code opt*} ones

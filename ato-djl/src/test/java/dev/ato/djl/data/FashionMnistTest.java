@@ -119,11 +119,11 @@ class FashionMnistTest {
   @Test
   void atoHoldsOutThreeThousandTrainingImagesTheSameWayForTheSameSeed(NDManager manager)
       throws IOException {
-    IdxImageDataset.Split split = train.split(0.05, 2024);
+    HeldOutSplit split = train.split(0.05, 2024);
     assertThat(split.train().size()).isEqualTo(57_000);
     assertThat(split.heldOut().size()).isEqualTo(3_000);
-    IdxImageDataset.Split again = train.split(0.05, 2024);
-    IdxImageDataset.Split other = train.split(0.05, 2025);
+    HeldOutSplit again = train.split(0.05, 2024);
+    HeldOutSplit other = train.split(0.05, 2025);
     assertThat(labels(manager, again.heldOut())).isEqualTo(labels(manager, split.heldOut()));
     assertThat(labels(manager, other.heldOut())).isNotEqualTo(labels(manager, split.heldOut()));
   }

@@ -113,7 +113,7 @@ class IdxImageDatasetTest {
     // Labels are record indices here, so a part's labels name its records.
     writeSet("set", 20, true);
     try (IdxImageDataset dataset = builder("set").build()) {
-      IdxImageDataset.Split split = dataset.split(0.23, 7);
+      HeldOutSplit split = dataset.split(0.23, 7);
       assertThat(split.heldOut().size()).isEqualTo(5); // 0.23 * 20 = 4.6, rounded
       assertThat(split.train().size()).isEqualTo(15);
 

@@ -1,0 +1,49 @@
+package dev.ato.djl;
+
+/**
+ * Hears what an ATO run does: progress step by step, each controller update, and each epoch's
+ * metrics. All methods have empty defaults; implement what you need. Called on the training
+ * thread, so keep them quick. DJL's own {@code TrainingListener}s can be added too and hear
+ * the model's batches as in any DJL training.
+ */
+public interface AtoListener {
+
+  /** Before the first step, once the schedule is known. */
+  default void onStart(RunInfo info) {}
+
+  /** After optimiser step {@code step} (and its projection), of {@code totalSteps}. */
+  default void onStep(long step, long totalSteps) {}
+
+  /** After the controller was trained and the mask recomputed. */
+  default void onControllerUpdate(ControllerUpdate update) {}
+
+  /** After each epoch, with its metrics. */
+  default void onEpoch(EpochMetrics metrics) {}
+
+  /**
+   * What a run works with, known at its start.
+   *
+   * @param groups prunable groups
+   * @param blocks controller blocks
+   * @param totalSteps optimiser steps of the run
+   * @param stepsPerEpoch optimiser steps per epoch
+   * @param controllerStart first step the controller trains at
+   * @param warmup first step that projects
+   * @param controllerEnd last step the controller trains at
+   * @param targetRatio share of the prunable part's FLOPs the controller aims to keep
+   */
+  record RunInfo(int groups, int blocks, long totalSteps, long stepsPerEpoch,
+      long controllerStart, long warmup, long controllerEnd, double targetRatio) {}
+
+  /**
+   * One controller update.
+   *
+   * @param step the optimiser step it followed
+   * @param crossEntropy the frozen model's loss under the soft mask
+   * @param penalty the resource loss R of the hard mask, before its weight
+   * @param flopsRatio share of the prunable part's FLOPs the new mask keeps
+   * @param prunedGroups groups the new mask prunes
+   */
+  record ControllerUpdate(long step, double crossEntropy, double penalty, double flopsRatio,
+      int prunedGroups) {}
+}

@@ -1,0 +1,16 @@
+package dev.ato.djl;
+
+/**
+ * What one epoch of an ATO run achieved.
+ *
+ * @param epoch 1-based
+ * @param steps optimiser steps so far
+ * @param trainLoss mean training loss of the epoch
+ * @param trainAccuracy training accuracy of the epoch
+ * @param validationAccuracy accuracy on the validation data, or NaN without any
+ * @param prunedGroups groups the current mask prunes
+ * @param flopsRatio share of the whole model's FLOPs the current mask keeps
+ * @param seconds wall time of the epoch
+ */
+public record EpochMetrics(int epoch, long steps, double trainLoss, double trainAccuracy,
+    double validationAccuracy, int prunedGroups, double flopsRatio, double seconds) {}
