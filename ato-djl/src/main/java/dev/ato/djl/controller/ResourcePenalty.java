@@ -1,0 +1,53 @@
+package dev.ato.djl.controller;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.ato.controller.ResourceLoss;
+
+/**
+ * The FLOPs penalty {@code R(r)} of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.3;
+ * spec section 3) as an NDArray expression, so that its gradient reaches the mask through
+ * {@link DifferentiableCost#flopsRatio}: {@code log(max(r, p + 0.005) / p)} when {@code r > p},
+ * else {@code log(p / min(r, p - 0.005))}.
+ *
+ * <p>The branch is chosen on the Java side from {@code r}'s value, as the core's
+ * {@link ResourceLoss#value} does, which also validates {@code r}; inside the margins the
+ * penalty is constant and passes no gradient, as {@code max}/{@code min} do in the paper's code.
+ * Immutable.
+ */
+public final class ResourcePenalty {
+
+  private final ResourceLoss loss;
+
+  private ResourcePenalty(ResourceLoss loss) {
+    this.loss = loss;
+  }
+
+  /** The penalty for {@code loss}'s target ratio {@code p}. */
+  public static ResourcePenalty of(ResourceLoss loss) {
+    return new ResourcePenalty(loss);
+  }
+
+  /**
+   * {@code R(r)} for a scalar array {@code ratio}.
+   *
+   * @throws IllegalArgumentException when {@code ratio} is not positive
+   */
+  public NDArray value(NDArray ratio) {
+    double r = ratio.toType(DataType.FLOAT64, false).getDouble();
+    loss.value(r); // only to reject r <= 0 with the core's message
+    // Float constants: PyTorch promotes a 0-dim float32 array combined with a Java double (a
+    // 0-dim float64 array in DJL) to float64.
+    float p = (float) loss.target();
+    float margin = (float) ResourceLoss.MARGIN;
+    if (r > loss.target()) {
+      return ratio.maximum(p + margin).div(p).log();
+    }
+    return ratio.minimum(p - margin).log().neg().add((float) Math.log(p));
+  }
+
+  /** The core penalty this one evaluates. */
+  public ResourceLoss loss() {
+    return loss;
+  }
+}
