@@ -11,14 +11,29 @@ public interface AtoListener {
   /** Before the first step, once the schedule is known. */
   default void onStart(RunInfo info) {}
 
-  /** After optimiser step {@code step} (and its projection), of {@code totalSteps}. */
-  default void onStep(long step, long totalSteps) {}
+  /** After each optimiser step, its projection and any controller update. */
+  default void onStep(StepInfo step) {}
 
   /** After the controller was trained and the mask recomputed. */
   default void onControllerUpdate(ControllerUpdate update) {}
 
   /** After each epoch, with its metrics. */
   default void onEpoch(EpochMetrics metrics) {}
+
+  /** Where a run stands after one optimiser step. */
+  interface StepInfo {
+    /** The step just done, from 0. */
+    long step();
+
+    /** The run's total steps. */
+    long totalSteps();
+
+    /**
+     * NDArrays alive in the model's and the controller's managers, counted when asked: flat over
+     * a run when nothing leaks.
+     */
+    int liveArrays();
+  }
 
   /**
    * What a run works with, known at its start.

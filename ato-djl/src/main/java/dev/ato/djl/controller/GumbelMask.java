@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.ato.controller.GumbelSigmoid;
 import dev.ato.groups.GroupMask;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -61,6 +62,22 @@ public final class GumbelMask {
     for (int i = 0; i < shift.length; i++) {
       shift[i] = (float) (GumbelSigmoid.gumbelNoise(uniforms[i]) + relaxation.offset());
     }
+    return relax(logits, shift);
+  }
+
+  /**
+   * The mask without noise ({@code s = 0}): the controller's deterministic choice, whose hard
+   * part is the mask ATO prunes with. Straight-through like {@link #sample}.
+   */
+  public Sample noiseless(NDArray logits) {
+    checkArgument(logits.getShape().dimension() == 1,
+        "the logits must be a vector, found shape %s", logits.getShape());
+    float[] shift = new float[Math.toIntExact(logits.size())];
+    Arrays.fill(shift, (float) relaxation.offset());
+    return relax(logits, shift);
+  }
+
+  private Sample relax(NDArray logits, float[] shift) {
     NDArray noise = logits.getManager().create(shift).toType(logits.getDataType(), false);
     NDArray soft = Activation.sigmoid(logits.add(noise).div(relaxation.temperature()));
     // gte(0.5), not round(): round(0.5) is 0 in libtorch (half to even), the core keeps w >= 0.5.
@@ -68,6 +85,7 @@ public final class GumbelMask {
     NDArray straightThrough = soft.add(hard.sub(soft).stopGradient());
     return new Sample(soft, straightThrough);
   }
+
 
   /** The temperature and offset in use. */
   public GumbelSigmoid relaxation() {

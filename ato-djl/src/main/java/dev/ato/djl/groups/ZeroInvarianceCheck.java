@@ -11,13 +11,11 @@ import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
-import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.groups.ChannelSpan;
 import dev.ato.groups.Group;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,22 +113,11 @@ public final class ZeroInvarianceCheck {
   }
 
   private static void zero(ModelGraph model, Group group, Map<String, float[]> saved) {
-    Map<String, List<Slice>> byTensor = group.trainableMembers().stream()
-        .collect(Collectors.groupingBy(s -> s.layer() + "\u0000" + s.parameter(),
-            LinkedHashMap::new, Collectors.toList()));
-    byTensor.forEach((key, slices) -> {
-      Slice first = slices.get(0);
-      NDArray array = model.parameter(first.layer(), first.parameter()).getArray();
-      saved.put(key, array.toFloatArray());
-      double[] factors = new double[Math.toIntExact(array.getShape().get(first.axis()))];
-      Arrays.fill(factors, 1);
-      for (Slice slice : slices) {
-        for (int i = slice.start(); i < slice.end(); i++) {
-          factors[i] = 0;
-        }
-      }
-      NDArrayOps.INSTANCE.scaleInPlace(array, first.axis(), factors);
-    });
+    for (Slice slice : group.trainableMembers()) {
+      saved.computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(),
+          k -> model.parameter(slice.layer(), slice.parameter()).getArray().toFloatArray());
+    }
+    GroupZeroing.zeroInPlace(model, List.of(group));
   }
 
   private static String anyLayer(ModelGraph model, GroupSet groups, List<Integer> groupIds) {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}) and
  * {@value #PARAMETERS_FILE} (DJL's parameter format); {@link #load} rebuilds it from those alone.
  */
-public final class CompressedModel {
+public final class CompressedModel implements AutoCloseable {
 
   /** The architecture file in a saved directory. */
   public static final String ARCHITECTURE_FILE = "architecture.json";
@@ -61,6 +61,7 @@ public final class CompressedModel {
   private final SubnetBlock block;
   private final Shape inputShape;
   private final GroupMask mask;
+  private NDManager ownedManager;
 
   private CompressedModel(SubnetBlock block, GroupMask mask) {
     this.block = block;
@@ -68,6 +69,23 @@ public final class CompressedModel {
     this.inputShape = input.flat() ? new Shape(1, input.channels())
         : new Shape(1, input.channels(), input.height(), input.width());
     this.mask = mask;
+  }
+
+  /**
+   * Cuts the groups {@code mask} prunes out of {@code model}, into parameters that this object
+   * owns on the model's device: {@link #close()} frees them.
+   */
+  public static CompressedModel compress(ModelGraph model, GroupSet groups, GroupMask mask) {
+    NDManager manager = NDManager.newBaseManager(
+        model.block().getParameters().valueAt(0).getArray().getDevice());
+    try {
+      CompressedModel compressed = compress(model, groups, mask, manager);
+      compressed.ownedManager = manager;
+      return compressed;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
   }
 
   /**
@@ -117,6 +135,15 @@ public final class CompressedModel {
         applied.size() - applied.prunedCount(), applied.size(), CostModel.of(graph).flops(),
         compressed.cost().flops());
     return compressed;
+  }
+
+  /** Frees the parameters if this object owns them (made by the three-argument compress). */
+  @Override
+  public void close() {
+    if (ownedManager != null) {
+      ownedManager.close();
+      ownedManager = null;
+    }
   }
 
   /** The mask that was applied; empty for a model loaded from a directory. */

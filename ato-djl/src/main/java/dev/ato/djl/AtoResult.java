@@ -1,0 +1,77 @@
+package dev.ato.djl;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import dev.ato.cost.FlopsTarget;
+import dev.ato.djl.subnet.CompressedModel;
+import dev.ato.groups.GroupMask;
+import java.util.Locale;
+
+/**
+ * What an ATO run gives back: the compressed network, the mask that made it, what it costs
+ * compared with the original, and the history of the run.
+ *
+ * @param compressed the physically smaller network (a new block; the user's model holds the
+ *     trained dense weights with the pruned groups at zero)
+ * @param mask the final mask over the groups
+ * @param target the requested reduction, restated for the prunable part
+ * @param channels output channels of every layer with parameters, before and after
+ * @param flopsBefore multiply-accumulates of the original network
+ * @param flopsAfter multiply-accumulates of the compressed network
+ * @param parametersBefore trainable parameters of the original network
+ * @param parametersAfter trainable parameters of the compressed network
+ * @param maskedAccuracy accuracy of the dense model with the pruned groups at zero on the
+ *     validation data, NaN without validation data
+ * @param compressedAccuracy accuracy of the compressed network on the validation data, NaN
+ *     without validation data
+ * @param epochs metrics of each epoch
+ * @param controllerUpdates every controller update, in order
+ */
+public record AtoResult(
+    CompressedModel compressed,
+    GroupMask mask,
+    FlopsTarget target,
+    ImmutableMap<String, LayerChannels> channels,
+    long flopsBefore,
+    long flopsAfter,
+    long parametersBefore,
+    long parametersAfter,
+    double maskedAccuracy,
+    double compressedAccuracy,
+    ImmutableList<EpochMetrics> epochs,
+    ImmutableList<AtoListener.ControllerUpdate> controllerUpdates) implements AutoCloseable {
+
+  /** Frees the compressed network's parameters. */
+  @Override
+  public void close() {
+    compressed.close();
+  }
+
+  /**
+   * Output channels of one layer.
+   *
+   * @param before in the original network
+   * @param after in the compressed network
+   */
+  public record LayerChannels(int before, int after) {}
+
+  /** The share of the original FLOPs that was removed. */
+  public double flopsReduction() {
+    return 1 - (double) flopsAfter / flopsBefore;
+  }
+
+  /** The share of the original parameters that was removed. */
+  public double parameterReduction() {
+    return 1 - (double) parametersAfter / parametersBefore;
+  }
+
+  /** A few lines for a log or a console. */
+  public String summary() {
+    return String.format(Locale.ROOT,
+        "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%); parameters %,d -> %,d (-%.1f%%); "
+            + "groups pruned %d of %d; accuracy masked %.4f, compressed %.4f",
+        flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
+        parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
+        mask.size(), maskedAccuracy, compressedAccuracy);
+  }
+}

@@ -1,0 +1,471 @@
+package dev.ato.djl;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.training.tracker.Tracker;
+import com.google.common.collect.ImmutableList;
+import dev.ato.cost.CostModel;
+import dev.ato.cost.FlopsTarget;
+import dev.ato.djl.graph.ModelGraph;
+import dev.ato.djl.graph.ModelReader;
+import dev.ato.groups.GroupOptions;
+import dev.ato.groups.GroupSet;
+import dev.ato.groups.ZeroInvariantGroups;
+import dev.ato.schedule.TrainingSchedule;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Auto-Train-Once (Wu, Gao et al., "Auto-Train-Once: Controller Network Guided Automatic Network
+ * Pruning from Scratch", CVPR 2024) on a DJL model: one training run that trains the model, lets
+ * a controller network choose which zero-invariant groups to drop under a FLOPs budget, drives
+ * the dropped groups to zero, and hands back a physically smaller network that needs no
+ * fine-tuning.
+ *
+ * <p>Lifecycle, as for a DJL {@code Trainer}:
+ * <ol>
+ *   <li>{@link #builder()} collects the model, data, budget and options;</li>
+ *   <li>{@link Builder#build()} checks all of them before any training: it initialises the
+ *       model for the input shape, reads its channel-flow graph, finds its groups and converts
+ *       the budget, so a bad input fails here with a message that names it;</li>
+ *   <li>{@link #fit()} runs Algorithm 1 of the paper and returns an {@link AtoResult};</li>
+ *   <li>{@link #close()} frees the model ato made when it was given a bare {@link Block}.</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * try (AutoTrainOnce ato = AutoTrainOnce.builder()
+ *         .setModel(model)
+ *         .setInputShape(new Shape(1, 1, 28, 28))
+ *         .setTrainingData(train)
+ *         .optValidationData(test)
+ *         .setFlopsReduction(0.5)
+ *         .setEpochs(10)
+ *         .build();
+ *     AtoResult result = ato.fit()) {
+ *   result.compressed().save(Paths.get("build/compressed"));
+ * }
+ * }</pre>
+ */
+public final class AutoTrainOnce implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AutoTrainOnce.class);
+
+  final Builder settings;
+  final Model model;
+  final boolean ownsModel;
+  final ModelGraph graph;
+  final GroupSet groups;
+  final CostModel cost;
+  final FlopsTarget target;
+  final ParameterTracker learningRate;
+
+  private AutoTrainOnce(Builder settings, Model model, boolean ownsModel, ModelGraph graph,
+      GroupSet groups, CostModel cost, FlopsTarget target, ParameterTracker learningRate) {
+    this.settings = settings;
+    this.model = model;
+    this.ownsModel = ownsModel;
+    this.graph = graph;
+    this.groups = groups;
+    this.cost = cost;
+    this.target = target;
+    this.learningRate = learningRate;
+  }
+
+  /** Starts a builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The model's channel-flow graph as read by {@link Builder#build()}. */
+  public ModelGraph graph() {
+    return graph;
+  }
+
+  /** The prunable groups and controller blocks. */
+  public GroupSet groups() {
+    return groups;
+  }
+
+  /** The model's costs, whole and under a mask. */
+  public CostModel cost() {
+    return cost;
+  }
+
+  /** The FLOPs target, for the whole model and for its prunable part. */
+  public FlopsTarget target() {
+    return target;
+  }
+
+  /**
+   * Runs ATO: trains the model and the controller, projects the pruned groups to zero, and cuts
+   * them out. The user's model ends up holding the trained dense weights, pruned groups at zero.
+   */
+  public AtoResult fit() {
+    return new AtoRun(this).run();
+  }
+
+  /** Frees the model ato created for a bare block; a user's {@link Model} is left open. */
+  @Override
+  public void close() {
+    if (ownsModel) {
+      model.close();
+    }
+  }
+
+  /**
+   * Collects what an ATO run needs. {@code set*} options are required, {@code opt*} ones have
+   * the paper's defaults; setting an option twice is an error, and {@link #build()} checks
+   * everything, including the rules between options.
+   */
+  public static final class Builder {
+    Model model;
+    Block block;
+    Shape inputShape;
+    RandomAccessDataset trainingData;
+    Dataset validationData;
+    Double reduction;
+    Integer epochs;
+    Optimizer optimizer;
+    Loss loss;
+    Projection projection;
+    double controllerStart = 0.1;
+    double warmup = 0.2;
+    double controllerEnd = 0.5;
+    boolean fractionsSet;
+    Integer controllerInterval;
+    Double controllerDataFraction;
+    Double resourceWeight;
+    Long seed;
+    Device device;
+    GroupOptions groupOptions;
+    final List<TrainingListener> trainingListeners = new ArrayList<>();
+    final List<AtoListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets the DJL model to train and prune; its block may be uninitialised. Required (or {@link #setBlock}). */
+    public Builder setModel(Model model) {
+      checkState(this.model == null && block == null, "the model was already set");
+      checkArgument(model != null, "the model must not be null");
+      checkArgument(model.getBlock() != null, "model '%s' has no block; call setBlock on it "
+          + "first", model.getName());
+      this.model = model;
+      return this;
+    }
+
+    /** Sets the block to train and prune; ato wraps it in a model it owns. Required (or {@link #setModel}). */
+    public Builder setBlock(Block block) {
+      checkState(model == null && this.block == null, "the model was already set");
+      checkArgument(block != null, "the block must not be null");
+      this.block = block;
+      return this;
+    }
+
+    /** Sets the shape of one input batch, batch axis first, e.g. {@code (1, 3, 32, 32)}. Required. */
+    public Builder setInputShape(Shape inputShape) {
+      checkState(this.inputShape == null, "the input shape was already set to %s",
+          this.inputShape);
+      checkArgument(inputShape != null, "the input shape must not be null");
+      this.inputShape = inputShape;
+      return this;
+    }
+
+    /**
+     * Sets the training data; {@link #optControllerDataFraction} of it is held out for the
+     * controller. Its sampler sets the batch size. Required.
+     */
+    public Builder setTrainingData(RandomAccessDataset trainingData) {
+      checkState(this.trainingData == null, "the training data was already set");
+      checkArgument(trainingData != null, "the training data must not be null");
+      this.trainingData = trainingData;
+      return this;
+    }
+
+    /** Sets data to report accuracy on after each epoch and for the result. */
+    public Builder optValidationData(Dataset validationData) {
+      checkState(this.validationData == null, "the validation data was already set");
+      this.validationData = validationData;
+      return this;
+    }
+
+    /** Sets the share of the whole model's FLOPs to remove, in (0, 1), e.g. 0.55. Required. */
+    public Builder setFlopsReduction(double reduction) {
+      checkState(this.reduction == null, "the FLOPs reduction was already set to %s",
+          this.reduction);
+      this.reduction = reduction;
+      return this;
+    }
+
+    /** Sets the number of epochs over the training data (less the held-out part). Required. */
+    public Builder setEpochs(int epochs) {
+      checkState(this.epochs == null, "the epochs were already set to %s", this.epochs);
+      checkArgument(epochs >= 1, "train for at least 1 epoch, found %s", epochs);
+      this.epochs = epochs;
+      return this;
+    }
+
+    /**
+     * Sets the model's optimiser, any of DJL's with any learning-rate tracker; its learning rate
+     * is also the projection's step size. Default: SGD, learning rate 0.05, momentum 0.9,
+     * weight decay 5e-4.
+     */
+    public Builder optOptimizer(Optimizer optimizer) {
+      checkState(this.optimizer == null, "the optimizer was already set");
+      checkArgument(optimizer != null, "the optimizer must not be null");
+      this.optimizer = optimizer;
+      return this;
+    }
+
+    /** Sets the task loss. Default: softmax cross-entropy. */
+    public Builder optLoss(Loss loss) {
+      checkState(this.loss == null, "the loss was already set");
+      checkArgument(loss != null, "the loss must not be null");
+      this.loss = loss;
+      return this;
+    }
+
+    /** Sets the projection. Default: {@link Projection#groupLasso()}. */
+    public Builder optProjection(Projection projection) {
+      checkState(this.projection == null, "the projection was already set");
+      checkArgument(projection != null, "the projection must not be null");
+      this.projection = projection;
+      return this;
+    }
+
+    /**
+     * Sets when things happen, as fractions of all steps: the controller trains from
+     * {@code controllerStart} to {@code controllerEnd}, projection starts at {@code warmup}.
+     * Defaults 0.1, 0.2, 0.5; the order {@code controllerStart <= warmup <= controllerEnd} is
+     * checked in {@link #build()}.
+     */
+    public Builder optSchedule(double controllerStart, double warmup, double controllerEnd) {
+      checkState(!fractionsSet, "the schedule was already set");
+      this.controllerStart = controllerStart;
+      this.warmup = warmup;
+      this.controllerEnd = controllerEnd;
+      this.fractionsSet = true;
+      return this;
+    }
+
+    /** Sets the steps between controller updates. Default 20. */
+    public Builder optControllerInterval(int steps) {
+      checkState(controllerInterval == null, "the controller interval was already set");
+      checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s",
+          steps);
+      this.controllerInterval = steps;
+      return this;
+    }
+
+    /** Sets the share of the training data held out for the controller, in (0, 1). Default 0.05. */
+    public Builder optControllerDataFraction(double fraction) {
+      checkState(controllerDataFraction == null, "the controller data fraction was already set");
+      checkArgument(fraction > 0 && fraction < 1,
+          "the controller data fraction must lie in (0, 1), found %s", fraction);
+      this.controllerDataFraction = fraction;
+      return this;
+    }
+
+    /** Sets the weight of the FLOPs penalty in the controller's loss. Default 4. */
+    public Builder optResourceWeight(double weight) {
+      checkState(resourceWeight == null, "the resource weight was already set");
+      checkArgument(weight > 0 && Double.isFinite(weight),
+          "the resource weight must be positive and finite, found %s", weight);
+      this.resourceWeight = weight;
+      return this;
+    }
+
+    /**
+     * Sets the seed of the held-out split, the controller and its noise, and of the engine's
+     * random generator (DJL's shuffling and dropout draw from it). Default 42.
+     */
+    public Builder optSeed(long seed) {
+      checkState(this.seed == null, "the seed was already set");
+      this.seed = seed;
+      return this;
+    }
+
+    /** Sets the device. Default: the engine's default device (a GPU where there is one). */
+    public Builder optDevice(Device device) {
+      checkState(this.device == null, "the device was already set");
+      checkArgument(device != null, "the device must not be null");
+      this.device = device;
+      return this;
+    }
+
+    /** Sets how groups are found. Default: residual streams kept whole, blocks per layer. */
+    public Builder optGroupOptions(GroupOptions options) {
+      checkState(groupOptions == null, "the group options were already set");
+      checkArgument(options != null, "the group options must not be null");
+      this.groupOptions = options;
+      return this;
+    }
+
+    /** Adds DJL training listeners; they hear the model's batches and epochs. */
+    public Builder addTrainingListeners(TrainingListener... listeners) {
+      for (TrainingListener listener : listeners) {
+        checkArgument(listener != null, "a training listener must not be null");
+        trainingListeners.add(listener);
+      }
+      return this;
+    }
+
+    /** Adds a listener for ATO's own progress and metrics. */
+    public Builder addListener(AtoListener listener) {
+      checkArgument(listener != null, "a listener must not be null");
+      listeners.add(listener);
+      return this;
+    }
+
+    /**
+     * Checks every option, initialises the model for the input shape, reads it and finds its
+     * groups.
+     *
+     * @throws IllegalStateException when a required option is missing
+     * @throws IllegalArgumentException when an option is invalid or the options do not fit each
+     *     other or the model
+     */
+    public AutoTrainOnce build() {
+      checkState(model != null || block != null, "setModel(...) or setBlock(...) is required");
+      checkState(inputShape != null, "setInputShape(...) is required");
+      checkState(trainingData != null, "setTrainingData(...) is required");
+      checkState(reduction != null, "setFlopsReduction(...) is required");
+      checkState(epochs != null, "setEpochs(...) is required");
+      checkArgument(trainingData.size() > 0, "the training data set is empty");
+      TrainingSchedule.builder().setTotalSteps(1000).optControllerStart(controllerStart)
+          .optWarmup(warmup).optControllerEnd(controllerEnd).build();
+      double heldOut = controllerDataFraction();
+      checkArgument(Math.round(heldOut * trainingData.size()) >= 1
+              && Math.round(heldOut * trainingData.size()) < trainingData.size(),
+          "holding out %s of %s training records for the controller leaves one part empty; "
+              + "use more data or another optControllerDataFraction", heldOut,
+          (Object) trainingData.size());
+      ParameterTracker learningRate = learningRateOf(optimizer());
+      boolean ownsModel = model == null;
+      Model target = ownsModel ? Model.newInstance("ato-model", device()) : model;
+      try {
+        if (ownsModel) {
+          target.setBlock(block);
+        }
+        Block toRead = target.getBlock();
+        initialise(toRead, target);
+        ModelGraph graph = ModelReader.read(toRead, inputShape, target.getName());
+        GroupSet groups = ZeroInvariantGroups.find(graph.graph(), groupOptions());
+        CostModel cost = CostModel.of(graph.graph(), groups);
+        FlopsTarget flopsTarget = cost.targetForReduction(reduction);
+        LOG.info("ATO on '{}': {} groups in {} blocks, {} MACs of which {} prunable; removing "
+                + "{} of all MACs keeps p = {} of the prunable part", graph.graph().name(),
+            groups.size(), groups.blocks().size(), cost.flops(), cost.prunableFlops(),
+            reduction, String.format("%.4f", flopsTarget.prunableRatio()));
+        return new AutoTrainOnce(this, target, ownsModel, graph, groups, cost, flopsTarget,
+            learningRate);
+      } catch (RuntimeException e) {
+        if (ownsModel) {
+          target.close();
+        }
+        throw e;
+      }
+    }
+
+    private void initialise(Block toRead, Model owner) {
+      if (toRead.isInitialized()) {
+        return;
+      }
+      checkArgument(inputShape.dimension() >= 2,
+          "the input shape must have a batch axis and at least one more, found %s", inputShape);
+      try {
+        toRead.initialize(owner.getNDManager(), DataType.FLOAT32, inputShape);
+      } catch (RuntimeException e) {
+        // DJL and the engine report a misfit shape in many ways (EngineException,
+        // UnsupportedOperationException for a layout...); all mean the same to the user.
+        throw new IllegalArgumentException("the input shape " + inputShape + " does not fit "
+            + "model '" + owner.getName() + "': " + firstLine(e), e);
+      }
+    }
+
+    Optimizer optimizer() {
+      return optimizer != null ? optimizer : Optimizer.sgd()
+          .setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
+          .optWeightDecays(5e-4f).build();
+    }
+
+    Loss loss() {
+      return loss != null ? loss : Loss.softmaxCrossEntropyLoss();
+    }
+
+    Projection projection() {
+      return projection != null ? projection : Projection.groupLasso();
+    }
+
+    int controllerInterval() {
+      return controllerInterval != null ? controllerInterval : 20;
+    }
+
+    double controllerDataFraction() {
+      return controllerDataFraction != null ? controllerDataFraction : 0.05;
+    }
+
+    double resourceWeight() {
+      return resourceWeight != null ? resourceWeight : 4.0;
+    }
+
+    long seed() {
+      return seed != null ? seed : 42L;
+    }
+
+    Device device() {
+      return device != null ? device : Engine.getInstance().defaultDevice();
+    }
+
+    GroupOptions groupOptions() {
+      return groupOptions != null ? groupOptions : GroupOptions.defaults();
+    }
+
+    ImmutableList<AtoListener> listeners() {
+      return ImmutableList.copyOf(listeners);
+    }
+
+    /**
+     * The projection's step size is the optimiser's learning rate; DJL keeps it private in
+     * each optimiser, so it is read from there once, before training.
+     */
+    private static ParameterTracker learningRateOf(Optimizer optimizer) {
+      for (Class<?> c = optimizer.getClass(); c != null; c = c.getSuperclass()) {
+        try {
+          Field field = c.getDeclaredField("learningRateTracker");
+          field.setAccessible(true);
+          return (ParameterTracker) field.get(optimizer);
+        } catch (NoSuchFieldException e) {
+          // look in the superclass
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          break;
+        }
+      }
+      throw new IllegalArgumentException("cannot read the learning rate of optimizer "
+          + optimizer.getClass().getName() + ", which ATO's projection uses as its step size; "
+          + "use one of DJL's optimizers (Optimizer.sgd(), adam(), adamW(), nag(), rmsprop(), "
+          + "adagrad())");
+    }
+
+    private static String firstLine(Exception e) {
+      String message = String.valueOf(e.getMessage());
+      int newline = message.indexOf('\n');
+      return newline < 0 ? message : message.substring(0, newline);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.ato.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.ArrayDataset;
+import dev.ato.djl.models.CifarResNet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@code build()} rejects bad input before any training, with a message naming the problem. */
+class AutoTrainOnceBuilderTest {
+
+  private NDManager manager;
+  private ArrayDataset data;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+    data = dataset(40);
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  private ArrayDataset dataset(int size) {
+    return new ArrayDataset.Builder()
+        .setData(manager.randomNormal(new Shape(size, 1, 12, 12)))
+        .optLabels(manager.zeros(new Shape(size)))
+        .setSampling(8, false).build();
+  }
+
+  private static Block resnet8() {
+    return CifarResNet.builder().setDepth(8).setClasses(3).build();
+  }
+
+  private AutoTrainOnce.Builder valid() {
+    return AutoTrainOnce.builder().setBlock(resnet8()).setInputShape(new Shape(1, 1, 12, 12))
+        .setTrainingData(data).setFlopsReduction(0.4).setEpochs(1);
+  }
+
+  @Test
+  void aValidSetUpReadsTheModelAndConvertsTheBudget() {
+    try (AutoTrainOnce ato = valid().build()) {
+      // ResNet-8: the first convolution of its three units, 16 + 32 + 64 channels.
+      assertThat(ato.groups().size()).isEqualTo(112);
+      assertThat(ato.target().reduction()).isEqualTo(0.4);
+      assertThat(ato.target().prunableRatio()).isLessThan(0.6);
+    }
+  }
+
+  @Test
+  void aNullModelIsRejected() {
+    assertThatThrownBy(() -> AutoTrainOnce.builder().setBlock(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the block must not be null");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().setModel(null))
+        .hasMessage("the model must not be null");
+  }
+
+  @Test
+  void aModelWithoutABlockIsRejected() {
+    try (Model empty = Model.newInstance("empty")) {
+      assertThatThrownBy(() -> AutoTrainOnce.builder().setModel(empty))
+          .hasMessage("model 'empty' has no block; call setBlock on it first");
+    }
+  }
+
+  @Test
+  void anInputShapeThatDoesNotFitTheModelIsNamed() {
+    Block block = resnet8();
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 12, 12));
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(block)
+        .setInputShape(new Shape(1, 3, 12, 12)).setTrainingData(data).setFlopsReduction(0.4)
+        .setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the input shape (1, 3, 12, 12) does not fit the model: the "
+            + "engine rejected a probe of that shape");
+  }
+
+  @Test
+  void anInputShapeWithoutChannelsIsNamed() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 12, 12)).setTrainingData(data).setFlopsReduction(0.4)
+        .setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the input shape (1, 12, 12) does not fit model 'ato-model'");
+  }
+
+  @Test
+  void aReductionOutOfRangeIsRejected() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data).setFlopsReduction(1.2)
+        .setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; "
+            + "found 1.2");
+  }
+
+  @Test
+  void aReductionBeyondThePrunablePartIsRejected() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data).setFlopsReduction(0.99)
+        .setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .hasMessageContaining("is more than graph 'ato-model' can give");
+  }
+
+  @Test
+  void anEmptyDatasetIsRejected() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(dataset(0))
+        .setFlopsReduction(0.4).setEpochs(1);
+
+    assertThatThrownBy(builder::build).hasMessage("the training data set is empty");
+  }
+
+  @Test
+  void tooLittleDataForAControllerSplitIsRejected() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(dataset(5))
+        .setFlopsReduction(0.4).setEpochs(1);
+
+    assertThatThrownBy(builder::build).hasMessage("holding out 0.05 of 5 training records for "
+        + "the controller leaves one part empty; use more data or another "
+        + "optControllerDataFraction");
+  }
+
+  @Test
+  void missingRequiredOptionsAreNamed() {
+    assertThatThrownBy(() -> AutoTrainOnce.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("setModel(...) or setBlock(...) is required");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().setBlock(resnet8()).build())
+        .hasMessage("setInputShape(...) is required");
+  }
+
+  @Test
+  void scheduleFractionsOutOfOrderAreRejected() {
+    AutoTrainOnce.Builder builder = valid().optSchedule(0.3, 0.2, 0.5);
+
+    assertThatThrownBy(builder::build)
+        .hasMessage("the controller must start no later than projection: controllerStart (0.3) "
+            + "must not exceed warmup (0.2)");
+  }
+
+  @Test
+  void optionsCannotBeSetTwice() {
+    AutoTrainOnce.Builder builder = valid();
+
+    assertThatThrownBy(() -> builder.setEpochs(3)).hasMessage("the epochs were already set to 1");
+    assertThatThrownBy(() -> builder.setBlock(resnet8())).hasMessage("the model was already set");
+  }
+
+  @Test
+  void badNumbersAreRejectedWhereTheyAreSet() {
+    assertThatThrownBy(() -> AutoTrainOnce.builder().setEpochs(0))
+        .hasMessage("train for at least 1 epoch, found 0");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optControllerDataFraction(1.5))
+        .hasMessage("the controller data fraction must lie in (0, 1), found 1.5");
+    assertThatThrownBy(() -> Projection.halfSpace(1))
+        .hasMessage("epsilon of the half-space projection must lie in [0, 1), found 1.0");
+  }
+}

@@ -1,0 +1,56 @@
+package dev.ato.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.ato.djl.data.FashionMnist;
+import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.djl.models.CifarResNet;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ATO end to end on real data: a small ResNet trained from scratch on a slice of Fashion-MNIST
+ * (Debian's dataset-fashion-mnist) reaches the requested FLOPs reduction, and the compressed
+ * network, with no fine-tuning, scores what the masked dense network scores.
+ */
+class AutoTrainOnceEndToEndTest {
+
+  @Test
+  void aResNetOnFashionMnistIsCutToTheBudgetWithoutLosingAccuracy() throws IOException {
+    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(6000)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(64, true).build();
+        IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST).optLimit(2000)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(250, false)
+            .build();
+        Model model = Model.newInstance("resnet8")) {
+      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).build());
+      try (AutoTrainOnce ato = AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1, 1, 28, 28))
+              .setTrainingData(train)
+              .optValidationData(test)
+              .setFlopsReduction(0.5)
+              .setEpochs(6)
+              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f))
+                  .optMomentum(0.9f).optWeightDecays(5e-4f).build())
+              // A short budget: train the controller at every step of its window.
+              .optControllerInterval(1)
+              .build();
+          AtoResult result = ato.fit()) {
+        assertThat(result.flopsReduction()).isCloseTo(0.5, within(0.02));
+        assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+        assertThat(result.compressedAccuracy()).isGreaterThan(0.6);
+        assertThat(result.compressed().cost().flops()).isEqualTo(result.flopsAfter());
+        assertThat(result.channels().values()).anyMatch(c -> c.after() < c.before());
+        assertThat(result.epochs()).hasSize(6);
+        assertThat(result.controllerUpdates()).isNotEmpty();
+      }
+    }
+  }
+}
