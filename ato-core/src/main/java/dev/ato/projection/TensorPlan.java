@@ -47,11 +47,14 @@ record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray in
     return false;
   }
 
-  /** Adds {@code perIndex[indices[i]]} to {@code perGroup[groups[i]]} for pruned groups. */
+  /**
+   * Adds {@code perIndex[indices[i]]} to {@code perGroup[groups[i]]} for the groups {@code mask}
+   * prunes, or for every group when {@code mask} is null.
+   */
   void accumulatePruned(double[] perIndex, GroupMask mask, double[] perGroup) {
     for (int i = 0; i < indices.length(); i++) {
       int group = groups.get(i);
-      if (!mask.isKept(group)) {
+      if (mask == null || !mask.isKept(group)) {
         perGroup[group] += perIndex[indices.get(i)];
       }
     }

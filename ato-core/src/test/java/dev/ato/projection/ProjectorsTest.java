@@ -114,6 +114,16 @@ class ProjectorsTest {
   }
 
   @Test
+  void groupNormsSumSquaresOverEveryTensorOfTheGroup() {
+    Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
+        new float[] {1, 0, 2, 1}, new float[] {0, 2});
+
+    // ||(3, 4, 0)||, ||(0, 0, 0)||, ||(1, 0, 0)||, ||(2, 1, 2)||.
+    assertThat(GroupNorms.of(GROUPS).compute(ArrayTensorOps.INSTANCE, source(p)))
+        .containsExactly(new double[] {5, 0, 1, 3}, within(1e-12));
+  }
+
+  @Test
   void halfSpaceNeedsTheValuesBeforeTheStep() {
     HalfSpaceProjector projector = HalfSpaceProjector.of(GROUPS, 0.1);
     Map<String, ArrayTensor> p = parameters(new float[4], new float[2], new float[4],

@@ -58,7 +58,8 @@ public interface AtoListener {
    * @param penalty the resource loss R of the hard mask, before its weight
    * @param flopsRatio share of the prunable part's FLOPs the new mask keeps
    * @param prunedGroups groups the new mask prunes
+   * @param applied false when the update was skipped because a gradient was not finite
    */
   record ControllerUpdate(long step, double crossEntropy, double penalty, double flopsRatio,
-      int prunedGroups) {}
+      int prunedGroups, boolean applied) {}
 }

@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param flopsAfter multiply-accumulates of the compressed network
  * @param parametersBefore trainable parameters of the original network
  * @param parametersAfter trainable parameters of the compressed network
+ * @param prunedNormBeforeCut the largest L2 norm among the pruned groups when training ended,
+ *     before they were set to exactly zero and cut: 0 when projection had already done it
  * @param maskedAccuracy accuracy of the dense model with the pruned groups at zero on the
  *     validation data, NaN without validation data
  * @param compressedAccuracy accuracy of the compressed network on the validation data, NaN
@@ -36,6 +38,7 @@ public record AtoResult(
     long flopsAfter,
     long parametersBefore,
     long parametersAfter,
+    double prunedNormBeforeCut,
     double maskedAccuracy,
     double compressedAccuracy,
     ImmutableList<EpochMetrics> epochs,

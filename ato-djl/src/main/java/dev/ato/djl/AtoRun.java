@@ -43,6 +43,7 @@ import dev.ato.groups.Group;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
+import dev.ato.projection.GroupNorms;
 import dev.ato.projection.ParameterSource;
 import dev.ato.projection.ProjectionStep;
 import dev.ato.projection.Projector;
@@ -78,6 +79,7 @@ final class AtoRun {
   private final GroupSet groups;
   private final List<AtoListener> listeners;
   private final Projector projector;
+  private final GroupNorms norms;
   private final LambdaSchedule lambda;
   private final SplittableRandom random;
   private final List<EpochMetrics> epochs = new ArrayList<>();
@@ -86,6 +88,7 @@ final class AtoRun {
   private TrainingSchedule schedule;
   private GroupMask mask;
   private Iterator<Batch> heldOutBatches;
+  private int skippedUpdates;
 
   AtoRun(AutoTrainOnce ato) {
     this.ato = ato;
@@ -95,6 +98,7 @@ final class AtoRun {
     this.listeners = settings.listeners();
     Projection projection = settings.projection();
     this.projector = projection.create(groups);
+    this.norms = GroupNorms.of(groups);
     this.lambda = projection.lambda();
     this.random = new SplittableRandom(settings.seed());
     this.mask = GroupMask.allKept(groups.size());
@@ -199,13 +203,15 @@ final class AtoRun {
       TrainingResult result = trainer.getTrainingResult();
       EpochMetrics metrics = new EpochMetrics(epoch, step, orNaN(result.getTrainLoss()),
           orNaN(result.getTrainEvaluation("Accuracy")), validation, mask.prunedCount(),
-          ato.cost.flops(mask) / ato.cost.flops(), watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
+          ato.cost.flops(mask) / ato.cost.flops(), largestPrunedNorm(),
+          watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
       epochs.add(metrics);
       LOG.info("epoch {}/{}: loss {}, train accuracy {}, validation accuracy {}, {} of {} groups "
-              + "pruned, {} of the FLOPs kept, {} s", epoch, settings.epochs,
+              + "pruned (largest norm {}), {} of the FLOPs kept, {} s", epoch, settings.epochs,
           format(metrics.trainLoss()), format(metrics.trainAccuracy()),
           format(metrics.validationAccuracy()), metrics.prunedGroups(), groups.size(),
-          format(metrics.flopsRatio()), format(metrics.seconds()));
+          format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
+          format(metrics.seconds()));
       listeners.forEach(l -> l.onEpoch(metrics));
     }
   }
@@ -257,6 +263,11 @@ final class AtoRun {
     try (NDScope ignored = new NDScope()) {
       try (GradientCollector collector = controller.trainer().newGradientCollector()) {
         NDArray logits = controller.trainer().forward(new NDList()).singletonOrThrow();
+        if (!Double.isFinite(logits.abs().max().getFloat())) {
+          throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+              "the controller diverged: its logits are not finite at step %d of %d", step,
+              schedule.totalSteps()));
+        }
         GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits, random);
         GumbelMask.Sample plain = GumbelMask.defaults().noiseless(logits);
         NDArray keep = noisy.soft().concat(noisy.soft().getManager().ones(new ai.djl.ndarray
@@ -281,16 +292,50 @@ final class AtoRun {
     } finally {
       batch.close();
     }
-    controller.trainer().step();
+    boolean applied = gradientsFinite(controller.trainer());
+    if (applied) {
+      controller.trainer().step();
+    } else {
+      // Seen here about once in a dozen small runs, at one step and never again (see
+      // docs/djl-notes.md): a non-finite gradient would poison AdamW's moments for good, so the
+      // update is skipped instead.
+      clearGradients(controller.trainer());
+      skippedUpdates++;
+      LOG.warn("controller gradient not finite at step {}: update skipped ({} so far)", step,
+          skippedUpdates);
+    }
     mask = groups.keepingEveryLayer(controller.currentMask());
     ControllerUpdate update = new ControllerUpdate(step, crossEntropy, penalty,
         ato.cost.prunableFlops(mask.toKeepVector()) / ato.cost.prunableFlops(),
-        mask.prunedCount());
+        mask.prunedCount(), applied);
     updates.add(update);
     LOG.debug("controller at step {}: CE {}, R {} (r before {}), {} groups pruned, r {}", step,
         format(crossEntropy), format(penalty), format(ratio), update.prunedGroups(),
         format(update.flopsRatio()));
     listeners.forEach(l -> l.onControllerUpdate(update));
+  }
+
+  private static boolean gradientsFinite(Trainer trainer) {
+    try (NDScope ignored = new NDScope()) {
+      for (ai.djl.nn.Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
+        if (parameter.requiresGradient()
+            && !Float.isFinite(parameter.getArray().getGradient().sum().getFloat())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static void clearGradients(Trainer trainer) {
+    try (NDScope ignored = new NDScope()) {
+      for (ai.djl.nn.Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
+        if (parameter.requiresGradient()) {
+          NDArray gradient = parameter.getArray().getGradient();
+          gradient.set(new float[Math.toIntExact(gradient.size())]);
+        }
+      }
+    }
   }
 
   private Batch nextHeldOutBatch(Trainer trainer, HeldOutSplit split) {
@@ -300,7 +345,25 @@ final class AtoRun {
     return heldOutBatches.next();
   }
 
+  /** The largest L2 norm among the groups the mask prunes, 0 when none is pruned. */
+  private double largestPrunedNorm() {
+    double[] values = norms.compute(NDArrayOps.INSTANCE, graph.parameterArrays());
+    double largest = 0;
+    for (int g = 0; g < values.length; g++) {
+      if (!mask.isKept(g)) {
+        largest = Math.max(largest, values[g]);
+      }
+    }
+    return largest;
+  }
+
   private AtoResult finish(Trainer trainer) {
+    double normBeforeCut = largestPrunedNorm();
+    if (normBeforeCut > 0) {
+      LOG.warn("the pruned groups were not all at zero when training ended (largest norm {}); "
+          + "they are set to zero now, which changes the dense model's outputs: train longer "
+          + "after the controller window or use group lasso", format(normBeforeCut));
+    }
     List<Group> pruned = new ArrayList<>();
     groups.groups().forEach(g -> {
       if (!mask.isKept(g.id())) {
@@ -325,7 +388,7 @@ final class AtoRun {
     }
     AtoResult result = new AtoResult(compressed, compressed.mask().orElseThrow(), ato.target,
         ImmutableMap.copyOf(channels), ato.cost.flops(), compressed.cost().flops(),
-        ato.cost.parameters(), compressed.cost().parameters(), masked, small,
+        ato.cost.parameters(), compressed.cost().parameters(), normBeforeCut, masked, small,
         ImmutableList.copyOf(epochs), ImmutableList.copyOf(updates));
     LOG.info("ATO done: {}", result.summary());
     return result;

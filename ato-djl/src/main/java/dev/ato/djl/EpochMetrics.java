@@ -10,7 +10,10 @@ package dev.ato.djl;
  * @param validationAccuracy accuracy on the validation data, or NaN without any
  * @param prunedGroups groups the current mask prunes
  * @param flopsRatio share of the whole model's FLOPs the current mask keeps
+ * @param prunedGroupNorm the largest L2 norm among the pruned groups: 0 once projection has
+ *     driven them all to zero
  * @param seconds wall time of the epoch
  */
 public record EpochMetrics(int epoch, long steps, double trainLoss, double trainAccuracy,
-    double validationAccuracy, int prunedGroups, double flopsRatio, double seconds) {}
+    double validationAccuracy, int prunedGroups, double flopsRatio, double prunedGroupNorm,
+    double seconds) {}

@@ -2,6 +2,7 @@ package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.models.CifarResNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,17 @@ class AutoTrainOnceBuilderTest {
       assertThat(ato.groups().size()).isEqualTo(112);
       assertThat(ato.target().reduction()).isEqualTo(0.4);
       assertThat(ato.target().prunableRatio()).isLessThan(0.6);
+    }
+  }
+
+  @Test
+  void theProjectionStepSizeIsTheOptimisersLearningRate() {
+    Tracker cosine = Tracker.cosine().setBaseValue(0.1f).optFinalValue(0.001f).setMaxUpdates(100)
+        .build();
+    try (AutoTrainOnce ato = valid().optOptimizer(Optimizer.sgd()
+        .setLearningRateTracker(cosine).build()).build()) {
+      assertThat(ato.learningRate.getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
+      assertThat(ato.learningRate.getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
     }
   }
 

@@ -44,6 +44,8 @@ class AutoTrainOnceEndToEndTest {
               .build();
           AtoResult result = ato.fit()) {
         assertThat(result.flopsReduction()).isCloseTo(0.5, within(0.02));
+        // Group lasso with lambda 1000 after the window has driven every pruned group to zero.
+        assertThat(result.prunedNormBeforeCut()).isZero();
         assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
         assertThat(result.compressedAccuracy()).isGreaterThan(0.6);
         assertThat(result.compressed().cost().flops()).isEqualTo(result.flopsAfter());

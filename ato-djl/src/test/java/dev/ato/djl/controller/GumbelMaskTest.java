@@ -40,6 +40,17 @@ class GumbelMaskTest extends EngineTest {
   }
 
   @Test
+  void theNoiselessMaskIsTheCoresNoiselessMask() {
+    double[] expected = GumbelSigmoid.defaults().noiseless(LOGITS);
+
+    GumbelMask.Sample sample = GumbelMask.defaults().noiseless(floats(LOGITS));
+
+    assertThat(doubles(sample.soft())).containsExactly(expected, within(1e-5));
+    // o + 3: -0.6, 0.5, -1.6, 3.3, -1.1, 2.0.
+    assertThat(doubles(sample.hard())).containsExactly(0, 1, 0, 1, 0, 1);
+  }
+
+  @Test
   void theHardMaskKeepsTheGroupsWhoseSoftValueIsAtLeastOneHalf() {
     GumbelMask.Sample sample = GumbelMask.defaults().sample(floats(LOGITS), UNIFORMS);
     double[] soft = GumbelSigmoid.defaults().soft(LOGITS, UNIFORMS);

@@ -1,0 +1,2 @@
+/** Counting the FLOPs and parameters of DJL blocks. */
+package dev.ato.djl.cost;
