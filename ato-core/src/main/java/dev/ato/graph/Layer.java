@@ -19,7 +19,8 @@ import java.util.Locale;
  */
 public sealed interface Layer
     permits Layer.Input, Layer.Conv2d, Layer.BatchNorm, Layer.Linear, Layer.Activation,
-        Layer.Pool2d, Layer.GlobalPool, Layer.Flatten, Layer.Add, Layer.Concat, Layer.Identity {
+        Layer.Pool2d, Layer.GlobalPool, Layer.Flatten, Layer.Add, Layer.Concat, Layer.Identity,
+        Layer.Opaque {
 
   /** A short lower-case name of the kind, used in messages ({@code "conv2d"}, {@code "add"}). */
   String kind();
@@ -451,6 +452,44 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       return inputs.single();
+    }
+  }
+
+  /**
+   * A layer whose insides are unknown: it gives {@code output} and holds {@code parameters}
+   * trainable values. Its input and output channels are never pruned, and its FLOPs are not
+   * counted (they cannot be); its parameters are. Lets a graph include a block an engine binding
+   * cannot read, when the user asks for that instead of an error.
+   *
+   * @param description what the layer is, for messages (e.g. its class)
+   * @param output the shape it gives
+   * @param parameters its trainable values
+   */
+  record Opaque(String description, ChannelShape output, long parameters) implements Layer {
+    public Opaque {
+      checkArgument(parameters >= 0, "a parameter count cannot be negative, found %s",
+          parameters);
+    }
+
+    @Override
+    public String kind() {
+      return "opaque";
+    }
+
+    @Override
+    public ChannelShape outputShape(LayerInputs inputs) {
+      checkArgument(inputs.size() >= 1, "opaque layer '%s' needs an input", inputs.layer());
+      return output;
+    }
+
+    @Override
+    public ImmutableList<Parameter> parameters(ChannelShape input) {
+      if (parameters == 0) {
+        return ImmutableList.of();
+      }
+      // One flat stand-in, so that the values are counted; it follows no channel.
+      return ImmutableList.of(new Parameter("opaque", ImmutableIntArray.of(
+          Math.toIntExact(parameters)), Parameter.NO_AXIS, Parameter.NO_AXIS, true));
     }
   }
 

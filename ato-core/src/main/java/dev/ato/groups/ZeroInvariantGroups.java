@@ -115,6 +115,18 @@ public final class ZeroInvariantGroups {
         }
         return created;
       }
+      if (layer instanceof Layer.Opaque) {
+        for (String input : node.inputs()) {
+          for (int source : origin.get(input)) {
+            exclude(source, UnprunableReason.OPAQUE_LAYER, node.name());
+          }
+        }
+        int[] created = create(node);
+        for (int source : created) {
+          exclude(source, UnprunableReason.OPAQUE_LAYER, node.name());
+        }
+        return created;
+      }
       if (layer instanceof Layer.Linear) {
         int[] created = create(node);
         recordConsumer(node, in);

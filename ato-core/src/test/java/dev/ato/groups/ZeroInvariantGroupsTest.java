@@ -237,6 +237,27 @@ class ZeroInvariantGroupsTest {
   }
 
   @Test
+  void channelsAroundAnOpaqueLayerAreNotOffered() {
+    ChannelGraph.Builder b = ChannelGraph.builder("opaque");
+    String x = b.input("data", ChannelShape.spatial(2, 4, 4));
+    x = b.add("a", conv(3, 3), x);
+    x = b.add("custom", new Layer.Opaque("MyBlock", ChannelShape.spatial(5, 4, 4), 40), x);
+    x = b.add("b", conv(4, 3), x);
+    b.add("c", conv(1, 1), b.add("relu", Activation.RELU, x));
+    ChannelGraph graph = b.build();
+    GroupSet groups = ZeroInvariantGroups.find(graph);
+
+    assertThat(groups.groups()).extracting(Group::name)
+        .containsExactly("b:out[0]", "b:out[1]", "b:out[2]", "b:out[3]");
+    assertThat(groups.unprunable()).contains(
+        new UnprunableChannels("a:out[2]", UnprunableReason.OPAQUE_LAYER, "custom"),
+        new UnprunableChannels("custom:out[4]", UnprunableReason.OPAQUE_LAYER, "custom"));
+    // Its 40 values count as parameters; its FLOPs cannot be known.
+    assertThat(dev.ato.cost.CostModel.of(graph).parameters())
+        .isEqualTo(3 * 2 * 9 + 3 + 40 + 4 * 5 * 9 + 4 + 4 + 1);
+  }
+
+  @Test
   void aGraphWithNothingToPruneIsAnErrorThatCountsTheReasons() {
     ChannelGraph.Builder b = ChannelGraph.builder("tiny");
     b.add("conv", conv(2, 1), b.input("data", ChannelShape.spatial(3, 4, 4)));

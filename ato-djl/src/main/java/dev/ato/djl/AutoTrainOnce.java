@@ -21,6 +21,7 @@ import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
+import dev.ato.djl.graph.ReadOptions;
 import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
@@ -154,6 +155,7 @@ public final class AutoTrainOnce implements AutoCloseable {
     Long seed;
     Device device;
     GroupOptions groupOptions;
+    ReadOptions readOptions;
     final List<TrainingListener> trainingListeners = new ArrayList<>();
     final List<AtoListener> listeners = new ArrayList<>();
 
@@ -316,6 +318,17 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how the model is read. Default: a block ato cannot read is an error; with
+     * {@link ReadOptions#opaqueUnknownBlocks()} it is kept whole instead.
+     */
+    public Builder optReadOptions(ReadOptions options) {
+      checkState(readOptions == null, "the read options were already set");
+      checkArgument(options != null, "the read options must not be null");
+      this.readOptions = options;
+      return this;
+    }
+
     /** Adds DJL training listeners; they hear the model's batches and epochs. */
     public Builder addTrainingListeners(TrainingListener... listeners) {
       for (TrainingListener listener : listeners) {
@@ -364,7 +377,8 @@ public final class AutoTrainOnce implements AutoCloseable {
         }
         Block toRead = target.getBlock();
         initialise(toRead, target);
-        ModelGraph graph = ModelReader.read(toRead, inputShape, target.getName());
+        ModelGraph graph = ModelReader.read(toRead, inputShape, target.getName(),
+            readOptions != null ? readOptions : ReadOptions.defaults());
         GroupSet groups = ZeroInvariantGroups.find(graph.graph(), groupOptions());
         CostModel cost = CostModel.of(graph.graph(), groups);
         FlopsTarget flopsTarget = cost.targetForReduction(reduction);

@@ -55,6 +55,7 @@ public final class ModelReader {
 
   private final Block root;
   private final Shape inputShape;
+  private final ReadOptions options;
   private final ChannelGraph.Builder graph;
   private final Map<String, Block> layerBlocks = new LinkedHashMap<>();
   private final Map<String, BatchNormSettings> batchNorms = new LinkedHashMap<>();
@@ -62,9 +63,10 @@ public final class ModelReader {
   private ParameterStore store;
   private FunctionIdentifier identifier;
 
-  private ModelReader(Block root, Shape inputShape, String name) {
+  private ModelReader(Block root, Shape inputShape, String name, ReadOptions options) {
     this.root = root;
     this.inputShape = inputShape;
+    this.options = options;
     this.graph = ChannelGraph.builder(name);
   }
 
@@ -77,6 +79,16 @@ public final class ModelReader {
    *     or a block cannot be understood (the message names its path)
    */
   public static ModelGraph read(Block block, Shape inputShape, String name) {
+    return read(block, inputShape, name, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads {@code block} with the given options.
+   *
+   * @see #read(Block, Shape, String)
+   */
+  public static ModelGraph read(Block block, Shape inputShape, String name,
+      ReadOptions options) {
     checkArgument(block != null, "the block to read must not be null");
     checkArgument(inputShape != null && (inputShape.dimension() == 4
             || inputShape.dimension() == 2),
@@ -85,7 +97,7 @@ public final class ModelReader {
     checkArgument(block.isInitialized(),
         "initialise the block before reading it (for example trainer.initialize(%s) or "
             + "block.initialize(manager, DataType.FLOAT32, %s))", inputShape, inputShape);
-    return new ModelReader(block, inputShape, name).read();
+    return new ModelReader(block, inputShape, name, options).read();
   }
 
   private ModelGraph read() {
@@ -142,7 +154,7 @@ public final class ModelReader {
     }
     String node = path.isEmpty() ? block.getClass().getSimpleName() : path;
     NDArray y = runBlock(block, x, node);
-    Layer layer = leafLayer(block, node, x.getShape(), coreIn);
+    Layer layer = leafLayer(block, node, x.getShape(), y.getShape(), coreIn);
     addNode(node, layer, y.getShape(), coreIn);
     if (!block.getParameters().isEmpty()) {
       layerBlocks.put(node, block);
@@ -179,7 +191,7 @@ public final class ModelReader {
         whole, coreOut);
   }
 
-  private Layer leafLayer(Block block, String path, Shape in, String coreIn) {
+  private Layer leafLayer(Block block, String path, Shape in, Shape out, String coreIn) {
     if (block instanceof Conv2d conv) {
       return convolution(conv, path);
     }
@@ -197,10 +209,26 @@ public final class ModelReader {
     if (block instanceof LambdaBlock lambda) {
       return identifier.identify(lambda, path, in, coreShapes.get(coreIn));
     }
-    throw new IllegalArgumentException(String.format(
+    checkArgument(options.treatUnknownAsOpaque(),
         "cannot read block '%s' of type %s: ato reads SequentialBlock, ParallelBlock, Conv2d, "
             + "BatchNorm, Linear, Dropout and LambdaBlocks of known functions; express the "
-            + "block with those", path, block.getClass().getName()));
+            + "block with those, or read with ReadOptions.opaqueUnknownBlocks() to keep its "
+            + "channels unpruned", path, block.getClass().getName());
+    checkArgument(out.dimension() == 2 || out.dimension() == 4,
+        "opaque block '%s' gives a %s-D output %s; ato follows [N, C] and [N, C, H, W]", path,
+        out.dimension(), out);
+    ChannelShape shape = out.dimension() == 4
+        ? ChannelShape.spatial((int) out.get(1), (int) out.get(2), (int) out.get(3))
+        : ChannelShape.flat((int) out.get(1));
+    long values = 0;
+    for (ai.djl.nn.Parameter parameter : block.getParameters().values()) {
+      if (parameter.requiresGradient()) {
+        values += parameter.getArray().size();
+      }
+    }
+    LOG.warn("block '{}' ({}) is read as opaque: its channels are not pruned and its FLOPs not "
+        + "counted", path, block.getClass().getName());
+    return new Layer.Opaque(block.getClass().getName(), shape, values);
   }
 
   private static Layer convolution(Conv2d conv, String path) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Block;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.BatchNormSettings;
@@ -115,11 +116,17 @@ public final class CompressedModel implements AutoCloseable {
     }
     SubnetSpec spec = new SubnetSpec(SubnetSpec.FORMAT_VERSION, graph.name() + "-compressed",
         nodes, List.copyOf(graph.outputs()), batchNorms);
-    SubnetBlock block = new SubnetBlock(spec);
+    Map<String, Block> opaque = new HashMap<>();
+    for (Node node : graph.nodes()) {
+      if (node.layer() instanceof Layer.Opaque) {
+        opaque.put(node.name(), model.layerBlock(node.name()).orElseThrow());
+      }
+    }
+    SubnetBlock block = new SubnetBlock(spec, opaque);
     CompressedModel compressed = new CompressedModel(block, applied);
     block.initialize(manager, DataType.FLOAT32, compressed.inputShape());
     for (Node node : graph.nodes()) {
-      if (node.parameters().isEmpty()) {
+      if (node.parameters().isEmpty() || node.layer() instanceof Layer.Opaque) {
         continue;
       }
       int[] out = kept.get(node.name());
@@ -174,9 +181,15 @@ public final class CompressedModel implements AutoCloseable {
   /**
    * Saves the architecture and parameters into {@code directory}, creating it if needed.
    *
+   * @throws IllegalStateException when the model holds opaque blocks
    * @throws UncheckedIOException when writing fails
    */
   public void save(Path directory) {
+    if (block.hasOpaqueLayers()) {
+      throw new IllegalStateException("cannot save the compressed model: it holds opaque blocks "
+          + "of the original model, which its description cannot rebuild; express those blocks "
+          + "with blocks ato reads to make the model savable");
+    }
     try {
       Files.createDirectories(directory);
       Files.writeString(directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(),

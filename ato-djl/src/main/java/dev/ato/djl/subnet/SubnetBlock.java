@@ -47,12 +47,21 @@ public final class SubnetBlock extends AbstractBlock {
    * @throws IllegalArgumentException when the description is inconsistent
    */
   public SubnetBlock(SubnetSpec spec) {
+    this(spec, Map.of());
+  }
+
+  /**
+   * Builds the blocks {@code spec} describes, using {@code opaque} for its opaque layers: those
+   * blocks are the original model's, shared, not copied.
+   */
+  SubnetBlock(SubnetSpec spec, Map<String, Block> opaque) {
     super(VERSION);
     this.spec = spec;
     this.graph = spec.toGraph();
     Map<String, Block> blocks = new LinkedHashMap<>();
     for (Node node : graph.nodes()) {
-      Block block = toBlock(node);
+      Block block = node.layer() instanceof Layer.Opaque ? opaqueBlock(node, opaque)
+          : toBlock(node);
       if (block != null) {
         blocks.put(node.name(), addChildBlock(node.name(), block));
       }
@@ -78,6 +87,21 @@ public final class SubnetBlock extends AbstractBlock {
           + "called '" + layer + "'");
     }
     return block;
+  }
+
+  private static Block opaqueBlock(Node node, Map<String, Block> opaque) {
+    Block block = opaque.get(node.name());
+    if (block == null) {
+      throw new IllegalArgumentException("layer '" + node.name() + "' is an opaque block ("
+          + ((Layer.Opaque) node.layer()).description() + "), which a description alone cannot "
+          + "rebuild");
+    }
+    return block;
+  }
+
+  /** Whether the network holds opaque layers, which its description cannot rebuild. */
+  public boolean hasOpaqueLayers() {
+    return graph.nodes().stream().anyMatch(n -> n.layer() instanceof Layer.Opaque);
   }
 
   private Block toBlock(Node node) {
@@ -154,6 +178,9 @@ public final class SubnetBlock extends AbstractBlock {
     Map<String, Shape> shapes = runtimeShapes(inputShapes[0].get(0));
     for (Map.Entry<String, Block> entry : layers.entrySet()) {
       Node node = graph.node(entry.getKey());
+      if (node.layer() instanceof Layer.Opaque) {
+        continue; // the original model's block, initialised already
+      }
       Shape in = shapes.get(node.inputs().get(0));
       if (node.layer() instanceof Layer.Linear) {
         in = new Shape(in.get(0), node.input().channels() * (long) node.input().spatialSize());
@@ -177,10 +204,11 @@ public final class SubnetBlock extends AbstractBlock {
       if (layer instanceof Layer.Input) {
         shape = out.flat() ? new Shape(batch, out.channels())
             : new Shape(batch, out.channels(), out.height(), out.width());
-      } else if (layer instanceof Layer.Conv2d || layer instanceof Layer.Pool2d) {
+      } else if (layer instanceof Layer.Conv2d || layer instanceof Layer.Pool2d
+          || layer instanceof Layer.Opaque && !out.flat()) {
         shape = new Shape(batch, out.channels(), out.height(), out.width());
       } else if (layer instanceof Layer.GlobalPool || layer instanceof Layer.Flatten
-          || layer instanceof Layer.Linear) {
+          || layer instanceof Layer.Linear || layer instanceof Layer.Opaque) {
         shape = new Shape(batch, out.channels());
       } else {
         Shape first = shapes.get(node.inputs().get(0));

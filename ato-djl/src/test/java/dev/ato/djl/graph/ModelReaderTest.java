@@ -86,6 +86,34 @@ class ModelReaderTest {
   }
 
   @Test
+  void aBlockOfTheUsersOwnIsAnErrorNamingItsPath() {
+    Shape input = new Shape(1, 3, 8, 8);
+    Block block = TestModels.initialise(TestModels.customBlockCnn(4), manager, input);
+
+    assertThatThrownBy(() -> ModelReader.read(block, input, "custom"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot read block '04ChannelScale' of type "
+            + "dev.ato.djl.testing.ChannelScale: ato reads SequentialBlock");
+  }
+
+  @Test
+  void aBlockOfTheUsersOwnCanBeReadAsOpaqueAndKeepsItsChannels() {
+    Shape input = new Shape(1, 3, 8, 8);
+    Block block = TestModels.initialise(TestModels.customBlockCnn(4), manager, input);
+
+    ModelGraph model = ModelReader.read(block, input, "custom",
+        ReadOptions.opaqueUnknownBlocks());
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+
+    assertThat(model.graph().node("04ChannelScale").layer())
+        .isEqualTo(new Layer.Opaque("dev.ato.djl.testing.ChannelScale",
+            dev.ato.graph.ChannelShape.spatial(8, 8, 8), 8));
+    // Only the second convolution's 6 channels are offered: the first one's feed the opaque
+    // block.
+    assertThat(groups.size()).isEqualTo(6);
+  }
+
+  @Test
   void anUninitialisedBlockIsRejected() {
     Block block = TestModels.concatCnn(5);
 

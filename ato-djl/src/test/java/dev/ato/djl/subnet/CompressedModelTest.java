@@ -13,6 +13,7 @@ import dev.ato.cost.CostModel;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
+import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.TestModels;
@@ -73,6 +74,25 @@ class CompressedModelTest {
   void aConcatCnnCompressesExactly() {
     assertCompressesExactly(TestModels.concatCnn(5), new Shape(2, 3, 16, 16),
         GroupOptions.defaults());
+  }
+
+  @Test
+  void aModelWithAnOpaqueBlockCompressesExactlyButCannotBeSaved(@TempDir Path directory) {
+    Shape input = new Shape(2, 3, 8, 8);
+    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.customBlockCnn(4),
+        manager, input), input, "custom", ReadOptions.opaqueUnknownBlocks());
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+    GroupMask mask = GroupMask.of(true, false, true, false, false, true);
+    zeroPruned(model, groups, mask);
+    NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(4));
+
+    try (CompressedModel compressed = CompressedModel.compress(model, groups, mask)) {
+      assertThat(maxAbsDifference(run(model.block(), x), run(compressed.block(), x)))
+          .isLessThanOrEqualTo(1e-5f);
+      assertThatThrownBy(() -> compressed.save(directory))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("cannot save the compressed model: it holds opaque blocks");
+    }
   }
 
   @Test

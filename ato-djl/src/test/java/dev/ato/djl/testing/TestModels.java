@@ -68,6 +68,23 @@ public final class TestModels {
         .add(Linear.builder().setUnits(classes).build());
   }
 
+  /**
+   * A CNN holding a block of the user's own ({@link ChannelScale}): conv(8) -> BN -> ReLU ->
+   * scale -> conv(6) -> ReLU -> global avg pool -> flatten -> linear.
+   */
+  public static Block customBlockCnn(int classes) {
+    return new SequentialBlock()
+        .add(conv(8, 3, 1, 1))
+        .add(BatchNorm.builder().build())
+        .add(Activation.reluBlock())
+        .add(new ChannelScale(8))
+        .add(conv(6, 3, 1, 1))
+        .add(Activation.reluBlock())
+        .add(Pool.globalAvgPool2dBlock())
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(classes).build());
+  }
+
   public static Conv2d conv(int filters, int kernel, int padding, int groups) {
     return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
         .optPadding(new Shape(padding, padding)).optGroups(groups).build();
