@@ -36,6 +36,7 @@ import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.groups.GroupZeroing;
 import dev.ato.djl.subnet.CompressedModel;
+import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
@@ -331,8 +332,7 @@ final class AtoRun {
     try (NDScope ignored = new NDScope()) {
       for (ai.djl.nn.Parameter parameter : trainer.getModel().getBlock().getParameters().values()) {
         if (parameter.requiresGradient()) {
-          NDArray gradient = parameter.getArray().getGradient();
-          gradient.set(new float[Math.toIntExact(gradient.size())]);
+          InPlace.zero(parameter.getArray().getGradient());
         }
       }
     }

@@ -131,20 +131,9 @@ public final class GraphReport implements Callable<Integer> {
     return Long.toString(value);
   }
 
-  /**
-   * The report's command line: enum values in any case, and a bad value (an impossible
-   * reduction, say) reported as one line on stderr with exit code 2 instead of a stack trace.
-   */
+  /** The report's command line, with bad values reported as one line and exit code 2. */
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new GraphReport()).setCaseInsensitiveEnumValuesAllowed(true);
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      if (e instanceof IllegalArgumentException) {
-        line.getErr().println("error: " + e.getMessage());
-        return 2;
-      }
-      throw e;
-    });
-    return cli;
+    return Commands.configure(new CommandLine(new GraphReport()));
   }
 
   /** Runs the report; exit code 0 on success, 2 on bad arguments (picocli's convention). */

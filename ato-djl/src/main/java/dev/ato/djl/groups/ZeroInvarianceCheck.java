@@ -1,7 +1,5 @@
 package dev.ato.djl.groups;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
+import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.groups.ChannelSpan;
 import dev.ato.groups.Group;
@@ -24,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
+import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * Checks on the real model that a group is zero-invariant: zero the group's trainable
@@ -107,7 +107,7 @@ public final class ZeroInvarianceCheck {
     } finally {
       saved.forEach((key, copy) -> {
         String[] parts = key.split("\u0000");
-        model.parameter(parts[0], parts[1]).getArray().set(copy);
+        InPlace.copy(copy, model.parameter(parts[0], parts[1]).getArray());
       });
     }
   }

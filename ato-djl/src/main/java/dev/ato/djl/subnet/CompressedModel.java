@@ -1,18 +1,16 @@
 package dev.ato.djl.subnet;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Block;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
+import dev.ato.djl.tensor.InPlace;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
 import dev.ato.graph.Layer;
@@ -39,6 +37,7 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * A physically smaller network cut from a model by a mask (spec section 6): every pruned group's
@@ -135,7 +134,7 @@ public final class CompressedModel implements AutoCloseable {
         NDArray source = model.parameter(node.name(), p.name()).getArray();
         float[] values = ParameterSlicer.slice(source.toFloatArray(), p, out, in);
         NDArray target = block.layer(node.name()).getParameters().get(p.name()).getArray();
-        target.set(values);
+        InPlace.copy(values, target);
       }
     }
     LOG.info("compressed '{}': {} of {} groups kept, {} -> {} MACs", graph.name(),

@@ -1,8 +1,5 @@
 package dev.ato.djl.subnet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +11,7 @@ import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.graph.ReadOptions;
+import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.TestModels;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The compressed network computes what the masked dense network computes (spec section 6) and
@@ -181,7 +181,7 @@ class CompressedModelTest {
   private static void restore(ModelGraph model, float[][] saved) {
     var parameters = model.block().getParameters();
     for (int i = 0; i < saved.length; i++) {
-      parameters.valueAt(i).getArray().set(saved[i]);
+      InPlace.copy(saved[i], parameters.valueAt(i).getArray());
     }
   }
 

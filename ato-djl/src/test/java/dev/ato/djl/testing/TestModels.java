@@ -12,6 +12,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -19,7 +20,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.nn.Parameter;
+import dev.ato.djl.tensor.InPlace;
 import java.util.Arrays;
 
 /** Models the DJL tests read: DJL's own zoo definitions and small hand-made ones. */
@@ -105,12 +106,12 @@ public final class TestModels {
       String name = pair.getValue().getName();
       float shift = 0.05f * (index++ % 7);
       if (name.equals("runningVar")) {
-        array.set(array.onesLike().add(shift).toFloatArray());
+        InPlace.copy(array.onesLike().add(shift).toFloatArray(), array);
       } else if (name.equals("runningMean") || name.equals("beta") || name.equals("bias")) {
-        array.set(manager.randomNormal(0, 0.1f, array.getShape(), DataType.FLOAT32)
-            .toFloatArray());
+        InPlace.copy(manager.randomNormal(0, 0.1f, array.getShape(), DataType.FLOAT32)
+            .toFloatArray(), array);
       } else if (name.equals("gamma")) {
-        array.set(manager.randomUniform(0.5f, 1.5f, array.getShape()).toFloatArray());
+        InPlace.copy(manager.randomUniform(0.5f, 1.5f, array.getShape()).toFloatArray(), array);
       }
     }
     Shape batch = new Shape(4).addAll(input.slice(1));
