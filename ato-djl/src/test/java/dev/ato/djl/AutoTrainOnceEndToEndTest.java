@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.ato.djl.data.FashionMnist;
 import dev.ato.djl.data.IdxImageDataset;
 import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +22,8 @@ class AutoTrainOnceEndToEndTest {
 
   @Test
   void aResNetOnFashionMnistIsCutToTheBudgetWithoutLosingAccuracy() throws IOException {
-    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(6000)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(64, true).build();
-        IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST).optLimit(2000)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(250, false)
-            .build();
+    try (IdxImageDataset train = FashionMnistSlices.train(6000, 64);
+        IdxImageDataset test = FashionMnistSlices.test(2000);
         Model model = Model.newInstance("resnet8")) {
       model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).build());
       try (AutoTrainOnce ato = AutoTrainOnce.builder()

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.Dataset;
-import dev.ato.djl.data.FashionMnist;
 import dev.ato.djl.data.IdxImageDataset;
 import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +15,8 @@ class AutoTrainOnceHalfSpaceTest {
 
   @Test
   void aHalfSpaceRunPrunesAndTheCompressedModelScoresAsTheMaskedOne() throws IOException {
-    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(1200)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(32, true).build();
-        IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST).optLimit(500)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(250, false)
-            .build();
+    try (IdxImageDataset train = FashionMnistSlices.train(1200, 32);
+        IdxImageDataset test = FashionMnistSlices.test(500);
         Model model = Model.newInstance("resnet8")) {
       model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
       try (AutoTrainOnce ato = AutoTrainOnce.builder()

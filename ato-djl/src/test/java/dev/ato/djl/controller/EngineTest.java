@@ -1,24 +1,10 @@
 package dev.ato.djl.controller;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.ato.djl.testing.ManagedTest;
 
-/** A fresh manager per test, closed after it, and conversions between Java and float32 arrays. */
-abstract class EngineTest {
-
-  protected NDManager manager;
-
-  @BeforeEach
-  void openManager() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void closeManager() {
-    manager.close();
-  }
+/** Conversions between Java and float32 arrays for tests with a fresh manager each. */
+abstract class EngineTest extends ManagedTest {
 
   /** A float32 vector of {@code values}. */
   protected NDArray floats(double... values) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
@@ -15,23 +14,11 @@ import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
 
-class ModelReaderTest {
+class ModelReaderTest extends ManagedTest {
 
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   @Test
   void zooResNet50ReadsAsTheReferenceResNet50Does() {

@@ -24,8 +24,7 @@ import dev.ato.groups.ZeroInvariantGroups;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,21 +35,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * costs what the cost model predicts, on DJL's zoo ResNetV1-50 and MobileNetV2 and on a CNN with
  * a concat, for random masks of several seeds.
  */
-class CompressedModelTest {
+class CompressedModelTest extends ManagedTest {
 
   private static final int[] SEEDS = {1, 2, 3};
 
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   @Test
   void zooResNet50CompressesExactly() {

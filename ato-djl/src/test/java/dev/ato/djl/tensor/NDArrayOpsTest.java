@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
@@ -24,29 +23,17 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * The NDArray backend agrees with the plain-Java reference backend of ato-core, operation by
  * operation and through whole projections, and leaves no temporaries behind.
  */
-class NDArrayOpsTest {
+class NDArrayOpsTest extends ManagedTest {
 
   private static final int[] SHAPE = {4, 3, 2, 2};
 
-  private NDManager manager;
-
-  @BeforeEach
-  void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void close() {
-    manager.close();
-  }
 
   @Test
   void reductionsAlongEveryAxisMatchTheReferenceBackend() {
