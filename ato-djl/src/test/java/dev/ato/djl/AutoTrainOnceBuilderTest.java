@@ -98,8 +98,8 @@ class AutoTrainOnceBuilderTest {
 
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("the input shape (1, 3, 12, 12) does not fit the model: the "
-            + "engine rejected a probe of that shape");
+        .hasMessageStartingWith("block '01Conv2d' cannot run on inputs of shape (3, 12, 12) "
+            + "per sample");
   }
 
   @Test

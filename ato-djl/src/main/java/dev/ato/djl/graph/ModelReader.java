@@ -296,7 +296,17 @@ public final class ModelReader {
   }
 
   private NDArray runBlock(Block block, NDArray x, String path) {
-    NDList out = block.forward(store, new NDList(x), false);
+    NDList out;
+    try {
+      out = block.forward(store, new NDList(x), false);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // The engine reports a misfit input in many ways; name the block and the shape instead.
+      throw new IllegalArgumentException(String.format("block '%s' cannot run on inputs of "
+          + "shape %s per sample (%s); check the input shape given for the model",
+          path.isEmpty() ? "the model" : path, x.getShape().slice(1), firstLine(e)), e);
+    }
     checkArgument(out.size() == 1, "block '%s' gives %s outputs; ato reads blocks with one",
         path, out.size());
     return out.singletonOrThrow();
