@@ -336,7 +336,10 @@ public sealed interface Layer
     }
   }
 
-  /** Max or average pooling over a window; padding counts as zero for both. */
+  /**
+   * Max or average pooling over a window. Average pooling counts padding as zero; max pooling
+   * ignores it (pads with minus infinity). Either way a channel that is zero stays zero.
+   */
   record Pool2d(PoolKind pool, int kernel, int stride, int padding) implements Layer {
     public Pool2d {
       checkArgument(kernel >= 1, "pool kernel must be positive, found %s", kernel);

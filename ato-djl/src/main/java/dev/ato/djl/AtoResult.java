@@ -15,7 +15,7 @@ import java.util.Locale;
  *     trained dense weights with the pruned groups at zero)
  * @param mask the final mask over the groups
  * @param target the requested reduction, restated for the prunable part
- * @param channels output channels of every layer with parameters, before and after
+ * @param channels output channels of every convolution and linear layer, before and after
  * @param flopsBefore multiply-accumulates of the original network
  * @param flopsAfter multiply-accumulates of the compressed network
  * @param parametersBefore trainable parameters of the original network

@@ -16,6 +16,8 @@ import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
@@ -52,6 +54,7 @@ import dev.ato.schedule.LambdaSchedule;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -155,11 +158,10 @@ final class AtoRun {
     long step = 0;
     for (int epoch = 1; epoch <= settings.epochs; epoch++) {
       Stopwatch watch = Stopwatch.createStarted();
+      if (schedule == null) {
+        start(batchesPerEpoch(split.train()));
+      }
       for (Batch batch : iterate(trainer, split.train())) {
-        if (schedule == null) {
-          // A batch reports its progress in records; the first one is a full batch.
-          start((batch.getProgressTotal() + batch.getSize() - 1) / batch.getSize());
-        }
         boolean project = schedule.projects(step) && mask.prunedCount() > 0;
         try (NDManager snapshot = trainer.getManager().newSubManager()) {
           Optional<ParameterSource<NDArray>> before = project && projector.needsValuesBeforeStep()
@@ -167,7 +169,8 @@ final class AtoRun {
           EasyTrain.trainBatch(trainer, batch);
           trainer.step();
           if (project) {
-            double learningRate = ato.learningRate.getNewValue("ato", (int) step + 1);
+            double learningRate = ato.learningRate.getNewValue("ato",
+                ato.firstUpdate + (int) step);
             projector.projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(
                 graph.parameterArrays(), before, mask, learningRate, lambda.at(step, schedule)));
           }
@@ -215,6 +218,32 @@ final class AtoRun {
           format(metrics.seconds()));
       listeners.forEach(l -> l.onEpoch(metrics));
     }
+  }
+
+  /**
+   * Batches per epoch, counted from the data set's sampler (index lists only, no data read), so
+   * that a sampler that drops the last partial batch is counted right.
+   */
+  private static long batchesPerEpoch(RandomAccessDataset data) {
+    long batches = 0;
+    try {
+      Field field = RandomAccessDataset.class.getDeclaredField("sampler");
+      field.setAccessible(true);
+      Iterator<List<Long>> indices = ((Sampler) field.get(data)).sample(data);
+      while (indices.hasNext()) {
+        indices.next();
+        batches++;
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("cannot count the batches of the training data: "
+          + e.getMessage(), e);
+    }
+    if (batches == 0) {
+      throw new IllegalArgumentException("the training data gives no batch: " + data.size()
+          + " records remain after holding out the controller's share, fewer than one batch; "
+          + "use more data or a smaller batch");
+    }
+    return batches;
   }
 
   private void start(long batchesPerEpoch) {

@@ -6,17 +6,21 @@ import static com.google.common.base.Preconditions.checkState;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import com.google.common.collect.ImmutableList;
+import dev.ato.controller.ResourceLoss;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
 import dev.ato.djl.graph.ModelGraph;
@@ -26,6 +30,8 @@ import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
 import dev.ato.schedule.TrainingSchedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,9 +81,12 @@ public final class AutoTrainOnce implements AutoCloseable {
   final CostModel cost;
   final FlopsTarget target;
   final ParameterTracker learningRate;
+  final int firstUpdate;
+  private boolean fitted;
 
   private AutoTrainOnce(Builder settings, Model model, boolean ownsModel, ModelGraph graph,
-      GroupSet groups, CostModel cost, FlopsTarget target, ParameterTracker learningRate) {
+      GroupSet groups, CostModel cost, FlopsTarget target, ParameterTracker learningRate,
+      int firstUpdate) {
     this.settings = settings;
     this.model = model;
     this.ownsModel = ownsModel;
@@ -86,6 +95,7 @@ public final class AutoTrainOnce implements AutoCloseable {
     this.cost = cost;
     this.target = target;
     this.learningRate = learningRate;
+    this.firstUpdate = firstUpdate;
   }
 
   /** Starts a builder. */
@@ -118,6 +128,9 @@ public final class AutoTrainOnce implements AutoCloseable {
    * them out. The user's model ends up holding the trained dense weights, pruned groups at zero.
    */
   public AtoResult fit() {
+    checkState(!fitted, "fit() was already called: an ATO run trains its model once; build a "
+        + "new AutoTrainOnce for another run");
+    fitted = true;
     return new AtoRun(this).run();
   }
 
@@ -234,7 +247,10 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
-    /** Sets the task loss. Default: softmax cross-entropy. */
+    /**
+     * Sets the task loss of a classifier (accuracy is reported as top-1 of the outputs' argmax).
+     * Default: softmax cross-entropy.
+     */
     public Builder optLoss(Loss loss) {
       checkState(this.loss == null, "the loss was already set");
       checkArgument(loss != null, "the loss must not be null");
@@ -302,7 +318,11 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
-    /** Sets the device. Default: the engine's default device (a GPU where there is one). */
+    /**
+     * Sets the device of a model given as a bare block. Default: the device of the model's
+     * manager for {@link #setModel}, the engine's default device (a GPU where there is one) for
+     * {@link #setBlock}. A model given with {@link #setModel} trains on its own device.
+     */
     public Builder optDevice(Device device) {
       checkState(this.device == null, "the device was already set");
       checkArgument(device != null, "the device must not be null");
@@ -368,8 +388,14 @@ public final class AutoTrainOnce implements AutoCloseable {
           "holding out %s of %s training records for the controller leaves one part empty; "
               + "use more data or another optControllerDataFraction", heldOut,
           (Object) trainingData.size());
-      ParameterTracker learningRate = learningRateOf(optimizer());
+      Optimizer chosen = optimizer();
+      ParameterTracker learningRate = learningRateOf(chosen);
       boolean ownsModel = model == null;
+      checkArgument(ownsModel || device == null
+              || device.equals(model.getNDManager().getDevice()),
+          "model '%s' lives on %s but optDevice asks for %s: create the model on the device to "
+              + "train on (Model.newInstance(name, device))", ownsModel ? "" : model.getName(),
+          ownsModel ? null : model.getNDManager().getDevice(), device);
       Model target = ownsModel ? Model.newInstance("ato-model", device()) : model;
       try {
         if (ownsModel) {
@@ -382,12 +408,14 @@ public final class AutoTrainOnce implements AutoCloseable {
         GroupSet groups = ZeroInvariantGroups.find(graph.graph(), groupOptions());
         CostModel cost = CostModel.of(graph.graph(), groups);
         FlopsTarget flopsTarget = cost.targetForReduction(reduction);
+        ResourceLoss.forTarget(flopsTarget.prunableRatio());
+        checkData(graph, target);
         LOG.info("ATO on '{}': {} groups in {} blocks, {} MACs of which {} prunable; removing "
                 + "{} of all MACs keeps p = {} of the prunable part", graph.graph().name(),
             groups.size(), groups.blocks().size(), cost.flops(), cost.prunableFlops(),
             reduction, String.format("%.4f", flopsTarget.prunableRatio()));
         return new AutoTrainOnce(this, target, ownsModel, graph, groups, cost, flopsTarget,
-            learningRate);
+            learningRate, firstUpdateOf(chosen));
       } catch (RuntimeException e) {
         if (ownsModel) {
           target.close();
@@ -443,7 +471,37 @@ public final class AutoTrainOnce implements AutoCloseable {
     }
 
     Device device() {
-      return device != null ? device : Engine.getInstance().defaultDevice();
+      if (device != null) {
+        return device;
+      }
+      return model != null ? model.getNDManager().getDevice()
+          : Engine.getInstance().defaultDevice();
+    }
+
+    /**
+     * Fails before training when the first training record does not fit the model: a wrong
+     * image shape or a label beyond the classifier's outputs would otherwise surface as a
+     * libtorch error in the first step.
+     */
+    private void checkData(ModelGraph graph, Model owner) {
+      try (NDManager manager = owner.getNDManager().newSubManager()) {
+        Record record = trainingData.get(manager, 0);
+        Shape sample = record.getData().singletonOrThrow().getShape();
+        checkArgument(sample.equals(inputShape.slice(1)),
+            "the training data's records have shape %s but the input shape is %s per sample "
+                + "(%s with the batch axis)", sample, inputShape.slice(1), inputShape);
+        NDList labels = record.getLabels();
+        int classes = graph.graph().node(graph.graph().outputs().iterator().next()).output()
+            .channels();
+        if (labels.size() == 1 && labels.singletonOrThrow().size() == 1) {
+          float label = labels.singletonOrThrow().toType(DataType.FLOAT32, false).getFloat();
+          checkArgument(label >= 0 && label < classes && label == Math.rint(label),
+              "the first training record's label is %s, but the model has %s outputs: labels "
+                  + "must be class indices 0..%s", label, classes, classes - 1);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the training data", e);
+      }
     }
 
     GroupOptions groupOptions() {
@@ -474,6 +532,17 @@ public final class AutoTrainOnce implements AutoCloseable {
           + optimizer.getClass().getName() + ", which ATO's projection uses as its step size; "
           + "use one of DJL's optimizers (Optimizer.sgd(), adam(), adamW(), nag(), rmsprop(), "
           + "adagrad())");
+    }
+
+    /** The update number DJL's optimiser counts from, for the projection's step size. */
+    private static int firstUpdateOf(Optimizer optimizer) {
+      try {
+        Field field = Optimizer.class.getDeclaredField("beginNumUpdate");
+        field.setAccessible(true);
+        return field.getInt(optimizer) + 1;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return 1;
+      }
     }
 
     private static String firstLine(Exception e) {

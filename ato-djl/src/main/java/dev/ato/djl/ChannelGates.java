@@ -2,6 +2,7 @@ package dev.ato.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
@@ -38,7 +39,10 @@ final class ChannelGates implements AutoCloseable {
         slots[k] = ids[k] == GroupSet.UNPRUNABLE ? alwaysKept : ids[k];
       }
       if (anyGroup) {
-        groupOfInput.put(node.name(), manager.create(slots));
+        NDArray array = manager.create(slots);
+        // Lives as long as the run, whatever NDScope the caller has open.
+        NDScope.unregister(array);
+        groupOfInput.put(node.name(), array);
       }
     }
   }

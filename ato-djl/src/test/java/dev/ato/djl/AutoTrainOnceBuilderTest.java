@@ -156,6 +156,63 @@ class AutoTrainOnceBuilderTest {
   }
 
   @Test
+  void recordsOfAnotherShapeThanTheInputShapeAreNamed() {
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 16, 16)).setTrainingData(data).setFlopsReduction(0.4)
+        .setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the training data's records have shape (1, 12, 12) but the input shape is "
+            + "(1, 16, 16) per sample ((1, 1, 16, 16) with the batch axis)");
+  }
+
+  @Test
+  void aLabelBeyondTheClassifiersOutputsIsNamed() {
+    ArrayDataset badLabels = new ArrayDataset.Builder()
+        .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
+        .optLabels(manager.full(new Shape(40), 7f))
+        .setSampling(8, false).build();
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(badLabels)
+        .setFlopsReduction(0.4).setEpochs(1);
+
+    assertThatThrownBy(builder::build)
+        .hasMessage("the first training record's label is 7.0, but the model has 3 outputs: "
+            + "labels must be class indices 0..2");
+  }
+
+  @Test
+  void fitRunsOnce() {
+    ArrayDataset tiny = new ArrayDataset.Builder()
+        .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
+        .optLabels(manager.zeros(new Shape(40)))
+        .setSampling(8, false).build();
+    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(tiny).setFlopsReduction(0.4)
+        .setEpochs(1).build()) {
+      ato.fit().close();
+
+      assertThatThrownBy(ato::fit).hasMessageStartingWith("fit() was already called");
+    }
+  }
+
+  @Test
+  void aDataSetSmallerThanOneBatchIsNamedWhenTheRunStarts() {
+    ArrayDataset fewRecords = new ArrayDataset.Builder()
+        .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
+        .optLabels(manager.zeros(new Shape(40)))
+        .setSampling(64, false, true).build();
+    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(fewRecords)
+        .setFlopsReduction(0.4).setEpochs(1).build()) {
+      assertThatThrownBy(ato::fit).hasMessage("the training data gives no batch: 38 records "
+          + "remain after holding out the controller's share, fewer than one batch; use more "
+          + "data or a smaller batch");
+    }
+  }
+
+  @Test
   void missingRequiredOptionsAreNamed() {
     assertThatThrownBy(() -> AutoTrainOnce.builder().build())
         .isInstanceOf(IllegalStateException.class)

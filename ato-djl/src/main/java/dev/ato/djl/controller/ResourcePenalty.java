@@ -17,6 +17,9 @@ import dev.ato.controller.ResourceLoss;
  */
 public final class ResourcePenalty {
 
+  /** What an all-pruned ratio of 0 is taken as. */
+  static final float FLOOR = 1e-6f;
+
   private final ResourceLoss loss;
 
   private ResourcePenalty(ResourceLoss loss) {
@@ -35,7 +38,13 @@ public final class ResourcePenalty {
    */
   public NDArray value(NDArray ratio) {
     double r = ratio.toType(DataType.FLOAT64, false).getDouble();
-    loss.value(r); // only to reject r <= 0 with the core's message
+    if (r <= 0) {
+      // A mask that prunes every prunable FLOP: the log would be infinite. Shifting r by a
+      // tiny amount keeps the penalty finite and its gradient (-1/r) pushing groups back.
+      ratio = ratio.add(FLOOR);
+      r = FLOOR;
+    }
+    loss.value(r); // rejects NaN with the core's message
     // Float constants: PyTorch promotes a 0-dim float32 array combined with a Java double (a
     // 0-dim float64 array in DJL) to float64.
     float p = (float) loss.target();

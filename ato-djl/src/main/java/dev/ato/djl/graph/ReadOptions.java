@@ -5,7 +5,8 @@ package dev.ato.djl.graph;
  *
  * @param treatUnknownAsOpaque when true, a block the reader does not understand becomes an
  *     opaque layer whose input and output channels are never pruned (and whose FLOPs are not
- *     counted), instead of an error; a compressed model holding one runs but cannot be saved
+ *     counted), instead of an error; a compressed model holding one shares that block with the
+ *     original model (it lives as long as the original) and cannot be saved
  */
 public record ReadOptions(boolean treatUnknownAsOpaque) {
 

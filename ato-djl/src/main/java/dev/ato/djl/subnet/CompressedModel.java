@@ -3,6 +3,7 @@ package dev.ato.djl.subnet;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -73,7 +74,9 @@ public final class CompressedModel implements AutoCloseable {
 
   /**
    * Cuts the groups {@code mask} prunes out of {@code model}, into parameters that this object
-   * owns on the model's device: {@link #close()} frees them.
+   * owns on the model's device: {@link #close()} frees them. Opaque blocks (see
+   * {@code ReadOptions}) are the exception: they are the original model's blocks, shared, and
+   * live only as long as that model.
    */
   public static CompressedModel compress(ModelGraph model, GroupSet groups, GroupMask mask) {
     NDManager manager = NDManager.newBaseManager(
@@ -124,6 +127,7 @@ public final class CompressedModel implements AutoCloseable {
     SubnetBlock block = new SubnetBlock(spec, opaque);
     CompressedModel compressed = new CompressedModel(block, applied);
     block.initialize(manager, DataType.FLOAT32, compressed.inputShape());
+    keepOutOfScopes(block);
     for (Node node : graph.nodes()) {
       if (node.parameters().isEmpty() || node.layer() instanceof Layer.Opaque) {
         continue;
@@ -220,6 +224,7 @@ public final class CompressedModel implements AutoCloseable {
           Files.newInputStream(parameters)))) {
         block.loadParameters(manager, in);
       }
+      keepOutOfScopes(block);
       return loaded;
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(directory + " holds no saved compressed model: "
@@ -230,6 +235,11 @@ public final class CompressedModel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the compressed model from " + directory, e);
     }
+  }
+
+  /** Parameters belong to their manager, not to whatever NDScope the caller has open. */
+  private static void keepOutOfScopes(SubnetBlock block) {
+    block.getParameters().values().forEach(p -> NDScope.unregister(p.getArray()));
   }
 
   private static int[] keptChannels(ImmutableIntArray channelGroups, GroupMask mask) {

@@ -44,10 +44,19 @@ class ResourcePenaltyTest extends EngineTest {
   }
 
   @Test
-  void aRatioOfZeroIsRejectedWithTheCoresMessage() {
-    assertThatThrownBy(() -> ResourcePenalty.of(LOSS).value(manager.create(0f)))
+  void aRatioOfZeroCostsAsMuchAsTheFloorAndStillPushesBack() {
+    double p = LOSS.target();
+
+    assertThat(ResourcePenalty.of(LOSS).value(manager.create(0f)).getFloat())
+        .isCloseTo((float) Math.log(p / ResourcePenalty.FLOOR), within(1e-3f));
+    assertThat(gradient(0)).isLessThan(-1e5);
+  }
+
+  @Test
+  void aRatioThatIsNotANumberIsRejectedWithTheCoresMessage() {
+    assertThatThrownBy(() -> ResourcePenalty.of(LOSS).value(manager.create(Float.NaN)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the kept-FLOPs ratio must be positive, found 0.0");
+        .hasMessage("the kept-FLOPs ratio must be positive, found NaN");
   }
 
   private double gradient(double r) {
