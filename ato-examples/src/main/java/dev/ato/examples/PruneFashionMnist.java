@@ -67,6 +67,16 @@ public final class PruneFashionMnist implements Callable<Integer> {
           + "uses 20 over much longer runs).")
   private int controllerInterval;
 
+  @Option(names = "--controller-start", defaultValue = "0.05",
+      description = "Share of the steps before the controller starts (default ${DEFAULT-VALUE}; "
+          + "the paper uses 0.1 over much longer runs).")
+  private double controllerStart;
+
+  @Option(names = "--controller-end", defaultValue = "0.7",
+      description = "Share of the steps after which the mask is frozen (default "
+          + "${DEFAULT-VALUE}; the paper uses 0.5 over much longer runs).")
+  private double controllerEnd;
+
   @Option(names = "--output", defaultValue = "target/ato-fashion-mnist",
       description = "Where to save the compressed network (default ${DEFAULT-VALUE}).")
   private Path output;
@@ -99,6 +109,7 @@ public final class PruneFashionMnist implements Callable<Integer> {
                       .setMaxUpdates(steps).build())
                   .optMomentum(0.9f).optWeightDecays(5e-4f).build())
               .optControllerInterval(controllerInterval)
+              .optSchedule(controllerStart, Math.max(controllerStart, 0.2), controllerEnd)
               .optSeed(seed)
               .build();
           AtoResult result = ato.fit()) {
