@@ -224,14 +224,21 @@ public sealed interface Layer
   }
 
   /**
-   * Batch normalisation over channels (or over the features of a flat tensor). Its trainable
+   * Batch normalisation over channels (or over the features of a flat tensor). Its
    * {@code gamma} and {@code beta} and its running statistics all follow the channel.
-   * {@code channels} of 0 means "whatever the input has".
+   * {@code channels} of 0 means "whatever the input has". {@code scale} and {@code center} say
+   * whether gamma and beta are trained; a frozen one cannot be driven to zero, so channels
+   * through such a batch norm are not zero-invariant.
    */
-  record BatchNorm(int channels) implements Layer {
+  record BatchNorm(int channels, boolean scale, boolean center) implements Layer {
     public BatchNorm {
       checkArgument(channels >= 0, "channels must be positive (or 0 to infer), found %s",
           channels);
+    }
+
+    /** A batch norm whose gamma and beta are both trained, the usual kind. */
+    public BatchNorm(int channels) {
+      this(channels, true, true);
     }
 
     @Override
@@ -252,8 +259,8 @@ public sealed interface Layer
     public ImmutableList<Parameter> parameters(ChannelShape input) {
       ImmutableIntArray shape = ImmutableIntArray.of(input.channels());
       return ImmutableList.of(
-          new Parameter("gamma", shape, 0, Parameter.NO_AXIS, true),
-          new Parameter("beta", shape, 0, Parameter.NO_AXIS, true),
+          new Parameter("gamma", shape, 0, Parameter.NO_AXIS, scale),
+          new Parameter("beta", shape, 0, Parameter.NO_AXIS, center),
           new Parameter("runningMean", shape, 0, Parameter.NO_AXIS, false),
           new Parameter("runningVar", shape, 0, Parameter.NO_AXIS, false));
     }

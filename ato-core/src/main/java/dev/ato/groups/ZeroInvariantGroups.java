@@ -132,8 +132,13 @@ public final class ZeroInvariantGroups {
         recordConsumer(node, in);
         return created;
       }
-      if (layer instanceof Layer.BatchNorm) {
+      if (layer instanceof Layer.BatchNorm norm) {
         recordPerChannel(node, in);
+        if (!norm.scale() || !norm.center()) {
+          for (int source : in) {
+            exclude(source, UnprunableReason.FROZEN_NORMALISATION, node.name());
+          }
+        }
         return in;
       }
       if (layer instanceof Layer.Activation activation) {

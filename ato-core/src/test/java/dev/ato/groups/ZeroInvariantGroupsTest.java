@@ -218,6 +218,21 @@ class ZeroInvariantGroupsTest {
   }
 
   @Test
+  void channelsThroughABatchNormWithAFrozenScaleAreNotOffered() {
+    ChannelGraph.Builder b = ChannelGraph.builder("frozen");
+    String x = b.input("data", ChannelShape.spatial(2, 4, 4));
+    x = b.add("a", convNoBias(3, 3), x);
+    x = b.add("bn", new BatchNorm(0, false, true), x);
+    x = b.add("b", conv(2, 3), b.add("relu", Activation.RELU, x));
+    b.add("c", conv(1, 1), b.add("relu2", Activation.RELU, x));
+    GroupSet groups = ZeroInvariantGroups.find(b.build());
+
+    assertThat(groups.groups()).extracting(Group::name).containsExactly("b:out[0]", "b:out[1]");
+    assertThat(groups.unprunable()).contains(
+        new UnprunableChannels("a:out[1]", UnprunableReason.FROZEN_NORMALISATION, "bn"));
+  }
+
+  @Test
   void channelsAroundAGroupedConvolutionAreNotOffered() {
     ChannelGraph.Builder b = ChannelGraph.builder("grouped");
     String x = b.input("data", ChannelShape.spatial(4, 4, 4));

@@ -249,10 +249,11 @@ public final class ModelReader {
     int axis = (Integer) field(block, "axis");
     checkArgument(axis == 1, "batch norm '%s' normalises axis %s; ato reads batch norms over "
         + "channels (axis 1)", path, axis);
-    batchNorms.put(path, new BatchNormSettings((Float) field(block, "epsilon"),
+    BatchNormSettings settings = new BatchNormSettings((Float) field(block, "epsilon"),
         (Float) field(block, "momentum"), (Boolean) field(block, "center"),
-        (Boolean) field(block, "scale")));
-    return new Layer.BatchNorm(Math.toIntExact(in.get(1)));
+        (Boolean) field(block, "scale"));
+    batchNorms.put(path, settings);
+    return new Layer.BatchNorm(Math.toIntExact(in.get(1)), settings.scale(), settings.center());
   }
 
   /** DJL's BatchNorm keeps its settings private; they are needed to rebuild it exactly. */

@@ -257,8 +257,8 @@ public final class CompressedModel implements AutoCloseable {
       return new Layer.Conv2d(outputs, inputs, c.kernelH(), c.kernelW(), c.strideH(),
           c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), groups, c.bias());
     }
-    if (layer instanceof Layer.BatchNorm) {
-      return new Layer.BatchNorm(outputs);
+    if (layer instanceof Layer.BatchNorm norm) {
+      return new Layer.BatchNorm(outputs, norm.scale(), norm.center());
     }
     if (layer instanceof Layer.Linear l) {
       return new Layer.Linear(outputs, inputs, l.bias());

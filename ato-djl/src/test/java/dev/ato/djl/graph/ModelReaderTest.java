@@ -101,6 +101,27 @@ class ModelReaderTest extends ManagedTest {
   }
 
   @Test
+  void aBatchNormWithAFrozenScaleKeepsTheChannelsItNormalises() {
+    Shape input = new Shape(1, 3, 8, 8);
+    Block block = new SequentialBlock()
+        .add(TestModels.conv(4, 3, 1, 1))
+        .add(ai.djl.nn.norm.BatchNorm.builder().optScale(false).build())
+        .add(ai.djl.nn.Activation.reluBlock())
+        .add(TestModels.conv(5, 3, 1, 1))
+        .add(ai.djl.nn.Activation.reluBlock())
+        .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
+        .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+    block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
+
+    ModelGraph model = ModelReader.read(block, input, "frozen");
+
+    assertThat(model.graph().node("02BatchNorm").layer())
+        .isEqualTo(new Layer.BatchNorm(4, false, true));
+    // Only the second convolution's 5 channels: the first one's pass the frozen gamma.
+    assertThat(ZeroInvariantGroups.find(model.graph()).size()).isEqualTo(5);
+  }
+
+  @Test
   void anUninitialisedBlockIsRejected() {
     Block block = TestModels.concatCnn(5);
 
