@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.dataset.Sampler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import ai.djl.nn.pooling.Pool;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.ato.graph.Layer;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -107,7 +106,7 @@ public final class Functions {
     }
     throw new IllegalArgumentException("unknown element-wise function '" + function
         + "'; known: " + String.join(", ", ELEMENTWISE.keySet()) + ", "
-        + LEAKY_PREFIX.toLowerCase(Locale.ROOT) + "<alpha>");
+        + LEAKY_PREFIX + "<alpha>");
   }
 
   private record Known(Layer.Activation layer, UnaryOperator<NDArray> function) {}
