@@ -23,6 +23,7 @@ import com.google.common.collect.ImmutableList;
 import dev.ato.controller.ResourceLoss;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
+import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.graph.ReadOptions;
@@ -380,6 +381,7 @@ public final class AutoTrainOnce implements AutoCloseable {
       checkState(reduction != null, "setFlopsReduction(...) is required");
       checkState(epochs != null, "setEpochs(...) is required");
       checkArgument(trainingData.size() > 0, "the training data set is empty");
+      EngineCheck.requireCorrect();
       TrainingSchedule.builder().setTotalSteps(1000).optControllerStart(controllerStart)
           .optWarmup(warmup).optControllerEnd(controllerEnd).build();
       double heldOut = controllerDataFraction();

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
+import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.tensor.InPlace;
@@ -225,6 +226,8 @@ public final class CompressedModel implements AutoCloseable {
         block.loadParameters(manager, in);
       }
       keepOutOfScopes(block);
+      // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
+      EngineCheck.requireCorrect();
       return loaded;
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(directory + " holds no saved compressed model: "
