@@ -11,21 +11,49 @@ import java.util.Locale;
  * {@code [T_start, T_end]}; pruned groups are projected from {@code T_w} on; after
  * {@code T_end} the mask is frozen. The three are given as fractions of {@code T}, defaults
  * 0.1, 0.2 and 0.5, and must keep the order {@code T_start <= T_w <= T_end}. Immutable.
+ *
+ * <p>How often the controller trains fits the run: by default the window holds
+ * {@value #DEFAULT_CONTROLLER_UPDATES} updates, one every {@code floor(window / updates)} steps
+ * (the paper's every {@value #PAPER_CONTROLLER_INTERVAL} steps is meant for runs of 100,000
+ * steps and more, where it gives thousands of updates; on a run of 1,000 steps it gives 21, far
+ * too few to reach a budget). A window shorter than the updates asked for gets one update per
+ * step and a {@linkplain #controllerLearningRateScale() larger controller learning rate} in
+ * proportion, so that the controller travels as far. An explicit interval is taken as it is.
  */
 public final class TrainingSchedule {
+
+  /**
+   * Controller updates in the window unless told otherwise: enough, at AdamW's 1e-3, for the
+   * measured networks to reach budgets up to a 70% FLOPs reduction (docs/design.md).
+   */
+  public static final int DEFAULT_CONTROLLER_UPDATES = 500;
+  /** The paper's steps between controller updates, for runs of 100,000 steps and more. */
+  public static final int PAPER_CONTROLLER_INTERVAL = 20;
+  /** The most a short window raises the controller's learning rate. */
+  public static final double MAX_LEARNING_RATE_SCALE = 10;
 
   private final long totalSteps;
   private final long controllerStart;
   private final long warmup;
   private final long controllerEnd;
   private final int controllerInterval;
+  private final double learningRateScale;
 
   private TrainingSchedule(Builder b) {
     this.totalSteps = b.totalSteps;
     this.controllerStart = (long) Math.floor(b.controllerStart * b.totalSteps);
     this.warmup = (long) Math.floor(b.warmup * b.totalSteps);
     this.controllerEnd = (long) Math.floor(b.controllerEnd * b.totalSteps);
-    this.controllerInterval = b.controllerInterval;
+    long window = controllerEnd - controllerStart + 1;
+    if (b.controllerInterval > 0) {
+      this.controllerInterval = b.controllerInterval;
+      this.learningRateScale = 1;
+    } else {
+      this.controllerInterval = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+          window / b.controllerUpdates));
+      this.learningRateScale = Math.min(MAX_LEARNING_RATE_SCALE,
+          Math.max(1, (double) b.controllerUpdates / window));
+    }
   }
 
   /** Starts a schedule; {@link Builder#setTotalSteps} is required. */
@@ -58,6 +86,23 @@ public final class TrainingSchedule {
     return controllerInterval;
   }
 
+  /**
+   * The number of controller updates in the window: steps {@code T_start + k * interval} up to
+   * {@code T_end}.
+   */
+  public long controllerUpdates() {
+    return (controllerEnd - controllerStart) / controllerInterval + 1;
+  }
+
+  /**
+   * What the controller's learning rate is multiplied by: {@code updates asked / updates
+   * possible} when the window has fewer steps than the updates asked for (at most
+   * {@value #MAX_LEARNING_RATE_SCALE}), else 1; always 1 with an explicit interval.
+   */
+  public double controllerLearningRateScale() {
+    return learningRateScale;
+  }
+
   /** Whether the pruned groups are projected after step {@code step}. */
   public boolean projects(long step) {
     return step >= warmup;
@@ -77,8 +122,9 @@ public final class TrainingSchedule {
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "TrainingSchedule(T=%d, T_start=%d, T_w=%d, T_end=%d, controller every %d steps)",
-        totalSteps, controllerStart, warmup, controllerEnd, controllerInterval);
+        "TrainingSchedule(T=%d, T_start=%d, T_w=%d, T_end=%d, controller every %d steps: %d "
+            + "updates, learning rate x%.2f)", totalSteps, controllerStart, warmup,
+        controllerEnd, controllerInterval, controllerUpdates(), learningRateScale);
   }
 
   /**
@@ -91,6 +137,7 @@ public final class TrainingSchedule {
     private double warmup = Double.NaN;
     private double controllerEnd = Double.NaN;
     private int controllerInterval = -1;
+    private int controllerUpdates = -1;
 
     private Builder() {}
 
@@ -123,12 +170,31 @@ public final class TrainingSchedule {
       return this;
     }
 
-    /** Sets the steps between controller updates; default 20. */
+    /**
+     * Sets the steps between controller updates, e.g. the paper's
+     * {@value #PAPER_CONTROLLER_INTERVAL}, instead of spreading a number of updates over the
+     * window; the controller's learning rate is then not scaled.
+     */
     public Builder optControllerInterval(int steps) {
       checkState(controllerInterval < 0, "controllerInterval was already set");
+      checkState(controllerUpdates < 0, "controllerUpdates was set: give either the number of "
+          + "controller updates or the interval between them, not both");
       checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s",
           steps);
       this.controllerInterval = steps;
+      return this;
+    }
+
+    /**
+     * Sets the number of controller updates to spread evenly over the window; default
+     * {@value #DEFAULT_CONTROLLER_UPDATES}.
+     */
+    public Builder optControllerUpdates(int updates) {
+      checkState(controllerUpdates < 0, "controllerUpdates was already set");
+      checkState(controllerInterval < 0, "controllerInterval was set: give either the number of "
+          + "controller updates or the interval between them, not both");
+      checkArgument(updates >= 1, "the controller needs at least 1 update, found %s", updates);
+      this.controllerUpdates = updates;
       return this;
     }
 
@@ -145,7 +211,9 @@ public final class TrainingSchedule {
       b.controllerStart = Double.isNaN(controllerStart) ? 0.1 : controllerStart;
       b.warmup = Double.isNaN(warmup) ? 0.2 : warmup;
       b.controllerEnd = Double.isNaN(controllerEnd) ? 0.5 : controllerEnd;
-      b.controllerInterval = controllerInterval < 0 ? 20 : controllerInterval;
+      b.controllerInterval = controllerInterval;
+      b.controllerUpdates = controllerInterval > 0 ? -1
+          : controllerUpdates > 0 ? controllerUpdates : DEFAULT_CONTROLLER_UPDATES;
       checkArgument(b.controllerStart <= b.warmup,
           "the controller must start no later than projection: controllerStart (%s) must not "
               + "exceed warmup (%s)", b.controllerStart, b.warmup);

@@ -8,23 +8,79 @@ import org.junit.jupiter.api.Test;
 class TrainingScheduleTest {
 
   private final TrainingSchedule defaults = TrainingSchedule.builder().setTotalSteps(1000).build();
+  private final TrainingSchedule paper = TrainingSchedule.builder().setTotalSteps(1000)
+      .optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL).build();
 
   @Test
   void defaultFractionsGiveTheStepsOfThePaper() {
     assertThat(defaults.controllerStartStep()).isEqualTo(100);
     assertThat(defaults.warmupStep()).isEqualTo(200);
     assertThat(defaults.controllerEndStep()).isEqualTo(500);
-    assertThat(defaults.controllerInterval()).isEqualTo(20);
+  }
+
+  @Test
+  void aLongRunSpreadsTheDefaultUpdatesOverItsWindow() {
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(100_000).build();
+
+    // Window 10,000..50,000: 40,001 steps / 500 updates -> every 80 steps, 40,000 / 80 + 1.
+    assertThat(s.controllerInterval()).isEqualTo(80);
+    assertThat(s.controllerUpdates()).isEqualTo(501);
+    assertThat(s.controllerLearningRateScale()).isEqualTo(1);
+  }
+
+  @Test
+  void aWindowShorterThanTheUpdatesTrainsAtEveryStepWithAProportionallyLargerRate() {
+    // Window 100..500: 401 steps for 500 updates.
+    assertThat(defaults.controllerInterval()).isEqualTo(1);
+    assertThat(defaults.controllerUpdates()).isEqualTo(401);
+    assertThat(defaults.controllerLearningRateScale()).isEqualTo(500 / 401.0);
+  }
+
+  @Test
+  void theLearningRateScaleIsCappedForTinyWindows() {
+    // Window 5..25: 21 steps for 500 updates would be x23.8.
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(50).build();
+
+    assertThat(s.controllerUpdates()).isEqualTo(21);
+    assertThat(s.controllerLearningRateScale())
+        .isEqualTo(TrainingSchedule.MAX_LEARNING_RATE_SCALE);
+  }
+
+  @Test
+  void aRequestedNumberOfUpdatesSetsTheInterval() {
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(1000).optControllerUpdates(100)
+        .build();
+
+    // 401 steps / 100 -> every 4 steps: 100, 104, .., 500.
+    assertThat(s.controllerInterval()).isEqualTo(4);
+    assertThat(s.controllerUpdates()).isEqualTo(101);
+    assertThat(s.controllerLearningRateScale()).isEqualTo(1);
+  }
+
+  @Test
+  void thePapersIntervalIsTakenAsItIs() {
+    assertThat(paper.controllerInterval()).isEqualTo(20);
+    assertThat(paper.controllerUpdates()).isEqualTo(21);
+    assertThat(paper.controllerLearningRateScale()).isEqualTo(1);
+  }
+
+  @Test
+  void updatesAndIntervalTogetherAreRejected() {
+    assertThatThrownBy(() -> TrainingSchedule.builder().optControllerInterval(5)
+        .optControllerUpdates(10))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("controllerInterval was set: give either the number of controller updates "
+            + "or the interval between them, not both");
   }
 
   @Test
   void theControllerTrainsEveryIntervalInsideItsWindow() {
-    assertThat(defaults.trainsController(99)).isFalse();
-    assertThat(defaults.trainsController(100)).isTrue();
-    assertThat(defaults.trainsController(110)).isFalse();
-    assertThat(defaults.trainsController(120)).isTrue();
-    assertThat(defaults.trainsController(500)).isTrue();
-    assertThat(defaults.trainsController(520)).isFalse();
+    assertThat(paper.trainsController(99)).isFalse();
+    assertThat(paper.trainsController(100)).isTrue();
+    assertThat(paper.trainsController(110)).isFalse();
+    assertThat(paper.trainsController(120)).isTrue();
+    assertThat(paper.trainsController(500)).isTrue();
+    assertThat(paper.trainsController(520)).isFalse();
   }
 
   @Test

@@ -17,6 +17,12 @@ public interface AtoListener {
   /** After the controller was trained and the mask recomputed. */
   default void onControllerUpdate(ControllerUpdate update) {}
 
+  /**
+   * When the controller window has ended and the mask froze, with how it came to its FLOPs
+   * reduction; before a miss is thrown as {@link FlopsTargetMissedException}.
+   */
+  default void onMaskFrozen(BudgetOutcome outcome) {}
+
   /** After each epoch, with its metrics. */
   default void onEpoch(EpochMetrics metrics) {}
 
@@ -45,10 +51,14 @@ public interface AtoListener {
    * @param controllerStart first step the controller trains at
    * @param warmup first step that projects
    * @param controllerEnd last step the controller trains at
+   * @param controllerInterval steps between controller updates
+   * @param controllerUpdates controller updates in the window
+   * @param controllerLearningRate learning rate of the controller's AdamW
    * @param targetRatio share of the prunable part's FLOPs the controller aims to keep
    */
   record RunInfo(int groups, int blocks, long totalSteps, long stepsPerEpoch,
-      long controllerStart, long warmup, long controllerEnd, double targetRatio) {}
+      long controllerStart, long warmup, long controllerEnd, int controllerInterval,
+      long controllerUpdates, double controllerLearningRate, double targetRatio) {}
 
   /**
    * One controller update.

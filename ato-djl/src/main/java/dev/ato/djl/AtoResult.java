@@ -20,6 +20,7 @@ import java.util.Locale;
  * @param flopsAfter multiply-accumulates of the compressed network
  * @param parametersBefore trainable parameters of the original network
  * @param parametersAfter trainable parameters of the compressed network
+ * @param budget how the mask came to its reduction when the controller window ended
  * @param prunedNormBeforeCut the largest L2 norm among the pruned groups when training ended,
  *     before they were set to exactly zero and cut: 0 when projection had already done it
  * @param maskedAccuracy accuracy of the dense model with the pruned groups at zero on the
@@ -38,6 +39,7 @@ public record AtoResult(
     long flopsAfter,
     long parametersBefore,
     long parametersAfter,
+    BudgetOutcome budget,
     double prunedNormBeforeCut,
     double maskedAccuracy,
     double compressedAccuracy,
@@ -63,6 +65,14 @@ public record AtoResult(
     return 1 - (double) flopsAfter / flopsBefore;
   }
 
+  /**
+   * Whether the compressed network's FLOPs reduction is within the tolerance of the target. A
+   * run that misses it says so in a warning; see {@link #budget()} for how the mask came to it.
+   */
+  public boolean targetMet() {
+    return Math.abs(flopsReduction() - target.reduction()) <= budget.tolerance() + 1e-12;
+  }
+
   /** The share of the original parameters that was removed. */
   public double parameterReduction() {
     return 1 - (double) parametersAfter / parametersBefore;
@@ -71,9 +81,11 @@ public record AtoResult(
   /** A few lines for a log or a console. */
   public String summary() {
     return String.format(Locale.ROOT,
-        "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%); parameters %,d -> %,d (-%.1f%%); "
+        "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
             + "groups pruned %d of %d; accuracy masked %.4f, compressed %.4f",
         flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
+        !targetMet() ? "MISSED" : budget.kind() == BudgetOutcome.Kind.CORRECTED
+            ? "met after correction" : "met",
         parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
         mask.size(), maskedAccuracy, compressedAccuracy);
   }

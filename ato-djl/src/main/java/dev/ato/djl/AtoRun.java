@@ -27,6 +27,7 @@ import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.ato.controller.FlopsBudget;
 import dev.ato.controller.ResourceLoss;
 import dev.ato.djl.AtoListener.ControllerUpdate;
 import dev.ato.djl.controller.ControllerNetwork;
@@ -74,7 +75,6 @@ import org.slf4j.LoggerFactory;
 final class AtoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(AtoRun.class);
-  private static final float CONTROLLER_LEARNING_RATE = 1e-3f;
   private static final float CONTROLLER_WEIGHT_DECAY = 1e-2f;
 
   private final AutoTrainOnce ato;
@@ -89,7 +89,11 @@ final class AtoRun {
   private final List<EpochMetrics> epochs = new ArrayList<>();
   private final List<ControllerUpdate> updates = new ArrayList<>();
 
+  private final FlopsBudget budget;
+
   private TrainingSchedule schedule;
+  private double controllerLearningRate;
+  private BudgetOutcome outcome;
   private GroupMask mask;
   private Iterator<Batch> heldOutBatches;
   private int skippedUpdates;
@@ -106,6 +110,7 @@ final class AtoRun {
     this.lambda = projection.lambda();
     this.random = new SplittableRandom(settings.seed());
     this.mask = GroupMask.allKept(groups.size());
+    this.budget = ato.budget;
   }
 
   AtoResult run() {
@@ -113,6 +118,7 @@ final class AtoRun {
     Engine.getInstance().setRandomSeed(Math.toIntExact(settings.seed() & 0x7fffffff));
     HeldOutSplit split = HeldOutSplit.of(settings.trainingData,
         settings.controllerDataFraction(), settings.seed());
+    start(batchesPerEpoch(split.train()));
     Device device = settings.device();
     DefaultTrainingConfig config = new DefaultTrainingConfig(settings.loss())
         .optOptimizer(settings.optimizer())
@@ -128,7 +134,7 @@ final class AtoRun {
       DefaultTrainingConfig controllerConfig = new DefaultTrainingConfig(Loss.l2Loss())
           .optDevices(new Device[] {device})
           .optOptimizer(Optimizer.adamW()
-              .optLearningRateTracker(Tracker.fixed(CONTROLLER_LEARNING_RATE))
+              .optLearningRateTracker(Tracker.fixed((float) controllerLearningRate))
               .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build());
       try (Trainer controllerTrainer = controllerModel.newTrainer(controllerConfig);
           DifferentiableCost cost = DifferentiableCost.of(ato.cost, trainer.getManager());
@@ -152,15 +158,24 @@ final class AtoRun {
         return GumbelMask.defaults().noiseless(logits).groupMask();
       }
     }
+
+    /** The controller's logits: how much it wants to keep each group. */
+    double[] scores() {
+      try (NDScope ignored = new NDScope(); NoGrad noGrad = NoGrad.enter()) {
+        float[] logits = trainer.forward(new NDList()).singletonOrThrow().toFloatArray();
+        double[] scores = new double[logits.length];
+        for (int g = 0; g < logits.length; g++) {
+          scores[g] = logits[g];
+        }
+        return scores;
+      }
+    }
   }
 
   private void train(Trainer trainer, HeldOutSplit split, Controller controller) {
     long step = 0;
     for (int epoch = 1; epoch <= settings.epochs; epoch++) {
       Stopwatch watch = Stopwatch.createStarted();
-      if (schedule == null) {
-        start(batchesPerEpoch(split.train()));
-      }
       for (Batch batch : iterate(trainer, split.train())) {
         boolean project = schedule.projects(step) && mask.prunedCount() > 0;
         try (NDManager snapshot = trainer.getManager().newSubManager()) {
@@ -179,6 +194,9 @@ final class AtoRun {
         }
         if (schedule.trainsController(step)) {
           updateController(trainer, split, controller, step);
+        }
+        if (step == schedule.controllerEndStep()) {
+          freezeMask(controller, step);
         }
         long done = step;
         AtoListener.StepInfo info = new AtoListener.StepInfo() {
@@ -218,6 +236,61 @@ final class AtoRun {
           format(metrics.seconds()));
       listeners.forEach(l -> l.onEpoch(metrics));
     }
+    if (outcome == null) {
+      // The window reached past the last step (controllerEnd = 1).
+      freezeMask(controller, step - 1);
+    }
+  }
+
+  /**
+   * The end of the controller window: the mask freezes. A mask outside the budget's tolerance
+   * is brought to it by the controller's scores unless told otherwise; a mask still outside it
+   * is a miss, reported loudly, or an error when the run was told to fail on one.
+   */
+  private void freezeMask(Controller controller, long step) {
+    double reached = budget.reduction(mask);
+    int pruned = 0;
+    int restored = 0;
+    BudgetOutcome.Kind kind = BudgetOutcome.Kind.REACHED_BY_CONTROLLER;
+    if (!budget.isMet(mask)) {
+      kind = BudgetOutcome.Kind.MISSED;
+      if (settings.budgetCorrection()) {
+        FlopsBudget.Correction correction = budget.correct(mask, controller.scores());
+        mask = correction.mask();
+        pruned = correction.pruned().length();
+        restored = correction.restored().length();
+        if (budget.isMet(mask)) {
+          kind = BudgetOutcome.Kind.CORRECTED;
+        }
+      }
+    }
+    outcome = new BudgetOutcome(kind, budget.target(), budget.tolerance(), step, reached,
+        budget.reduction(mask), pruned, restored);
+    listeners.forEach(l -> l.onMaskFrozen(outcome));
+    if (outcome.met()) {
+      LOG.info("mask frozen at step {}: FLOPs {}", step, outcome);
+      return;
+    }
+    String message = missedMessage(outcome);
+    LOG.warn(message);
+    if (settings.failOnMissedTarget()) {
+      throw new FlopsTargetMissedException(message, outcome);
+    }
+  }
+
+  private String missedMessage(BudgetOutcome missed) {
+    String fix = settings.budgetCorrection()
+        ? String.format(java.util.Locale.ROOT, "correcting the mask by the controller's scores "
+            + "got no closer than -%.1f%%: the groups are too coarse for the tolerance; allow a "
+            + "larger optFlopsTolerance or ask for a reduction nearer -%.1f%%",
+            100 * missed.reduction(), 100 * missed.reduction())
+        : "the controller did not get there in its window: leave optBudgetCorrection on, or give "
+            + "the controller more updates (optControllerUpdates, optControllerLearningRate) or "
+            + "the run more steps";
+    return String.format(java.util.Locale.ROOT, "FLOPs target missed: asked for -%.1f%% (+- %.1f "
+            + "points), the mask frozen at step %d of %d removes -%.1f%%, so the compressed model "
+            + "will too; %s", 100 * missed.target(), 100 * missed.tolerance(), missed.step(),
+        schedule.totalSteps(), 100 * missed.reduction(), fix);
   }
 
   /**
@@ -247,14 +320,14 @@ final class AtoRun {
   }
 
   private void start(long batchesPerEpoch) {
-    schedule = TrainingSchedule.builder().setTotalSteps(batchesPerEpoch * settings.epochs)
-        .optControllerStart(settings.controllerStart).optWarmup(settings.warmup)
-        .optControllerEnd(settings.controllerEnd)
-        .optControllerInterval(settings.controllerInterval()).build();
-    LOG.info("ATO schedule: {}", schedule);
+    schedule = settings.schedule(batchesPerEpoch * settings.epochs);
+    controllerLearningRate = settings.controllerLearningRate(schedule);
+    LOG.info("ATO schedule: {}; controller learning rate {}", schedule,
+        String.format(java.util.Locale.ROOT, "%.3g", controllerLearningRate));
     AtoListener.RunInfo info = new AtoListener.RunInfo(groups.size(), groups.blocks().size(),
         schedule.totalSteps(), batchesPerEpoch, schedule.controllerStartStep(),
-        schedule.warmupStep(), schedule.controllerEndStep(), ato.target.prunableRatio());
+        schedule.warmupStep(), schedule.controllerEndStep(), schedule.controllerInterval(),
+        schedule.controllerUpdates(), controllerLearningRate, ato.target.prunableRatio());
     listeners.forEach(l -> l.onStart(info));
   }
 
@@ -417,8 +490,8 @@ final class AtoRun {
     }
     AtoResult result = new AtoResult(compressed, compressed.mask().orElseThrow(), ato.target,
         ImmutableMap.copyOf(channels), ato.cost.flops(), compressed.cost().flops(),
-        ato.cost.parameters(), compressed.cost().parameters(), normBeforeCut, masked, small,
-        ImmutableList.copyOf(epochs), ImmutableList.copyOf(updates));
+        ato.cost.parameters(), compressed.cost().parameters(), outcome, normBeforeCut, masked,
+        small, ImmutableList.copyOf(epochs), ImmutableList.copyOf(updates));
     LOG.info("ATO done: {}", result.summary());
     return result;
   }

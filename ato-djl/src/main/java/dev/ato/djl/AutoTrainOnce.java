@@ -20,6 +20,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import com.google.common.collect.ImmutableList;
+import dev.ato.controller.FlopsBudget;
 import dev.ato.controller.ResourceLoss;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
@@ -73,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class AutoTrainOnce implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AutoTrainOnce.class);
+  /** The paper's learning rate of the controller's AdamW. */
+  static final double PAPER_CONTROLLER_LEARNING_RATE = 1e-3;
 
   final Builder settings;
   final Model model;
@@ -81,13 +84,14 @@ public final class AutoTrainOnce implements AutoCloseable {
   final GroupSet groups;
   final CostModel cost;
   final FlopsTarget target;
+  final FlopsBudget budget;
   final ParameterTracker learningRate;
   final int firstUpdate;
   private boolean fitted;
 
   private AutoTrainOnce(Builder settings, Model model, boolean ownsModel, ModelGraph graph,
-      GroupSet groups, CostModel cost, FlopsTarget target, ParameterTracker learningRate,
-      int firstUpdate) {
+      GroupSet groups, CostModel cost, FlopsTarget target, FlopsBudget budget,
+      ParameterTracker learningRate, int firstUpdate) {
     this.settings = settings;
     this.model = model;
     this.ownsModel = ownsModel;
@@ -95,6 +99,7 @@ public final class AutoTrainOnce implements AutoCloseable {
     this.groups = groups;
     this.cost = cost;
     this.target = target;
+    this.budget = budget;
     this.learningRate = learningRate;
     this.firstUpdate = firstUpdate;
   }
@@ -122,6 +127,11 @@ public final class AutoTrainOnce implements AutoCloseable {
   /** The FLOPs target, for the whole model and for its prunable part. */
   public FlopsTarget target() {
     return target;
+  }
+
+  /** The FLOPs budget the run must keep: the target and its tolerance. */
+  public FlopsBudget budget() {
+    return budget;
   }
 
   /**
@@ -164,8 +174,13 @@ public final class AutoTrainOnce implements AutoCloseable {
     double controllerEnd = 0.5;
     boolean fractionsSet;
     Integer controllerInterval;
+    Integer controllerUpdates;
+    Double flopsTolerance;
+    Boolean budgetCorrection;
+    Boolean failOnMissedTarget;
     Double controllerDataFraction;
     Double resourceWeight;
+    Double controllerLearningRate;
     Long seed;
     Device device;
     GroupOptions groupOptions;
@@ -282,12 +297,72 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
-    /** Sets the steps between controller updates. Default 20. */
+    /**
+     * Sets the number of controller updates, spread evenly over the controller window. Default
+     * {@value TrainingSchedule#DEFAULT_CONTROLLER_UPDATES}: enough for the controller to reach
+     * a budget whatever the run's length; a window with fewer steps trains the controller at
+     * every step with a proportionally larger learning rate (docs/design.md). Not together with
+     * {@link #optControllerInterval}.
+     */
+    public Builder optControllerUpdates(int updates) {
+      checkState(controllerUpdates == null, "the controller updates were already set");
+      checkState(controllerInterval == null, "the controller interval was set: give either "
+          + "optControllerUpdates or optControllerInterval, not both");
+      checkArgument(updates >= 1, "the controller needs at least 1 update, found %s", updates);
+      this.controllerUpdates = updates;
+      return this;
+    }
+
+    /**
+     * Sets the steps between controller updates, taken as they are: the paper's schedule is
+     * {@code optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL)} (every 20 steps,
+     * meant for runs of 100,000 steps and more). Default: derived from the run's length, see
+     * {@link #optControllerUpdates}; not together with it.
+     */
     public Builder optControllerInterval(int steps) {
       checkState(controllerInterval == null, "the controller interval was already set");
+      checkState(controllerUpdates == null, "the controller updates were set: give either "
+          + "optControllerUpdates or optControllerInterval, not both");
       checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s",
           steps);
       this.controllerInterval = steps;
+      return this;
+    }
+
+    /**
+     * Sets how far from the requested reduction the compressed model's reduction may be, as a
+     * share of the whole model's FLOPs, in (0, 1). Default
+     * {@value FlopsBudget#DEFAULT_TOLERANCE}: one percentage point.
+     */
+    public Builder optFlopsTolerance(double tolerance) {
+      checkState(flopsTolerance == null, "the FLOPs tolerance was already set");
+      checkArgument(tolerance > 0 && tolerance < 1,
+          "the FLOPs tolerance must lie in (0, 1), e.g. 0.01 for one percentage point; found %s",
+          tolerance);
+      this.flopsTolerance = tolerance;
+      return this;
+    }
+
+    /**
+     * Sets whether a mask outside the tolerance when the controller window ends is brought to
+     * the budget by the controller's scores (its least wanted kept groups pruned, or its most
+     * wanted pruned groups kept again; {@link FlopsBudget}). Default true; with false the
+     * controller's mask is kept as it is and a miss is only reported.
+     */
+    public Builder optBudgetCorrection(boolean correct) {
+      checkState(budgetCorrection == null, "the budget correction was already set");
+      this.budgetCorrection = correct;
+      return this;
+    }
+
+    /**
+     * Sets whether {@link #fit()} fails with a {@link FlopsTargetMissedException} when the mask
+     * misses the budget once the controller window ends, instead of finishing the run with a
+     * warning and {@link AtoResult#targetMet()} false. Default false.
+     */
+    public Builder optFailOnMissedTarget(boolean fail) {
+      checkState(failOnMissedTarget == null, "failing on a missed target was already set");
+      this.failOnMissedTarget = fail;
       return this;
     }
 
@@ -306,6 +381,19 @@ public final class AutoTrainOnce implements AutoCloseable {
       checkArgument(weight > 0 && Double.isFinite(weight),
           "the resource weight must be positive and finite, found %s", weight);
       this.resourceWeight = weight;
+      return this;
+    }
+
+    /**
+     * Sets the learning rate of the controller's AdamW optimiser, taken as it is. Default: the
+     * paper's 1e-3, scaled up for a controller window shorter than the controller updates asked
+     * for (see {@link #optControllerUpdates}).
+     */
+    public Builder optControllerLearningRate(double rate) {
+      checkState(controllerLearningRate == null, "the controller learning rate was already set");
+      checkArgument(rate > 0 && Double.isFinite(rate),
+          "the controller learning rate must be positive and finite, found %s", rate);
+      this.controllerLearningRate = rate;
       return this;
     }
 
@@ -382,8 +470,7 @@ public final class AutoTrainOnce implements AutoCloseable {
       checkState(epochs != null, "setEpochs(...) is required");
       checkArgument(trainingData.size() > 0, "the training data set is empty");
       EngineCheck.requireCorrect();
-      TrainingSchedule.builder().setTotalSteps(1000).optControllerStart(controllerStart)
-          .optWarmup(warmup).optControllerEnd(controllerEnd).build();
+      schedule(1000); // checks the order of the schedule's fractions
       double heldOut = controllerDataFraction();
       checkArgument(Math.round(heldOut * trainingData.size()) >= 1
               && Math.round(heldOut * trainingData.size()) < trainingData.size(),
@@ -417,7 +504,8 @@ public final class AutoTrainOnce implements AutoCloseable {
             groups.size(), groups.blocks().size(), cost.flops(), cost.prunableFlops(),
             reduction, String.format("%.4f", flopsTarget.prunableRatio()));
         return new AutoTrainOnce(this, target, ownsModel, graph, groups, cost, flopsTarget,
-            learningRate, firstUpdateOf(chosen));
+            FlopsBudget.of(cost, groups, flopsTarget, flopsTolerance()), learningRate,
+            firstUpdateOf(chosen));
       } catch (RuntimeException e) {
         if (ownsModel) {
           target.close();
@@ -456,8 +544,37 @@ public final class AutoTrainOnce implements AutoCloseable {
       return projection != null ? projection : Projection.groupLasso();
     }
 
-    int controllerInterval() {
-      return controllerInterval != null ? controllerInterval : 20;
+    /** The run's schedule for {@code totalSteps} optimiser steps, from the options. */
+    TrainingSchedule schedule(long totalSteps) {
+      TrainingSchedule.Builder schedule = TrainingSchedule.builder().setTotalSteps(totalSteps)
+          .optControllerStart(controllerStart).optWarmup(warmup).optControllerEnd(controllerEnd);
+      if (controllerInterval != null) {
+        schedule.optControllerInterval(controllerInterval);
+      } else if (controllerUpdates != null) {
+        schedule.optControllerUpdates(controllerUpdates);
+      }
+      return schedule.build();
+    }
+
+    /**
+     * The controller's learning rate: as set, or the paper's 1e-3 scaled as the schedule says
+     * for a short window.
+     */
+    double controllerLearningRate(TrainingSchedule schedule) {
+      return controllerLearningRate != null ? controllerLearningRate
+          : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale();
+    }
+
+    double flopsTolerance() {
+      return flopsTolerance != null ? flopsTolerance : FlopsBudget.DEFAULT_TOLERANCE;
+    }
+
+    boolean budgetCorrection() {
+      return budgetCorrection == null || budgetCorrection;
+    }
+
+    boolean failOnMissedTarget() {
+      return failOnMissedTarget != null && failOnMissedTarget;
     }
 
     double controllerDataFraction() {

@@ -246,5 +246,27 @@ class AutoTrainOnceBuilderTest {
         .hasMessage("the controller data fraction must lie in (0, 1), found 1.5");
     assertThatThrownBy(() -> Projection.halfSpace(1))
         .hasMessage("epsilon of the half-space projection must lie in [0, 1), found 1.0");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optFlopsTolerance(0))
+        .hasMessage("the FLOPs tolerance must lie in (0, 1), e.g. 0.01 for one percentage point; "
+            + "found 0.0");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optControllerLearningRate(-1))
+        .hasMessage("the controller learning rate must be positive and finite, found -1.0");
+  }
+
+  @Test
+  void controllerUpdatesAndAnIntervalAreExclusive() {
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optControllerUpdates(100)
+        .optControllerInterval(20))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the controller updates were set: give either optControllerUpdates or "
+            + "optControllerInterval, not both");
+  }
+
+  @Test
+  void theBudgetIsTheTargetWithinOnePointByDefault() {
+    try (AutoTrainOnce ato = valid().build()) {
+      assertThat(ato.budget().target()).isEqualTo(0.4);
+      assertThat(ato.budget().tolerance()).isEqualTo(0.01);
+    }
   }
 }

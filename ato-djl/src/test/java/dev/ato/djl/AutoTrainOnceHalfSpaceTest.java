@@ -27,7 +27,6 @@ class AutoTrainOnceHalfSpaceTest {
               .setFlopsReduction(0.3)
               .setEpochs(3)
               .optProjection(Projection.halfSpace(0.1))
-              .optControllerInterval(1)
               .build();
           AtoResult result = ato.fit()) {
         assertThat(result.mask().prunedCount()).isPositive();

@@ -10,9 +10,11 @@ import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.data.FashionMnist;
 import dev.ato.djl.data.IdxImageDataset;
 import dev.ato.djl.models.CifarResNet;
+import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,20 +64,20 @@ public final class PruneFashionMnist implements Callable<Integer> {
           + "(default ${DEFAULT-VALUE}).")
   private float learningRate;
 
-  @Option(names = "--controller-interval", defaultValue = "1",
-      description = "Steps between controller updates (default ${DEFAULT-VALUE}; the paper "
-          + "uses 20 over much longer runs).")
-  private int controllerInterval;
+  @Option(names = "--controller-updates",
+      description = "Controller updates spread over its window (default: ato's, "
+          + TrainingSchedule.DEFAULT_CONTROLLER_UPDATES + ", fitted to the run's length).")
+  private Integer controllerUpdates;
 
-  @Option(names = "--controller-start", defaultValue = "0.05",
-      description = "Share of the steps before the controller starts (default ${DEFAULT-VALUE}; "
-          + "the paper uses 0.1 over much longer runs).")
-  private double controllerStart;
+  @Option(names = "--controller-interval",
+      description = "Steps between controller updates instead (the paper uses "
+          + TrainingSchedule.PAPER_CONTROLLER_INTERVAL + " over runs of 100,000 steps).")
+  private Integer controllerInterval;
 
-  @Option(names = "--controller-end", defaultValue = "0.7",
-      description = "Share of the steps after which the mask is frozen (default "
-          + "${DEFAULT-VALUE}; the paper uses 0.5 over much longer runs).")
-  private double controllerEnd;
+  @Option(names = "--controller-window", split = ",", arity = "1",
+      description = "Start and end of the controller window as shares of the steps, e.g. "
+          + "0.1,0.5 (default ato's: the paper's 0.1,0.5; projection starts at 0.2).")
+  private List<Double> controllerWindow;
 
   @Option(names = "--output", defaultValue = "target/ato-fashion-mnist",
       description = "Where to save the compressed network (default ${DEFAULT-VALUE}).")
@@ -97,23 +99,37 @@ public final class PruneFashionMnist implements Callable<Integer> {
       model.setBlock(CifarResNet.builder().setDepth(depth).setClasses(10).build());
       // ATO holds out 5% of the training data for its controller; the rest is batched.
       int steps = epochs * (int) Math.ceil(Math.round(train.size() * 0.95) / (double) batch);
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 28, 28))
-              .setTrainingData(train)
-              .optValidationData(test)
-              .setFlopsReduction(reduction)
-              .setEpochs(epochs)
-              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.cosine()
-                      .setBaseValue(learningRate).optFinalValue(learningRate / 100)
-                      .setMaxUpdates(steps).build())
-                  .optMomentum(0.9f).optWeightDecays(5e-4f).build())
-              .optControllerInterval(controllerInterval)
-              .optSchedule(controllerStart, Math.max(controllerStart, 0.2), controllerEnd)
-              .optSeed(seed)
-              .build();
+      AutoTrainOnce.Builder options = AutoTrainOnce.builder()
+          .setModel(model)
+          .setInputShape(new Shape(1, 1, 28, 28))
+          .setTrainingData(train)
+          .optValidationData(test)
+          .setFlopsReduction(reduction)
+          .setEpochs(epochs)
+          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.cosine()
+                  .setBaseValue(learningRate).optFinalValue(learningRate / 100)
+                  .setMaxUpdates(steps).build())
+              .optMomentum(0.9f).optWeightDecays(5e-4f).build())
+          .optSeed(seed);
+      if (controllerUpdates != null) {
+        options.optControllerUpdates(controllerUpdates);
+      }
+      if (controllerInterval != null) {
+        options.optControllerInterval(controllerInterval);
+      }
+      if (controllerWindow != null) {
+        if (controllerWindow.size() != 2) {
+          throw new IllegalArgumentException("--controller-window takes a start and an end, "
+              + "e.g. 0.1,0.5; found " + controllerWindow);
+        }
+        double start = controllerWindow.get(0);
+        double end = controllerWindow.get(1);
+        options.optSchedule(start, Math.min(end, Math.max(start, 0.2)), end);
+      }
+      try (AutoTrainOnce ato = options.build();
           AtoResult result = ato.fit()) {
         out.println(result.summary());
+        out.println("FLOPs budget " + result.budget());
         out.printf(Locale.ROOT, "%-44s %8s %8s%n", "layer", "before", "after");
         for (Map.Entry<String, AtoResult.LayerChannels> layer : result.channels().entrySet()) {
           if (layer.getValue().after() < layer.getValue().before()) {

@@ -1,0 +1,114 @@
+package dev.ato.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.ato.cost.CostModel;
+import dev.ato.graph.ChannelGraph;
+import dev.ato.graph.ChannelShape;
+import dev.ato.graph.Layer;
+import dev.ato.graph.Layer.Activation;
+import dev.ato.graph.Layer.BatchNorm;
+import dev.ato.graph.Layer.Conv2d;
+import dev.ato.groups.GroupMask;
+import dev.ato.groups.GroupSet;
+import dev.ato.groups.ZeroInvariantGroups;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The budget's rule on a graph small enough to price by hand: data 3x8x8 -> a: conv 3x3, 4
+ * filters -> bn -> relu -> b: conv 1x1, 2 filters -> global pool -> fc: 5 units. Groups 0..3 are
+ * a's channels, 4..5 b's. All kept: a 27 * 4 * 64 = 6912, b 4 * 2 * 64 = 512, fc 2 * 5 = 10, 7434
+ * MACs. Pruning one of a's channels removes 1856 MACs (reduction 0.2497); one of b's, 261
+ * (0.0351); both one of a's and one of b's leave 5381 (0.2762); two of a's leave 3722 (0.4993).
+ */
+class FlopsBudgetTest {
+
+  /** Scores: a = 0.9, 0.1, 0.5, 0.7; b = 0.3, 0.8. */
+  private static final double[] SCORES = {0.9, 0.1, 0.5, 0.7, 0.3, 0.8};
+
+  private final ChannelGraph graph = small();
+  private final GroupSet groups = ZeroInvariantGroups.find(graph);
+  private final CostModel cost = CostModel.of(graph, groups);
+
+  private static ChannelGraph small() {
+    ChannelGraph.Builder b = ChannelGraph.builder("small");
+    String x = b.input("data", ChannelShape.spatial(3, 8, 8));
+    x = b.add("a", Conv2d.builder().setFilters(4).setKernelShape(3).optPadding(1).optBias(false)
+        .build(), x);
+    x = b.add("relu", Activation.RELU, b.add("bn", new BatchNorm(0), x));
+    x = b.add("b", Conv2d.builder().setFilters(2).setKernelShape(1).build(), x);
+    x = b.add("flatten", new Layer.Flatten(),
+        b.add("pool", new Layer.GlobalPool(Layer.PoolKind.AVG), x));
+    b.add("fc", Layer.Linear.of(5), x);
+    return b.build();
+  }
+
+  private FlopsBudget budget(double reduction) {
+    return FlopsBudget.of(cost, groups, cost.targetForReduction(reduction), 0.01);
+  }
+
+  @Test
+  void theReductionIsTheWholeModelsShareOfFlopsRemoved() {
+    assertThat(budget(0.25).reduction(GroupMask.of(true, false, true, true, true, true)))
+        .isCloseTo(1 - 5578 / 7434.0, within(1e-12));
+  }
+
+  @Test
+  void aMaskWithinTheToleranceMeetsTheBudgetAndIsLeftAlone() {
+    GroupMask mask = GroupMask.of(true, false, true, true, true, true);
+
+    FlopsBudget.Correction correction = budget(0.25).correct(mask, SCORES);
+
+    assertThat(budget(0.25).isMet(mask)).isTrue();
+    assertThat(correction.mask()).isEqualTo(mask);
+    assertThat(correction.changed()).isFalse();
+  }
+
+  @Test
+  void aMaskKeepingTooMuchLosesItsLowestScoredGroupsUntilTheTarget() {
+    // Target 0.255: pruning a[1] (score 0.1) gives 0.2497, inside but short of the target; b[0]
+    // (0.3) would then give 0.2762, beyond 0.265, and is passed over; a[2] (0.5) gives 0.4993,
+    // passed over; the rest likewise. a[1] alone stays.
+    FlopsBudget.Correction correction = budget(0.255).correct(GroupMask.allKept(6), SCORES);
+
+    assertThat(correction.pruned().asList()).containsExactly(1);
+    assertThat(correction.restored().asList()).isEmpty();
+    assertThat(correction.mask()).isEqualTo(GroupMask.of(true, false, true, true, true, true));
+    assertThat(budget(0.255).isMet(correction.mask())).isTrue();
+  }
+
+  @Test
+  void aMaskKeepingTooLittleGetsItsHighestScoredPrunedGroupsBack() {
+    // a[1] and a[2] pruned: 0.4993 against 0.25. Restoring a[2] (0.5, above a[1]'s 0.1) gives
+    // 0.2497, which reaches the target.
+    GroupMask overPruned = GroupMask.of(true, false, false, true, true, true);
+
+    FlopsBudget.Correction correction = budget(0.25).correct(overPruned, SCORES);
+
+    assertThat(correction.restored().asList()).containsExactly(2);
+    assertThat(correction.mask()).isEqualTo(GroupMask.of(true, false, true, true, true, true));
+    assertThat(budget(0.25).isMet(correction.mask())).isTrue();
+  }
+
+  @Test
+  void groupsTooCoarseForTheToleranceLeaveTheBudgetMissed() {
+    // Target 0.12: one of a's channels alone overshoots (0.2497 > 0.13), b[0] helps (0.0351),
+    // then every further change overshoots, and pruning b[1] too would leave b with no channel.
+    FlopsBudget.Correction correction = budget(0.12).correct(GroupMask.allKept(6), SCORES);
+
+    assertThat(correction.pruned().asList()).containsExactly(4);
+    assertThat(budget(0.12).reduction(correction.mask())).isCloseTo(1 - 7173 / 7434.0,
+        within(1e-12));
+    assertThat(budget(0.12).isMet(correction.mask())).isFalse();
+  }
+
+  @Test
+  void aToleranceOutsideTheUnitIntervalIsRejected() {
+    assertThatThrownBy(() -> FlopsBudget.of(cost, groups, cost.targetForReduction(0.3), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the tolerance is a share of the model's FLOPs and must lie in (0, 1), e.g. "
+            + "0.01 for one percentage point; found 0.0");
+  }
+}

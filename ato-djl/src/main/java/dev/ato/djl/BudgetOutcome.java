@@ -1,0 +1,49 @@
+package dev.ato.djl;
+
+import java.util.Locale;
+
+/**
+ * How a run's mask came to its FLOPs reduction when the controller window ended and the mask
+ * froze.
+ *
+ * @param kind whether the controller reached the budget, a correction brought the mask to it, or
+ *     the mask missed it
+ * @param target the requested share of the whole model's FLOPs to remove
+ * @param tolerance how far from the target the reduction may be
+ * @param step the step at which the mask froze
+ * @param controllerReduction the reduction of the controller's own mask at that step
+ * @param reduction the reduction of the mask the run went on with
+ * @param groupsPruned groups the correction pruned beyond the controller's mask
+ * @param groupsRestored groups of the controller's mask the correction kept again
+ */
+public record BudgetOutcome(Kind kind, double target, double tolerance, long step,
+    double controllerReduction, double reduction, int groupsPruned, int groupsRestored) {
+
+  /** What happened to the mask when the window ended. */
+  public enum Kind {
+    /** The controller's mask was within the tolerance of the target. */
+    REACHED_BY_CONTROLLER,
+    /** The controller's mask was not; the correction by its scores brought it there. */
+    CORRECTED,
+    /** The mask the run went on with is outside the tolerance. */
+    MISSED
+  }
+
+  /** Whether the frozen mask's reduction is within the tolerance of the target. */
+  public boolean met() {
+    return kind != Kind.MISSED;
+  }
+
+  @Override
+  public String toString() {
+    String reached = String.format(Locale.ROOT, "-%.1f%% (target -%.1f%% +- %.1f points) at "
+        + "step %d", 100 * reduction, 100 * target, 100 * tolerance, step);
+    return switch (kind) {
+      case REACHED_BY_CONTROLLER -> "reached by the controller: " + reached;
+      case CORRECTED -> String.format(Locale.ROOT, "corrected from the controller's -%.1f%% "
+          + "(%d groups pruned, %d kept again): %s", 100 * controllerReduction, groupsPruned,
+          groupsRestored, reached);
+      case MISSED -> "missed: " + reached;
+    };
+  }
+}

@@ -1,0 +1,185 @@
+package dev.ato.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.djl.models.CifarMobileNetV2;
+import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.FashionMnistSlices;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The FLOPs budget holds on the default path: runs with nothing but the required options (as
+ * the README shows them) on slices of Fashion-MNIST, short and long, ResNet and MobileNetV2, cut
+ * their networks to within one point of 30%, 50% and 70% reductions, with the compressed network
+ * scoring exactly what the masked one does. Where the controller cannot get there, its mask is
+ * corrected by its own scores, or the miss is reported loudly, or the run fails when told to.
+ */
+class AutoTrainOnceBudgetTest {
+
+  /** A short run: 2 epochs of 3,040 images in batches of 32, 190 steps. */
+  private static final Length SHORT = new Length("~200 steps", 3200, 2);
+  /** A long run: 5 epochs of 6,080 images in batches of 32, 950 steps. */
+  private static final Length LONG = new Length("~1000 steps", 6400, 5);
+
+  private record Length(String name, int images, int epochs) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private enum Network {
+    RESNET8 {
+      @Override
+      Block build() {
+        return CifarResNet.builder().setDepth(8).setClasses(10).build();
+      }
+    },
+    MOBILENETV2 {
+      @Override
+      Block build() {
+        return CifarMobileNetV2.builder().setClasses(10).optWidth(0.35).build();
+      }
+    };
+
+    abstract Block build();
+  }
+
+  /** Every short run, and the long ResNet run at 50%: about 6 minutes on 2 cores. */
+  static Stream<Arguments> defaultRuns() {
+    return Stream.concat(Stream.of(Network.values()).flatMap(network -> Stream.of(0.3, 0.5, 0.7)
+        .map(target -> Arguments.of(network, SHORT, target))),
+        Stream.of(Arguments.of(Network.RESNET8, LONG, 0.5)));
+  }
+
+  /** The other long runs: about 15 minutes more, so behind {@code -Plong-tests}. */
+  static Stream<Arguments> longRuns() {
+    return Stream.of(Network.values()).flatMap(network -> Stream.of(0.3, 0.5, 0.7)
+        .filter(target -> network != Network.RESNET8 || target != 0.5)
+        .map(target -> Arguments.of(network, LONG, target)));
+  }
+
+  @ParameterizedTest(name = "{0}, {1}, -{2}")
+  @MethodSource("defaultRuns")
+  void aRunWithTheBuildersDefaultsMeetsTheBudget(Network network, Length length, double target)
+      throws IOException {
+    assertDefaultRunMeetsTheBudget(network, length, target);
+  }
+
+  @Tag("long")
+  @ParameterizedTest(name = "{0}, {1}, -{2}")
+  @MethodSource("longRuns")
+  void aLongRunWithTheBuildersDefaultsMeetsTheBudget(Network network, Length length,
+      double target) throws IOException {
+    assertDefaultRunMeetsTheBudget(network, length, target);
+  }
+
+  private static void assertDefaultRunMeetsTheBudget(Network network, Length length,
+      double target) throws IOException {
+    try (IdxImageDataset train = FashionMnistSlices.train(length.images(), 32);
+        IdxImageDataset test = FashionMnistSlices.test(1000);
+        Model model = Model.newInstance(network.name().toLowerCase())) {
+      model.setBlock(network.build());
+      try (AutoTrainOnce ato = AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1, 1, 28, 28))
+              .setTrainingData(train)
+              .optValidationData(test)
+              .setFlopsReduction(target)
+              .setEpochs(length.epochs())
+              .build();
+          AtoResult result = ato.fit()) {
+        assertThat(result.flopsReduction()).isCloseTo(target, within(0.01));
+        assertThat(result.targetMet()).isTrue();
+        // The pruned groups reached exact zero in training: nothing was cut that mattered.
+        assertThat(result.prunedNormBeforeCut()).isZero();
+        assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+        // Chance is 0.1.
+        assertThat(result.compressedAccuracy()).isGreaterThan(0.5);
+      }
+    }
+  }
+
+  @Test
+  void aControllerThatCannotReachTheTargetInItsWindowIsCorrectedByItsScores()
+      throws IOException {
+    // A controller learning this slowly barely moves from keeping everything in 30 updates.
+    try (AtoResult result = smallRun(b -> b.optControllerLearningRate(1e-6))) {
+      assertThat(result.budget().kind()).isEqualTo(BudgetOutcome.Kind.CORRECTED);
+      assertThat(result.budget().controllerReduction()).isLessThan(0.4);
+      assertThat(result.budget().groupsPruned()).isPositive();
+      assertThat(result.flopsReduction()).isCloseTo(0.5, within(0.01));
+      assertThat(result.targetMet()).isTrue();
+      assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+    }
+  }
+
+  @Test
+  void aMissedTargetIsWarnedAboutAndTheResultSaysSo() throws IOException {
+    PrintStream standardError = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try (AtoResult result = smallRun(b -> b.optControllerLearningRate(1e-6)
+        .optBudgetCorrection(false))) {
+      assertThat(result.targetMet()).isFalse();
+      assertThat(result.budget().kind()).isEqualTo(BudgetOutcome.Kind.MISSED);
+      assertThat(result.summary()).contains("target -50.0%, MISSED");
+    } finally {
+      System.setErr(standardError);
+    }
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("WARN dev.ato.djl.AtoRun - FLOPs target missed: asked for -50.0% (+- 1.0 "
+            + "points), the mask frozen at step ")
+        .contains("leave optBudgetCorrection on, or give the controller more updates");
+  }
+
+  @Test
+  void aRunToldToFailOnAMissedTargetStopsWhenTheMaskFreezes() {
+    assertThatThrownBy(() -> smallRun(b -> b.optControllerLearningRate(1e-6)
+        .optBudgetCorrection(false).optFailOnMissedTarget(true)).close())
+        .isInstanceOf(FlopsTargetMissedException.class)
+        .hasMessageStartingWith("FLOPs target missed: asked for -50.0% (+- 1.0 points), the mask "
+            + "frozen at step 36 of 72 removes")
+        .satisfies(e -> assertThat(((FlopsTargetMissedException) e).outcome().reduction())
+            .isLessThan(0.4));
+  }
+
+  /**
+   * ResNet-8 of width 8 on 1,200 images for 2 epochs (72 steps of 32, controller window 7..36),
+   * cut by 50%, with {@code options} on top of the defaults.
+   */
+  private static AtoResult smallRun(UnaryOperator<AutoTrainOnce.Builder> options)
+      throws IOException {
+    try (IdxImageDataset train = FashionMnistSlices.train(1200, 32);
+        IdxImageDataset test = FashionMnistSlices.test(500);
+        Model model = Model.newInstance("resnet8")) {
+      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      try (AutoTrainOnce ato = options.apply(AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1, 1, 28, 28))
+              .setTrainingData(train)
+              .optValidationData(test)
+              .setFlopsReduction(0.5)
+              .setEpochs(2))
+          .build()) {
+        return ato.fit();
+      }
+    }
+  }
+}

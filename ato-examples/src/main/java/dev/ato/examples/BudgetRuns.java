@@ -1,0 +1,130 @@
+package dev.ato.examples;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.Dataset;
+import dev.ato.djl.AtoResult;
+import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.data.FashionMnist;
+import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.schedule.TrainingSchedule;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs ATO with the builder's defaults on the runs of {@code AutoTrainOnceBudgetTest} (slices of
+ * Fashion-MNIST, about 200 and 1,000 steps, ResNet-8 and MobileNetV2) and, beside each, the
+ * same run with the paper's schedule and no budget correction, as the library behaved before
+ * its schedule fitted the run: the before/after table of docs/results.md.
+ */
+@Command(name = "ato-budget-runs", mixinStandardHelpOptions = true,
+    description = "FLOPs reached with the default schedule and with the paper's, side by side.")
+public final class BudgetRuns implements Callable<Integer> {
+
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--models", split = ",", defaultValue = "RESNET8,MOBILENETV2",
+      description = "Networks, of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  private List<ControllerConvergence.Network> networks;
+
+  @Option(names = "--width", defaultValue = "0.35",
+      description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
+  private double width;
+
+  @Option(names = "--targets", split = ",", defaultValue = "0.3,0.5,0.7",
+      description = "FLOPs reductions (default ${DEFAULT-VALUE}).")
+  private List<Double> targets;
+
+  @Option(names = "--lengths", split = ",", defaultValue = "SHORT,LONG",
+      description = "Run lengths: SHORT is 2 epochs of 3,200 images (190 steps of 32), LONG 5 "
+          + "epochs of 6,400 (950 steps) (default ${DEFAULT-VALUE}).")
+  private List<Length> lengths;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+  private long seed;
+
+  /** Run lengths, as in the test. */
+  enum Length {
+    SHORT(3200, 2), LONG(6400, 5);
+
+    final int images;
+    final int epochs;
+
+    Length(int images, int epochs) {
+      this.images = images;
+      this.epochs = epochs;
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("| model | steps | target | paper schedule: reduction | accuracy | defaults: "
+        + "reduction | how | accuracy |");
+    out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    out.flush();
+    for (ControllerConvergence.Network network : networks) {
+      for (Length length : lengths) {
+        for (double target : targets) {
+          Run paper = run(network, length, target, b -> b
+              .optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL)
+              .optBudgetCorrection(false));
+          Run defaults = run(network, length, target, UnaryOperator.identity());
+          out.println(String.format(Locale.ROOT,
+              "| %s | %d | -%.0f%% | -%.1f%% | %.4f | -%.1f%% | %s | %.4f |",
+              network.name().toLowerCase(Locale.ROOT), defaults.steps, 100 * target,
+              100 * paper.reduction, paper.accuracy, 100 * defaults.reduction, defaults.how,
+              defaults.accuracy));
+          out.flush();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private record Run(long steps, double reduction, String how, double accuracy) {}
+
+  private Run run(ControllerConvergence.Network network, Length length, double target,
+      UnaryOperator<AutoTrainOnce.Builder> options) throws IOException {
+    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN)
+            .optLimit(length.images).optNormalization(FashionMnist.MEAN, FashionMnist.STD)
+            .setSampling(32, true).build();
+        IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST).optLimit(1000)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(250, false)
+            .build();
+        Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
+      model.setBlock(network.build(width));
+      try (AutoTrainOnce ato = options.apply(AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1, 1, 28, 28))
+              .setTrainingData(train)
+              .optValidationData(test)
+              .setFlopsReduction(target)
+              .setEpochs(length.epochs)
+              .optSeed(seed))
+          .build();
+          AtoResult result = ato.fit()) {
+        return new Run(result.epochs().get(result.epochs().size() - 1).steps(),
+            result.flopsReduction(), result.budget().kind().name().toLowerCase(Locale.ROOT)
+                .replace('_', ' '), result.compressedAccuracy());
+      }
+    }
+  }
+
+  /** Runs the comparison. */
+  public static void main(String[] args) {
+    int code = Commands.configure(new CommandLine(new BudgetRuns())).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+}
