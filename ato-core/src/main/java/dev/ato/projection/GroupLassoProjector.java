@@ -14,6 +14,13 @@ import dev.ato.tensor.TensorOps;
  * {@code z_g <- z_g * max(0, 1 - eta * lambda_g / ||z_g||_2)}, with
  * {@code lambda_g = lambda * (pruned groups in g's block / pruned groups in all blocks)}, so that
  * blocks losing more channels are pushed harder. A group already at zero stays at zero.
+ *
+ * <p>Once the mask is frozen the run has a deadline: the paper's lambda (1000 after the search)
+ * is sized for runs of 100,000+ steps, and in a short run a group in a block with few pruned
+ * groups gets a small share of it and can end the run far from zero. So a step that knows the
+ * {@linkplain ProjectionStep#projectionsLeft projections left} shrinks each pruned group by at
+ * least {@code 1 / projectionsLeft} of its norm: never less than Eq. 2, and exactly zero at the
+ * last step, whatever the optimiser pushed back in between.
  */
 public final class GroupLassoProjector implements Projector {
 
@@ -74,7 +81,11 @@ public final class GroupLassoProjector implements Projector {
     double[] factors = new double[groups.size()];
     for (int g = 0; g < factors.length; g++) {
       double norm = Math.sqrt(squaredNorms[g]);
-      factors[g] = norm == 0 ? 0 : Math.max(0, 1 - step.learningRate() * lambdas[g] / norm);
+      double shrink = step.learningRate() * lambdas[g];
+      if (step.projectionsLeft() > 0) {
+        shrink = Math.max(shrink, norm / step.projectionsLeft());
+      }
+      factors[g] = norm == 0 ? 0 : Math.max(0, 1 - shrink / norm);
     }
     TensorPlan.scalePruned(plans, ops, step.current(), mask, factors);
   }

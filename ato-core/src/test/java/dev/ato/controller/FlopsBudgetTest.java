@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.ato.cost.CostModel;
 import dev.ato.graph.ChannelGraph;
-import dev.ato.graph.ChannelShape;
-import dev.ato.graph.Layer;
-import dev.ato.graph.Layer.Activation;
-import dev.ato.graph.Layer.BatchNorm;
-import dev.ato.graph.Layer.Conv2d;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
+import dev.ato.testing.SmallGraphs;
 import org.junit.jupiter.api.Test;
 
 /**
- * The budget's rule on a graph small enough to price by hand: data 3x8x8 -> a: conv 3x3, 4
+ * The budget's rule on {@link SmallGraphs#twoConvolutions()}: data 3x8x8 -> a: conv 3x3, 4
  * filters -> bn -> relu -> b: conv 1x1, 2 filters -> global pool -> fc: 5 units. Groups 0..3 are
  * a's channels, 4..5 b's. All kept: a 27 * 4 * 64 = 6912, b 4 * 2 * 64 = 512, fc 2 * 5 = 10, 7434
  * MACs. Pruning one of a's channels removes 1856 MACs (reduction 0.2497); one of b's, 261
@@ -28,22 +24,9 @@ class FlopsBudgetTest {
   /** Scores: a = 0.9, 0.1, 0.5, 0.7; b = 0.3, 0.8. */
   private static final double[] SCORES = {0.9, 0.1, 0.5, 0.7, 0.3, 0.8};
 
-  private final ChannelGraph graph = small();
+  private final ChannelGraph graph = SmallGraphs.twoConvolutions();
   private final GroupSet groups = ZeroInvariantGroups.find(graph);
   private final CostModel cost = CostModel.of(graph, groups);
-
-  private static ChannelGraph small() {
-    ChannelGraph.Builder b = ChannelGraph.builder("small");
-    String x = b.input("data", ChannelShape.spatial(3, 8, 8));
-    x = b.add("a", Conv2d.builder().setFilters(4).setKernelShape(3).optPadding(1).optBias(false)
-        .build(), x);
-    x = b.add("relu", Activation.RELU, b.add("bn", new BatchNorm(0), x));
-    x = b.add("b", Conv2d.builder().setFilters(2).setKernelShape(1).build(), x);
-    x = b.add("flatten", new Layer.Flatten(),
-        b.add("pool", new Layer.GlobalPool(Layer.PoolKind.AVG), x));
-    b.add("fc", Layer.Linear.of(5), x);
-    return b.build();
-  }
 
   private FlopsBudget budget(double reduction) {
     return FlopsBudget.of(cost, groups, cost.targetForReduction(reduction), 0.01);

@@ -84,6 +84,34 @@ class ProjectorsTest {
   }
 
   @Test
+  void groupLassoWithADeadlineShrinksAtLeastByTheShareOfTheProjectionsLeft() {
+    // h1[0] norm 5 and h2[0] norm 1, as above; eta * lambda_g = 0.1 * 4 = 0.4 and 0.1 * 2 = 0.2.
+    Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
+        new float[] {1, 0, 2, 1}, new float[] {0, 2});
+
+    GroupLassoProjector.of(GROUPS).projectInPlace(ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 4));
+
+    // h1[0]: max(0.4, 5 / 4) = 1.25 -> factor 0.75; h2[0]: max(0.2, 1 / 4) = 0.25 -> 0.75.
+    assertThat(p.get("h1.weight").toArray()).containsExactly(2.25f, 3, 0, 0);
+    assertThat(p.get("h2.weight").toArray()).containsExactly(0.75f, 0, 2, 1);
+  }
+
+  @Test
+  void groupLassoAtItsLastProjectionLeavesEveryPrunedGroupAtZero() {
+    Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0.5f},
+        new float[] {1, 0, 2, 1}, new float[] {0.5f, 2});
+
+    GroupLassoProjector.of(GROUPS).projectInPlace(ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 1));
+
+    assertThat(p.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
+    assertThat(p.get("h1.bias").toArray()).containsExactly(0, 0);
+    assertThat(p.get("h2.weight").toArray()).containsExactly(0, 0, 2, 1);
+    assertThat(p.get("h2.bias").toArray()).containsExactly(0, 2);
+  }
+
+  @Test
   void groupLassoLeavesEverythingAloneWhenNothingIsPruned() {
     Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
         new float[] {0.6f, 0, 2, 1}, new float[] {0.8f, 2});

@@ -22,26 +22,27 @@ class TrainingScheduleTest {
   void aLongRunSpreadsTheDefaultUpdatesOverItsWindow() {
     TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(100_000).build();
 
-    // Window 10,000..50,000: 40,001 steps / 500 updates -> every 80 steps, 40,000 / 80 + 1.
-    assertThat(s.controllerInterval()).isEqualTo(80);
-    assertThat(s.controllerUpdates()).isEqualTo(501);
+    // Window 10,000..50,000: 40,001 steps / 2,000 updates -> every 20 steps (the paper's),
+    // 40,000 / 20 + 1.
+    assertThat(s.controllerInterval()).isEqualTo(20);
+    assertThat(s.controllerUpdates()).isEqualTo(2001);
     assertThat(s.controllerLearningRateScale()).isEqualTo(1);
   }
 
   @Test
   void aWindowShorterThanTheUpdatesTrainsAtEveryStepWithAProportionallyLargerRate() {
-    // Window 100..500: 401 steps for 500 updates.
+    // Window 100..500: 401 steps for 2,000 updates.
     assertThat(defaults.controllerInterval()).isEqualTo(1);
     assertThat(defaults.controllerUpdates()).isEqualTo(401);
-    assertThat(defaults.controllerLearningRateScale()).isEqualTo(500 / 401.0);
+    assertThat(defaults.controllerLearningRateScale()).isEqualTo(2000 / 401.0);
   }
 
   @Test
   void theLearningRateScaleIsCappedForTinyWindows() {
-    // Window 5..25: 21 steps for 500 updates would be x23.8.
-    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(50).build();
+    // Window 20..100: 81 steps for 2,000 updates would be x24.7.
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(200).build();
 
-    assertThat(s.controllerUpdates()).isEqualTo(21);
+    assertThat(s.controllerUpdates()).isEqualTo(81);
     assertThat(s.controllerLearningRateScale())
         .isEqualTo(TrainingSchedule.MAX_LEARNING_RATE_SCALE);
   }

@@ -186,8 +186,10 @@ final class AtoRun {
           if (project) {
             double learningRate = ato.learningRate.getNewValue("ato",
                 ato.firstUpdate + (int) step);
+            long projectionsLeft = schedule.maskFrozen(step) ? schedule.totalSteps() - step : 0;
             projector.projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(
-                graph.parameterArrays(), before, mask, learningRate, lambda.at(step, schedule)));
+                graph.parameterArrays(), before, mask, learningRate, lambda.at(step, schedule),
+                projectionsLeft));
           }
         } finally {
           batch.close();

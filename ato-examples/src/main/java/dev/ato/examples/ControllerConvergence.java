@@ -3,11 +3,9 @@ package dev.ato.examples;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.training.dataset.Dataset;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.djl.data.FashionMnist;
 import dev.ato.djl.data.IdxImageDataset;
 import dev.ato.djl.models.CifarMobileNetV2;
 import dev.ato.djl.models.CifarResNet;
@@ -99,9 +97,7 @@ public final class ControllerConvergence implements Callable<Integer> {
   private String measure(double target, double learningRate) throws IOException {
     long started = System.nanoTime();
     List<Double> reductions = new ArrayList<>();
-    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(trainLimit)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(batch, true)
-            .build();
+    try (IdxImageDataset train = Commands.fashionMnistTrain(trainLimit, batch);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build(width));
       List<Double> ratios = new ArrayList<>();

@@ -2,12 +2,10 @@ package dev.ato.examples;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.djl.data.FashionMnist;
 import dev.ato.djl.data.IdxImageDataset;
 import dev.ato.djl.models.CifarResNet;
 import dev.ato.schedule.TrainingSchedule;
@@ -89,12 +87,8 @@ public final class PruneFashionMnist implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    try (IdxImageDataset train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(trainLimit)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(batch, true)
-            .build();
-        IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST).optLimit(testLimit)
-            .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(250, false)
-            .build();
+    try (IdxImageDataset train = Commands.fashionMnistTrain(trainLimit, batch);
+        IdxImageDataset test = Commands.fashionMnistTest(testLimit);
         Model model = Model.newInstance("resnet" + depth)) {
       model.setBlock(CifarResNet.builder().setDepth(depth).setClasses(10).build());
       // ATO holds out 5% of the training data for its controller; the rest is batched.
