@@ -28,6 +28,12 @@ public final class TrainingSchedule {
    * reach budgets up to a 70% FLOPs reduction (docs/design.md).
    */
   public static final int DEFAULT_CONTROLLER_UPDATES = 2000;
+  /** The paper's {@code T_start / T}: the controller starts training after 10% of the steps. */
+  public static final double DEFAULT_CONTROLLER_START = 0.1;
+  /** The paper's {@code T_w / T}: projection starts after 20% of the steps. */
+  public static final double DEFAULT_WARMUP = 0.2;
+  /** The paper's {@code T_end / T}: the mask freezes after half of the steps. */
+  public static final double DEFAULT_CONTROLLER_END = 0.5;
   /** The paper's steps between controller updates, for runs of 100,000 steps and more. */
   public static final int PAPER_CONTROLLER_INTERVAL = 20;
   /** The most a short window raises the controller's learning rate. */
@@ -209,9 +215,10 @@ public final class TrainingSchedule {
       checkState(totalSteps >= 1, "setTotalSteps(...) is required");
       Builder b = new Builder();
       b.totalSteps = totalSteps;
-      b.controllerStart = Double.isNaN(controllerStart) ? 0.1 : controllerStart;
-      b.warmup = Double.isNaN(warmup) ? 0.2 : warmup;
-      b.controllerEnd = Double.isNaN(controllerEnd) ? 0.5 : controllerEnd;
+      b.controllerStart = Double.isNaN(controllerStart) ? DEFAULT_CONTROLLER_START
+          : controllerStart;
+      b.warmup = Double.isNaN(warmup) ? DEFAULT_WARMUP : warmup;
+      b.controllerEnd = Double.isNaN(controllerEnd) ? DEFAULT_CONTROLLER_END : controllerEnd;
       b.controllerInterval = controllerInterval;
       b.controllerUpdates = controllerInterval > 0 ? -1
           : controllerUpdates > 0 ? controllerUpdates : DEFAULT_CONTROLLER_UPDATES;

@@ -23,9 +23,12 @@ import java.util.Locale;
  * @param budget how the mask came to its reduction when the controller window ended
  * @param prunedNormBeforeCut the largest L2 norm among the pruned groups when training ended,
  *     before they were set to exactly zero and cut: 0 when projection had already done it
- * @param maskedAccuracy accuracy of the dense model with the pruned groups at zero on the
+ * @param metric the name of the run's validation metric: the evaluator given to the builder or
+ *     the user's training config, top-1 {@code "Accuracy"} for a classifier given none, else
+ *     the loss
+ * @param maskedMetric the metric of the dense model with the pruned groups at zero on the
  *     validation data, NaN without validation data
- * @param compressedAccuracy accuracy of the compressed network on the validation data, NaN
+ * @param compressedMetric the metric of the compressed network on the validation data, NaN
  *     without validation data
  * @param epochs metrics of each epoch
  * @param controllerUpdates every controller update, in order
@@ -41,8 +44,9 @@ public record AtoResult(
     long parametersAfter,
     BudgetOutcome budget,
     double prunedNormBeforeCut,
-    double maskedAccuracy,
-    double compressedAccuracy,
+    String metric,
+    double maskedMetric,
+    double compressedMetric,
     ImmutableList<EpochMetrics> epochs,
     ImmutableList<AtoListener.ControllerUpdate> controllerUpdates) implements AutoCloseable {
 
@@ -82,11 +86,11 @@ public record AtoResult(
   public String summary() {
     return String.format(Locale.ROOT,
         "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
-            + "groups pruned %d of %d; accuracy masked %.4f, compressed %.4f",
+            + "groups pruned %d of %d; %s masked %.4f, compressed %.4f",
         flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
         !targetMet() ? "MISSED" : budget.kind() == BudgetOutcome.Kind.CORRECTED
             ? "met after correction" : "met",
         parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
-        mask.size(), maskedAccuracy, compressedAccuracy);
+        mask.size(), metric, maskedMetric, compressedMetric);
   }
 }

@@ -14,16 +14,18 @@ import ai.djl.nn.Block;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.ParameterTracker;
-import ai.djl.training.tracker.Tracker;
 import com.google.common.collect.ImmutableList;
 import dev.ato.controller.FlopsBudget;
 import dev.ato.controller.ResourceLoss;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
+import dev.ato.djl.data.HeldOutSplit;
+import dev.ato.djl.engine.DjlInternals;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
@@ -34,9 +36,10 @@ import dev.ato.groups.ZeroInvariantGroups;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +79,13 @@ public final class AutoTrainOnce implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AutoTrainOnce.class);
   /** The paper's learning rate of the controller's AdamW. */
   static final double PAPER_CONTROLLER_LEARNING_RATE = 1e-3;
+  /** The paper's weight of the FLOPs penalty in the controller's loss. */
+  static final double DEFAULT_RESOURCE_WEIGHT = 4.0;
+  /** The paper's share of the training data held out for the controller. */
+  static final double DEFAULT_CONTROLLER_DATA_FRACTION = 0.05;
+  static final long DEFAULT_SEED = 42L;
 
-  final Builder settings;
+  final RunSettings settings;
   final Model model;
   final boolean ownsModel;
   final ModelGraph graph;
@@ -85,13 +93,10 @@ public final class AutoTrainOnce implements AutoCloseable {
   final CostModel cost;
   final FlopsTarget target;
   final FlopsBudget budget;
-  final ParameterTracker learningRate;
-  final int firstUpdate;
   private boolean fitted;
 
-  private AutoTrainOnce(Builder settings, Model model, boolean ownsModel, ModelGraph graph,
-      GroupSet groups, CostModel cost, FlopsTarget target, FlopsBudget budget,
-      ParameterTracker learningRate, int firstUpdate) {
+  private AutoTrainOnce(RunSettings settings, Model model, boolean ownsModel, ModelGraph graph,
+      GroupSet groups, CostModel cost, FlopsTarget target, FlopsBudget budget) {
     this.settings = settings;
     this.model = model;
     this.ownsModel = ownsModel;
@@ -100,8 +105,6 @@ public final class AutoTrainOnce implements AutoCloseable {
     this.cost = cost;
     this.target = target;
     this.budget = budget;
-    this.learningRate = learningRate;
-    this.firstUpdate = firstUpdate;
   }
 
   /** Starts a builder. */
@@ -132,6 +135,27 @@ public final class AutoTrainOnce implements AutoCloseable {
   /** The FLOPs budget the run must keep: the target and its tolerance. */
   public FlopsBudget budget() {
     return budget;
+  }
+
+  /**
+   * The run's schedule: its total steps, when the controller trains, when projection starts and
+   * when the mask freezes.
+   */
+  public TrainingSchedule schedule() {
+    return settings.schedule();
+  }
+
+  /**
+   * The optimiser steps {@link #fit()} will take: batches per epoch of the training data less
+   * the controller's held-out share, times the epochs. For sizing a learning-rate schedule.
+   */
+  public long totalSteps() {
+    return settings.schedule().totalSteps();
+  }
+
+  /** The model being trained and pruned: the user's, or the one ato made for a bare block. */
+  public Model model() {
+    return model;
   }
 
   /**
@@ -169,9 +193,9 @@ public final class AutoTrainOnce implements AutoCloseable {
     Optimizer optimizer;
     Loss loss;
     Projection projection;
-    double controllerStart = 0.1;
-    double warmup = 0.2;
-    double controllerEnd = 0.5;
+    double controllerStart = TrainingSchedule.DEFAULT_CONTROLLER_START;
+    double warmup = TrainingSchedule.DEFAULT_WARMUP;
+    double controllerEnd = TrainingSchedule.DEFAULT_CONTROLLER_END;
     boolean fractionsSet;
     Integer controllerInterval;
     Integer controllerUpdates;
@@ -183,6 +207,9 @@ public final class AutoTrainOnce implements AutoCloseable {
     Double controllerLearningRate;
     Long seed;
     Device device;
+    TrainingConfig trainingConfig;
+    Evaluator validationMetric;
+    RandomAccessDataset controllerData;
     GroupOptions groupOptions;
     ReadOptions readOptions;
     final List<TrainingListener> trainingListeners = new ArrayList<>();
@@ -228,7 +255,10 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
-    /** Sets data to report accuracy on after each epoch and for the result. */
+    /**
+     * Sets data to score the run's metric on after each epoch, through DJL's validation path
+     * (the trainer's evaluators and listeners hear it), and to score the result on.
+     */
     public Builder optValidationData(Dataset validationData) {
       checkState(this.validationData == null, "the validation data was already set");
       this.validationData = validationData;
@@ -264,8 +294,9 @@ public final class AutoTrainOnce implements AutoCloseable {
     }
 
     /**
-     * Sets the task loss of a classifier (accuracy is reported as top-1 of the outputs' argmax).
-     * Default: softmax cross-entropy.
+     * Sets the task loss. With softmax cross-entropy (the default) the model is a classifier:
+     * labels are checked to be class indices and accuracy is the default metric; any other loss
+     * makes the loss itself the default metric (see {@link #optValidationMetric}).
      */
     public Builder optLoss(Loss loss) {
       checkState(this.loss == null, "the loss was already set");
@@ -455,8 +486,49 @@ public final class AutoTrainOnce implements AutoCloseable {
     }
 
     /**
-     * Checks every option, initialises the model for the input shape, reads it and finds its
-     * groups.
+     * Trains the model with a DJL training setup of the user's: its loss, optimizer,
+     * initializers (applied to a model not yet initialised), evaluators, training listeners,
+     * executor and device, all of it. ATO adds DJL's {@code EvaluatorTrainingListener} when the
+     * listeners hold none. Instead of {@link #optLoss}, {@link #optOptimizer}, {@link #optDevice}
+     * and {@link #addTrainingListeners}. The config must name exactly one device: DJL keeps a
+     * copy of every parameter per device, and ATO's projection edits them in place.
+     */
+    public Builder optTrainingConfig(TrainingConfig config) {
+      checkState(trainingConfig == null, "the training config was already set");
+      checkArgument(config != null, "the training config must not be null");
+      this.trainingConfig = config;
+      return this;
+    }
+
+    /**
+     * Sets the metric that validation reports after each epoch and that scores the masked and
+     * the compressed network ({@link AtoResult#metric()}). Default: the training config's first
+     * evaluator; without one, top-1 accuracy for a classifier (softmax cross-entropy loss), else
+     * the loss itself.
+     */
+    public Builder optValidationMetric(Evaluator metric) {
+      checkState(validationMetric == null, "the validation metric was already set");
+      checkArgument(metric != null, "the validation metric must not be null");
+      this.validationMetric = metric;
+      return this;
+    }
+
+    /**
+     * Trains the controller on this data set instead of a share held out of the training data;
+     * the model then trains on all of the training data. Its sampler sets the controller's batch
+     * size. Not together with {@link #optControllerDataFraction}.
+     */
+    public Builder optControllerData(RandomAccessDataset data) {
+      checkState(controllerData == null, "the controller data was already set");
+      checkArgument(data != null, "the controller data must not be null");
+      this.controllerData = data;
+      return this;
+    }
+
+    /**
+     * Checks every option and resolves it into the run's immutable settings, initialises the
+     * model for the input shape, reads it and finds its groups. Changing the builder afterwards
+     * changes nothing of the built run.
      *
      * @throws IllegalStateException when a required option is missing
      * @throws IllegalArgumentException when an option is invalid or the options do not fit each
@@ -469,43 +541,67 @@ public final class AutoTrainOnce implements AutoCloseable {
       checkState(reduction != null, "setFlopsReduction(...) is required");
       checkState(epochs != null, "setEpochs(...) is required");
       checkArgument(trainingData.size() > 0, "the training data set is empty");
+      checkArgument(trainingConfig == null || (optimizer == null && loss == null
+              && device == null && trainingListeners.isEmpty()),
+          "a TrainingConfig was given together with optOptimizer, optLoss, optDevice or "
+              + "addTrainingListeners: give those in the TrainingConfig or as options, not both");
+      checkArgument(controllerData == null || controllerDataFraction == null,
+          "both optControllerData and optControllerDataFraction were given: a separate "
+              + "controller data set replaces the held-out fraction; give one of them");
       EngineCheck.requireCorrect();
-      schedule(1000); // checks the order of the schedule's fractions
-      double heldOut = controllerDataFraction();
-      checkArgument(Math.round(heldOut * trainingData.size()) >= 1
-              && Math.round(heldOut * trainingData.size()) < trainingData.size(),
-          "holding out %s of %s training records for the controller leaves one part empty; "
-              + "use more data or another optControllerDataFraction", heldOut,
-          (Object) trainingData.size());
-      Optimizer chosen = optimizer();
-      ParameterTracker learningRate = learningRateOf(chosen);
+      TrainingSetup setup = TrainingSetup.of(this);
+      DataParts data = dataParts();
+      long stepsPerEpoch = batchesPerEpoch(data.train());
+      TrainingSchedule schedule = schedule(stepsPerEpoch * epochs);
       boolean ownsModel = model == null;
-      checkArgument(ownsModel || device == null
-              || device.equals(model.getNDManager().getDevice()),
-          "model '%s' lives on %s but optDevice asks for %s: create the model on the device to "
-              + "train on (Model.newInstance(name, device))", ownsModel ? "" : model.getName(),
-          ownsModel ? null : model.getNDManager().getDevice(), device);
-      Model target = ownsModel ? Model.newInstance("ato-model", device()) : model;
+      checkArgument(ownsModel || setup.device().equals(model.getNDManager().getDevice()),
+          "model '%s' lives on %s but the run is asked to train on %s: create the model on the "
+              + "device to train on (Model.newInstance(name, device))",
+          ownsModel ? "" : model.getName(), ownsModel ? null : model.getNDManager().getDevice(),
+          setup.device());
+      long runSeed = seed != null ? seed : DEFAULT_SEED;
+      // The model's initial weights come from the engine's generator: seeded, a run repeats.
+      Engine.getInstance().setRandomSeed(Math.toIntExact(runSeed & 0x7fffffff));
+      Model target = ownsModel ? Model.newInstance("ato-model", setup.device()) : model;
       try {
         if (ownsModel) {
           target.setBlock(block);
         }
         Block toRead = target.getBlock();
-        initialise(toRead, target);
+        initialise(toRead, target, setup);
         ModelGraph graph = ModelReader.read(toRead, inputShape, target.getName(),
             readOptions != null ? readOptions : ReadOptions.defaults());
-        GroupSet groups = ZeroInvariantGroups.find(graph.graph(), groupOptions());
+        GroupSet groups = ZeroInvariantGroups.find(graph.graph(),
+            groupOptions != null ? groupOptions : GroupOptions.defaults());
         CostModel cost = CostModel.of(graph.graph(), groups);
         FlopsTarget flopsTarget = cost.targetForReduction(reduction);
         ResourceLoss.forTarget(flopsTarget.prunableRatio());
-        checkData(graph, target);
+        boolean classification = Validation.isClassification(setup.loss());
+        checkData(graph, target, classification);
+        Evaluator metric = Validation.metric(validationMetric, setup.evaluators(), setup.loss());
+        ImmutableList<Evaluator> evaluators = setup.evaluators().contains(metric)
+            || metric == setup.loss() ? setup.evaluators()
+            : ImmutableList.<Evaluator>builder().addAll(setup.evaluators()).add(metric).build();
+        RunSettings settings = new RunSettings(setup.loss(), setup.optimizer(), setup.device(),
+            evaluators, metric, setup.listeners(), setup.executor(), setup.initializers(),
+            data.train(), data.heldOut(), validationData, classification, epochs, stepsPerEpoch,
+            schedule, projection != null ? projection : Projection.groupLasso(),
+            controllerLearningRate != null ? controllerLearningRate
+                : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale(),
+            resourceWeight != null ? resourceWeight : DEFAULT_RESOURCE_WEIGHT, runSeed,
+            budgetCorrection == null || budgetCorrection,
+            failOnMissedTarget != null && failOnMissedTarget,
+            DjlInternals.learningRateTracker(setup.optimizer()),
+            DjlInternals.beginNumUpdate(setup.optimizer()) + 1, ImmutableList.copyOf(listeners));
         LOG.info("ATO on '{}': {} groups in {} blocks, {} MACs of which {} prunable; removing "
-                + "{} of all MACs keeps p = {} of the prunable part", graph.graph().name(),
-            groups.size(), groups.blocks().size(), cost.flops(), cost.prunableFlops(),
-            reduction, String.format("%.4f", flopsTarget.prunableRatio()));
-        return new AutoTrainOnce(this, target, ownsModel, graph, groups, cost, flopsTarget,
-            FlopsBudget.of(cost, groups, flopsTarget, flopsTolerance()), learningRate,
-            firstUpdateOf(chosen));
+                + "{} of all MACs keeps p = {} of the prunable part; {} steps ({} per epoch), "
+                + "validation metric {}", graph.graph().name(), groups.size(),
+            groups.blocks().size(), cost.flops(), cost.prunableFlops(), reduction,
+            String.format(Locale.ROOT, "%.4f", flopsTarget.prunableRatio()),
+            schedule.totalSteps(), stepsPerEpoch, metric.getName());
+        return new AutoTrainOnce(settings, target, ownsModel, graph, groups, cost, flopsTarget,
+            FlopsBudget.of(cost, groups, flopsTarget,
+                flopsTolerance != null ? flopsTolerance : FlopsBudget.DEFAULT_TOLERANCE));
       } catch (RuntimeException e) {
         if (ownsModel) {
           target.close();
@@ -514,10 +610,36 @@ public final class AutoTrainOnce implements AutoCloseable {
       }
     }
 
-    private void initialise(Block toRead, Model owner) {
+    /** The model's and the controller's training records. */
+    private DataParts dataParts() {
+      if (controllerData != null) {
+        checkArgument(controllerData.size() > 0, "the controller data set is empty");
+        return new DataParts(trainingData, controllerData);
+      }
+      double heldOut = controllerDataFraction != null ? controllerDataFraction
+          : DEFAULT_CONTROLLER_DATA_FRACTION;
+      long size = trainingData.size();
+      checkArgument(Math.round(heldOut * size) >= 1 && Math.round(heldOut * size) < size,
+          "holding out %s of %s training records for the controller leaves one part empty; "
+              + "use more data, another optControllerDataFraction or optControllerData",
+          heldOut, (Object) size);
+      HeldOutSplit split = HeldOutSplit.of(trainingData, heldOut,
+          seed != null ? seed : DEFAULT_SEED);
+      return new DataParts(split.train(), split.heldOut());
+    }
+
+    private record DataParts(RandomAccessDataset train, RandomAccessDataset heldOut) {}
+
+    private void initialise(Block toRead, Model owner, TrainingSetup setup) {
       if (toRead.isInitialized()) {
+        if (!setup.initializers().isEmpty()) {
+          LOG.info("model '{}' is initialised already (trained, or loaded): the training "
+              + "config's initializers leave its parameters as they are", owner.getName());
+        }
         return;
       }
+      // As DJL's Trainer would, but now: the model is read before any trainer exists.
+      setup.initializers().forEach(pair -> toRead.setInitializer(pair.getKey(), pair.getValue()));
       checkArgument(inputShape.dimension() >= 2,
           "the input shape must have a batch axis and at least one more, found %s", inputShape);
       try {
@@ -530,22 +652,8 @@ public final class AutoTrainOnce implements AutoCloseable {
       }
     }
 
-    Optimizer optimizer() {
-      return optimizer != null ? optimizer : Optimizer.sgd()
-          .setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
-          .optWeightDecays(5e-4f).build();
-    }
-
-    Loss loss() {
-      return loss != null ? loss : Loss.softmaxCrossEntropyLoss();
-    }
-
-    Projection projection() {
-      return projection != null ? projection : Projection.groupLasso();
-    }
-
     /** The run's schedule for {@code totalSteps} optimiser steps, from the options. */
-    TrainingSchedule schedule(long totalSteps) {
+    private TrainingSchedule schedule(long totalSteps) {
       TrainingSchedule.Builder schedule = TrainingSchedule.builder().setTotalSteps(totalSteps)
           .optControllerStart(controllerStart).optWarmup(warmup).optControllerEnd(controllerEnd);
       if (controllerInterval != null) {
@@ -557,52 +665,11 @@ public final class AutoTrainOnce implements AutoCloseable {
     }
 
     /**
-     * The controller's learning rate: as set, or the paper's 1e-3 scaled as the schedule says
-     * for a short window.
-     */
-    double controllerLearningRate(TrainingSchedule schedule) {
-      return controllerLearningRate != null ? controllerLearningRate
-          : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale();
-    }
-
-    double flopsTolerance() {
-      return flopsTolerance != null ? flopsTolerance : FlopsBudget.DEFAULT_TOLERANCE;
-    }
-
-    boolean budgetCorrection() {
-      return budgetCorrection == null || budgetCorrection;
-    }
-
-    boolean failOnMissedTarget() {
-      return failOnMissedTarget != null && failOnMissedTarget;
-    }
-
-    double controllerDataFraction() {
-      return controllerDataFraction != null ? controllerDataFraction : 0.05;
-    }
-
-    double resourceWeight() {
-      return resourceWeight != null ? resourceWeight : 4.0;
-    }
-
-    long seed() {
-      return seed != null ? seed : 42L;
-    }
-
-    Device device() {
-      if (device != null) {
-        return device;
-      }
-      return model != null ? model.getNDManager().getDevice()
-          : Engine.getInstance().defaultDevice();
-    }
-
-    /**
      * Fails before training when the first training record does not fit the model: a wrong
-     * image shape or a label beyond the classifier's outputs would otherwise surface as a
+     * input shape, or for a classifier a label beyond its outputs, would otherwise surface as a
      * libtorch error in the first step.
      */
-    private void checkData(ModelGraph graph, Model owner) {
+    private void checkData(ModelGraph graph, Model owner, boolean classification) {
       try (NDManager manager = owner.getNDManager().newSubManager()) {
         Record record = trainingData.get(manager, 0);
         Shape sample = record.getData().singletonOrThrow().getShape();
@@ -610,58 +677,35 @@ public final class AutoTrainOnce implements AutoCloseable {
             "the training data's records have shape %s but the input shape is %s per sample "
                 + "(%s with the batch axis)", sample, inputShape.slice(1), inputShape);
         NDList labels = record.getLabels();
+        if (!classification || labels.size() != 1 || labels.singletonOrThrow().size() != 1) {
+          return;
+        }
         int classes = graph.graph().node(graph.graph().outputs().iterator().next()).output()
             .channels();
-        if (labels.size() == 1 && labels.singletonOrThrow().size() == 1) {
-          float label = labels.singletonOrThrow().toType(DataType.FLOAT32, false).getFloat();
-          checkArgument(label >= 0 && label < classes && label == Math.rint(label),
-              "the first training record's label is %s, but the model has %s outputs: labels "
-                  + "must be class indices 0..%s", label, classes, classes - 1);
-        }
+        float label = labels.singletonOrThrow().toType(DataType.FLOAT32, false).getFloat();
+        checkArgument(label >= 0 && label < classes && label == Math.rint(label),
+            "the first training record's label is %s, but the model has %s outputs: labels "
+                + "must be class indices 0..%s", label, classes, classes - 1);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the training data", e);
       }
     }
 
-    GroupOptions groupOptions() {
-      return groupOptions != null ? groupOptions : GroupOptions.defaults();
-    }
-
-    ImmutableList<AtoListener> listeners() {
-      return ImmutableList.copyOf(listeners);
-    }
-
     /**
-     * The projection's step size is the optimiser's learning rate; DJL keeps it private in
-     * each optimiser, so it is read from there once, before training.
+     * Batches per epoch, counted from the data set's sampler (index lists only, no data read), so
+     * that a sampler that drops the last partial batch is counted right.
      */
-    private static ParameterTracker learningRateOf(Optimizer optimizer) {
-      for (Class<?> c = optimizer.getClass(); c != null; c = c.getSuperclass()) {
-        try {
-          Field field = c.getDeclaredField("learningRateTracker");
-          field.setAccessible(true);
-          return (ParameterTracker) field.get(optimizer);
-        } catch (NoSuchFieldException e) {
-          // look in the superclass
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          break;
-        }
+    private static long batchesPerEpoch(RandomAccessDataset data) {
+      long batches = 0;
+      Iterator<List<Long>> indices = DjlInternals.sampler(data).sample(data);
+      while (indices.hasNext()) {
+        indices.next();
+        batches++;
       }
-      throw new IllegalArgumentException("cannot read the learning rate of optimizer "
-          + optimizer.getClass().getName() + ", which ATO's projection uses as its step size; "
-          + "use one of DJL's optimizers (Optimizer.sgd(), adam(), adamW(), nag(), rmsprop(), "
-          + "adagrad())");
-    }
-
-    /** The update number DJL's optimiser counts from, for the projection's step size. */
-    private static int firstUpdateOf(Optimizer optimizer) {
-      try {
-        Field field = Optimizer.class.getDeclaredField("beginNumUpdate");
-        field.setAccessible(true);
-        return field.getInt(optimizer) + 1;
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return 1;
-      }
+      checkArgument(batches > 0, "the training data gives no batch: %s records remain after "
+          + "holding out the controller's share, fewer than one batch; use more data or a "
+          + "smaller batch", data.size());
+      return batches;
     }
 
     private static String firstLine(Exception e) {

@@ -109,9 +109,9 @@ class AutoTrainOnceBudgetTest {
         assertThat(result.targetMet()).isTrue();
         // The pruned groups reached exact zero in training: nothing was cut that mattered.
         assertThat(result.prunedNormBeforeCut()).isZero();
-        assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+        assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
         // Chance is 0.1.
-        assertThat(result.compressedAccuracy()).isGreaterThan(0.5);
+        assertThat(result.compressedMetric()).isGreaterThan(0.5);
       }
     }
   }
@@ -126,7 +126,7 @@ class AutoTrainOnceBudgetTest {
       assertThat(result.budget().groupsPruned()).isPositive();
       assertThat(result.flopsReduction()).isCloseTo(0.5, within(0.01));
       assertThat(result.targetMet()).isTrue();
-      assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+      assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
     }
   }
 

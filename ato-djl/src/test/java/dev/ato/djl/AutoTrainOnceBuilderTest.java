@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.models.CifarResNet;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +51,12 @@ class AutoTrainOnceBuilderTest {
   }
 
   private AutoTrainOnce.Builder valid() {
+    return valid(data);
+  }
+
+  private AutoTrainOnce.Builder valid(ArrayDataset training) {
     return AutoTrainOnce.builder().setBlock(resnet8()).setInputShape(new Shape(1, 1, 12, 12))
-        .setTrainingData(data).setFlopsReduction(0.4).setEpochs(1);
+        .setTrainingData(training).setFlopsReduction(0.4).setEpochs(1);
   }
 
   @Test
@@ -66,8 +75,8 @@ class AutoTrainOnceBuilderTest {
         .build();
     try (AutoTrainOnce ato = valid().optOptimizer(Optimizer.sgd()
         .setLearningRateTracker(cosine).build()).build()) {
-      assertThat(ato.learningRate.getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
-      assertThat(ato.learningRate.getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
+      assertThat(ato.settings.learningRate().getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
+      assertThat(ato.settings.learningRate().getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
     }
   }
 
@@ -151,8 +160,8 @@ class AutoTrainOnceBuilderTest {
         .setFlopsReduction(0.4).setEpochs(1);
 
     assertThatThrownBy(builder::build).hasMessage("holding out 0.05 of 5 training records for "
-        + "the controller leaves one part empty; use more data or another "
-        + "optControllerDataFraction");
+        + "the controller leaves one part empty; use more data, another "
+        + "optControllerDataFraction or optControllerData");
   }
 
   @Test
@@ -198,18 +207,93 @@ class AutoTrainOnceBuilderTest {
   }
 
   @Test
-  void aDataSetSmallerThanOneBatchIsNamedWhenTheRunStarts() {
+  void aDataSetSmallerThanOneBatchIsNamedBeforeTraining() {
     ArrayDataset fewRecords = new ArrayDataset.Builder()
         .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
         .optLabels(manager.zeros(new Shape(40)))
         .setSampling(64, false, true).build();
-    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(fewRecords)
-        .setFlopsReduction(0.4).setEpochs(1).build()) {
-      assertThatThrownBy(ato::fit).hasMessage("the training data gives no batch: 38 records "
-          + "remain after holding out the controller's share, fewer than one batch; use more "
-          + "data or a smaller batch");
+        .setFlopsReduction(0.4).setEpochs(1);
+
+    assertThatThrownBy(builder::build).hasMessage("the training data gives no batch: 38 "
+        + "records remain after holding out the controller's share, fewer than one batch; use "
+        + "more data or a smaller batch");
+  }
+
+  @Test
+  void theTotalStepsAreKnownAfterBuildFromTheTrainingPartOfTheData() {
+    // 41 records less round(0.05 * 41) = 2 held out: 39 in batches of 8, ceil(39 / 8) = 5.
+    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(dataset(41))
+        .setFlopsReduction(0.4).setEpochs(3).build()) {
+      assertThat(ato.totalSteps()).isEqualTo(15);
     }
+  }
+
+  @Test
+  void aSeparateControllerDataSetLeavesAllTheTrainingDataToTheModel() {
+    // All 41 records train the model: ceil(41 / 8) = 6 batches.
+    try (AutoTrainOnce ato = valid(dataset(41)).optControllerData(dataset(16)).build()) {
+      assertThat(ato.totalSteps()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void aControllerDataSetAndAHeldOutFractionTogetherAreRejected() {
+    AutoTrainOnce.Builder builder = valid(dataset(41)).optControllerData(dataset(16))
+        .optControllerDataFraction(0.1);
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("both optControllerData and optControllerDataFraction were "
+            + "given");
+  }
+
+  @Test
+  void settersCalledAfterBuildChangeNothingOfTheBuiltRun() {
+    AutoTrainOnce.Builder builder = valid();
+    List<String> heard = new ArrayList<>();
+    try (AutoTrainOnce ato = builder.build()) {
+      long steps = ato.totalSteps();
+      long interval = ato.schedule().controllerInterval();
+      builder.optSchedule(0.0, 0.0, 1.0).optControllerInterval(1)
+          .addListener(new AtoListener() {
+            @Override
+            public void onStart(RunInfo info) {
+              heard.add("start");
+            }
+          });
+
+      try (AtoResult ignored = ato.fit()) {
+        assertThat(heard).isEmpty();
+        assertThat(ato.totalSteps()).isEqualTo(steps);
+        assertThat(ato.schedule().controllerInterval()).isEqualTo(interval);
+      }
+    }
+  }
+
+  @Test
+  void aTrainingConfigWithSeveralDevicesIsRejectedWithTheFix() {
+    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        .optDevices(new Device[] {Device.cpu(), Device.cpu()});
+    AutoTrainOnce.Builder builder = valid().optTrainingConfig(config);
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the training config names 2 devices [cpu(), cpu()], but an ATO "
+            + "run trains on exactly one")
+        .hasMessageEndingWith("use optDevices(new Device[] {device})");
+  }
+
+  @Test
+  void aTrainingConfigTogetherWithAnIndividualTrainingOptionIsRejected() {
+    AutoTrainOnce.Builder builder = valid()
+        .optTrainingConfig(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))
+        .optLoss(Loss.l2Loss());
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a TrainingConfig was given together with optOptimizer, optLoss, optDevice "
+            + "or addTrainingListeners: give those in the TrainingConfig or as options, not "
+            + "both");
   }
 
   @Test

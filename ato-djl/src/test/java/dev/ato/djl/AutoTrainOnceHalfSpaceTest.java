@@ -31,7 +31,7 @@ class AutoTrainOnceHalfSpaceTest {
           AtoResult result = ato.fit()) {
         assertThat(result.mask().prunedCount()).isPositive();
         assertThat(result.flopsAfter()).isLessThan(result.flopsBefore());
-        assertThat(result.compressedAccuracy()).isEqualTo(result.maskedAccuracy());
+        assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
         assertThat(result.epochs()).extracting(EpochMetrics::prunedGroupNorm)
             .allMatch(norm -> norm >= 0);
       }

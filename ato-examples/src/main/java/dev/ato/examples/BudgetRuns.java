@@ -125,7 +125,7 @@ public final class BudgetRuns implements Callable<Integer> {
           case MISSED -> "missed";
         };
         return new Run(result.epochs().get(result.epochs().size() - 1).steps(),
-            result.flopsReduction(), how, result.compressedAccuracy());
+            result.flopsReduction(), how, result.compressedMetric());
       }
     }
   }

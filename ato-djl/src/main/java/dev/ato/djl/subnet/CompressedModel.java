@@ -1,6 +1,7 @@
 package dev.ato.djl.subnet;
 
 import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -20,15 +21,10 @@ import dev.ato.graph.Node;
 import dev.ato.graph.Parameter;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,15 +44,19 @@ import static com.google.common.base.Preconditions.checkArgument;
  * pruned groups are zero, as ATO leaves them, the compressed network computes the same outputs as
  * the dense one.
  *
- * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}) and
- * {@value #PARAMETERS_FILE} (DJL's parameter format); {@link #load} rebuilds it from those alone.
+ * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}), the
+ * parameters in DJL's model format and a {@code serving.properties} for DJL's loaders; {@link
+ * #load}, DJL's {@code Criteria} (with {@link CompressedBlockFactory}) and {@code Model.load}
+ * rebuild it from those alone.
  */
 public final class CompressedModel implements AutoCloseable {
 
   /** The architecture file in a saved directory. */
   public static final String ARCHITECTURE_FILE = "architecture.json";
-  /** The parameter file in a saved directory. */
-  public static final String PARAMETERS_FILE = "parameters.params";
+  /** The model name in a saved directory: its parameter file's prefix. */
+  public static final String MODEL_NAME = "compressed";
+  /** The file that tells DJL's loaders how to rebuild the network. */
+  public static final String SERVING_PROPERTIES = "serving.properties";
 
   private static final Logger LOG = LoggerFactory.getLogger(CompressedModel.class);
 
@@ -67,9 +67,7 @@ public final class CompressedModel implements AutoCloseable {
 
   private CompressedModel(SubnetBlock block, GroupMask mask) {
     this.block = block;
-    ChannelShape input = block.graph().nodes().get(0).output();
-    this.inputShape = input.flat() ? new Shape(1, input.channels())
-        : new Shape(1, input.channels(), input.height(), input.width());
+    this.inputShape = inputShapeOf(block);
     this.mask = mask;
   }
 
@@ -183,7 +181,11 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /**
-   * Saves the architecture and parameters into {@code directory}, creating it if needed.
+   * Saves the network into {@code directory}, creating it if needed: the architecture
+   * ({@value #ARCHITECTURE_FILE}), the parameters in DJL's model format
+   * ({@value #MODEL_NAME}{@code -0000.params}, as {@code Model.save} writes them) and a
+   * {@value #SERVING_PROPERTIES} that names {@link CompressedBlockFactory}, so that the directory
+   * loads through {@link #load}, through DJL's {@code Criteria} and through {@code Model.load}.
    *
    * @throws IllegalStateException when the model holds opaque blocks
    * @throws UncheckedIOException when writing fails
@@ -198,9 +200,13 @@ public final class CompressedModel implements AutoCloseable {
       Files.createDirectories(directory);
       Files.writeString(directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(),
           StandardCharsets.UTF_8);
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-          Files.newOutputStream(directory.resolve(PARAMETERS_FILE))))) {
-        block.saveParameters(out);
+      Files.writeString(directory.resolve(SERVING_PROPERTIES), "# Written by ato: DJL's "
+          + "Criteria and Model.load rebuild the network with this factory.\n"
+          + "blockFactory=" + CompressedBlockFactory.class.getName() + "\n"
+          + "option.modelName=" + MODEL_NAME + "\n", StandardCharsets.UTF_8);
+      try (Model model = Model.newInstance(MODEL_NAME)) {
+        model.setBlock(block);
+        model.save(directory, MODEL_NAME);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the compressed model to " + directory, e);
@@ -208,36 +214,52 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /**
-   * Loads a model saved by {@link #save}, without the original model or any training code.
+   * Loads a model saved by {@link #save}, without the original model or any training code. The
+   * parameters belong to {@code manager}.
    *
    * @throws IllegalArgumentException when the directory does not hold a saved model
    * @throws UncheckedIOException when reading fails
    */
   public static CompressedModel load(Path directory, NDManager manager) {
-    Path architecture = directory.resolve(ARCHITECTURE_FILE);
-    Path parameters = directory.resolve(PARAMETERS_FILE);
-    try {
-      SubnetBlock block = new SubnetBlock(SubnetSpec.fromJson(Files.readString(architecture,
-          StandardCharsets.UTF_8)));
-      CompressedModel loaded = new CompressedModel(block, null);
-      block.initialize(manager, DataType.FLOAT32, loaded.inputShape());
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-          Files.newInputStream(parameters)))) {
-        block.loadParameters(manager, in);
+    Path parameters = directory.resolve(MODEL_NAME + "-0000.params");
+    try (Model model = Model.newInstance(MODEL_NAME, manager.getDevice())) {
+      SubnetBlock block = new SubnetBlock(readArchitecture(directory));
+      if (!Files.isRegularFile(parameters)) {
+        throw new IllegalArgumentException(directory + " holds no saved compressed model: "
+            + parameters + " is missing");
       }
+      // DJL's own reader of what Model.save wrote; the parameters then move to the caller's
+      // manager, so that closing the temporary model leaves them alive.
+      model.setBlock(block);
+      model.load(directory, MODEL_NAME);
+      block.getParameters().values().forEach(p -> p.getArray().attach(manager));
       keepOutOfScopes(block);
       // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
       EngineCheck.requireCorrect();
-      return loaded;
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(directory + " holds no saved compressed model: "
-          + e.getFile() + " is missing", e);
+      return new CompressedModel(block, null);
     } catch (MalformedModelException e) {
       throw new IllegalArgumentException("the parameters in " + parameters + " do not fit the "
-          + "architecture in " + architecture + ": " + e.getMessage(), e);
+          + "architecture in " + directory.resolve(ARCHITECTURE_FILE) + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load the compressed model from " + directory, e);
     }
+  }
+
+  /** The architecture saved in {@code directory}. */
+  static SubnetSpec readArchitecture(Path directory) throws IOException {
+    Path architecture = directory.resolve(ARCHITECTURE_FILE);
+    if (!Files.isRegularFile(architecture)) {
+      throw new IllegalArgumentException(directory + " holds no saved compressed model: "
+          + architecture + " is missing");
+    }
+    return SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
+  }
+
+  /** The input shape, batch 1, that {@code block} was made for. */
+  static Shape inputShapeOf(SubnetBlock block) {
+    ChannelShape input = block.graph().nodes().get(0).output();
+    return input.flat() ? new Shape(1, input.channels())
+        : new Shape(1, input.channels(), input.height(), input.width());
   }
 
   /** Parameters belong to their manager, not to whatever NDScope the caller has open. */

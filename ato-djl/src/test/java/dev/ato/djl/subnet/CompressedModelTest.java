@@ -1,11 +1,16 @@
 package dev.ato.djl.subnet;
 
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
@@ -23,6 +28,7 @@ import dev.ato.groups.Slice;
 import dev.ato.groups.ZeroInvariantGroups;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
@@ -103,6 +109,65 @@ class CompressedModelTest extends ManagedTest {
       assertThat(loaded.cost().flops()).isEqualTo(compressed.cost().flops());
       assertThat(loaded.mask()).isEmpty();
     }
+  }
+
+  @Test
+  void aSavedModelLoadsThroughDjlsCriteriaAndServesAPredictor(@TempDir Path directory)
+      throws Exception {
+    CompressedModel compressed = savedConcatCnn(directory);
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
+        new SplittableRandom(3));
+    float[] expected;
+    try (NDManager other = NDManager.newBaseManager()) {
+      expected = run(CompressedModel.load(directory, other).block(), x);
+    }
+    Criteria<NDList, NDList> criteria = Criteria.builder()
+        .setTypes(NDList.class, NDList.class)
+        .optModelPath(directory)
+        .optEngine("PyTorch")
+        .optTranslator(new NoopTranslator())
+        .build();
+
+    try (ZooModel<NDList, NDList> model = criteria.loadModel();
+        Predictor<NDList, NDList> predictor = model.newPredictor();
+        NDManager inputs = NDManager.newBaseManager()) {
+      NDArray predicted = predictor.predict(new NDList(x.toDevice(x.getDevice(), true)
+          .duplicate())).singletonOrThrow();
+
+      assertThat(model.getBlock()).isInstanceOf(SubnetBlock.class);
+      assertThat(maxAbsDifference(predicted.toFloatArray(), expected)).isZero();
+      assertThat(compressed.cost().flops()).isEqualTo(
+          CostModel.of(((SubnetBlock) model.getBlock()).graph()).flops());
+    }
+  }
+
+  @Test
+  void aSavedModelLoadsThroughModelLoadWithTheBlockFactory(@TempDir Path directory)
+      throws Exception {
+    CompressedModel compressed = savedConcatCnn(directory);
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
+        new SplittableRandom(4));
+
+    try (Model model = Model.newInstance("any-name")) {
+      model.setBlock(new CompressedBlockFactory().newBlock(model, directory, Map.of()));
+      model.load(directory, CompressedModel.MODEL_NAME);
+
+      assertThat(maxAbsDifference(run(model.getBlock(), x), run(compressed.block(), x)))
+          .isZero();
+    }
+  }
+
+  /** The concat CNN compressed by a random mask with its pruned groups at zero, saved. */
+  private CompressedModel savedConcatCnn(Path directory) {
+    Shape input = new Shape(2, 3, 16, 16);
+    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
+        input), input, "concat-cnn");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+    GroupMask mask = randomMask(groups.size(), 7);
+    zeroPruned(model, groups, mask);
+    CompressedModel compressed = CompressedModel.compress(model, groups, mask, manager);
+    compressed.save(directory);
+    return compressed;
   }
 
   @Test

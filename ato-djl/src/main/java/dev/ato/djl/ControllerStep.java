@@ -1,0 +1,225 @@
+package dev.ato.djl;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.ato.controller.ResourceLoss;
+import dev.ato.djl.AtoListener.ControllerUpdate;
+import dev.ato.djl.controller.ControllerNetwork;
+import dev.ato.djl.controller.DifferentiableCost;
+import dev.ato.djl.controller.GumbelMask;
+import dev.ato.djl.controller.ResourcePenalty;
+import dev.ato.djl.engine.NoGrad;
+import dev.ato.djl.tensor.InPlace;
+import dev.ato.groups.GroupMask;
+import dev.ato.groups.GroupSet;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller of a run (spec section 4, step 3): its network, its AdamW trainer, the gates it
+ * sees the frozen model through, and the held-out batches it learns from. Made once per run and
+ * closed with it.
+ */
+final class ControllerStep implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerStep.class);
+  private static final float CONTROLLER_WEIGHT_DECAY = 1e-2f;
+
+  private final AutoTrainOnce ato;
+  private final RunSettings settings;
+  private final Trainer modelTrainer;
+  private final Model model;
+  private final Trainer trainer;
+  private final DifferentiableCost cost;
+  private final ChannelGates gates;
+  private final ResourcePenalty penalty;
+  private final SplittableRandom random;
+  private Iterator<Batch> heldOutBatches;
+  private int skippedUpdates;
+  private GroupMask mask;
+
+  private ControllerStep(AutoTrainOnce ato, Trainer modelTrainer, Model model, Trainer trainer,
+      DifferentiableCost cost, ChannelGates gates) {
+    this.ato = ato;
+    this.settings = ato.settings;
+    this.modelTrainer = modelTrainer;
+    this.model = model;
+    this.trainer = trainer;
+    this.cost = cost;
+    this.gates = gates;
+    this.penalty = ResourcePenalty.of(ResourceLoss.forTarget(ato.target.prunableRatio()));
+    this.random = new SplittableRandom(settings.seed());
+    this.mask = ato.groups.keepingEveryLayer(currentMask());
+  }
+
+  /** Makes the controller for {@code ato}'s groups, on the device of the model's trainer. */
+  static ControllerStep open(AutoTrainOnce ato, Trainer modelTrainer) {
+    RunSettings settings = ato.settings;
+    Model model = Model.newInstance("ato-controller", settings.device());
+    Trainer trainer = null;
+    DifferentiableCost cost = null;
+    try {
+      model.setBlock(ControllerNetwork.forGroups(ato.groups, settings.seed()));
+      trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+          .optDevices(new ai.djl.Device[] {settings.device()})
+          .optOptimizer(Optimizer.adamW()
+              .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
+              .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build()));
+      trainer.initialize();
+      cost = DifferentiableCost.of(ato.cost, modelTrainer.getManager());
+      ChannelGates gates = new ChannelGates(ato.graph, ato.groups, modelTrainer.getManager());
+      return new ControllerStep(ato, modelTrainer, model, trainer, cost, gates);
+    } catch (RuntimeException e) {
+      if (cost != null) {
+        cost.close();
+      }
+      if (trainer != null) {
+        trainer.close();
+      }
+      model.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The mask ATO prunes with: the controller's noiseless hard mask after its latest update, each
+   * layer keeping at least one group.
+   */
+  GroupMask mask() {
+    return mask;
+  }
+
+  private GroupMask currentMask() {
+    try (NDScope ignored = new NDScope(); NoGrad noGrad = NoGrad.enter()) {
+      NDArray logits = trainer.forward(new NDList()).singletonOrThrow();
+      return GumbelMask.defaults().noiseless(logits).groupMask();
+    }
+  }
+
+  /** The controller's logits: how much it wants to keep each group. */
+  double[] scores() {
+    try (NDScope ignored = new NDScope(); NoGrad noGrad = NoGrad.enter()) {
+      float[] logits = trainer.forward(new NDList()).singletonOrThrow().toFloatArray();
+      double[] scores = new double[logits.length];
+      for (int g = 0; g < logits.length; g++) {
+        scores[g] = logits[g];
+      }
+      return scores;
+    }
+  }
+
+  /** NDArrays alive in the controller's manager. */
+  int liveArrays() {
+    return model.getNDManager().getManagedArrays().size();
+  }
+
+  /**
+   * One update: on a held-out batch, with the model frozen in inference mode and its group
+   * channels gated by the controller's soft (noisy) mask, minimise the task loss plus the
+   * weighted FLOPs penalty of the hard mask. The hard mask is the noiseless one ({@code s = 0}):
+   * it is the mask ATO prunes with, so the penalty steers it and not a noisy sample of it.
+   *
+   * @return the update, with the figures of the new {@link #mask()}
+   */
+  ControllerUpdate update(long step) {
+    Batch batch = nextHeldOutBatch();
+    double taskLoss;
+    double resource;
+    try (NDScope ignored = new NDScope()) {
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDArray logits = trainer.forward(new NDList()).singletonOrThrow();
+        if (!Double.isFinite(logits.abs().max().getFloat())) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "the controller diverged: its logits are not finite at step %d of %d", step,
+              settings.schedule().totalSteps()));
+        }
+        GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits, random);
+        GumbelMask.Sample plain = GumbelMask.defaults().noiseless(logits);
+        NDArray keep = noisy.soft().concat(noisy.soft().getManager().ones(new Shape(1),
+            noisy.soft().getDataType()));
+        NDList predictions = ato.graph.forwardGated(
+            new FrozenParameterStore(modelTrainer.getManager()), batch.getData(), false,
+            (layer, input) -> gates.gate(layer, input, keep));
+        NDArray loss = settings.loss().evaluate(batch.getLabels(), predictions);
+        taskLoss = loss.getFloat();
+        if (!Double.isFinite(taskLoss)) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "training diverged: the model's loss on held-out data is %s at step %d of %d; "
+                  + "lower the learning rate", taskLoss, step, settings.schedule().totalSteps()));
+        }
+        NDArray penaltyValue = penalty.value(cost.flopsRatio(plain.hard()));
+        collector.backward(loss.add(penaltyValue.mul((float) settings.resourceWeight())));
+        resource = penaltyValue.getFloat();
+      }
+    } finally {
+      batch.close();
+    }
+    boolean applied = gradientsFinite();
+    if (applied) {
+      // Outside the NDScope: AdamW makes its moment arrays in the first step (docs/djl-notes.md).
+      trainer.step();
+    } else {
+      // Seen here about once in a dozen small runs, at one step and never again (see
+      // docs/djl-notes.md): a non-finite gradient would poison AdamW's moments for good, so the
+      // update is skipped instead.
+      clearGradients();
+      skippedUpdates++;
+      LOG.warn("controller gradient not finite at step {}: update skipped ({} so far)", step,
+          skippedUpdates);
+    }
+    mask = ato.groups.keepingEveryLayer(currentMask());
+    return new ControllerUpdate(step, taskLoss, resource,
+        ato.cost.prunableFlops(mask.toKeepVector()) / ato.cost.prunableFlops(),
+        mask.prunedCount(), applied);
+  }
+
+  private boolean gradientsFinite() {
+    try (NDScope ignored = new NDScope()) {
+      for (ai.djl.nn.Parameter parameter : model.getBlock().getParameters().values()) {
+        if (parameter.requiresGradient()
+            && !Float.isFinite(parameter.getArray().getGradient().sum().getFloat())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private void clearGradients() {
+    try (NDScope ignored = new NDScope()) {
+      for (ai.djl.nn.Parameter parameter : model.getBlock().getParameters().values()) {
+        if (parameter.requiresGradient()) {
+          InPlace.zero(parameter.getArray().getGradient());
+        }
+      }
+    }
+  }
+
+  private Batch nextHeldOutBatch() {
+    if (heldOutBatches == null || !heldOutBatches.hasNext()) {
+      heldOutBatches = AtoRun.iterate(modelTrainer, settings.heldOut(), "controller").iterator();
+    }
+    return heldOutBatches.next();
+  }
+
+  @Override
+  public void close() {
+    try (Model ignoredModel = model; Trainer ignoredTrainer = trainer;
+        DifferentiableCost ignoredCost = cost; ChannelGates ignoredGates = gates) {
+      // closes all four, last first
+    }
+  }
+}

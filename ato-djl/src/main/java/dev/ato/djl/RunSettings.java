@@ -1,0 +1,98 @@
+package dev.ato.djl;
+
+import ai.djl.Device;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.util.Pair;
+import com.google.common.collect.ImmutableList;
+import dev.ato.schedule.TrainingSchedule;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+
+/**
+ * Every setting of one ATO run, resolved by {@link AutoTrainOnce.Builder#build()}: defaults
+ * filled in, the held-out split drawn, the schedule sized to the run. Immutable: the run reads
+ * only this, so changing the builder afterwards changes nothing.
+ *
+ * @param loss the task loss
+ * @param optimizer the model's optimiser
+ * @param device the one device the model trains on
+ * @param evaluators the trainer's evaluators, the metric among them
+ * @param metric what validation reports, and the result's score
+ * @param trainingListeners DJL listeners for the model's trainer, the user's first
+ * @param executor DJL's executor for data loading and multi-device work, or null
+ * @param initializers the user's initializers, in order
+ * @param train the records the model trains on
+ * @param heldOut the records the controller trains on
+ * @param validation data scored after each epoch and at the end, or null
+ * @param classification whether the loss is a classifier's (labels are class indices)
+ * @param epochs passes over {@code train}
+ * @param stepsPerEpoch optimiser steps per epoch
+ * @param schedule when the controller trains, projection starts and the mask freezes
+ * @param projection the projection that drives pruned groups to zero
+ * @param controllerLearningRate the controller's AdamW learning rate
+ * @param resourceWeight the weight of the FLOPs penalty in the controller's loss
+ * @param seed seed of the split, the controller, its noise and the engine
+ * @param budgetCorrection whether a mask outside the budget is corrected when it freezes
+ * @param failOnMissedTarget whether a missed budget fails the run
+ * @param learningRate the optimiser's learning rate, the projection's step size
+ * @param firstUpdate the optimiser's first update number
+ * @param listeners ato's own listeners
+ */
+record RunSettings(
+    Loss loss,
+    Optimizer optimizer,
+    Device device,
+    ImmutableList<Evaluator> evaluators,
+    Evaluator metric,
+    ImmutableList<TrainingListener> trainingListeners,
+    ExecutorService executor,
+    ImmutableList<Pair<Initializer, Predicate<Parameter>>> initializers,
+    RandomAccessDataset train,
+    RandomAccessDataset heldOut,
+    Dataset validation,
+    boolean classification,
+    int epochs,
+    long stepsPerEpoch,
+    TrainingSchedule schedule,
+    Projection projection,
+    double controllerLearningRate,
+    double resourceWeight,
+    long seed,
+    boolean budgetCorrection,
+    boolean failOnMissedTarget,
+    ParameterTracker learningRate,
+    int firstUpdate,
+    ImmutableList<AtoListener> listeners) {
+
+  /**
+   * The model trainer's configuration: the user's loss, optimiser, device, evaluators,
+   * listeners, initializers and executor, plus DJL's evaluator listener when the user's
+   * listeners hold none (the per-epoch metrics are read from it).
+   */
+  TrainingConfig trainingConfig() {
+    DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+        .optOptimizer(optimizer)
+        .optDevices(new Device[] {device});
+    evaluators.forEach(config::addEvaluator);
+    initializers.forEach(pair -> config.optInitializer(pair.getKey(), pair.getValue()));
+    if (executor != null) {
+      config.optExecutorService(executor);
+    }
+    trainingListeners.forEach(config::addTrainingListeners);
+    if (trainingListeners.stream().noneMatch(EvaluatorTrainingListener.class::isInstance)) {
+      config.addTrainingListeners(new EvaluatorTrainingListener());
+    }
+    return config;
+  }
+}

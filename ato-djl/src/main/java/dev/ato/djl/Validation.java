@@ -1,0 +1,91 @@
+package dev.ato.djl;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.evaluator.Evaluator;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import ai.djl.translate.TranslateException;
+import dev.ato.djl.engine.NoGrad;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * How a run is scored: the metric (an evaluator of the user's, top-1 accuracy for a classifier
+ * that names none, else the loss), scored during training through DJL's own evaluation path and,
+ * at the end, on the masked and the compressed network.
+ */
+final class Validation {
+
+  /** The accumulator key for scoring a block outside the trainer's epochs. */
+  private static final String SCORING_KEY = "ato_scoring";
+
+  private Validation() {}
+
+  /** Whether the loss is a classifier's: its labels are class indices, checked before training. */
+  static boolean isClassification(Loss loss) {
+    return loss instanceof SoftmaxCrossEntropyLoss;
+  }
+
+  /**
+   * The run's metric: the one asked for, else the user's first evaluator, else top-1 accuracy
+   * for a classifier, else the loss itself.
+   */
+  static Evaluator metric(Evaluator asked, List<Evaluator> userEvaluators, Loss loss) {
+    if (asked != null) {
+      return asked;
+    }
+    if (!userEvaluators.isEmpty()) {
+      return userEvaluators.get(0);
+    }
+    return isClassification(loss) ? new Accuracy() : loss;
+  }
+
+  /**
+   * One pass over {@code data} through DJL's validation path ({@link EasyTrain#evaluateDataset}),
+   * without autograd, so the trainer's evaluators and listeners hear it as a validation epoch.
+   */
+  static void evaluateOnTrainer(Trainer trainer, Dataset data) {
+    try (NoGrad ignored = NoGrad.enter()) {
+      EasyTrain.evaluateDataset(trainer, data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the validation data", e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("cannot read the validation data: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code metric} of {@code block} over {@code data}, in inference mode with autograd off; NaN
+   * for data without a batch.
+   */
+  static double score(Block block, Evaluator metric, Dataset data, NDManager parent) {
+    boolean any = false;
+    try (NDManager manager = parent.newSubManager(); NoGrad ignored = NoGrad.enter()) {
+      metric.addAccumulator(SCORING_KEY);
+      ParameterStore store = new ParameterStore(manager, false);
+      for (Batch batch : data.getData(manager)) {
+        try (batch) {
+          NDList predictions = block.forward(store, batch.getData(), false);
+          metric.updateAccumulator(SCORING_KEY, batch.getLabels(), predictions);
+          any = true;
+        }
+      }
+      return any ? metric.getAccumulator(SCORING_KEY) : Double.NaN;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the validation data", e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("cannot read the validation data: " + e.getMessage(), e);
+    } finally {
+      metric.resetAccumulator(SCORING_KEY);
+    }
+  }
+}

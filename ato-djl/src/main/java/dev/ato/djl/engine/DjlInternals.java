@@ -1,0 +1,120 @@
+package dev.ato.djl.engine;
+
+import ai.djl.engine.Engine;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The three DJL values ato needs and DJL keeps private, read by reflection in this one place:
+ * an optimiser's learning-rate tracker (the projection's step size), the update number it counts
+ * from, and a data set's sampler (to count an epoch's batches without reading data). DJL has no
+ * public accessor for any of them in {@value #VERIFIED_VERSION}.
+ *
+ * <p>Each read either succeeds or fails with an {@link IllegalStateException} that names the
+ * DJL version found and the one verified; nothing falls back to a guess. On a DJL version other
+ * than the verified one, the first read logs a warning once.
+ *
+ * <p>Internal to ato: not part of its supported API.
+ */
+public final class DjlInternals {
+
+  /** The DJL version these reads were written and tested against. */
+  public static final String VERIFIED_VERSION = "0.35.1";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DjlInternals.class);
+  private static final AtomicBoolean VERSION_CHECKED = new AtomicBoolean();
+
+  private DjlInternals() {}
+
+  /**
+   * The learning-rate tracker of any of DJL's optimisers (each keeps its own private field).
+   *
+   * @throws IllegalArgumentException for an optimiser without one (not one of DJL's)
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static ParameterTracker learningRateTracker(Optimizer optimizer) {
+    checkVersion();
+    for (Class<?> c = optimizer.getClass(); c != null && c != Optimizer.class;
+        c = c.getSuperclass()) {
+      Field field;
+      try {
+        field = c.getDeclaredField("learningRateTracker");
+      } catch (NoSuchFieldException e) {
+        continue;
+      }
+      return (ParameterTracker) read(field, optimizer, "the learning rate of "
+          + optimizer.getClass().getName());
+    }
+    throw new IllegalArgumentException("optimizer " + optimizer.getClass().getName() + " has no "
+        + "learning-rate tracker that ato can read (ATO's projection uses the learning rate as "
+        + "its step size); use one of DJL's optimizers: Optimizer.sgd(), nag(), adam(), adamW(), "
+        + "rmsprop(), adagrad(), adadelta()");
+  }
+
+  /**
+   * The number of updates an optimiser was told it had already made ({@code
+   * optBeginNumUpdate}); its first update is this plus one.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static int beginNumUpdate(Optimizer optimizer) {
+    checkVersion();
+    return (Integer) read(field(Optimizer.class, "beginNumUpdate"), optimizer,
+        "the first update number of " + optimizer.getClass().getName());
+  }
+
+  /**
+   * The sampler a random-access data set batches with.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static Sampler sampler(RandomAccessDataset dataset) {
+    checkVersion();
+    Sampler sampler = (Sampler) read(field(RandomAccessDataset.class, "sampler"), dataset,
+        "the sampler of " + dataset.getClass().getName());
+    if (sampler == null) {
+      throw new IllegalArgumentException("data set " + dataset.getClass().getName() + " has no "
+          + "sampler: build it with setSampling(batchSize, shuffle) or optSampler(...)");
+    }
+    return sampler;
+  }
+
+  private static Field field(Class<?> owner, String name) {
+    try {
+      return owner.getDeclaredField(name);
+    } catch (NoSuchFieldException e) {
+      throw unexpected(owner.getName() + "." + name + " does not exist", e);
+    }
+  }
+
+  private static Object read(Field field, Object owner, String what) {
+    try {
+      field.setAccessible(true);
+      return field.get(owner);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw unexpected("cannot read " + what + " (" + e + ")", e);
+    }
+  }
+
+  private static IllegalStateException unexpected(String detail, Exception cause) {
+    return new IllegalStateException("ato cannot use this DJL: " + detail + "; ato reads it "
+        + "from DJL's internals as verified with DJL " + VERIFIED_VERSION + ", and found DJL "
+        + Engine.getDjlVersion() + ". Use DJL " + VERIFIED_VERSION + " with this ato version",
+        cause);
+  }
+
+  private static void checkVersion() {
+    if (VERSION_CHECKED.compareAndSet(false, true)
+        && !VERIFIED_VERSION.equals(Engine.getDjlVersion())) {
+      LOG.warn("ato reads a few private DJL fields, verified with DJL {}; this is DJL {}: if "
+          + "ato fails with 'cannot use this DJL', use DJL {}", VERIFIED_VERSION,
+          Engine.getDjlVersion(), VERIFIED_VERSION);
+    }
+  }
+}
