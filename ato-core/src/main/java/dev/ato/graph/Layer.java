@@ -39,11 +39,69 @@ public sealed interface Layer
     return ImmutableList.of();
   }
 
+  /**
+   * Calls the method of {@code visitor} for this layer's kind.
+   *
+   * @return what that method returns
+   */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
+   * An operation defined for every kind of layer, one method per kind. Code that treats kinds
+   * differently goes through a visitor rather than a chain of {@code instanceof} tests, so that
+   * a new kind fails to compile at every such place until each says what the kind means there,
+   * instead of falling through to a default. Where a kind has no meaning, the method throws.
+   *
+   * @param <R> what the operation gives for one layer
+   */
+  interface Visitor<R> {
+    /** The operation on the network's input. */
+    R visitInput(Input layer);
+
+    /** The operation on a convolution. */
+    R visitConv2d(Conv2d layer);
+
+    /** The operation on a batch norm. */
+    R visitBatchNorm(BatchNorm layer);
+
+    /** The operation on a fully connected layer. */
+    R visitLinear(Linear layer);
+
+    /** The operation on an element-wise function. */
+    R visitActivation(Activation layer);
+
+    /** The operation on windowed pooling. */
+    R visitPool2d(Pool2d layer);
+
+    /** The operation on global pooling. */
+    R visitGlobalPool(GlobalPool layer);
+
+    /** The operation on a flatten. */
+    R visitFlatten(Flatten layer);
+
+    /** The operation on an element-wise sum. */
+    R visitAdd(Add layer);
+
+    /** The operation on a concatenation. */
+    R visitConcat(Concat layer);
+
+    /** The operation on the identity. */
+    R visitIdentity(Identity layer);
+
+    /** The operation on a layer whose insides are unknown. */
+    R visitOpaque(Opaque layer);
+  }
+
   /** The network's input: fixes the shape everything else is derived from. */
   record Input(ChannelShape shape) implements Layer {
     @Override
     public String kind() {
       return "input";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitInput(this);
     }
 
     @Override
@@ -89,6 +147,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "conv2d";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitConv2d(this);
     }
 
     /** Whether, for this input channel count, each filter reads exactly its own channel. */
@@ -247,6 +310,11 @@ public sealed interface Layer
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitBatchNorm(this);
+    }
+
+    @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
       checkArgument(channels == 0 || channels == in.channels(),
@@ -286,6 +354,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "linear";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitLinear(this);
     }
 
     @Override
@@ -338,20 +411,41 @@ public sealed interface Layer
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitActivation(this);
+    }
+
+    @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       return inputs.single();
     }
   }
 
   /**
-   * Max or average pooling over a window. Average pooling counts padding as zero; max pooling
-   * ignores it (pads with minus infinity). Either way a channel that is zero stays zero.
+   * Max or average pooling over a square window, as PyTorch (and DJL) compute it. Max pooling
+   * ignores padding (pads with minus infinity); average pooling counts it as zero, dividing by
+   * the window's size within the padded input. With {@code ceilMode} the output size rounds up
+   * instead of down, so that a last, partial window covers what remains of the input (DJL's
+   * SqueezeNet pools this way). Either way a channel that is zero stays zero.
+   *
+   * @param pool max or average
+   * @param kernel the window's height and width
+   * @param stride the step between windows, on both axes
+   * @param padding the padding on each side of both axes
+   * @param ceilMode whether the output size rounds up (a partial last window) or down
    */
-  record Pool2d(PoolKind pool, int kernel, int stride, int padding) implements Layer {
+  record Pool2d(PoolKind pool, int kernel, int stride, int padding, boolean ceilMode)
+      implements Layer {
     public Pool2d {
+      checkArgument(pool != null, "a pool needs a kind, MAX or AVG");
       checkArgument(kernel >= 1, "pool kernel must be positive, found %s", kernel);
       checkArgument(stride >= 1, "pool stride must be positive, found %s", stride);
       checkArgument(padding >= 0, "pool padding must not be negative, found %s", padding);
+    }
+
+    /** Pooling whose output size rounds down, the usual kind. */
+    public Pool2d(PoolKind pool, int kernel, int stride, int padding) {
+      this(pool, kernel, stride, padding, false);
     }
 
     @Override
@@ -360,12 +454,31 @@ public sealed interface Layer
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitPool2d(this);
+    }
+
+    /**
+     * The output size along one axis for an input of {@code size} along it, by PyTorch's rule;
+     * less than 1 when the window does not fit.
+     */
+    public int outputSize(int size) {
+      int span = size + 2 * padding - kernel;
+      if (!ceilMode) {
+        return Math.floorDiv(span, stride) + 1;
+      }
+      int out = Math.floorDiv(span + stride - 1, stride) + 1;
+      // A last window starting in the right-hand padding would see no input: PyTorch drops it.
+      return (out - 1) * stride >= size + padding ? out - 1 : out;
+    }
+
+    @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
       checkArgument(!in.flat(), "%s '%s' needs a feature map but '%s' gives a flat %s",
           kind(), inputs.layer(), inputs.name(0), in);
-      int height = outputSize(in.height(), kernel, stride, padding, 1);
-      int width = outputSize(in.width(), kernel, stride, padding, 1);
+      int height = outputSize(in.height());
+      int width = outputSize(in.width());
       checkArgument(height >= 1 && width >= 1,
           "%s '%s' turns the %s input from '%s' into an empty %sx%s map",
           kind(), inputs.layer(), in, inputs.name(0), height, width);
@@ -378,6 +491,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "global" + pool.name().toLowerCase(Locale.ROOT) + "pool";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitGlobalPool(this);
     }
 
     @Override
@@ -400,6 +518,11 @@ public sealed interface Layer
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitFlatten(this);
+    }
+
+    @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
       return ChannelShape.flat(in.channels() * in.spatialSize());
@@ -411,6 +534,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "add";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitAdd(this);
     }
 
     @Override
@@ -432,6 +560,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "concat";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitConcat(this);
     }
 
     @Override
@@ -460,6 +593,11 @@ public sealed interface Layer
     }
 
     @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitIdentity(this);
+    }
+
+    @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       return inputs.single();
     }
@@ -484,6 +622,11 @@ public sealed interface Layer
     @Override
     public String kind() {
       return "opaque";
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+      return visitor.visitOpaque(this);
     }
 
     @Override

@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.BinaryOperator;
@@ -42,6 +44,17 @@ import java.util.stream.Collectors;
  */
 public final class ZeroInvariantGroups {
 
+  /**
+   * Rules that a layer inside the network applies, as opposed to the input, the outputs and the
+   * residual-stream option: a message names the layer, which is what the user would change.
+   */
+  private static final Set<UnprunableReason> LAYER_RULES = EnumSet.of(
+      UnprunableReason.GROUPED_CONVOLUTION, UnprunableReason.OPAQUE_LAYER,
+      UnprunableReason.FROZEN_NORMALISATION, UnprunableReason.NOT_ZERO_PRESERVING);
+
+  /** How many layers a message names for one rule before it only counts the rest. */
+  private static final int MAX_NAMED_LAYERS = 3;
+
   private ZeroInvariantGroups() {}
 
   /** Finds the groups of {@code graph} with the {@linkplain GroupOptions#defaults defaults}. */
@@ -53,7 +66,8 @@ public final class ZeroInvariantGroups {
    * Finds the groups of {@code graph}.
    *
    * @throws IllegalArgumentException when the graph has no prunable group; the message counts
-   *     the channels excluded by each rule
+   *     the channels excluded by each rule and names the layers inside the network (a function
+   *     that does not keep 0 at 0, an opaque block...) that excluded them
    */
   public static GroupSet find(ChannelGraph graph, GroupOptions options) {
     return new Search(graph, options).run();
@@ -88,16 +102,31 @@ public final class ZeroInvariantGroups {
 
     /** Computes the sources of a node's output channels and records its slices. */
     private int[] flow(Node node) {
-      Layer layer = node.layer();
-      int[] in = node.inputs().isEmpty() ? new int[0] : origin.get(node.inputs().get(0));
-      if (layer instanceof Layer.Input) {
+      return node.layer().accept(new Flow(node));
+    }
+
+    /**
+     * The rule of each kind of layer for one node: which sources its output channels carry,
+     * which slices it records and which sources it excludes.
+     */
+    private final class Flow implements Layer.Visitor<int[]> {
+      private final Node node;
+      private final int[] in;
+
+      Flow(Node node) {
+        this.node = node;
+        this.in = node.inputs().isEmpty() ? new int[0] : origin.get(node.inputs().get(0));
+      }
+
+      @Override
+      public int[] visitInput(Layer.Input layer) {
         int[] created = create(node);
-        for (int source : created) {
-          exclude(source, UnprunableReason.NETWORK_INPUT, node.name());
-        }
+        excludeAll(created, UnprunableReason.NETWORK_INPUT);
         return created;
       }
-      if (layer instanceof Layer.Conv2d conv) {
+
+      @Override
+      public int[] visitConv2d(Layer.Conv2d conv) {
         if (conv.isDepthwise(node.input().channels())) {
           recordPerChannel(node, in);
           return in;
@@ -106,50 +135,48 @@ public final class ZeroInvariantGroups {
         if (conv.groups() == 1) {
           recordConsumer(node, in);
         } else {
-          for (int source : in) {
-            exclude(source, UnprunableReason.GROUPED_CONVOLUTION, node.name());
-          }
-          for (int source : created) {
-            exclude(source, UnprunableReason.GROUPED_CONVOLUTION, node.name());
-          }
+          excludeAll(in, UnprunableReason.GROUPED_CONVOLUTION);
+          excludeAll(created, UnprunableReason.GROUPED_CONVOLUTION);
         }
         return created;
       }
-      if (layer instanceof Layer.Opaque) {
-        for (String input : node.inputs()) {
-          for (int source : origin.get(input)) {
-            exclude(source, UnprunableReason.OPAQUE_LAYER, node.name());
-          }
+
+      @Override
+      public int[] visitBatchNorm(Layer.BatchNorm norm) {
+        recordPerChannel(node, in);
+        if (!norm.scale() || !norm.center()) {
+          excludeAll(in, UnprunableReason.FROZEN_NORMALISATION);
         }
-        int[] created = create(node);
-        for (int source : created) {
-          exclude(source, UnprunableReason.OPAQUE_LAYER, node.name());
-        }
-        return created;
+        return in;
       }
-      if (layer instanceof Layer.Linear) {
+
+      @Override
+      public int[] visitLinear(Layer.Linear linear) {
         int[] created = create(node);
         recordConsumer(node, in);
         return created;
       }
-      if (layer instanceof Layer.BatchNorm norm) {
-        recordPerChannel(node, in);
-        if (!norm.scale() || !norm.center()) {
-          for (int source : in) {
-            exclude(source, UnprunableReason.FROZEN_NORMALISATION, node.name());
-          }
-        }
-        return in;
-      }
-      if (layer instanceof Layer.Activation activation) {
+
+      @Override
+      public int[] visitActivation(Layer.Activation activation) {
         if (!activation.zeroPreserving()) {
-          for (int source : in) {
-            exclude(source, UnprunableReason.NOT_ZERO_PRESERVING, node.name());
-          }
+          excludeAll(in, UnprunableReason.NOT_ZERO_PRESERVING);
         }
         return in;
       }
-      if (layer instanceof Layer.Flatten) {
+
+      @Override
+      public int[] visitPool2d(Layer.Pool2d pool) {
+        return in;
+      }
+
+      @Override
+      public int[] visitGlobalPool(Layer.GlobalPool pool) {
+        return in;
+      }
+
+      @Override
+      public int[] visitFlatten(Layer.Flatten flatten) {
         int positions = node.input().spatialSize();
         int[] features = new int[in.length * positions];
         for (int j = 0; j < features.length; j++) {
@@ -157,7 +184,9 @@ public final class ZeroInvariantGroups {
         }
         return features;
       }
-      if (layer instanceof Layer.Add) {
+
+      @Override
+      public int[] visitAdd(Layer.Add add) {
         for (String other : node.inputs().subList(1, node.inputs().size())) {
           int[] branch = origin.get(other);
           for (int k = 0; k < in.length; k++) {
@@ -165,17 +194,36 @@ public final class ZeroInvariantGroups {
           }
         }
         if (!options.pruneResidualStreams()) {
-          for (int source : in) {
-            exclude(source, UnprunableReason.RESIDUAL_STREAM, node.name());
-          }
+          excludeAll(in, UnprunableReason.RESIDUAL_STREAM);
         }
         return in;
       }
-      if (layer instanceof Layer.Concat) {
+
+      @Override
+      public int[] visitConcat(Layer.Concat concat) {
         return node.inputs().stream().map(origin::get).flatMapToInt(Arrays::stream).toArray();
       }
-      // Pooling (local or global) and identity keep channel k at k.
-      return in;
+
+      @Override
+      public int[] visitIdentity(Layer.Identity identity) {
+        return in;
+      }
+
+      @Override
+      public int[] visitOpaque(Layer.Opaque opaque) {
+        for (String input : node.inputs()) {
+          excludeAll(origin.get(input), UnprunableReason.OPAQUE_LAYER);
+        }
+        int[] created = create(node);
+        excludeAll(created, UnprunableReason.OPAQUE_LAYER);
+        return created;
+      }
+
+      private void excludeAll(int[] sources, UnprunableReason reason) {
+        for (int source : sources) {
+          exclude(source, reason, node.name());
+        }
+      }
     }
 
     private int[] create(Node node) {
@@ -380,16 +428,35 @@ public final class ZeroInvariantGroups {
       return merged.build();
     }
 
+    /**
+     * Counts the excluded channel sets by rule. Where a layer inside the network excluded them
+     * (a sigmoid, an opaque block...), it names those layers, since changing them is the fix;
+     * only when nothing but the input and output rules applied does it suggest missing layers.
+     */
     private String noPrunableGroupMessage(List<UnprunableChannels> excluded) {
-      Map<UnprunableReason, Long> counts = excluded.stream().collect(Collectors.groupingBy(
-          UnprunableChannels::reason, () -> new EnumMap<>(UnprunableReason.class),
-          Collectors.counting()));
-      String detail = counts.entrySet().stream()
-          .map(e -> e.getValue() + " channel sets because " + e.getKey().explanation())
+      Map<UnprunableReason, List<UnprunableChannels>> byReason = excluded.stream().collect(
+          Collectors.groupingBy(UnprunableChannels::reason,
+              () -> new EnumMap<>(UnprunableReason.class), Collectors.toList()));
+      String detail = byReason.entrySet().stream()
+          .map(e -> e.getValue().size() + " channel sets because " + e.getKey().explanation()
+              + (LAYER_RULES.contains(e.getKey()) ? " (" + layersNamed(e.getValue()) + ")" : ""))
           .collect(Collectors.joining("; "));
+      boolean onlyInputAndOutput = byReason.keySet().stream().allMatch(
+          r -> r == UnprunableReason.NETWORK_INPUT || r == UnprunableReason.NETWORK_OUTPUT);
       return "graph '" + graph.name() + "' has no prunable group: " + detail
-          + (counts.containsKey(UnprunableReason.RESIDUAL_STREAM)
-              ? "" : ". Check that the graph declares the layers between input and output");
+          + (onlyInputAndOutput
+              ? ". Check that the graph declares the layers between input and output" : "");
+    }
+
+    /** The distinct layers where {@code channels} were excluded, as "sigmoid 'act'". */
+    private String layersNamed(List<UnprunableChannels> channels) {
+      List<String> layers = channels.stream().map(UnprunableChannels::layer).distinct()
+          .sorted(Comparator.comparingInt(order::get)).collect(Collectors.toList());
+      String named = layers.stream().limit(MAX_NAMED_LAYERS)
+          .map(l -> graph.node(l).layer().kind() + " '" + l + "'")
+          .collect(Collectors.joining(", "));
+      return layers.size() <= MAX_NAMED_LAYERS ? named
+          : named + " and " + (layers.size() - MAX_NAMED_LAYERS) + " more";
     }
 
     /** Sources of one class, with the first source (the root) naming them. */

@@ -30,6 +30,29 @@ class ChannelGraphTest {
   }
 
   @Test
+  void ceilModePoolingRoundsTheOutputSizeUp() {
+    ChannelGraph.Builder b = ChannelGraph.builder("g");
+    String x = b.input("data", ChannelShape.spatial(3, 8, 8));
+    // floor: (8 - 3) / 2 + 1 = 3; ceil: ceil(5 / 2) + 1 = 4, its last window on rows 6-7.
+    String floor = b.add("floor", new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0), x);
+    String ceil = b.add("ceil", new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true), x);
+    ChannelGraph graph = b.build();
+
+    assertThat(graph.node(floor).output()).isEqualTo(ChannelShape.spatial(3, 3, 3));
+    assertThat(graph.node(ceil).output()).isEqualTo(ChannelShape.spatial(3, 4, 4));
+  }
+
+  @Test
+  void ceilModePoolingDropsAWindowThatWouldStartInThePadding() {
+    // 5 wide, kernel 2, stride 2, padding 1: ceil((5 + 2 - 2) / 2) + 1 = 4, but the 4th window
+    // would start at 3 * 2 - 1 = 5, past the input's last column (4): PyTorch gives 3.
+    Layer.Pool2d pool = new Layer.Pool2d(Layer.PoolKind.AVG, 2, 2, 1, true);
+
+    assertThat(pool.outputSize(5)).isEqualTo(3);
+    assertThat(pool.outputSize(6)).isEqualTo(4);
+  }
+
+  @Test
   void convolutionKnowsItsParametersAndTheirChannelAxes() {
     ChannelGraph.Builder b = ChannelGraph.builder("g");
     String x = b.input("data", ChannelShape.spatial(6, 8, 8));

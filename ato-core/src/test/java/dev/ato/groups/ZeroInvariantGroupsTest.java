@@ -286,6 +286,35 @@ class ZeroInvariantGroupsTest {
   }
 
   @Test
+  void aGraphWhoseInnerChannelsAllPassASigmoidNamesTheSigmoidAsTheCause() {
+    ChannelGraph.Builder b = ChannelGraph.builder("gate");
+    String x = b.add("a", conv(4, 3), b.input("data", ChannelShape.spatial(3, 4, 4)));
+    b.add("b", conv(2, 1), b.add("sig", Activation.SIGMOID, x));
+    ChannelGraph graph = b.build();
+
+    // a's 4 channels are the only candidates, and the sigmoid turns their zeros into 0.5.
+    assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("graph 'gate' has no prunable group: 3 channel sets because they are "
+            + "channels of the network's input; 2 channel sets because they reach the network's "
+            + "output; 4 channel sets because they pass a function that does not map 0 to 0 "
+            + "(sigmoid 'sig')");
+  }
+
+  @Test
+  void aGraphWhoseInnerChannelsAllMeetOpaqueLayersNamesThoseLayers() {
+    ChannelGraph.Builder b = ChannelGraph.builder("opaque-only");
+    String x = b.add("a", conv(4, 3), b.input("data", ChannelShape.spatial(3, 4, 4)));
+    x = b.add("custom", new Layer.Opaque("MyBlock", ChannelShape.spatial(4, 4, 4), 0), x);
+    b.add("b", conv(2, 1), x);
+    ChannelGraph graph = b.build();
+
+    assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
+        .hasMessageEndingWith("; 8 channel sets because they enter or leave a layer ato cannot "
+            + "see into (opaque 'custom')");
+  }
+
+  @Test
   void aStreamOnlyGraphSuggestsResidualPruning() {
     ChannelGraph.Builder b = ChannelGraph.builder("stream");
     String x = b.add("stem", conv(2, 1), b.input("data", ChannelShape.spatial(3, 4, 4)));

@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * {@link ParallelBlock}s inside lambdas, often unnamed ({@code add(Activation::relu)}); a name
  * or a shape alone would let a ReLU6 pass for a ReLU or an add+ReLU for an add. Each lambda is
  * therefore run on a synthetic input of wide range (standard deviation 4, so that ReLU6's
- * ceiling and leaky slopes show) and must match a candidate to within float tolerance, or the
- * reader stops with an error naming the block.
+ * ceiling and leaky slopes show) and must match a candidate to within float tolerance; a
+ * lambda that matches none is an error naming the block, or, when the reader is asked to, an
+ * opaque layer.
  */
 final class FunctionIdentifier {
 
@@ -52,26 +53,26 @@ final class FunctionIdentifier {
   }
 
   /**
-   * The graph layer that {@code lambda} computes on inputs of runtime shape {@code input}.
+   * The graph layer that {@code lambda} computes on inputs of runtime shape {@code input}, or
+   * empty when it matches none of the known functions (see {@link #unidentified}).
    *
    * @param coreInput the graph shape of the lambda's input, to tell a reshape that the graph
    *     already accounts for from one it cannot follow
-   * @throws IllegalArgumentException naming {@code path} when nothing matches
    */
-  Layer identify(LambdaBlock lambda, String path, Shape input, ChannelShape coreInput) {
+  Optional<Layer> identify(LambdaBlock lambda, Shape input, ChannelShape coreInput) {
     NDArray x = wideRandom(input);
     NDArray y = lambda.forward(store, new NDList(x), false).singletonOrThrow();
     Shape out = y.getShape();
     if (out.equals(input)) {
       Optional<Layer> elementwise = elementwise(x, y);
       if (elementwise.isPresent()) {
-        return elementwise.get();
+        return elementwise;
       }
     }
     if (input.dimension() == 4 && out.dimension() == 4 && out.get(1) == input.get(1)) {
       Optional<Layer> pool = pooling(x, y);
       if (pool.isPresent()) {
-        return pool.get();
+        return pool;
       }
     }
     if (input.dimension() == 4 && out.dimension() == 2 && out.get(1) == input.get(1)) {
@@ -80,26 +81,34 @@ final class FunctionIdentifier {
       for (Layer.PoolKind kind : Layer.PoolKind.values()) {
         Layer.GlobalPool pool = new Layer.GlobalPool(kind);
         if (close(y, Functions.apply(pool, x))) {
-          return pool;
+          return Optional.of(pool);
         }
       }
     }
     if (out.dimension() == 2 && out.get(1) == input.size() / input.get(0)
         && close(y, x.reshape(out))) {
-      return new Layer.Flatten();
+      return Optional.of(new Layer.Flatten());
     }
     if (input.dimension() == 2 && out.dimension() == 4 && out.get(2) * out.get(3) == 1
-        && out.get(1) == input.get(1) && close(y, x.reshape(out))) {
-      if (!coreInput.flat()) {
-        return new Layer.Identity();
-      }
+        && out.get(1) == input.get(1) && close(y, x.reshape(out)) && !coreInput.flat()) {
+      return Optional.of(new Layer.Identity());
     }
-    throw new IllegalArgumentException(String.format(
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@code lambda}, found at {@code path}, mapping {@code input} to {@code output}, could not
+   * be read: what was tried, and the ways out.
+   */
+  static String unidentified(LambdaBlock lambda, String path, Shape input, Shape output) {
+    return String.format(
         "cannot identify LambdaBlock '%s' (named '%s'): it maps %s to %s and matches none of "
-            + "identity, the element-wise functions %s, leaky ReLU, max/avg pooling up to %dx%d, "
-            + "global pooling, flatten or a [N, C] -> [N, C, 1, 1] reshape after global pooling; "
-            + "replace it with one of those or with a DJL block ato reads",
-        path, lambda.getName(), input, out, knownNames(), MAX_POOL_WINDOW, MAX_POOL_WINDOW));
+            + "identity, the element-wise functions %s, leaky ReLU, max/avg pooling up to %dx%d "
+            + "(floor or ceil mode), global pooling, flatten or a [N, C] -> [N, C, 1, 1] "
+            + "reshape after global pooling; replace it with one of those or with a DJL block "
+            + "ato reads, or read with ReadOptions.opaqueUnknownBlocks() to keep its channels "
+            + "unpruned",
+        path, lambda.getName(), input, output, knownNames(), MAX_POOL_WINDOW, MAX_POOL_WINDOW);
   }
 
   /**
@@ -189,18 +198,33 @@ final class FunctionIdentifier {
     return Optional.empty();
   }
 
+  /**
+   * Tries max and average pooling over every square window up to {@link #MAX_POOL_WINDOW} whose
+   * output size fits. Average pooling counts padding: DJL 0.35.1's PyTorch engine ignores
+   * {@code countIncludePad=false} (its JNI never passes the flag to libtorch), so a block asking
+   * for it computes exactly this; were the flag ever honoured, such a block would match nothing
+   * and stop the reader rather than be misread.
+   */
   private Optional<Layer> pooling(NDArray x, NDArray y) {
-    long height = x.getShape().get(2);
-    long width = x.getShape().get(3);
+    int height = Math.toIntExact(x.getShape().get(2));
+    int width = Math.toIntExact(x.getShape().get(3));
     for (int kernel = 1; kernel <= MAX_POOL_WINDOW; kernel++) {
       for (int stride = 1; stride <= MAX_POOL_WINDOW; stride++) {
         for (int padding = 0; padding <= kernel / 2; padding++) {
-          if (size(height, kernel, stride, padding) != y.getShape().get(2)
-              || size(width, kernel, stride, padding) != y.getShape().get(3)) {
+          // Where rounding up gives the size rounding down gives, the windows are the same:
+          // such a pool reads as the usual floor mode.
+          boolean ceilMode;
+          if (gives(new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, false),
+              height, width, y)) {
+            ceilMode = false;
+          } else if (gives(new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, true),
+              height, width, y)) {
+            ceilMode = true;
+          } else {
             continue;
           }
           for (Layer.PoolKind kind : Layer.PoolKind.values()) {
-            Layer.Pool2d pool = new Layer.Pool2d(kind, kernel, stride, padding);
+            Layer.Pool2d pool = new Layer.Pool2d(kind, kernel, stride, padding, ceilMode);
             if (close(y, Functions.apply(pool, x))) {
               return Optional.of(pool);
             }
@@ -211,8 +235,10 @@ final class FunctionIdentifier {
     return Optional.empty();
   }
 
-  private static long size(long input, int kernel, int stride, int padding) {
-    return Math.floorDiv(input + 2L * padding - kernel, stride) + 1;
+  /** Whether {@code pool} turns a {@code height x width} map into one of {@code y}'s size. */
+  private static boolean gives(Layer.Pool2d pool, int height, int width, NDArray y) {
+    return pool.outputSize(height) == y.getShape().get(2)
+        && pool.outputSize(width) == y.getShape().get(3);
   }
 
   private NDArray wideRandom(Shape shape) {

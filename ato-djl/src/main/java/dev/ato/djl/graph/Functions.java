@@ -51,36 +51,97 @@ public final class Functions {
   }
 
   /**
-   * Applies a parameter-free layer to {@code x}.
+   * Applies a parameter-free, single-input layer to {@code x}.
    *
-   * @throws IllegalArgumentException for a layer with parameters or an unknown function
+   * @throws IllegalArgumentException for a layer with parameters, a join, the input, an opaque
+   *     layer or an unknown function
    */
   public static NDArray apply(Layer layer, NDArray x) {
-    if (layer instanceof Layer.Identity) {
+    return layer.accept(new Apply(x));
+  }
+
+  /** Runs each parameter-free kind; the others have no meaning as a function of one array. */
+  private static final class Apply implements Layer.Visitor<NDArray> {
+    private final NDArray x;
+
+    Apply(NDArray x) {
+      this.x = x;
+    }
+
+    @Override
+    public NDArray visitIdentity(Layer.Identity layer) {
       return x;
     }
-    if (layer instanceof Layer.Activation activation) {
-      return activation(activation.function()).apply(x);
+
+    @Override
+    public NDArray visitActivation(Layer.Activation layer) {
+      return activation(layer.function()).apply(x);
     }
-    if (layer instanceof Layer.Flatten) {
+
+    @Override
+    public NDArray visitFlatten(Layer.Flatten layer) {
       return x.reshape(x.getShape().get(0), -1);
     }
-    if (layer instanceof Layer.GlobalPool pool) {
+
+    @Override
+    public NDArray visitGlobalPool(Layer.GlobalPool layer) {
       NDArray map = asFeatureMap(x);
-      return pool.pool() == Layer.PoolKind.MAX ? Pool.globalMaxPool2d(map)
+      return layer.pool() == Layer.PoolKind.MAX ? Pool.globalMaxPool2d(map)
           : Pool.globalAvgPool2d(map);
     }
-    if (layer instanceof Layer.Pool2d pool) {
-      Shape kernel = new Shape(pool.kernel(), pool.kernel());
-      Shape stride = new Shape(pool.stride(), pool.stride());
-      Shape padding = new Shape(pool.padding(), pool.padding());
+
+    @Override
+    public NDArray visitPool2d(Layer.Pool2d layer) {
+      Shape kernel = new Shape(layer.kernel(), layer.kernel());
+      Shape stride = new Shape(layer.stride(), layer.stride());
+      Shape padding = new Shape(layer.padding(), layer.padding());
       NDArray map = asFeatureMap(x);
-      return pool.pool() == Layer.PoolKind.MAX
-          ? Pool.maxPool2d(map, kernel, stride, padding, false)
-          : Pool.avgPool2d(map, kernel, stride, padding, false, true);
+      // Padding counted: DJL's PyTorch engine counts it whatever countIncludePad says.
+      return layer.pool() == Layer.PoolKind.MAX
+          ? Pool.maxPool2d(map, kernel, stride, padding, layer.ceilMode())
+          : Pool.avgPool2d(map, kernel, stride, padding, layer.ceilMode(), true);
     }
-    throw new IllegalArgumentException(
-        "'" + layer.kind() + "' is not a parameter-free layer ato can run");
+
+    @Override
+    public NDArray visitInput(Layer.Input layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitConv2d(Layer.Conv2d layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitBatchNorm(Layer.BatchNorm layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitLinear(Layer.Linear layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitAdd(Layer.Add layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitConcat(Layer.Concat layer) {
+      throw notAFunction(layer);
+    }
+
+    @Override
+    public NDArray visitOpaque(Layer.Opaque layer) {
+      throw notAFunction(layer);
+    }
+
+    private static IllegalArgumentException notAFunction(Layer layer) {
+      return new IllegalArgumentException("'" + layer.kind() + "' is not a parameter-free "
+          + "layer of one input that ato can run; ato runs identity, element-wise functions, "
+          + "pooling, global pooling and flatten this way");
+    }
   }
 
   /** A 2-D {@code [N, C]} array as the {@code [N, C, 1, 1]} map it stands for. */

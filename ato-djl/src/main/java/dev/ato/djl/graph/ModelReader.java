@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +40,15 @@ import org.slf4j.LoggerFactory;
  * concatenation along channels), {@link Conv2d} (grouped and depthwise too), {@link BatchNorm}
  * over channels, {@link Linear}, {@link Dropout} (the identity at inference), and
  * {@link LambdaBlock}s that compute the identity, a known element-wise function, max or average
- * pooling, global pooling or a flatten. Opaque functions are identified by running them (see
- * {@link FunctionIdentifier}), and the reading is checked at the end: the graph, run layer by
- * layer, must reproduce the block's own output on a random input. Anything else stops the reader
- * with an error that names the block's path, never a silently wrong graph.
+ * pooling (rounding down or up), global pooling or a flatten. Opaque functions are identified
+ * by running them (see {@link FunctionIdentifier}), and the reading is checked at the end: the
+ * graph, run layer by layer, must reproduce the block's own output on a random input. Anything
+ * else stops the reader with an error that names the block's path, never a silently wrong graph;
+ * or, with {@link ReadOptions#opaqueUnknownBlocks()}, a block it cannot read (a lambda it cannot
+ * identify included) becomes an opaque layer whose channels are not pruned.
+ *
+ * <p>The graph holds for the input shape read: a pool that rounds its output size up reads as
+ * rounding down where, at that shape, both give the same windows.
  *
  * <p>Graph node names are DJL block paths, child names joined with dots
  * ({@code 05ParallelBlock.01SequentialBlock.01Conv2d}), so a message points at the block.
@@ -207,13 +213,26 @@ public final class ModelReader {
       return new Layer.Identity();
     }
     if (block instanceof LambdaBlock lambda) {
-      return identifier.identify(lambda, path, in, coreShapes.get(coreIn));
+      Optional<Layer> known = identifier.identify(lambda, in, coreShapes.get(coreIn));
+      if (known.isPresent()) {
+        return known.get();
+      }
+      if (!options.treatUnknownAsOpaque()) {
+        throw new IllegalArgumentException(FunctionIdentifier.unidentified(lambda, path, in,
+            out));
+      }
+      return opaque(block, path, out);
     }
     checkArgument(options.treatUnknownAsOpaque(),
         "cannot read block '%s' of type %s: ato reads SequentialBlock, ParallelBlock, Conv2d, "
             + "BatchNorm, Linear, Dropout and LambdaBlocks of known functions; express the "
             + "block with those, or read with ReadOptions.opaqueUnknownBlocks() to keep its "
             + "channels unpruned", path, block.getClass().getName());
+    return opaque(block, path, out);
+  }
+
+  /** A block the reader cannot see into, read as unprunable because the user asked for that. */
+  private static Layer opaque(Block block, String path, Shape out) {
     checkArgument(out.dimension() == 2 || out.dimension() == 4,
         "opaque block '%s' gives a %s-D output %s; ato follows [N, C] and [N, C, H, W]", path,
         out.dimension(), out);

@@ -110,7 +110,7 @@ public final class CompressedModel implements AutoCloseable {
       kept.put(node.name(), keptChannels(groups.channelGroups(node.name()), applied));
       int[] in = node.inputs().isEmpty() ? new int[0] : kept.get(node.inputs().get(0));
       nodes.add(new SubnetSpec.NodeSpec(node.name(),
-          resize(node, in.length, kept.get(node.name()).length), node.inputs()));
+          ResizedLayer.of(node, in.length, kept.get(node.name()).length), node.inputs()));
       if (node.layer() instanceof Layer.BatchNorm) {
         batchNorms.put(node.name(), model.batchNormSettings(node.name()));
       }
@@ -272,22 +272,5 @@ public final class CompressedModel implements AutoCloseable {
         .filter(k -> channelGroups.get(k) == GroupSet.UNPRUNABLE
             || mask.isKept(channelGroups.get(k)))
         .toArray();
-  }
-
-  /** The node's layer with its channel counts cut to what is kept. */
-  private static Layer resize(Node node, int inputs, int outputs) {
-    Layer layer = node.layer();
-    if (layer instanceof Layer.Conv2d c) {
-      int groups = c.isDepthwise(node.input().channels()) ? inputs : c.groups();
-      return new Layer.Conv2d(outputs, inputs, c.kernelH(), c.kernelW(), c.strideH(),
-          c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), groups, c.bias());
-    }
-    if (layer instanceof Layer.BatchNorm norm) {
-      return new Layer.BatchNorm(outputs, norm.scale(), norm.center());
-    }
-    if (layer instanceof Layer.Linear l) {
-      return new Layer.Linear(outputs, inputs, l.bias());
-    }
-    return layer;
   }
 }

@@ -22,8 +22,8 @@ import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A network built from a {@link SubnetSpec}: ordinary DJL {@link Conv2d}, {@link BatchNorm} and
@@ -60,11 +60,8 @@ public final class SubnetBlock extends AbstractBlock {
     this.graph = spec.toGraph();
     Map<String, Block> blocks = new LinkedHashMap<>();
     for (Node node : graph.nodes()) {
-      Block block = node.layer() instanceof Layer.Opaque ? opaqueBlock(node, opaque)
-          : toBlock(node);
-      if (block != null) {
-        blocks.put(node.name(), addChildBlock(node.name(), block));
-      }
+      node.layer().accept(new BlockOf(node, spec, opaque))
+          .ifPresent(block -> blocks.put(node.name(), addChildBlock(node.name(), block)));
     }
     this.layers = ImmutableMap.copyOf(blocks);
   }
@@ -89,45 +86,103 @@ public final class SubnetBlock extends AbstractBlock {
     return block;
   }
 
-  private static Block opaqueBlock(Node node, Map<String, Block> opaque) {
-    Block block = opaque.get(node.name());
-    if (block == null) {
-      throw new IllegalArgumentException("layer '" + node.name() + "' is an opaque block ("
-          + ((Layer.Opaque) node.layer()).description() + "), which a description alone cannot "
-          + "rebuild");
-    }
-    return block;
-  }
-
   /** Whether the network holds opaque layers, which its description cannot rebuild. */
   public boolean hasOpaqueLayers() {
     return graph.nodes().stream().anyMatch(n -> n.layer() instanceof Layer.Opaque);
   }
 
-  private Block toBlock(Node node) {
-    Layer layer = node.layer();
-    if (layer instanceof Layer.Conv2d conv) {
-      return Conv2d.builder().setFilters(conv.filters())
+  /**
+   * The DJL block of each kind of layer: a new one for the layers with parameters, the original
+   * model's for an opaque layer, none for the rest, which DJL operations compute.
+   */
+  private static final class BlockOf implements Layer.Visitor<Optional<Block>> {
+    private final Node node;
+    private final SubnetSpec spec;
+    private final Map<String, Block> opaque;
+
+    BlockOf(Node node, SubnetSpec spec, Map<String, Block> opaque) {
+      this.node = node;
+      this.spec = spec;
+      this.opaque = opaque;
+    }
+
+    @Override
+    public Optional<Block> visitConv2d(Layer.Conv2d conv) {
+      return Optional.of(Conv2d.builder().setFilters(conv.filters())
           .setKernelShape(new Shape(conv.kernelH(), conv.kernelW()))
           .optStride(new Shape(conv.strideH(), conv.strideW()))
           .optPadding(new Shape(conv.padH(), conv.padW()))
           .optDilation(new Shape(conv.dilationH(), conv.dilationW()))
-          .optGroups(conv.groups()).optBias(conv.bias()).build();
+          .optGroups(conv.groups()).optBias(conv.bias()).build());
     }
-    if (layer instanceof Layer.BatchNorm) {
+
+    @Override
+    public Optional<Block> visitBatchNorm(Layer.BatchNorm norm) {
       BatchNormSettings settings = spec.batchNorms().get(node.name());
       if (settings == null) {
         throw new IllegalArgumentException("batch norm '" + node.name() + "' has no settings in "
             + "the description");
       }
-      return BatchNorm.builder().optAxis(1).optEpsilon(settings.epsilon())
+      return Optional.of(BatchNorm.builder().optAxis(1).optEpsilon(settings.epsilon())
           .optMomentum(settings.momentum()).optCenter(settings.center())
-          .optScale(settings.scale()).build();
+          .optScale(settings.scale()).build());
     }
-    if (layer instanceof Layer.Linear linear) {
-      return Linear.builder().setUnits(linear.units()).optBias(linear.bias()).build();
+
+    @Override
+    public Optional<Block> visitLinear(Layer.Linear linear) {
+      return Optional.of(Linear.builder().setUnits(linear.units()).optBias(linear.bias())
+          .build());
     }
-    return null;
+
+    @Override
+    public Optional<Block> visitOpaque(Layer.Opaque layer) {
+      Block block = opaque.get(node.name());
+      if (block == null) {
+        throw new IllegalArgumentException("layer '" + node.name() + "' is an opaque block ("
+            + layer.description() + "), which a description alone cannot rebuild");
+      }
+      return Optional.of(block);
+    }
+
+    @Override
+    public Optional<Block> visitInput(Layer.Input layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitActivation(Layer.Activation layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitPool2d(Layer.Pool2d layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitGlobalPool(Layer.GlobalPool layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitFlatten(Layer.Flatten layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitAdd(Layer.Add layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitConcat(Layer.Concat layer) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<Block> visitIdentity(Layer.Identity layer) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -135,35 +190,103 @@ public final class SubnetBlock extends AbstractBlock {
       PairList<String, Object> params) {
     Map<String, NDArray> values = new HashMap<>();
     for (Node node : graph.nodes()) {
-      values.put(node.name(), compute(node, values, inputs, store, training));
+      values.put(node.name(),
+          node.layer().accept(new Compute(node, values, inputs, store, training)));
     }
     NDList outputs = new NDList();
     graph.outputs().forEach(o -> outputs.add(values.get(o)));
     return outputs;
   }
 
-  private NDArray compute(Node node, Map<String, NDArray> values, NDList inputs,
-      ParameterStore store, boolean training) {
-    Layer layer = node.layer();
-    if (layer instanceof Layer.Input) {
+  /** One layer's output in a forward pass, from the outputs of the layers before it. */
+  private final class Compute implements Layer.Visitor<NDArray> {
+    private final Node node;
+    private final Map<String, NDArray> values;
+    private final NDList inputs;
+    private final ParameterStore store;
+    private final boolean training;
+
+    Compute(Node node, Map<String, NDArray> values, NDList inputs, ParameterStore store,
+        boolean training) {
+      this.node = node;
+      this.values = values;
+      this.inputs = inputs;
+      this.store = store;
+      this.training = training;
+    }
+
+    @Override
+    public NDArray visitInput(Layer.Input layer) {
       return inputs.get(0);
     }
-    List<String> names = node.inputs();
-    NDArray x = values.get(names.get(0));
-    if (layer instanceof Layer.Add) {
-      return NDArrays.add(names.stream().map(values::get).toArray(NDArray[]::new));
+
+    @Override
+    public NDArray visitConv2d(Layer.Conv2d layer) {
+      return runBlock(Functions.asFeatureMap(first()));
     }
-    if (layer instanceof Layer.Concat) {
-      return NDArrays.concat(new NDList(names.stream().map(values::get)
-          .toArray(NDArray[]::new)), 1);
+
+    @Override
+    public NDArray visitBatchNorm(Layer.BatchNorm layer) {
+      return runBlock(first());
     }
-    Block block = layers.get(node.name());
-    if (block == null) {
-      return Functions.apply(layer, x);
+
+    @Override
+    public NDArray visitLinear(Layer.Linear layer) {
+      return runBlock(Functions.asFeatures(first()));
     }
-    NDArray in = layer instanceof Layer.Linear ? Functions.asFeatures(x)
-        : layer instanceof Layer.Conv2d ? Functions.asFeatureMap(x) : x;
-    return block.forward(store, new NDList(in), training).singletonOrThrow();
+
+    @Override
+    public NDArray visitOpaque(Layer.Opaque layer) {
+      return runBlock(first());
+    }
+
+    @Override
+    public NDArray visitActivation(Layer.Activation layer) {
+      return Functions.apply(layer, first());
+    }
+
+    @Override
+    public NDArray visitPool2d(Layer.Pool2d layer) {
+      return Functions.apply(layer, first());
+    }
+
+    @Override
+    public NDArray visitGlobalPool(Layer.GlobalPool layer) {
+      return Functions.apply(layer, first());
+    }
+
+    @Override
+    public NDArray visitFlatten(Layer.Flatten layer) {
+      return Functions.apply(layer, first());
+    }
+
+    @Override
+    public NDArray visitIdentity(Layer.Identity layer) {
+      return Functions.apply(layer, first());
+    }
+
+    @Override
+    public NDArray visitAdd(Layer.Add layer) {
+      return NDArrays.add(all());
+    }
+
+    @Override
+    public NDArray visitConcat(Layer.Concat layer) {
+      return NDArrays.concat(new NDList(all()), 1);
+    }
+
+    private NDArray first() {
+      return values.get(node.inputs().get(0));
+    }
+
+    private NDArray[] all() {
+      return node.inputs().stream().map(values::get).toArray(NDArray[]::new);
+    }
+
+    private NDArray runBlock(NDArray in) {
+      return layers.get(node.name()).forward(store, new NDList(in), training)
+          .singletonOrThrow();
+    }
   }
 
   @Override
@@ -198,26 +321,96 @@ public final class SubnetBlock extends AbstractBlock {
   private Map<String, Shape> runtimeShapes(long batch) {
     Map<String, Shape> shapes = new HashMap<>();
     for (Node node : graph.nodes()) {
-      Layer layer = node.layer();
-      ChannelShape out = node.output();
-      Shape shape;
-      if (layer instanceof Layer.Input) {
-        shape = out.flat() ? new Shape(batch, out.channels())
-            : new Shape(batch, out.channels(), out.height(), out.width());
-      } else if (layer instanceof Layer.Conv2d || layer instanceof Layer.Pool2d
-          || layer instanceof Layer.Opaque && !out.flat()) {
-        shape = new Shape(batch, out.channels(), out.height(), out.width());
-      } else if (layer instanceof Layer.GlobalPool || layer instanceof Layer.Flatten
-          || layer instanceof Layer.Linear || layer instanceof Layer.Opaque) {
-        shape = new Shape(batch, out.channels());
-      } else {
-        Shape first = shapes.get(node.inputs().get(0));
-        shape = first.dimension() == 2 ? new Shape(batch, out.channels())
-            : new Shape(batch, out.channels(), out.height(), out.width());
-      }
-      shapes.put(node.name(), shape);
+      shapes.put(node.name(), node.layer().accept(new RuntimeShape(node, batch, shapes)));
     }
     return shapes;
+  }
+
+  /** The array shape of one layer's output, given those of the layers before it. */
+  private static final class RuntimeShape implements Layer.Visitor<Shape> {
+    private final Node node;
+    private final long batch;
+    private final Map<String, Shape> shapes;
+
+    RuntimeShape(Node node, long batch, Map<String, Shape> shapes) {
+      this.node = node;
+      this.batch = batch;
+      this.shapes = shapes;
+    }
+
+    @Override
+    public Shape visitInput(Layer.Input layer) {
+      return node.output().flat() ? features() : map();
+    }
+
+    @Override
+    public Shape visitConv2d(Layer.Conv2d layer) {
+      return map();
+    }
+
+    @Override
+    public Shape visitPool2d(Layer.Pool2d layer) {
+      return map();
+    }
+
+    @Override
+    public Shape visitOpaque(Layer.Opaque layer) {
+      return node.output().flat() ? features() : map();
+    }
+
+    @Override
+    public Shape visitGlobalPool(Layer.GlobalPool layer) {
+      return features();
+    }
+
+    @Override
+    public Shape visitFlatten(Layer.Flatten layer) {
+      return features();
+    }
+
+    @Override
+    public Shape visitLinear(Layer.Linear layer) {
+      return features();
+    }
+
+    @Override
+    public Shape visitBatchNorm(Layer.BatchNorm layer) {
+      return likeInput();
+    }
+
+    @Override
+    public Shape visitActivation(Layer.Activation layer) {
+      return likeInput();
+    }
+
+    @Override
+    public Shape visitAdd(Layer.Add layer) {
+      return likeInput();
+    }
+
+    @Override
+    public Shape visitConcat(Layer.Concat layer) {
+      return likeInput();
+    }
+
+    @Override
+    public Shape visitIdentity(Layer.Identity layer) {
+      return likeInput();
+    }
+
+    private Shape map() {
+      ChannelShape out = node.output();
+      return new Shape(batch, out.channels(), out.height(), out.width());
+    }
+
+    private Shape features() {
+      return new Shape(batch, node.output().channels());
+    }
+
+    /** Layers that keep their input's layout: a [N, C] input stays [N, C]. */
+    private Shape likeInput() {
+      return shapes.get(node.inputs().get(0)).dimension() == 2 ? features() : map();
+    }
   }
 
   @Override

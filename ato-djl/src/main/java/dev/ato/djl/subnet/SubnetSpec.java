@@ -27,6 +27,7 @@ import java.util.Map;
  * the outputs, and the batch-norm settings. Saved as JSON next to the parameters.
  *
  * @param formatVersion version of this description; readers refuse versions they do not know
+ *     (see {@link #FORMAT_VERSION})
  * @param name the network's name
  * @param nodes the layers, in order
  * @param outputs names of the output layers
@@ -35,8 +36,13 @@ import java.util.Map;
 public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
     List<String> outputs, Map<String, BatchNormSettings> batchNorms) {
 
-  /** The version this code writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The version this code writes; it reads this one and every earlier one. Version 2 added
+   * {@code ceilMode} to pooling layers; version 1 files, which lack it, pooled rounding down.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  private static final int OLDEST_READABLE_VERSION = 1;
 
   private static final Gson GSON = new GsonBuilder()
       .registerTypeHierarchyAdapter(Layer.class, new LayerAdapter())
@@ -88,7 +94,13 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
           .filter(c -> c.getSimpleName().equals(kind.getAsString())).findFirst()
           .orElseThrow(() -> new JsonParseException("unknown layer type '"
               + kind.getAsString() + "'"));
-      return (Layer) PLAIN.fromJson(json, layerClass);
+      JsonObject fields = json.getAsJsonObject();
+      if (layerClass == Layer.Pool2d.class && !fields.has("ceilMode")) {
+        // Written before version 2, when every pool rounded down.
+        fields = fields.deepCopy();
+        fields.addProperty("ceilMode", false);
+      }
+      return (Layer) PLAIN.fromJson(fields, layerClass);
     }
   }
 
@@ -121,9 +133,10 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
           + e.getMessage(), e);
     }
     checkArgument(spec != null && spec.nodes() != null, "not a compressed-network description");
-    checkArgument(spec.formatVersion() == FORMAT_VERSION,
-        "this description has format version %s; this version of ato reads version %s",
-        spec.formatVersion(), FORMAT_VERSION);
+    checkArgument(spec.formatVersion() >= OLDEST_READABLE_VERSION
+            && spec.formatVersion() <= FORMAT_VERSION,
+        "this description has format version %s; this version of ato reads versions %s to %s",
+        spec.formatVersion(), OLDEST_READABLE_VERSION, FORMAT_VERSION);
     return spec;
   }
 }

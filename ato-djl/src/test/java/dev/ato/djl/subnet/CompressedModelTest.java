@@ -20,6 +20,7 @@ import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.TestModels;
+import dev.ato.graph.Layer;
 import dev.ato.groups.Group;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupOptions;
@@ -38,8 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The compressed network computes what the masked dense network computes (spec section 6) and
- * costs what the cost model predicts, on DJL's zoo ResNetV1-50 and MobileNetV2 and on a CNN with
- * a concat, for random masks of several seeds.
+ * costs what the cost model predicts, on DJL's zoo ResNetV1-50, MobileNetV2 and SqueezeNet, on a
+ * CNN with a concat and on one whose pools round up, for random masks of several seeds.
  */
 class CompressedModelTest extends ManagedTest {
 
@@ -68,6 +69,42 @@ class CompressedModelTest extends ManagedTest {
   void aConcatCnnCompressesExactly() {
     assertCompressesExactly(TestModels.concatCnn(5), new Shape(2, 3, 16, 16),
         GroupOptions.defaults());
+  }
+
+  @Test
+  void zooSqueezeNetCompressesExactlyAtAnInputWhereItsPoolsRoundUp() {
+    assertCompressesExactly(TestModels.zooSqueezeNet(10), new Shape(2, 3, 65, 65),
+        GroupOptions.defaults());
+  }
+
+  @Test
+  void aModelWhosePoolsRoundUpCompressesExactly() {
+    assertCompressesExactly(TestModels.ceilPoolCnn(5), new Shape(2, 3, 8, 8),
+        GroupOptions.defaults());
+  }
+
+  @Test
+  void aModelWhosePoolsRoundUpSavesAndLoadsBack(@TempDir Path directory) {
+    Shape input = new Shape(2, 3, 8, 8);
+    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.ceilPoolCnn(5), manager,
+        input), input, "ceil-pools");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+    GroupMask mask = randomMask(groups.size(), 5);
+    zeroPruned(model, groups, mask);
+    CompressedModel compressed = CompressedModel.compress(model, groups, mask, manager);
+    NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(6));
+
+    compressed.save(directory);
+    try (NDManager other = NDManager.newBaseManager()) {
+      CompressedModel loaded = CompressedModel.load(directory, other);
+
+      assertThat(loaded.graph().node("04LambdaBlock").layer())
+          .isEqualTo(new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true));
+      assertThat(loaded.graph().node("07LambdaBlock").layer())
+          .isEqualTo(new Layer.Pool2d(Layer.PoolKind.AVG, 3, 2, 1, true));
+      assertThat(maxAbsDifference(run(compressed.block(), x), run(loaded.block(),
+          x.toDevice(x.getDevice(), true)))).isZero();
+    }
   }
 
   @Test

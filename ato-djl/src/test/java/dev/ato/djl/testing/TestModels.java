@@ -2,6 +2,7 @@ package dev.ato.djl.testing;
 
 import ai.djl.basicmodelzoo.cv.classification.MobileNetV2;
 import ai.djl.basicmodelzoo.cv.classification.ResNetV1;
+import ai.djl.basicmodelzoo.cv.classification.SqueezeNet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -39,6 +40,14 @@ public final class TestModels {
   /** DJL's MobileNetV2 (its default widths), for 32x32 input. */
   public static Block zooMobileNetV2(int classes) {
     return MobileNetV2.builder().setOutSize(classes).build();
+  }
+
+  /**
+   * DJL's SqueezeNet (version 1.1's layout: a 3x3/2 stem, eight fire modules, 3x3/2 max pools
+   * that round their output size up).
+   */
+  public static Block zooSqueezeNet(int classes) {
+    return SqueezeNet.squeezenet(classes);
   }
 
   /**
@@ -82,6 +91,24 @@ public final class TestModels {
         .add(conv(6, 3, 1, 1))
         .add(Activation.reluBlock())
         .add(Pool.globalAvgPool2dBlock())
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(classes).build());
+  }
+
+  /**
+   * A CNN pooling as DJL's SqueezeNet does, rounding output sizes up, for 8x8 input: conv(6) ->
+   * BN -> ReLU -> 3x3/2 max pool (ceil: 4x4, where floor gives 3x3) -> conv(8) -> ReLU -> 3x3/2
+   * average pool with padding 1 (ceil: 3x3, where floor gives 2x2) -> flatten (72) -> linear.
+   */
+  public static Block ceilPoolCnn(int classes) {
+    return new SequentialBlock()
+        .add(conv(6, 3, 1, 1))
+        .add(BatchNorm.builder().build())
+        .add(Activation.reluBlock())
+        .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true))
+        .add(conv(8, 3, 1, 1))
+        .add(Activation.reluBlock())
+        .add(Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), true))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(classes).build());
   }
