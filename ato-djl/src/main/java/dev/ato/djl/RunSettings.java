@@ -77,8 +77,8 @@ record RunSettings(
 
   /**
    * The model trainer's configuration: the user's loss, optimiser, device, evaluators,
-   * listeners, initializers and executor, plus DJL's evaluator listener when the user's
-   * listeners hold none (the per-epoch metrics are read from it).
+   * listeners, initializers and executor, plus DJL's evaluator listener ahead of them when they
+   * hold none (the per-epoch metrics are read from it).
    */
   TrainingConfig trainingConfig() {
     DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
@@ -89,10 +89,12 @@ record RunSettings(
     if (executor != null) {
       config.optExecutorService(executor);
     }
-    trainingListeners.forEach(config::addTrainingListeners);
+    // First, as in DJL's default listener sets: the user's listeners then see each epoch's
+    // evaluations in the trainer's training result.
     if (trainingListeners.stream().noneMatch(EvaluatorTrainingListener.class::isInstance)) {
       config.addTrainingListeners(new EvaluatorTrainingListener());
     }
+    trainingListeners.forEach(config::addTrainingListeners);
     return config;
   }
 }

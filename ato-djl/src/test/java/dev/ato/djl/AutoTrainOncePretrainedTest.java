@@ -1,0 +1,64 @@
+package dev.ato.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.FashionMnistSlices;
+import java.io.IOException;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A trained model goes in: plain DJL training first, then a short ATO run whose controller and
+ * projection start at the first step, as docs/design.md recommends for a pretrained start.
+ */
+class AutoTrainOncePretrainedTest {
+
+  @Test
+  void aTrainedResNetIsPrunedToTheTargetInAShortRunKeepingMostOfItsAccuracy()
+      throws IOException, TranslateException {
+    try (IdxImageDataset train = FashionMnistSlices.train(2400, 32);
+        IdxImageDataset test = FashionMnistSlices.test(1000);
+        Model model = Model.newInstance("resnet8")) {
+      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(
+          Loss.softmaxCrossEntropyLoss()).optOptimizer(Optimizer.sgd()
+              .setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build()))) {
+        trainer.initialize(new Shape(1, 1, 28, 28));
+        EasyTrain.fit(trainer, 6, train, null);
+      }
+      double before = Validation.score(model.getBlock(), new Accuracy(), test,
+          model.getNDManager());
+
+      try (AutoTrainOnce ato = AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1, 1, 28, 28))
+              .setTrainingData(train)
+              .optValidationData(test)
+              .setFlopsReduction(0.5)
+              .setEpochs(2)
+              .optSchedule(0.0, 0.0, 0.5)
+              .build();
+          AtoResult result = ato.fit()) {
+        System.out.printf(Locale.ROOT, "pretrained start: accuracy before %.4f, after %.4f "
+                + "(masked %.4f) at -%.1f%% FLOPs in %d steps%n", before,
+            result.compressedMetric(), result.maskedMetric(), 100 * result.flopsReduction(),
+            ato.totalSteps());
+        assertThat(result.targetMet()).isTrue();
+        assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
+        assertThat(result.compressedMetric()).isGreaterThan(before - 0.05);
+      }
+    }
+  }
+}
