@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -78,6 +79,42 @@ class AutoTrainOnceBuilderTest {
       assertThat(ato.settings.learningRate().getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
       assertThat(ato.settings.learningRate().getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
     }
+  }
+
+  @Test
+  void theProjectionCountsUpdatesFromTheOptimisersFirstUpdateNumber() {
+    try (AutoTrainOnce ato = valid().optOptimizer(Optimizer.sgd()
+        .setLearningRateTracker(Tracker.fixed(0.1f)).optBeginNumUpdate(100).build()).build()) {
+      assertThat(ato.settings.firstUpdate()).isEqualTo(101);
+    }
+  }
+
+  /** An optimiser of the user's own, without DJL's learning-rate tracker field. */
+  private static final class HandMadeOptimizer extends Optimizer {
+    HandMadeOptimizer() {
+      super(new Builder());
+    }
+
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+      weight.subi(grad.mul(0.1f));
+    }
+
+    private static final class Builder extends OptimizerBuilder<Builder> {
+      @Override
+      protected Builder self() {
+        return this;
+      }
+    }
+  }
+
+  @Test
+  void anOptimiserWhoseLearningRateCannotBeReadIsRejectedNotGuessed() {
+    AutoTrainOnce.Builder builder = valid().optOptimizer(new HandMadeOptimizer());
+
+    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("optimizer " + HandMadeOptimizer.class.getName() + " has no "
+            + "learning-rate tracker that ato can read");
   }
 
   @Test
