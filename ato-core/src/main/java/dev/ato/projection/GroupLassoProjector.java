@@ -2,11 +2,11 @@ package dev.ato.projection;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.collect.ImmutableList;
 import dev.ato.groups.ControllerBlock;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.tensor.TensorOps;
+import java.util.List;
 
 /**
  * The group-lasso proximal operator of ATO (Eq. 2 of Wu et al., CVPR 2024), applied to the
@@ -25,11 +25,11 @@ import dev.ato.tensor.TensorOps;
 public final class GroupLassoProjector implements Projector {
 
   private final GroupSet groups;
-  private final ImmutableList<TensorPlan> plans;
+  private final TensorPlans plans;
 
   private GroupLassoProjector(GroupSet groups) {
     this.groups = groups;
-    this.plans = TensorPlan.of(groups);
+    this.plans = new TensorPlans(groups);
   }
 
   /** A projector for the groups of {@code groups}. */
@@ -63,31 +63,55 @@ public final class GroupLassoProjector implements Projector {
     return lambdas;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Norms and factors are computed next to the parameters, through {@code ops}: per tensor
+   * one reduction and one scale, and one copy from the host (the step's per-group strengths and
+   * the channel layout); nothing is copied back.
+   */
   @Override
-  public <T> void projectInPlace(TensorOps<T> ops, ProjectionStep<T> step) {
+  public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
     GroupMask mask = step.mask();
     checkMaskSize(mask);
     if (mask.prunedCount() == 0) {
       return;
     }
-    double[] squaredNorms = new double[groups.size()];
-    for (TensorPlan plan : plans) {
-      if (plan.touchesPruned(mask)) {
-        T tensor = TensorPlan.lookup(step.current(), plan);
-        plan.accumulatePruned(ops.sumOfSquares(tensor, plan.axis()), mask, squaredNorms);
-      }
+    List<TensorPlan> touched = plans.touching(mask);
+    if (touched.isEmpty()) {
+      return;
     }
+    List<T> tensors = TensorPlan.lookupAll(step.current(), touched);
+    ChannelLayout layout = plans.layout(ops, touched, tensors);
+    int slots = layout.slots();
     double[] lambdas = groupLambdas(mask, step.lambda());
-    double[] factors = new double[groups.size()];
-    for (int g = 0; g < factors.length; g++) {
-      double norm = Math.sqrt(squaredNorms[g]);
-      double shrink = step.learningRate() * lambdas[g];
-      if (step.projectionsLeft() > 0) {
-        shrink = Math.max(shrink, norm / step.projectionsLeft());
-      }
-      factors[g] = norm == 0 ? 0 : Math.max(0, 1 - shrink / norm);
+    // The head of the upload: eta * lambda_g, 1 for pruned groups, then 0, 1, projections left.
+    double[] head = new double[2 * slots + 3];
+    for (int s = 0; s < slots; s++) {
+      int group = layout.group(s);
+      head[s] = step.learningRate() * lambdas[group];
+      head[slots + s] = mask.isKept(group) ? 0 : 1;
     }
-    TensorPlan.scalePruned(plans, ops, step.current(), mask, factors);
+    head[2 * slots + 1] = 1;
+    head[2 * slots + 2] = step.projectionsLeft();
+    try (TensorOps.Scope ignored = ops.openScope()) {
+      ChannelLayout.Upload<V> upload =
+          layout.upload(ops, head, new int[] {slots, slots, 1, 1, 1}, tensors.get(0));
+      V lassoShrink = upload.head().get(0);
+      V pruned = upload.head().get(1);
+      V zero = upload.head().get(2);
+      V one = upload.head().get(3);
+      V projectionsLeft = upload.head().get(4);
+
+      V norms = ops.sqrt(layout.slotSums(ops, ops.sumOfSquares(tensors, layout.axes()), upload));
+      V shrink = step.projectionsLeft() > 0
+          ? ops.maximum(lassoShrink, ops.div(norms, projectionsLeft)) : lassoShrink;
+      // max(0, 1 - shrink / norm); a group at zero gets 0 (the division gave NaN or infinity).
+      V factors = ops.maximum(zero, ops.sub(one, ops.div(shrink, norms)));
+      factors = ops.whereZero(norms, zero, factors);
+      factors = ops.whereZero(pruned, one, factors);
+      layout.scaleInPlace(ops, tensors, factors, one, upload);
+    }
   }
 
   private void checkMaskSize(GroupMask mask) {

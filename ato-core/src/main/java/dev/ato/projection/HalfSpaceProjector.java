@@ -2,10 +2,10 @@ package dev.ato.projection;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.collect.ImmutableList;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.tensor.TensorOps;
+import java.util.List;
 
 /**
  * Half-space projection (Eq. 3 of Wu et al., CVPR 2024, from Chen et al., "Only Train Once",
@@ -21,12 +21,12 @@ public final class HalfSpaceProjector implements Projector {
 
   private final GroupSet groups;
   private final double epsilon;
-  private final ImmutableList<TensorPlan> plans;
+  private final TensorPlans plans;
 
   private HalfSpaceProjector(GroupSet groups, double epsilon) {
     this.groups = groups;
     this.epsilon = epsilon;
-    this.plans = TensorPlan.of(groups);
+    this.plans = new TensorPlans(groups);
   }
 
   /**
@@ -51,8 +51,15 @@ public final class HalfSpaceProjector implements Projector {
     return true;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Dot products, norms and factors are computed next to the parameters, through
+   * {@code ops}: per tensor two reductions and one scale, and one copy from the host (the mask
+   * and the channel layout); nothing is copied back.
+   */
   @Override
-  public <T> void projectInPlace(TensorOps<T> ops, ProjectionStep<T> step) {
+  public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
     GroupMask mask = step.mask();
     checkArgument(mask.size() == groups.size(),
         "the mask covers %s groups but graph '%s' has %s", mask.size(), groups.graphName(),
@@ -62,22 +69,37 @@ public final class HalfSpaceProjector implements Projector {
     if (mask.prunedCount() == 0) {
       return;
     }
-    ParameterSource<T> before = step.beforeStep().get();
-    double[] dots = new double[groups.size()];
-    double[] squaredNorms = new double[groups.size()];
-    for (TensorPlan plan : plans) {
-      if (plan.touchesPruned(mask)) {
-        T z = TensorPlan.lookup(step.current(), plan);
-        T x = TensorPlan.lookup(before, plan);
-        plan.accumulatePruned(ops.dot(z, x, plan.axis()), mask, dots);
-        plan.accumulatePruned(ops.sumOfSquares(x, plan.axis()), mask, squaredNorms);
-      }
+    List<TensorPlan> touched = plans.touching(mask);
+    if (touched.isEmpty()) {
+      return;
     }
-    double[] factors = new double[groups.size()];
-    for (int g = 0; g < factors.length; g++) {
-      boolean wasZero = squaredNorms[g] == 0;
-      factors[g] = wasZero || dots[g] < epsilon * squaredNorms[g] ? 0 : 1;
+    List<T> after = TensorPlan.lookupAll(step.current(), touched);
+    List<T> before = TensorPlan.lookupAll(step.beforeStep().get(), touched);
+    ChannelLayout layout = plans.layout(ops, touched, after);
+    int slots = layout.slots();
+    // The head of the upload: 1 for pruned groups, then 0, 1, epsilon.
+    double[] head = new double[slots + 3];
+    for (int s = 0; s < slots; s++) {
+      head[s] = mask.isKept(layout.group(s)) ? 0 : 1;
     }
-    TensorPlan.scalePruned(plans, ops, step.current(), mask, factors);
+    head[slots + 1] = 1;
+    head[slots + 2] = epsilon;
+    try (TensorOps.Scope ignored = ops.openScope()) {
+      ChannelLayout.Upload<V> upload =
+          layout.upload(ops, head, new int[] {slots, 1, 1, 1}, after.get(0));
+      V pruned = upload.head().get(0);
+      V zero = upload.head().get(1);
+      V one = upload.head().get(2);
+      V epsilonValue = upload.head().get(3);
+
+      int[] axes = layout.axes();
+      V dot = layout.slotSums(ops, ops.dot(after, before, axes), upload);
+      V squaredNorm = layout.slotSums(ops, ops.sumOfSquares(before, axes), upload);
+      V outside = ops.lessThan(dot, ops.mul(epsilonValue, squaredNorm));
+      V factors = ops.sub(one, outside);
+      factors = ops.whereZero(squaredNorm, zero, factors);
+      factors = ops.whereZero(pruned, one, factors);
+      layout.scaleInPlace(ops, after, factors, one, upload);
+    }
   }
 }

@@ -5,7 +5,8 @@ import dev.ato.tensor.TensorOps;
 /**
  * Drives the groups a mask prunes towards zero after each optimiser step (spec section 5).
  * Groups the mask keeps are never touched. Implementations work per parameter tensor through
- * {@link TensorOps}, one vectorised operation per tensor.
+ * {@link TensorOps}, one vectorised operation per tensor, and compute per-group norms and factors
+ * with the engine's vectors, so that a step copies nothing back to the host.
  */
 public interface Projector {
 
@@ -15,8 +16,11 @@ public interface Projector {
   /**
    * Projects the pruned groups of {@code step.current()} in place.
    *
+   * @param <T> the engine's tensor type
+   * @param <V> the engine's vector type
+   *
    * @throws IllegalArgumentException when the mask does not cover the projector's groups, or a
    *     needed parameter is missing
    */
-  <T> void projectInPlace(TensorOps<T> ops, ProjectionStep<T> step);
+  <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step);
 }

@@ -6,8 +6,7 @@ import dev.ato.groups.Group;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
-import dev.ato.tensor.TensorOps;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.Map;
 /**
  * Where the groups sit in each trainable parameter tensor: for the tensor {@code layer.parameter},
  * along {@code axis}, index {@code indices[i]} belongs to group {@code groups[i]}. Precomputed
- * once so that a projection touches each tensor with whole-tensor operations.
+ * once so that a projection touches each tensor with whole-tensor operations, and so that a
+ * {@link ChannelLayout} can place every channel of a step's tensors.
  */
 record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray indices,
     ImmutableIntArray groups) {
@@ -47,32 +47,6 @@ record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray in
     return false;
   }
 
-  /**
-   * Adds {@code perIndex[indices[i]]} to {@code perGroup[groups[i]]} for the groups {@code mask}
-   * prunes, or for every group when {@code mask} is null.
-   */
-  void accumulatePruned(double[] perIndex, GroupMask mask, double[] perGroup) {
-    for (int i = 0; i < indices.length(); i++) {
-      int group = groups.get(i);
-      if (mask == null || !mask.isKept(group)) {
-        perGroup[group] += perIndex[indices.get(i)];
-      }
-    }
-  }
-
-  /** Per-index factors for an axis of {@code length}: the group's factor if pruned, else 1. */
-  double[] factors(int length, double[] groupFactor, GroupMask mask) {
-    double[] factors = new double[length];
-    Arrays.fill(factors, 1.0);
-    for (int i = 0; i < indices.length(); i++) {
-      int group = groups.get(i);
-      if (!mask.isKept(group)) {
-        factors[indices.get(i)] = groupFactor[group];
-      }
-    }
-    return factors;
-  }
-
   private static final class Builder {
     final String layer;
     final String parameter;
@@ -91,16 +65,13 @@ record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray in
     }
   }
 
-  /** Multiplies each pruned group's slices by its factor, one operation per tensor. */
-  static <T> void scalePruned(List<TensorPlan> plans, TensorOps<T> ops,
-      ParameterSource<T> current, GroupMask mask, double[] groupFactors) {
+  /** The tensors of {@code plans}, in their order. */
+  static <T> List<T> lookupAll(ParameterSource<T> source, List<TensorPlan> plans) {
+    List<T> tensors = new ArrayList<>(plans.size());
     for (TensorPlan plan : plans) {
-      if (plan.touchesPruned(mask)) {
-        T tensor = lookup(current, plan);
-        int length = ops.shape(tensor)[plan.axis()];
-        ops.scaleInPlace(tensor, plan.axis(), plan.factors(length, groupFactors, mask));
-      }
+      tensors.add(lookup(source, plan));
     }
+    return tensors;
   }
 
   static <T> T lookup(ParameterSource<T> source, TensorPlan plan) {

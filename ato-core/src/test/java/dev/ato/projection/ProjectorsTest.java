@@ -112,6 +112,34 @@ class ProjectorsTest {
   }
 
   @Test
+  void groupLassoShrinksGroupsOfDifferentSizesInOneStep() {
+    // data -> h1 (2) -> bn -> relu -> h2 (2) -> relu -> out: h1's groups hold a weight row, a
+    // bias, a gamma and a beta; h2's a weight row and a bias. h1[0] = ||(3, 0, 0, 4, 0)|| = 5,
+    // h2[0] = ||(1, 0, 0)|| = 1. Each block prunes one of the two pruned groups: lambda_g = 2,
+    // eta * lambda_g = 1.
+    ChannelGraph.Builder b = ChannelGraph.builder("bn-mlp");
+    String x = b.input("data", ChannelShape.flat(2));
+    x = b.add("relu1", Activation.RELU,
+        b.add("bn", new Layer.BatchNorm(0), b.add("h1", Layer.Linear.of(2), x)));
+    x = b.add("relu2", Activation.RELU, b.add("h2", Layer.Linear.of(2), x));
+    b.add("out", Layer.Linear.of(1), x);
+    GroupSet groups = ZeroInvariantGroups.find(b.build());
+    Map<String, ArrayTensor> p = parameters(new float[] {3, 0, 0, 0}, new float[] {0, 0},
+        new float[] {1, 0, 2, 1}, new float[] {0, 2});
+    p.put("bn.gamma", ArrayTensor.of(new float[] {4, 0}, 2));
+    p.put("bn.beta", ArrayTensor.of(new float[] {0, 0}, 2));
+
+    GroupLassoProjector.of(groups).projectInPlace(ArrayTensorOps.INSTANCE, new ProjectionStep<>(
+        source(p), Optional.empty(), GroupMask.of(false, true, false, true), 0.5, 4));
+
+    // h1[0]: factor 1 - 1/5 = 0.8; h2[0]: 1 - 1/1 = 0; the kept groups are unchanged.
+    assertThat(p.get("h1.weight").toArray()).containsExactly(2.4f, 0, 0, 0);
+    assertThat(p.get("bn.gamma").toArray()).containsExactly(3.2f, 0);
+    assertThat(p.get("h2.weight").toArray()).containsExactly(0, 0, 2, 1);
+    assertThat(p.get("h2.bias").toArray()).containsExactly(0, 2);
+  }
+
+  @Test
   void groupLassoLeavesEverythingAloneWhenNothingIsPruned() {
     Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
         new float[] {0.6f, 0, 2, 1}, new float[] {0.8f, 2});
