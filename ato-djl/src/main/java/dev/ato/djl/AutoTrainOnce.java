@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkState;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -560,8 +559,6 @@ public final class AutoTrainOnce implements AutoCloseable {
           ownsModel ? "" : model.getName(), ownsModel ? null : model.getNDManager().getDevice(),
           setup.device());
       long runSeed = seed != null ? seed : DEFAULT_SEED;
-      // The model's initial weights come from the engine's generator: seeded, a run repeats.
-      Engine.getInstance().setRandomSeed(Math.toIntExact(runSeed & 0x7fffffff));
       Model target = ownsModel ? Model.newInstance("ato-model", setup.device()) : model;
       try {
         if (ownsModel) {

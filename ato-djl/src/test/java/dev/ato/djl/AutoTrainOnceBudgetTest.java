@@ -110,9 +110,8 @@ class AutoTrainOnceBudgetTest {
         // The pruned groups reached exact zero in training: nothing was cut that mattered.
         assertThat(result.prunedNormBeforeCut()).isZero();
         assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
-        // Well above chance (0.1). A 190-step run's accuracy depends on its seed: ResNet-8 at
-        // 30% scored 0.484, 0.720 and 0.703 with seeds 42, 7 and 1 (docs/results.md).
-        assertThat(result.compressedMetric()).isGreaterThan(0.3);
+        // Chance is 0.1.
+        assertThat(result.compressedMetric()).isGreaterThan(0.5);
       }
     }
   }

@@ -1,24 +1,23 @@
 package dev.ato.djl;
 
+import static dev.ato.djl.testing.Outputs.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.ato.djl.data.IdxImageDataset;
-import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.TestModels;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -102,18 +101,6 @@ class AutoTrainOnceSegmentationTest extends ManagedTest {
   }
 
   private float[] run(ai.djl.nn.Block block, NDArray x) {
-    try (NoGrad ignored = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
-      return block.forward(new ParameterStore(scope, false), new NDList(x), false)
-          .singletonOrThrow().toFloatArray();
-    }
-  }
-
-  private static float maxAbsDifference(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
+    return Outputs.run(block, x, manager);
   }
 }

@@ -9,10 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 import dev.ato.cost.CostModel;
-import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.graph.ReadOptions;
@@ -32,8 +30,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.Outputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static dev.ato.djl.testing.Outputs.maxAbsDifference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -128,16 +128,10 @@ class CompressedModelTest extends ManagedTest {
 
   @Test
   void aSavedModelLoadsBackWithoutTheOriginal(@TempDir Path directory) {
-    Shape input = new Shape(2, 3, 16, 16);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
-        input), input, "concat-cnn");
-    GroupSet groups = ZeroInvariantGroups.find(model.graph());
-    GroupMask mask = randomMask(groups.size(), 7);
-    zeroPruned(model, groups, mask);
-    CompressedModel compressed = CompressedModel.compress(model, groups, mask, manager);
-    NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(3));
+    CompressedModel compressed = savedConcatCnn(directory);
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
+        new SplittableRandom(3));
 
-    compressed.save(directory);
     try (NDManager other = NDManager.newBaseManager()) {
       CompressedModel loaded = CompressedModel.load(directory, other);
 
@@ -276,20 +270,6 @@ class CompressedModelTest extends ManagedTest {
   }
 
   private float[] run(Block block, NDArray x) {
-    try (NoGrad ignored = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
-      NDArray y = block.forward(new ParameterStore(scope, false), new NDList(x), false)
-          .singletonOrThrow();
-      return y.toFloatArray();
-    }
+    return Outputs.run(block, x, manager);
   }
-
-  private static float maxAbsDifference(float[] a, float[] b) {
-    assertThat(a).hasSameSizeAs(b);
-    float max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
 }
