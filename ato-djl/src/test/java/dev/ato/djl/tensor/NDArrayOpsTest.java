@@ -79,30 +79,7 @@ class NDArrayOpsTest extends ManagedTest {
     GroupMask mask = GroupMask.of(false, true, false, false, true, false, true);
     for (Projector projector : new Projector[] {
         GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
-      Map<String, float[]> before = mlpValues(5);
-      Map<String, float[]> after = mlpValues(6);
-      Map<String, NDArray> ndAfter = new HashMap<>();
-      Map<String, NDArray> ndBefore = new HashMap<>();
-      Map<String, ArrayTensor> refAfter = new HashMap<>();
-      Map<String, ArrayTensor> refBefore = new HashMap<>();
-      after.forEach((k, v) -> {
-        ndAfter.put(k, nd(v, shapeOf(k)));
-        refAfter.put(k, ArrayTensor.of(v, shapeOf(k)));
-      });
-      before.forEach((k, v) -> {
-        ndBefore.put(k, nd(v, shapeOf(k)));
-        refBefore.put(k, ArrayTensor.of(v, shapeOf(k)));
-      });
-
-      projector.projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(source(ndAfter),
-          Optional.of(source(ndBefore)), mask, 0.1, 3));
-      projector.projectInPlace(ArrayTensorOps.INSTANCE, new ProjectionStep<>(source(refAfter),
-          Optional.of(source(refBefore)), mask, 0.1, 3));
-
-      for (String key : after.keySet()) {
-        assertThat(ndAfter.get(key).toFloatArray()).as("%s after %s", key, projector)
-            .usingComparatorWithPrecision(1e-5f).containsExactly(refAfter.get(key).toArray());
-      }
+      assertBackendsAgree(projector, mask, mlpValues(5), mlpValues(6), 0.1, 0);
     }
   }
 
@@ -114,32 +91,38 @@ class NDArrayOpsTest extends ManagedTest {
     for (long projectionsLeft : new long[] {0, 3}) {
       for (Projector projector : new Projector[] {
           GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
-        Map<String, float[]> before = bnMlpValues(7);
-        Map<String, float[]> after = bnMlpValues(8);
-        Map<String, NDArray> ndAfter = new HashMap<>();
-        Map<String, NDArray> ndBefore = new HashMap<>();
-        Map<String, ArrayTensor> refAfter = new HashMap<>();
-        Map<String, ArrayTensor> refBefore = new HashMap<>();
-        after.forEach((k, v) -> {
-          ndAfter.put(k, nd(v, shapeOf(k)));
-          refAfter.put(k, ArrayTensor.of(v, shapeOf(k)));
-        });
-        before.forEach((k, v) -> {
-          ndBefore.put(k, nd(v, shapeOf(k)));
-          refBefore.put(k, ArrayTensor.of(v, shapeOf(k)));
-        });
-
-        projector.projectInPlace(ops, new ProjectionStep<>(source(ndAfter),
-            Optional.of(source(ndBefore)), mask, 0.2, 3, projectionsLeft));
-        projector.projectInPlace(ArrayTensorOps.INSTANCE, new ProjectionStep<>(
-            source(refAfter), Optional.of(source(refBefore)), mask, 0.2, 3, projectionsLeft));
-
-        for (String key : after.keySet()) {
-          assertThat(ndAfter.get(key).toFloatArray())
-              .as("%s after %s, %s projections left", key, projector, projectionsLeft)
-              .usingComparatorWithPrecision(1e-5f).containsExactly(refAfter.get(key).toArray());
-        }
+        assertBackendsAgree(projector, mask, bnMlpValues(7), bnMlpValues(8), 0.2,
+            projectionsLeft);
       }
+    }
+  }
+
+  /** One projection step on NDArrays and on the plain-Java reference ends with equal values. */
+  private void assertBackendsAgree(Projector projector, GroupMask mask,
+      Map<String, float[]> before, Map<String, float[]> after, double learningRate,
+      long projectionsLeft) {
+    Map<String, NDArray> ndAfter = new HashMap<>();
+    Map<String, NDArray> ndBefore = new HashMap<>();
+    Map<String, ArrayTensor> refAfter = new HashMap<>();
+    Map<String, ArrayTensor> refBefore = new HashMap<>();
+    after.forEach((k, v) -> {
+      ndAfter.put(k, nd(v, shapeOf(k)));
+      refAfter.put(k, ArrayTensor.of(v, shapeOf(k)));
+    });
+    before.forEach((k, v) -> {
+      ndBefore.put(k, nd(v, shapeOf(k)));
+      refBefore.put(k, ArrayTensor.of(v, shapeOf(k)));
+    });
+
+    projector.projectInPlace(ops, new ProjectionStep<>(source(ndAfter),
+        Optional.of(source(ndBefore)), mask, learningRate, 3, projectionsLeft));
+    projector.projectInPlace(ArrayTensorOps.INSTANCE, new ProjectionStep<>(source(refAfter),
+        Optional.of(source(refBefore)), mask, learningRate, 3, projectionsLeft));
+
+    for (String key : after.keySet()) {
+      assertThat(ndAfter.get(key).toFloatArray())
+          .as("%s after %s, %s projections left", key, projector, projectionsLeft)
+          .usingComparatorWithPrecision(1e-5f).containsExactly(refAfter.get(key).toArray());
     }
   }
 
