@@ -23,7 +23,7 @@ class PruneFashionMnistTest {
         "--reduction", "0.3", "--output", directory.toString());
 
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("FLOPs ", "accuracy masked", "compressed network saved");
+    assertThat(out.toString()).contains("FLOPs ", "Accuracy masked", "compressed network saved");
     try (NDManager manager = NDManager.newBaseManager();
         CompressedModel loaded = CompressedModel.load(directory, manager)) {
       assertThat(loaded.cost().flops()).isPositive();
