@@ -7,9 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import dev.ato.djl.data.IdxImageDataset;
-import dev.ato.djl.models.CifarMobileNetV2;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,13 +47,13 @@ class AutoTrainOnceBudgetTest {
     RESNET8 {
       @Override
       Block build() {
-        return CifarResNet.builder().setDepth(8).setClasses(10).build();
+        return CifarNetworks.resNet(8, 10);
       }
     },
     MOBILENETV2 {
       @Override
       Block build() {
-        return CifarMobileNetV2.builder().setClasses(10).optWidth(0.35).build();
+        return CifarNetworks.mobileNetV2(10, 0.35);
       }
     };
 
@@ -92,8 +91,8 @@ class AutoTrainOnceBudgetTest {
 
   private static void assertDefaultRunMeetsTheBudget(Network network, Length length,
       double target) throws IOException {
-    try (IdxImageDataset train = FashionMnistSlices.train(length.images(), 32);
-        IdxImageDataset test = FashionMnistSlices.test(1000);
+    try (Slice train = FashionMnistSlices.train(length.images(), 32);
+        Slice test = FashionMnistSlices.test(1000);
         Model model = Model.newInstance(network.name().toLowerCase())) {
       model.setBlock(network.build());
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
@@ -167,10 +166,10 @@ class AutoTrainOnceBudgetTest {
    */
   private static AtoResult smallRun(UnaryOperator<AutoTrainOnce.Builder> options)
       throws IOException {
-    try (IdxImageDataset train = FashionMnistSlices.train(1200, 32);
-        IdxImageDataset test = FashionMnistSlices.test(500);
+    try (Slice train = FashionMnistSlices.train(1200, 32);
+        Slice test = FashionMnistSlices.test(500);
         Model model = Model.newInstance("resnet8")) {
-      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      model.setBlock(CifarNetworks.resNet(8, 10, 8));
       try (AutoTrainOnce ato = options.apply(AutoTrainOnce.builder()
               .setModel(model)
               .setInputShape(new Shape(1, 1, 28, 28))

@@ -16,7 +16,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ class AutoTrainOnceBuilderTest {
   }
 
   private static Block resnet8() {
-    return CifarResNet.builder().setDepth(8).setClasses(3).build();
+    return CifarNetworks.resNet(8, 3);
   }
 
   private AutoTrainOnce.Builder valid() {

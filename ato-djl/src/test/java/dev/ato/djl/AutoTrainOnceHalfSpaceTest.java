@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
-import dev.ato.djl.data.IdxImageDataset;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -15,10 +15,10 @@ class AutoTrainOnceHalfSpaceTest {
 
   @Test
   void aHalfSpaceRunPrunesAndTheCompressedModelScoresAsTheMaskedOne() throws IOException {
-    try (IdxImageDataset train = FashionMnistSlices.train(1200, 32);
-        IdxImageDataset test = FashionMnistSlices.test(500);
+    try (Slice train = FashionMnistSlices.train(1200, 32);
+        Slice test = FashionMnistSlices.test(500);
         Model model = Model.newInstance("resnet8")) {
-      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      model.setBlock(CifarNetworks.resNet(8, 10, 8));
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)
               .setInputShape(new Shape(1, 1, 28, 28))

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class AutoTrainOnceLeakTest {
           .optLabels(manager.randomInteger(0, 3, new Shape(400),
               ai.djl.ndarray.types.DataType.FLOAT32))
           .setSampling(4, true).build();
-      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(3).optWidth(4).build());
+      model.setBlock(CifarNetworks.resNet(8, 3, 4));
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)
               .setInputShape(new Shape(1, 1, 8, 8))

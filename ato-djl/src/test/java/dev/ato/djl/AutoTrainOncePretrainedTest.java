@@ -13,8 +13,8 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
-import dev.ato.djl.data.IdxImageDataset;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
 import java.util.Locale;
@@ -29,10 +29,10 @@ class AutoTrainOncePretrainedTest {
   @Test
   void aTrainedResNetIsPrunedToTheTargetInAShortRunAndScoredBeforeAndAfter()
       throws IOException, TranslateException {
-    try (IdxImageDataset train = FashionMnistSlices.train(2400, 32);
-        IdxImageDataset test = FashionMnistSlices.test(1000);
+    try (Slice train = FashionMnistSlices.train(2400, 32);
+        Slice test = FashionMnistSlices.test(1000);
         Model model = Model.newInstance("resnet8")) {
-      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      model.setBlock(CifarNetworks.resNet(8, 10, 8));
       try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(
           Loss.softmaxCrossEntropyLoss()).optOptimizer(Optimizer.sgd()
               .setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f).build()))) {

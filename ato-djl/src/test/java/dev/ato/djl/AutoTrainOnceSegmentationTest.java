@@ -14,7 +14,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
-import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.Outputs;
@@ -41,7 +41,7 @@ class AutoTrainOnceSegmentationTest extends ManagedTest {
   }
 
   /** The first {@code count} images of {@code source}, each labelled by its own bright pixels. */
-  private ArrayDataset brightPixels(IdxImageDataset source, int count, int batch,
+  private ArrayDataset brightPixels(Slice source, int count, int batch,
       boolean shuffle) throws IOException {
     NDList images = new NDList();
     for (int i = 0; i < count; i++) {
@@ -55,8 +55,8 @@ class AutoTrainOnceSegmentationTest extends ManagedTest {
   @Test
   void aPerPixelModelIsPrunedToTheTargetAndItsCompressedFormComputesTheSame()
       throws IOException {
-    try (IdxImageDataset trainImages = FashionMnistSlices.train(1600, 32);
-        IdxImageDataset testImages = FashionMnistSlices.test(300);
+    try (Slice trainImages = FashionMnistSlices.train(1600, 32);
+        Slice testImages = FashionMnistSlices.test(300);
         Model model = Model.newInstance("segmenter")) {
       ArrayDataset train = brightPixels(trainImages, 1600, 32, true);
       ArrayDataset test = brightPixels(testImages, 300, 100, false);

@@ -17,8 +17,8 @@ import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import dev.ato.djl.data.IdxImageDataset;
-import dev.ato.djl.models.CifarResNet;
+import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,10 +75,10 @@ class AutoTrainOnceTrainingConfigTest {
             .optMomentum(0.9f).build())
         .addEvaluator(new TopKAccuracy(3))
         .addTrainingListeners(listener);
-    try (IdxImageDataset train = FashionMnistSlices.train(1200, 32);
-        IdxImageDataset test = FashionMnistSlices.test(500);
+    try (Slice train = FashionMnistSlices.train(1200, 32);
+        Slice test = FashionMnistSlices.test(500);
         Model model = Model.newInstance("resnet8")) {
-      model.setBlock(CifarResNet.builder().setDepth(8).setClasses(10).optWidth(8).build());
+      model.setBlock(CifarNetworks.resNet(8, 10, 8));
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)
               .setInputShape(new Shape(1, 1, 28, 28))

@@ -12,8 +12,8 @@ import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.groups.GroupZeroing;
-import dev.ato.djl.models.CifarResNet;
 import dev.ato.djl.tensor.RandomArrays;
+import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.TestModels;
 import dev.ato.groups.Group;
@@ -35,7 +35,7 @@ class ChannelGatesTest extends ManagedTest {
 
   @Test
   void aHardGateOnAResNetIsThePrunedNetwork() {
-    assertHardGateIsPruning(CifarResNet.builder().setDepth(8).setClasses(4).build(),
+    assertHardGateIsPruning(CifarNetworks.resNet(8, 4),
         new Shape(2, 3, 16, 16), GroupOptions.builder().optPruneResidualStreams(true).build());
   }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.BudgetOutcome;
-import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.examples.data.IdxImageDataset;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package dev.ato.examples;
 
 import ai.djl.training.dataset.Dataset;
-import dev.ato.djl.data.FashionMnist;
-import dev.ato.djl.data.IdxImageDataset;
+import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.data.IdxImageDataset;
 import java.io.IOException;
 import picocli.CommandLine;
 

@@ -9,8 +9,8 @@ import ai.djl.nn.Block;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
-import dev.ato.djl.models.CifarResNet;
 import dev.ato.djl.subnet.CompressedModel;
+import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
@@ -22,7 +22,7 @@ class FlopsCounterTest {
   void aCifarResNet20CountsAsThePaperSays() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape input = new Shape(1, 3, 32, 32);
-      Block block = CifarResNet.builder().setDepth(20).setClasses(10).build();
+      Block block = CifarNetworks.resNet(20, 10);
       block.initialize(manager, DataType.FLOAT32, input);
 
       CostModel cost = FlopsCounter.count(block, input);
@@ -42,7 +42,7 @@ class FlopsCounterTest {
   void aCompressedNetworkCountsWhatTheCostModelPredictsForItsMask() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape input = new Shape(1, 3, 32, 32);
-      Block block = CifarResNet.builder().setDepth(20).setClasses(10).build();
+      Block block = CifarNetworks.resNet(20, 10);
       block.initialize(manager, DataType.FLOAT32, input);
       ModelGraph model = ModelReader.read(block, input, "resnet20");
       GroupSet groups = ZeroInvariantGroups.find(model.graph());

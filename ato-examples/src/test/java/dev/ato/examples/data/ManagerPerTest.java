@@ -1,4 +1,4 @@
-package dev.ato.djl.data;
+package dev.ato.examples.data;
 
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,4 +1,4 @@
-package dev.ato.djl.data;
+package dev.ato.examples.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import dev.ato.djl.data.HeldOutSplit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

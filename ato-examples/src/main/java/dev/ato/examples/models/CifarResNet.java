@@ -1,4 +1,4 @@
-package dev.ato.djl.models;
+package dev.ato.examples.models;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;

@@ -1,2 +1,2 @@
 /** Networks ato is shown on, as plain DJL blocks that any DJL user could have written. */
-package dev.ato.djl.models;
+package dev.ato.examples.models;

@@ -1,4 +1,4 @@
-package dev.ato.djl.data;
+package dev.ato.examples.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
+import dev.ato.djl.data.HeldOutSplit;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

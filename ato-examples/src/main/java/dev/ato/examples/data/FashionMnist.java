@@ -1,4 +1,4 @@
-package dev.ato.djl.data;
+package dev.ato.examples.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
