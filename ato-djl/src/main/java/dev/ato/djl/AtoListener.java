@@ -39,6 +39,15 @@ public interface AtoListener {
      * a run when nothing leaks.
      */
     int liveArrays();
+
+    /**
+     * Mean training loss of the epoch's steps so far, read from DJL's loss accumulator when
+     * asked (one small device-to-host copy).
+     */
+    double epochLoss();
+
+    /** Share of the whole model's FLOPs that the current mask keeps, computed when asked. */
+    double flopsRatio();
   }
 
   /**

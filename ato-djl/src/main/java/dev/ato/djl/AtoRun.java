@@ -8,6 +8,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
+import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
 import dev.ato.djl.AtoListener.ControllerUpdate;
@@ -71,7 +72,7 @@ final class AtoRun {
             if (step == schedule.controllerEndStep()) {
               freeze(step, controller);
             }
-            notifyStep(step, controller);
+            notifyStep(trainer, step, controller);
             step++;
           }
           endEpoch(trainer, epoch, step, watch);
@@ -147,7 +148,7 @@ final class AtoRun {
     settings.listeners().forEach(l -> l.onStart(info));
   }
 
-  private void notifyStep(long step, ControllerStep controller) {
+  private void notifyStep(Trainer trainer, long step, ControllerStep controller) {
     if (settings.listeners().isEmpty()) {
       return;
     }
@@ -165,6 +166,16 @@ final class AtoRun {
       @Override
       public int liveArrays() {
         return ato.model.getNDManager().getManagedArrays().size() + controller.liveArrays();
+      }
+
+      @Override
+      public double epochLoss() {
+        return trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
+      }
+
+      @Override
+      public double flopsRatio() {
+        return ato.cost.flops(mask) / ato.cost.flops();
       }
     };
     settings.listeners().forEach(l -> l.onStep(info));
