@@ -10,14 +10,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
-import ai.djl.training.dataset.Record;
+import ai.djl.training.dataset.Sampler;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.TranslateException;
 import com.google.common.collect.ImmutableList;
 import dev.ato.controller.FlopsBudget;
 import dev.ato.controller.ResourceLoss;
@@ -664,16 +666,17 @@ public final class AutoTrainOnce implements AutoCloseable {
     /**
      * Fails before training when the first training record does not fit the model: a wrong
      * input shape, or for a classifier a label beyond its outputs, would otherwise surface as a
-     * libtorch error in the first step.
+     * libtorch error in the first step. The record is read as training reads it, through the
+     * data set's transforms and batchifier (a batch of one, in order: no random draw).
      */
     private void checkData(ModelGraph graph, Model owner, boolean classification) {
-      try (NDManager manager = owner.getNDManager().newSubManager()) {
-        Record record = trainingData.get(manager, 0);
-        Shape sample = record.getData().singletonOrThrow().getShape();
+      try (NDManager manager = owner.getNDManager().newSubManager();
+          Batch first = firstRecord(manager)) {
+        Shape sample = first.getData().singletonOrThrow().getShape().slice(1);
         checkArgument(sample.equals(inputShape.slice(1)),
             "the training data's records have shape %s but the input shape is %s per sample "
                 + "(%s with the batch axis)", sample, inputShape.slice(1), inputShape);
-        NDList labels = record.getLabels();
+        NDList labels = first.getLabels();
         if (!classification || labels.size() != 1 || labels.singletonOrThrow().size() != 1) {
           return;
         }
@@ -685,7 +688,25 @@ public final class AutoTrainOnce implements AutoCloseable {
                 + "must be class indices 0..%s", label, classes, classes - 1);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the training data", e);
+      } catch (TranslateException e) {
+        throw new IllegalArgumentException("cannot read the training data: its transforms "
+            + "failed on the first record: " + e.getMessage(), e);
       }
+    }
+
+    private Batch firstRecord(NDManager manager) throws IOException, TranslateException {
+      Sampler firstOnly = new Sampler() {
+        @Override
+        public Iterator<List<Long>> sample(RandomAccessDataset dataset) {
+          return List.of(List.of(0L)).iterator();
+        }
+
+        @Override
+        public int getBatchSize() {
+          return 1;
+        }
+      };
+      return trainingData.getData(manager, firstOnly).iterator().next();
     }
 
     /**

@@ -7,6 +7,7 @@ import ai.djl.training.dataset.Dataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017: 60,000 training and 10,000 test images of
@@ -80,8 +81,21 @@ public final class FashionMnist {
         .missingFileHint(MISSING_HINT);
   }
 
+  /**
+   * Whether {@code directory} holds Fashion-MNIST rather than another IDX data set (MNIST, say):
+   * it is {@link #directory()} or Debian's, or its name says "fashion". IDX files do not name
+   * their data set, so this is the best a reader can tell.
+   */
+  static boolean isFashionMnistDirectory(Path directory) {
+    Path normal = directory.toAbsolutePath().normalize();
+    Path name = normal.getFileName();
+    return normal.equals(directory().toAbsolutePath().normalize())
+        || normal.equals(Path.of(DEBIAN_DIRECTORY))
+        || (name != null && name.toString().toLowerCase(Locale.ROOT).contains("fashion"));
+  }
+
   /** The decompressed file if it is there, else the gzipped one (whether it exists or not). */
-  private static Path file(Path directory, String name) {
+  static Path file(Path directory, String name) {
     Path plain = directory.resolve(name);
     return Files.exists(plain) ? plain : directory.resolve(name + ".gz");
   }

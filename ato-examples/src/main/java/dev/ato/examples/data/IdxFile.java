@@ -9,9 +9,6 @@ import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -97,43 +94,28 @@ final class IdxFile implements Closeable {
   }
 
   /**
-   * Reads the first {@code records} records and maps each byte {@code b} to
-   * {@code table[b]}, straight into a native-order direct buffer: the PyTorch engine wraps such
-   * a buffer without copying it, so the values exist once, outside the Java heap.
+   * Reads the first {@code records} records as they are stored, one unsigned byte per value.
+   * The caller checks first that they fit (see {@link InMemoryImageDataset}).
    */
-  ByteBuffer readFloats(int records, float[] table) throws IOException {
+  byte[] readBytes(int records) throws IOException {
     int perRecord = Arrays.stream(recordShape()).reduce(1, Math::multiplyExact);
-    long values = (long) records * perRecord;
-    checkArgument(values * Float.BYTES <= Integer.MAX_VALUE,
-        "%s %s of %s values need %s bytes as float32, more than one buffer holds (2 GiB): "
-            + "read at most %s with optLimit", records, role, perRecord, values * Float.BYTES,
-        Integer.MAX_VALUE / Float.BYTES / perRecord);
-    ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(values * Float.BYTES))
-        .order(ByteOrder.nativeOrder());
-    FloatBuffer floats = bytes.asFloatBuffer();
-    byte[] chunk = new byte[BUFFER];
-    float[] mapped = new float[BUFFER];
-    long done = 0;
+    byte[] values = new byte[Math.multiplyExact(records, perRecord)];
+    int done;
     try {
-      while (done < values) {
-        int read = in.read(chunk, 0, (int) Math.min(chunk.length, values - done));
-        if (read < 0) {
-          throw new EOFException(String.format(
-              "%s file %s ends after %s of %s %s: the file is truncated", role, path,
-              done / perRecord, count(), role));
-        }
-        for (int i = 0; i < read; i++) {
-          mapped[i] = table[chunk[i] & 0xff];
-        }
-        floats.put(mapped, 0, read);
-        done += read;
-      }
+      done = in.readNBytes(values, 0, values.length);
     } catch (EOFException e) {
-      throw e;
+      // A gzip stream cut short says so without naming the file.
+      throw new EOFException(String.format("%s file %s ends early (%s): the file is truncated",
+          role, path, e.getMessage()));
     } catch (IOException e) {
       throw cannotRead(role, path, e);
     }
-    return bytes;
+    if (done < values.length) {
+      throw new EOFException(String.format(
+          "%s file %s ends after %s of %s %s: the file is truncated", role, path,
+          done / perRecord, count(), role));
+    }
+    return values;
   }
 
   @Override

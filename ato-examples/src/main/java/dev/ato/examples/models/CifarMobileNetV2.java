@@ -46,6 +46,12 @@ public final class CifarMobileNetV2 {
 
   private CifarMobileNetV2() {}
 
+  /** The paper's rounding: to the nearest multiple of 8, never below 90% of the value. */
+  static int divisible(double value) {
+    int rounded = Math.max(8, (int) (value + 4) / 8 * 8);
+    return rounded < 0.9 * value ? rounded + 8 : rounded;
+  }
+
   /** Starts a builder; {@link Builder#setClasses} is required. */
   public static Builder builder() {
     return new Builder();
@@ -119,12 +125,6 @@ public final class CifarMobileNetV2 {
       return new ParallelBlock(list -> new NDList(NDArrays.add(
           list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
           Arrays.asList(body, Blocks.identityBlock()));
-    }
-
-    /** The paper's rounding: to the nearest multiple of 8, never below 90% of the value. */
-    private static int divisible(double value) {
-      int rounded = Math.max(8, (int) (value + 4) / 8 * 8);
-      return rounded < 0.9 * value ? rounded + 8 : rounded;
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int groups) {

@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
  * found zero-invariant groups and controller blocks, and the controller's target for a FLOPs
  * reduction. No engine and no training: the channel-flow graph alone.
  */
-@Command(name = "ato-graph-report", mixinStandardHelpOptions = true,
+@Command(name = "graph", mixinStandardHelpOptions = true,
     description = "Shows the zero-invariant groups, controller blocks and FLOPs of a network.")
-public final class GraphReport implements Callable<Integer> {
+final class GraphCommand implements Callable<Integer> {
 
   /** Architectures the report knows by name. */
   enum Model {
@@ -129,18 +129,5 @@ public final class GraphReport implements Callable<Integer> {
       return String.format(Locale.ROOT, "%.1f k", value / 1e3);
     }
     return Long.toString(value);
-  }
-
-  /** The report's command line, with bad values reported as one line and exit code 2. */
-  static CommandLine commandLine() {
-    return Commands.configure(new CommandLine(new GraphReport()));
-  }
-
-  /** Runs the report; exit code 0 on success, 2 on bad arguments (picocli's convention). */
-  public static void main(String[] args) {
-    int code = commandLine().execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
   }
 }

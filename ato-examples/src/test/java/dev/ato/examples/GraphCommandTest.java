@@ -2,33 +2,20 @@ package dev.ato.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-class GraphReportTest {
+class GraphCommandTest {
 
-  private static final class Run {
-    final int code;
-    final String out;
-    final String err;
-
-    Run(String... args) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      CommandLine cli = GraphReport.commandLine();
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-      this.code = cli.execute(args);
-      this.out = out.toString();
-      this.err = err.toString();
-    }
+  private static CommandRun graph(String... args) {
+    return CommandRun.of(Stream.concat(Stream.of("graph"), Arrays.stream(args))
+        .toArray(String[]::new));
   }
 
   @Test
   void theDefaultReportDescribesResnet56() {
-    Run run = new Run();
+    CommandRun run = graph();
 
     assertThat(run.code).isZero();
     assertThat(run.out)
@@ -43,7 +30,7 @@ class GraphReportTest {
 
   @Test
   void residualStreamsCanBeOffered() {
-    Run run = new Run("--model", "mobilenetv2", "--prune-residual-streams");
+    CommandRun run = graph("--model", "mobilenetv2", "--prune-residual-streams");
 
     assertThat(run.out).contains("zero-invariant groups: 9128 in 25 controller blocks "
         + "(residual streams pruned)");
@@ -51,7 +38,7 @@ class GraphReportTest {
 
   @Test
   void anImpossibleReductionIsReportedWithoutAStackTrace() {
-    Run run = new Run("--reduction", "1.5");
+    CommandRun run = graph("--reduction", "1.5");
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err).startsWith("error: a FLOPs reduction must lie in (0, 1)");

@@ -1,0 +1,387 @@
+package dev.ato.examples;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.optimizer.Optimizer;
+import com.google.common.base.Stopwatch;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import dev.ato.djl.AtoResult;
+import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.Projection;
+import dev.ato.examples.data.Augmentation;
+import dev.ato.examples.data.DataFormat;
+import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.data.ImageData;
+import dev.ato.examples.report.OutputDirectory;
+import dev.ato.examples.report.ReportCharts;
+import dev.ato.examples.report.ReportPage;
+import dev.ato.examples.report.RunReport;
+import dev.ato.examples.report.RunTrace;
+import dev.ato.schedule.TrainingSchedule;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every pruning command shares: it reads the data, builds its network, prunes it with
+ * Auto-Train-Once in one run, saves the compressed network, loads it back and scores it, and
+ * leaves report.json, the charts and report.html in the output directory, which appears only
+ * once all of it is written. A subclass names the network.
+ */
+abstract class PruneCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PruneCommand.class);
+
+  /** The compressed network's sub-directory in the output directory. */
+  static final String MODEL_DIRECTORY = "model";
+
+  /** The formats the commands read; AUTO looks at the directory's files. */
+  enum Format { AUTO, IDX, CIFAR10, CIFAR100, FOLDER }
+
+  /** The augmentations offered; AUTO chooses by data (none for digits). */
+  enum AugmentationChoice { AUTO, NONE, CROP, CROP_FLIP }
+
+  /** The optimisers offered. */
+  enum OptimizerChoice { SGD, ADAM, ADAMW }
+
+  /** The projections offered. */
+  enum ProjectorChoice { GROUP_LASSO, HALF_SPACE }
+
+  /** The devices offered. */
+  enum DeviceChoice { CPU, GPU }
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--data", defaultValue = FashionMnist.DEBIAN_DIRECTORY, paramLabel = "DIR",
+      description = "Data directory: IDX files (MNIST, Fashion-MNIST), CIFAR-10/100 binary "
+          + "files or an image folder with one sub-folder per class (default ${DEFAULT-VALUE},"
+          + " where Debian's dataset-fashion-mnist installs it).")
+  Path data;
+
+  @Option(names = "--format", defaultValue = "auto",
+      description = "${COMPLETION-CANDIDATES}; auto recognises the files (default "
+          + "${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--train-limit", paramLabel = "N",
+      description = "Read only the first N training images (default: all).")
+  Integer trainLimit;
+
+  @Option(names = "--test-limit", paramLabel = "N",
+      description = "Score on only the first N test images (default: all).")
+  Integer testLimit;
+
+  @Option(names = "--image-size", defaultValue = "224", paramLabel = "PIXELS",
+      description = "Image folders only: the side images are resized to (default "
+          + "${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--augmentation", defaultValue = "auto",
+      description = "${COMPLETION-CANDIDATES}: random crop with padding and horizontal flip "
+          + "of training images; auto is crop-flip for CIFAR, image folders and Fashion-MNIST, "
+          + "none for other IDX data (digits) (default ${DEFAULT-VALUE}).")
+  AugmentationChoice augmentation;
+
+  @Option(names = "--epochs", defaultValue = "12",
+      description = "Training epochs (default ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch", defaultValue = "64",
+      description = "Batch size (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--optimizer", defaultValue = "sgd",
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; SGD with momentum).")
+  OptimizerChoice optimizer;
+
+  @Option(names = "--learning-rate", defaultValue = "0.05",
+      description = "Base learning rate (default ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--lr-schedule", defaultValue = "cosine",
+      description = "${COMPLETION-CANDIDATES}: cosine to 1% of the base, steps of /10 at 50% "
+          + "and 75% of the run, or constant (default ${DEFAULT-VALUE}).")
+  LearningRateSchedule schedule;
+
+  @Option(names = "--momentum", defaultValue = "0.9",
+      description = "SGD momentum (default ${DEFAULT-VALUE}).")
+  float momentum;
+
+  @Option(names = "--weight-decay", defaultValue = "5e-4",
+      description = "Weight decay (default ${DEFAULT-VALUE}).")
+  float weightDecay;
+
+  @Option(names = "--reduction", defaultValue = "0.5",
+      description = "Share of the model's FLOPs to remove, in (0, 1) (default "
+          + "${DEFAULT-VALUE}).")
+  double reduction;
+
+  @Option(names = "--projector", defaultValue = "group-lasso",
+      converter = ProjectorConverter.class,
+      description = "group-lasso or half-space (default ${DEFAULT-VALUE}).")
+  ProjectorChoice projector;
+
+  @Option(names = "--half-space-epsilon", defaultValue = "0.1",
+      description = "Epsilon of the half-space projection, in [0, 1) (default ${DEFAULT-VALUE},"
+          + " the paper's).")
+  double halfSpaceEpsilon;
+
+  @Option(names = "--controller-updates", paramLabel = "N",
+      description = "Controller updates spread over its window (default: ato's, "
+          + TrainingSchedule.DEFAULT_CONTROLLER_UPDATES + ", fitted to the run's length).")
+  Integer controllerUpdates;
+
+  @Option(names = "--controller-interval", paramLabel = "STEPS",
+      description = "Steps between controller updates instead (the paper uses "
+          + TrainingSchedule.PAPER_CONTROLLER_INTERVAL + " over runs of 100,000 steps).")
+  Integer controllerInterval;
+
+  @Option(names = "--controller-window", split = ",", paramLabel = "START,WARMUP,END",
+      description = "Controller start, projection start and controller end as shares of the "
+          + "steps (default ato's, the paper's: "
+          + TrainingSchedule.DEFAULT_CONTROLLER_START + "," + TrainingSchedule.DEFAULT_WARMUP
+          + "," + TrainingSchedule.DEFAULT_CONTROLLER_END + ").")
+  List<Double> controllerWindow;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "Seed of the held-out split, the augmentation and the run (default "
+          + "${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--device", defaultValue = "cpu",
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; gpu needs DJL's CUDA "
+          + "flavour of libtorch, see docs/gpu.md).")
+  DeviceChoice device;
+
+  @Option(names = "--output", paramLabel = "DIR",
+      description = "Where the compressed network, report.json, the charts and report.html go "
+          + "(default ato-output/<model>); an earlier report there is replaced.")
+  Path output;
+
+  @Option(names = "--no-progress", description = "No progress bar (the log lines remain).")
+  boolean noProgress;
+
+  /** The network to prune for {@code data}, and its name for logs and the report. */
+  abstract Network network(ImageData data);
+
+  /**
+   * A network and its names.
+   *
+   * @param block the untrained block
+   * @param name short, for file names, e.g. "resnet20"
+   * @param description for people, e.g. "CIFAR ResNet-20 (width 16)"
+   */
+  record Network(Block block, String name, String description) {}
+
+  @Override
+  public Integer call() throws IOException {
+    Stopwatch total = Stopwatch.createStarted();
+    PrintWriter out = spec.commandLine().getOut();
+    Device chosen = device();
+    try (OutputDirectory directory = OutputDirectory.prepare(outputPath());
+        ImageData images = readData();
+        Model model = Model.newInstance(spec.name())) {
+      double dataSeconds = seconds(total);
+      Network network = network(images);
+      model.setBlock(network.block());
+      LearningRateSchedule.Sized rates = schedule.tracker(learningRate);
+      RunTrace trace = new RunTrace();
+      AutoTrainOnce.Builder options = AutoTrainOnce.builder()
+          .setModel(model)
+          .setInputShape(new Shape(1).addAll(images.imageShape()))
+          .setTrainingData(images.train())
+          .optValidationData(images.test())
+          .setFlopsReduction(reduction)
+          .setEpochs(epochs)
+          .optOptimizer(optimizer(rates))
+          .optProjection(projector == ProjectorChoice.HALF_SPACE
+              ? Projection.halfSpace(halfSpaceEpsilon) : Projection.groupLasso())
+          .optSeed(seed)
+          .optDevice(chosen)
+          .addListener(trace);
+      if (!noProgress) {
+        options.addListener(new ConsoleProgress(trace, System.err));
+      }
+      controllerOptions(options);
+      Stopwatch phase = Stopwatch.createStarted();
+      try (AutoTrainOnce ato = options.build()) {
+        double buildSeconds = seconds(phase);
+        rates.size(ato.totalSteps());
+        LOG.info("pruning {} on {}: {} groups, {} steps, -{}% of {} FLOPs asked",
+            network.description(), images.description(), ato.groups().size(), ato.totalSteps(),
+            String.format(Locale.ROOT, "%.1f", 100 * reduction),
+            String.format(Locale.ROOT, "%,d", ato.cost().flops()));
+        phase.reset().start();
+        try (AtoResult result = ato.fit()) {
+          double trainingSeconds = seconds(phase);
+          phase.reset().start();
+          Path modelDirectory = directory.staging().resolve(MODEL_DIRECTORY);
+          result.compressed().save(modelDirectory);
+          double savingSeconds = seconds(phase);
+          phase.reset().start();
+          double reloaded = SavedModelCheck.accuracy(modelDirectory, images.test());
+          double reloadingSeconds = seconds(phase);
+          RunReport report = new RunReport(RunReport.FORMAT, commandLine(), settings(),
+              network.description(), images.description(), Versions.environment(chosen),
+              trace.info().orElse(null), RunReport.Cost.of(result),
+              new RunReport.Scores(result.metric(), result.maskedMetric(),
+                  result.compressedMetric(), reloaded),
+              new RunReport.WallTimes(dataSeconds, buildSeconds, trainingSeconds, savingSeconds,
+                  reloadingSeconds, seconds(total)),
+              result.epochs(), result.controllerUpdates(), trace.steps(), result.channels());
+          report.write(directory.staging().resolve(RunReport.FILE_NAME));
+          ReportCharts.write(report, directory.staging());
+          ReportPage.write(report, directory.staging());
+          directory.commit();
+          printSummary(out, result, reloaded, directory.target());
+        }
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private void printSummary(PrintWriter out, AtoResult result, double reloaded, Path target) {
+    out.println(result.summary());
+    out.println("FLOPs budget " + result.budget());
+    out.printf(Locale.ROOT, "%s of the saved network, loaded back: %.4f%n", result.metric(),
+        reloaded);
+    out.println("compressed network: " + target.resolve(MODEL_DIRECTORY));
+    out.println("report: " + target.resolve(ReportPage.FILE_NAME) + " (charts "
+        + String.join(", ", ReportCharts.ALL) + ", figures " + RunReport.FILE_NAME + ")");
+  }
+
+  private Path outputPath() {
+    return output != null ? output : Path.of("ato-output", spec.name());
+  }
+
+  private ImageData readData() throws IOException {
+    DataFormat resolved = resolveFormat();
+    ImageData.Builder builder = ImageData.builder()
+        .setFormat(resolved)
+        .setDirectory(data)
+        .setBatchSize(batch)
+        .optAugmentation(resolveAugmentation(resolved))
+        .optSeed(seed);
+    if (trainLimit != null) {
+      builder.optTrainLimit(trainLimit);
+    }
+    if (testLimit != null) {
+      builder.optTestLimit(testLimit);
+    }
+    if (resolved == DataFormat.FOLDER) {
+      builder.optImageSize(imageSize);
+    }
+    return builder.build();
+  }
+
+  private DataFormat resolveFormat() throws IOException {
+    if (format != Format.AUTO) {
+      return DataFormat.valueOf(format.name());
+    }
+    return DataFormats.recognise(data);
+  }
+
+  private Augmentation resolveAugmentation(DataFormat resolved) {
+    return switch (augmentation) {
+      case NONE -> Augmentation.NONE;
+      case CROP -> Augmentation.CROP;
+      case CROP_FLIP -> Augmentation.CROP_FLIP;
+      case AUTO -> resolved != DataFormat.IDX
+          || data.toString().toLowerCase(Locale.ROOT).contains("fashion")
+          ? Augmentation.CROP_FLIP : Augmentation.NONE;
+    };
+  }
+
+  private Optimizer optimizer(LearningRateSchedule.Sized rates) {
+    return switch (optimizer) {
+      case SGD -> Optimizer.sgd().setLearningRateTracker(rates).optMomentum(momentum)
+          .optWeightDecays(weightDecay).build();
+      case ADAM -> Optimizer.adam().optLearningRateTracker(rates).optWeightDecays(weightDecay)
+          .build();
+      case ADAMW -> Optimizer.adamW().optLearningRateTracker(rates)
+          .optWeightDecays(weightDecay).build();
+    };
+  }
+
+  private void controllerOptions(AutoTrainOnce.Builder options) {
+    if (controllerUpdates != null) {
+      options.optControllerUpdates(controllerUpdates);
+    }
+    if (controllerInterval != null) {
+      options.optControllerInterval(controllerInterval);
+    }
+    if (controllerWindow != null) {
+      if (controllerWindow.size() != 3) {
+        throw new IllegalArgumentException("--controller-window takes the controller start, the "
+            + "projection start and the controller end, e.g. 0.1,0.2,0.5; found "
+            + controllerWindow);
+      }
+      options.optSchedule(controllerWindow.get(0), controllerWindow.get(1),
+          controllerWindow.get(2));
+    }
+  }
+
+  private Device device() {
+    if (device == DeviceChoice.CPU) {
+      return Device.cpu();
+    }
+    int gpus = Engine.getInstance().getGpuCount();
+    if (gpus == 0) {
+      throw new IllegalArgumentException("--device gpu: libtorch sees no GPU (the CPU flavour "
+          + "of libtorch is on the class path, or no CUDA driver is installed); see docs/gpu.md");
+    }
+    return Device.gpu();
+  }
+
+  private String commandLine() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return "ato " + String.join(" ", args);
+  }
+
+  /** Every option of the command with the value it had, defaults included. */
+  private ImmutableMap<String, Object> settings() {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    for (OptionSpec option : spec.options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      Object value = option.getValue();
+      settings.put(option.longestName().replaceFirst("^--", ""),
+          value instanceof Path || value instanceof Enum<?> ? value.toString()
+              : value == null ? "default" : value);
+    }
+    settings.put("output", outputPath().toString());
+    return ImmutableMap.copyOf(settings);
+  }
+
+  private static double seconds(Stopwatch watch) {
+    return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
+  }
+
+  /** Reads "group-lasso" and "half-space" as well as the enum names. */
+  static final class ProjectorConverter implements CommandLine.ITypeConverter<ProjectorChoice> {
+    @Override
+    public ProjectorChoice convert(String value) {
+      return ProjectorChoice.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+  }
+}
