@@ -42,13 +42,12 @@ final class ConsoleProgress implements AtoListener {
               epochs))
           .setInitialMax(stepsPerEpoch)
           .setStyle(ProgressBarStyle.ASCII)
-          .setUnit(" steps", 1)
           .setConsumer(new ConsoleProgressBarConsumer(console))
           .build();
     }
     bar.stepTo(inEpoch + 1);
     trace.lastStep().ifPresent(last -> bar.setExtraMessage(String.format(Locale.ROOT,
-        "loss %.4f, FLOPs kept %.1f%%", last.epochLoss(), 100 * last.flopsKept())));
+        "loss %.4f, FLOPs %.1f%%", last.epochLoss(), 100 * last.flopsKept())));
     if (inEpoch + 1 == stepsPerEpoch || step.step() + 1 == step.totalSteps()) {
       bar.close();
       bar = null;

@@ -62,7 +62,7 @@ public final class ReportCharts {
 
   static XYChart metricChart(List<EpochMetrics> epochs, String metric) {
     XYChart chart = lineChart(metric + " per epoch", "epoch", metric);
-    chart.addSeries("training batches (masked as trained)", epochNumbers(epochs),
+    chart.addSeries("training batches", epochNumbers(epochs),
         epochs.stream().map(EpochMetrics::trainMetric).toList());
     List<Double> validation = epochs.stream().map(EpochMetrics::validationMetric).toList();
     if (validation.stream().anyMatch(Double::isFinite)) {
@@ -91,6 +91,9 @@ public final class ReportCharts {
     }
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(105.0);
+    // One label per ~120 pixels: step numbers have up to six digits.
+    chart.getStyler().setXAxisTickMarkSpacingHint(120);
+    chart.getStyler().setXAxisDecimalPattern("#");
     return chart;
   }
 
