@@ -28,10 +28,9 @@ final class MobileNetV2Command extends PruneCommand {
     String width = String.format(Locale.ROOT, "%s", widthMultiplier);
     if (data.format() == DataFormat.FOLDER) {
       return new Network(ZooModels.mobileNetV2(widthMultiplier, data.classes()),
-          "mobilenetv2", "DJL MobileNetV2 (width " + width + ")");
+          "DJL MobileNetV2 (width " + width + ")");
     }
     return new Network(CifarMobileNetV2.builder().setClasses(data.classes())
-        .optWidth(widthMultiplier).build(), "mobilenetv2",
-        "CIFAR MobileNetV2 (width " + width + ")");
+        .optWidth(widthMultiplier).build(), "CIFAR MobileNetV2 (width " + width + ")");
   }
 }

@@ -183,13 +183,12 @@ abstract class PruneCommand implements Callable<Integer> {
   abstract Network network(ImageData data);
 
   /**
-   * A network and its names.
+   * A network and its name.
    *
    * @param block the untrained block
-   * @param name short, for file names, e.g. "resnet20"
    * @param description for people, e.g. "CIFAR ResNet-20 (width 16)"
    */
-  record Network(Block block, String name, String description) {}
+  record Network(Block block, String description) {}
 
   @Override
   public Integer call() throws IOException {

@@ -35,11 +35,10 @@ final class ResNetCommand extends PruneCommand {
     if (data.format() == DataFormat.FOLDER) {
       int layers = depth == null ? ZOO_DEPTH : depth;
       return new Network(ZooModels.resNetV1(layers, data.imageShape(), data.classes()),
-          "resnet" + layers, "DJL ResNetV1-" + layers);
+          "DJL ResNetV1-" + layers);
     }
     int layers = depth == null ? CIFAR_DEPTH : depth;
     return new Network(CifarResNet.builder().setDepth(layers).setClasses(data.classes())
-        .optWidth(width).build(), "resnet" + layers,
-        "CIFAR ResNet-" + layers + " (width " + width + ")");
+        .optWidth(width).build(), "CIFAR ResNet-" + layers + " (width " + width + ")");
   }
 }
