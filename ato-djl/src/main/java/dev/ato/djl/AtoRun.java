@@ -54,7 +54,7 @@ final class AtoRun {
 
   AtoResult run() {
     // DJL's random sampler and dropout draw from the engine's generator.
-    Engine.getInstance().setRandomSeed(Math.toIntExact(settings.seed() & 0x7fffffff));
+    Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(settings.seed()));
     announce();
     try (Trainer trainer = ato.model.newTrainer(settings.trainingConfig())) {
       trainer.initialize(ato.graph.inputShape());

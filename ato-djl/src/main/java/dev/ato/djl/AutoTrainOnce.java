@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -106,6 +107,11 @@ public final class AutoTrainOnce implements AutoCloseable {
     this.cost = cost;
     this.target = target;
     this.budget = budget;
+  }
+
+  /** The seed of the engine's generator (DJL takes an int). */
+  static int engineSeed(long seed) {
+    return Math.toIntExact(seed & 0x7fffffff);
   }
 
   /** Starts a builder. */
@@ -431,7 +437,9 @@ public final class AutoTrainOnce implements AutoCloseable {
 
     /**
      * Sets the seed of the held-out split, the controller and its noise, and of the engine's
-     * random generator (DJL's shuffling and dropout draw from it). Default 42.
+     * random generator: {@link #build()} seeds it before it initialises the model (so the same
+     * seed gives the same initial weights) and {@link AutoTrainOnce#fit()} again before
+     * training (DJL's shuffling and dropout draw from it). Default 42.
      */
     public Builder optSeed(long seed) {
       checkState(this.seed == null, "the seed was already set");
@@ -567,6 +575,9 @@ public final class AutoTrainOnce implements AutoCloseable {
           target.setBlock(block);
         }
         Block toRead = target.getBlock();
+        // The initial weights are the run's first random draw: seeded here, not in fit(), so
+        // that the same seed gives the same model whatever the JVM computed before.
+        Engine.getInstance().setRandomSeed(engineSeed(runSeed));
         initialise(toRead, target, setup);
         ModelGraph graph = ModelReader.read(toRead, inputShape, target.getName(),
             readOptions != null ? readOptions : ReadOptions.defaults());

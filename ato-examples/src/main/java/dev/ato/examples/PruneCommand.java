@@ -100,6 +100,11 @@ abstract class PruneCommand implements Callable<Integer> {
           + "none for other IDX data (digits) (default ${DEFAULT-VALUE}).")
   AugmentationChoice augmentation;
 
+  @Option(names = "--crop-padding", paramLabel = "PIXELS",
+      description = "IDX and CIFAR only: pixels of padding before the random crop, the largest "
+          + "shift (default: 2 for IDX, 4 for CIFAR's 32x32).")
+  Integer cropPadding;
+
   @Option(names = "--epochs", defaultValue = "12",
       description = "Training epochs (default ${DEFAULT-VALUE}).")
   int epochs;
@@ -288,6 +293,9 @@ abstract class PruneCommand implements Callable<Integer> {
     }
     if (resolved == DataFormat.FOLDER) {
       builder.optImageSize(imageSize);
+    }
+    if (cropPadding != null) {
+      builder.optCropPadding(cropPadding);
     }
     return builder.build();
   }

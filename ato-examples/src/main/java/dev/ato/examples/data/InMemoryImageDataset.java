@@ -103,6 +103,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     private NDManager parentManager;
     private Augmentation augmentation;
     private Long augmentationSeed;
+    private Integer cropPadding;
     String missingFileHint = "";
 
     ImageBuilder() {}
@@ -155,6 +156,19 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
           this.augmentation);
       this.augmentation = checkNotNull(augmentation, "augmentation must not be null");
       this.augmentationSeed = seed;
+      return self();
+    }
+
+    /**
+     * Pixels of padding around each image before the random crop of {@link #optAugmentation}
+     * (the largest shift); {@link BatchAugmentation#defaultPadding} of the image size unless
+     * given.
+     */
+    public T optCropPadding(int padding) {
+      checkState(cropPadding == null, "optCropPadding was already set to %s", cropPadding);
+      checkArgument(padding >= 0, "the crop padding must be at least 0, got %s: pass the "
+          + "largest shift in pixels", padding);
+      cropPadding = padding;
       return self();
     }
 
@@ -263,8 +277,13 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
             DataType.FLOAT32);
         NDArray labels = manager.create(classes, new Shape(bytes.count()), DataType.FLOAT32);
         if (augmentation != null && augmentation != Augmentation.NONE) {
-          addTransform(BatchAugmentation.builder().setAugmentation(augmentation)
-              .setSeed(augmentationSeed).optFill(normalization.black()).build());
+          BatchAugmentation.Builder crops = BatchAugmentation.builder()
+              .setAugmentation(augmentation).setSeed(augmentationSeed)
+              .optFill(normalization.black());
+          if (cropPadding != null) {
+            crops.optPadding(cropPadding);
+          }
+          addTransform(crops.build());
         }
         return create.create(new Contents(manager, images, labels, normalization,
             bytes.classes()));

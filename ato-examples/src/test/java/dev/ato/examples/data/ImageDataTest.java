@@ -72,21 +72,8 @@ class ImageDataTest {
     try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(FASHION)
         .setBatchSize(64).optTrainLimit(256).optTestLimit(128)
         .optAugmentation(Augmentation.CROP_FLIP).optSeed(3).build()) {
-      float black = data.normalization().black()[0];
-      int changed = 0;
-      for (Batch batch : data.train().getData(manager)) {
-        NDArray images = batch.getData().head();
-        List<?> indices = batch.getIndices();
-        for (int i = 0; i < indices.size(); i++) {
-          float[] raw = record(manager, data.train(), (Long) indices.get(i));
-          float[] augmented = images.get(i).toFloatArray();
-          assertThat(isCropOrFlipOf(augmented, raw, 28, 4, black))
-              .as("train image %s is a crop of its record", indices.get(i)).isTrue();
-          changed += Arrays.equals(augmented, raw) ? 0 : 1;
-        }
-        batch.close();
-      }
-      assertThat(changed).isGreaterThan(200);
+      // IDX images shift by at most 2 pixels by default.
+      assertThat(changedCrops(manager, data, 2)).isGreaterThan(200);
 
       for (Batch batch : data.test().getData(manager)) {
         NDArray images = batch.getData().head();
@@ -98,6 +85,48 @@ class ImageDataTest {
         batch.close();
       }
     }
+  }
+
+  @Test
+  void aCropPaddingBoundsTheShift(NDManager manager) throws IOException, TranslateException {
+    try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(FASHION)
+        .setBatchSize(64).optTrainLimit(256).optTestLimit(128)
+        .optAugmentation(Augmentation.CROP).optCropPadding(1).optSeed(3).build()) {
+      // Of the 9 shifts of at most one pixel, 8 move the image.
+      assertThat(changedCrops(manager, data, 1)).isGreaterThan(180);
+    }
+  }
+
+  @Test
+  void aCropPaddingForFoldersIsRejected() {
+    assertThatThrownBy(() -> ImageData.builder().setFormat(DataFormat.FOLDER).setDirectory(dir)
+        .setBatchSize(4).optCropPadding(2).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a crop padding (2) applies to IDX and CIFAR data only: folder images get "
+            + "a random resized crop, leave it out");
+  }
+
+  /**
+   * Checks that every training image of one epoch is its record shifted by at most {@code
+   * padding} pixels (maybe mirrored), and counts those that changed.
+   */
+  private static int changedCrops(NDManager manager, ImageData data, int padding)
+      throws IOException, TranslateException {
+    float black = data.normalization().black()[0];
+    int changed = 0;
+    for (Batch batch : data.train().getData(manager)) {
+      NDArray images = batch.getData().head();
+      List<?> indices = batch.getIndices();
+      for (int i = 0; i < indices.size(); i++) {
+        float[] raw = record(manager, data.train(), (Long) indices.get(i));
+        float[] augmented = images.get(i).toFloatArray();
+        assertThat(isCropOrFlipOf(augmented, raw, 28, padding, black))
+            .as("train image %s is a crop of its record", indices.get(i)).isTrue();
+        changed += Arrays.equals(augmented, raw) ? 0 : 1;
+      }
+      batch.close();
+    }
+    return changed;
   }
 
   @Test
@@ -124,7 +153,7 @@ class ImageDataTest {
       assertThat(data.classNames()).isEqualTo(CifarBinary.CIFAR10_CLASS_NAMES);
       assertThat(data.normalization().channels()).isEqualTo(3);
       assertThat(data.description()).isEqualTo("CIFAR-10 in %s (cifar-10-batches-bin): 10 training / "
-          + "3 test images of 3x32x32, 10 classes, training augmentation CROP", dir);
+          + "3 test images of 3x32x32, 10 classes, training augmentation CROP (crop padding 4)", dir);
     }
   }
 

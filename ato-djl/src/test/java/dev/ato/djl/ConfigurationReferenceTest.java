@@ -1,0 +1,187 @@
+package dev.ato.djl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
+import dev.ato.djl.graph.ReadOptions;
+import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.FashionMnistSlices;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
+import dev.ato.groups.GroupOptions;
+import dev.ato.schedule.LambdaSchedule;
+import dev.ato.schedule.TrainingSchedule;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/configuration.md lists every public option of the builder and its helpers, no option
+ * that does not exist, and for each default it states as a value the value a default run really
+ * uses.
+ */
+class ConfigurationReferenceTest {
+
+  private static final Path PAGE = Path.of("../docs/configuration.md");
+
+  /** Section heading, then for each row: the method as written, and its default cell. */
+  private static Map<String, Map<String, String>> page;
+
+  @BeforeAll
+  static void readPage() throws IOException {
+    page = sections(Files.readAllLines(PAGE));
+  }
+
+  @Test
+  void everyBuilderOptionHasARowAndEveryRowIsAnOption() {
+    assertThat(page.get("`AutoTrainOnce.builder()`").keySet())
+        .containsExactlyInAnyOrderElementsOf(signatures(AutoTrainOnce.Builder.class, "",
+            method -> !Modifier.isStatic(method.getModifiers())
+                && !method.getName().equals("build")));
+  }
+
+  @Test
+  void projectionsGroupsAndReadOptionsAreListedWhole() {
+    Predicate<Method> factories = method -> Modifier.isStatic(method.getModifiers());
+    assertThat(page.get("Projections").keySet()).containsExactlyInAnyOrderElementsOf(
+        Stream.concat(signatures(Projection.class, "Projection.", factories).stream(),
+            signatures(LambdaSchedule.class, "LambdaSchedule.", factories).stream()).toList());
+    assertThat(page.get("Groups").keySet()).containsExactlyInAnyOrderElementsOf(
+        signatures(GroupOptions.Builder.class, "",
+            method -> !method.getName().equals("build")));
+    assertThat(page.get("Reading the model").keySet()).containsExactlyInAnyOrderElementsOf(
+        signatures(ReadOptions.class, "ReadOptions.", factories));
+  }
+
+  @Test
+  void requiredOptionsAreTheSetOnes() {
+    page.get("`AutoTrainOnce.builder()`").forEach((method, defaultCell) ->
+        assertThat(defaultCell.startsWith("required")).as(method)
+            .isEqualTo(method.startsWith("set")));
+  }
+
+  @Test
+  void theBuilderDefaultsAreWhatADefaultRunUses() throws IOException {
+    Map<String, String> used = new LinkedHashMap<>();
+    AutoTrainOnce.Builder fresh = AutoTrainOnce.builder();
+    used.put("optSchedule(double, double, double)", number(fresh.controllerStart) + ", "
+        + number(fresh.warmup) + ", " + number(fresh.controllerEnd));
+    // A default run shorter than the window only shows the scaled-down count; the count asked
+    // for is the schedule's own default, which the builder leaves in place.
+    used.put("optControllerUpdates(int)", Integer.toString(
+        TrainingSchedule.DEFAULT_CONTROLLER_UPDATES));
+    try (Slice train = FashionMnistSlices.train(200, 20);
+        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
+            .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
+            .setFlopsReduction(0.5).setEpochs(1).build()) {
+      RunSettings run = ato.settings;
+      used.put("optValidationData(Dataset)", run.validation() == null ? "none" : "some");
+      used.put("optOptimizer(Optimizer)", describe(run.optimizer(), run));
+      used.put("optLoss(Loss)", run.loss().getName());
+      used.put("optProjection(Projection)", run.projection().toString());
+      used.put("optFlopsTolerance(double)", number(ato.budget().tolerance()));
+      used.put("optBudgetCorrection(boolean)", Boolean.toString(run.budgetCorrection()));
+      used.put("optFailOnMissedTarget(boolean)", Boolean.toString(run.failOnMissedTarget()));
+      used.put("optControllerDataFraction(double)",
+          number((double) run.heldOut().size() / train.size()));
+      used.put("optResourceWeight(double)", number(run.resourceWeight()));
+      used.put("optControllerLearningRate(double)", number(run.controllerLearningRate()
+          / run.schedule().controllerLearningRateScale()));
+      used.put("optSeed(long)", Long.toString(run.seed()));
+      used.put("optValidationMetric(Evaluator)", run.metric().getName());
+    }
+    assertDocumented("`AutoTrainOnce.builder()`", used);
+  }
+
+  @Test
+  void theHelpersDefaultsAreWhatTheirFactoriesGive() {
+    GroupOptions groups = GroupOptions.builder().build();
+    assertThat(groups).isEqualTo(GroupOptions.defaults());
+    assertDocumented("Groups", Map.of(
+        "optPruneResidualStreams(boolean)", Boolean.toString(groups.pruneResidualStreams()),
+        "optBlockPartition(BlockPartition)", groups.blockPartition().name()));
+    LambdaSchedule lambda = LambdaSchedule.defaults();
+    assertDocumented("Projections", Map.of(
+        "Projection.groupLasso()", Projection.groupLasso().toString(),
+        "LambdaSchedule.defaults()",
+        "lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch()));
+  }
+
+  private static void assertDocumented(String section, Map<String, String> used) {
+    used.forEach((method, value) -> assertThat(page.get(section).get(method))
+        .as("the documented default of %s", method).startsWith(value));
+  }
+
+  /** "SGD: learning rate 0.05, momentum 0.9, weight decay 0.0005", read off the optimiser. */
+  private static String describe(Optimizer optimizer, RunSettings run) {
+    return optimizer.getClass().getSimpleName().toUpperCase() + ": learning rate "
+        + number(run.learningRate().getNewValue("any", run.firstUpdate()))
+        + ", momentum " + number(field(optimizer, optimizer.getClass(), "momentum"))
+        + ", weight decay " + number(field(optimizer, Optimizer.class, "weightDecays"));
+  }
+
+  private static float field(Object owner, Class<?> declaring, String name) {
+    try {
+      Field field = declaring.getDeclaredField(name);
+      field.setAccessible(true);
+      return field.getFloat(owner);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("DJL's " + declaring.getSimpleName() + " has no " + name, e);
+    }
+  }
+
+  /** A value as the page writes it: no exponent, no trailing zeros, float noise rounded off. */
+  private static String number(double value) {
+    return new BigDecimal(Double.toString(value)).round(new MathContext(6)).stripTrailingZeros()
+        .toPlainString();
+  }
+
+  private static String number(float value) {
+    return number(Double.parseDouble(Float.toString(value)));
+  }
+
+  /** Public methods as the page writes them: {@code name(Type, Type...)}. */
+  private static List<String> signatures(Class<?> type, String prefix, Predicate<Method> which) {
+    return Arrays.stream(type.getDeclaredMethods())
+        .filter(method -> Modifier.isPublic(method.getModifiers()) && !method.isSynthetic())
+        .filter(which)
+        .map(method -> prefix + method.getName() + "(" + Arrays.stream(method.getParameters())
+            .map(parameter -> parameter.isVarArgs()
+                ? parameter.getType().getComponentType().getSimpleName() + "..."
+                : parameter.getType().getSimpleName())
+            .collect(Collectors.joining(", ")) + ")")
+        .toList();
+  }
+
+  /** The page's tables by section: first cell (backticks dropped) to second cell. */
+  private static Map<String, Map<String, String>> sections(List<String> lines) {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    Map<String, String> current = null;
+    for (String line : lines) {
+      if (line.startsWith("## ")) {
+        current = new LinkedHashMap<>();
+        sections.put(line.substring(3).trim(), current);
+      } else if (current != null && line.startsWith("| `")) {
+        String[] cells = line.split("\\|");
+        String previous = current.put(cells[1].trim().replace("`", ""),
+            cells[2].trim().replace("`", ""));
+        assertThat(previous).as("a second row for %s", cells[1]).isNull();
+      }
+    }
+    return sections;
+  }
+}
