@@ -324,9 +324,9 @@ public final class ImageData implements AutoCloseable {
         throw new FileNotFoundException("IDX directory " + directory + " does not exist: "
             + idxHint());
       }
+      int padding = cropPadding(IDX_CROP_PADDING);
       IdxImageDataset train =
-          augmented(limit(idxBuilder(Dataset.Usage.TRAIN), trainLimit), seedValue,
-              cropPadding(IDX_CROP_PADDING))
+          augmented(limit(idxBuilder(Dataset.Usage.TRAIN), trainLimit), seedValue, padding)
           .optNormalizationFromImages()
           .setSampling(batchSize, true)
           .build();
@@ -347,7 +347,7 @@ public final class ImageData implements AutoCloseable {
             names = indices(classes);
           }
           return new ImageData(this, train, test, train.imageShape(), names,
-              train.normalization(), "", List.of(train, test), cropPadding(IDX_CROP_PADDING));
+              train.normalization(), "", List.of(train, test), padding);
         } catch (RuntimeException e) {
           test.close();
           throw e;
@@ -374,9 +374,10 @@ public final class ImageData implements AutoCloseable {
     }
 
     private ImageData cifar(CifarBinary.Variant variant, long seedValue) throws IOException {
+      int padding = cropPadding(CIFAR_CROP_PADDING);
       CifarBinary train =
           augmented(limit(cifarBuilder(variant, Dataset.Usage.TRAIN), trainLimit), seedValue,
-              cropPadding(CIFAR_CROP_PADDING))
+              padding)
           .optNormalizationFromImages()
           .setSampling(batchSize, true)
           .build();
@@ -388,8 +389,7 @@ public final class ImageData implements AutoCloseable {
         String layout = train.directory().equals(directory) ? ""
             : " (" + directory.relativize(train.directory()) + ")";
         return new ImageData(this, train, test, train.imageShape(), train.classNames(),
-            train.normalization(), layout, List.of(train, test),
-            cropPadding(CIFAR_CROP_PADDING));
+            train.normalization(), layout, List.of(train, test), padding);
       } catch (IOException | RuntimeException e) {
         train.close();
         throw e;
