@@ -74,9 +74,10 @@ public final class ReportCharts {
   static XYChart flopsChart(RunReport report) {
     XYChart chart = lineChart("FLOPs kept by the mask", "step", "% of the dense model's FLOPs");
     List<RunTrace.StepSample> steps = report.steps();
-    List<Long> x = steps.stream().map(RunTrace.StepSample::step).toList();
-    XYSeries kept = chart.addSeries("mask of the moment", x,
-        steps.stream().map(s -> 100 * s.flopsKept()).toList());
+    List<double[]> path = maskPath(steps);
+    XYSeries kept = chart.addSeries("mask of the moment",
+        path.stream().map(point -> point[0]).toList(),
+        path.stream().map(point -> point[1]).toList());
     kept.setMarker(SeriesMarkers.NONE);
     double target = 100 * (1 - report.cost().targetReduction());
     long last = steps.isEmpty() ? 1 : steps.get(steps.size() - 1).step();
@@ -91,10 +92,35 @@ public final class ReportCharts {
     }
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(105.0);
-    // One label per ~120 pixels: step numbers have up to six digits.
+    // One label per ~120 pixels: step numbers have up to six digits. XChart honours the hint
+    // only for unevenly spaced x values, which the mask's path is (see maskPath).
     chart.getStyler().setXAxisTickMarkSpacingHint(120);
     chart.getStyler().setXAxisDecimalPattern("#");
     return chart;
+  }
+
+  /**
+   * The FLOPs kept, in percent, as a step line: one point where the run's sampling starts, two
+   * where the mask changes (before and after, at the same step) and one at the last sample. The
+   * mask holds between changes, so this is exact, and it is what keeps XChart from labelling
+   * every tenth step of an evenly sampled run until the labels run together.
+   */
+  static List<double[]> maskPath(List<RunTrace.StepSample> steps) {
+    List<double[]> path = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      double step = steps.get(i).step();
+      double kept = 100 * steps.get(i).flopsKept();
+      double before = path.isEmpty() ? kept : path.get(path.size() - 1)[1];
+      if (path.isEmpty() || kept != before) {
+        if (!path.isEmpty()) {
+          path.add(new double[] {step, before});
+        }
+        path.add(new double[] {step, kept});
+      } else if (i == steps.size() - 1) {
+        path.add(new double[] {step, kept});
+      }
+    }
+    return path;
   }
 
   static CategoryChart channelsChart(Map<String, AtoResult.LayerChannels> channels) {
@@ -114,7 +140,9 @@ public final class ReportCharts {
     chart.addSeries("compressed", layers, after);
     CategoryStyler styler = chart.getStyler();
     styler.setOverlapped(true);
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+    // Outside, like the other charts: inside it covers the tallest bars, often the last layers.
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setLegendLayout(Styler.LegendLayout.Horizontal);
     styler.setXAxisLabelRotation(layers.size() > 30 ? 90 : 0);
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setSeriesColors(new Color[] {new Color(0xb0c4de), new Color(0x1f4e79)});
