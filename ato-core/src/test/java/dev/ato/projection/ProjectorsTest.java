@@ -170,6 +170,49 @@ class ProjectorsTest {
   }
 
   @Test
+  void halfSpaceFirstPullsPrunedGroupsByTheirSparsityTermThenTestsThem() {
+    // The optimiser left every group where it was (z = x). eta * lambda_g: 0.5 * 4 = 2 for h1's
+    // groups, 0.5 * 2 = 1 for h2[0] (lambda 6, as in the group-lasso test).
+    Map<String, ArrayTensor> before = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
+        new float[] {2, 0, 2, 1}, new float[] {0, 2});
+    Map<String, ArrayTensor> after = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
+        new float[] {2, 0, 2, 1}, new float[] {0, 2});
+
+    HalfSpaceProjector.of(GROUPS, 0.5).projectInPlace(ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
+
+    // h1[0] (norm 5): pulled by 1 - 2/5 to (1.8, 2.4); z.x = 15, not below 0.5 * 25: kept.
+    // h2[0] (norm 2): pulled by 1 - 1/2 to (1, 0); z.x = 2, not below 0.5 * 4: kept.
+    assertThat(after.get("h1.weight").toArray()).containsExactly(1.8f, 2.4f, 0, 0);
+    assertThat(after.get("h2.weight").toArray()).containsExactly(1, 0, 2, 1);
+
+    // One more step from there: h1[0] (norm 3) pulled by 1 - 2/3 to (0.6, 0.8), z.x = 5 <
+    // 12.5 -> zero; h2[0] (norm 1) pulled by 1 - 1/1 to zero.
+    HalfSpaceProjector.of(GROUPS, 0.5).projectInPlace(ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
+
+    assertThat(after.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
+    assertThat(after.get("h2.weight").toArray()).containsExactly(0, 0, 2, 1);
+    assertThat(after.get("h2.bias").toArray()).containsExactly(0, 2);
+  }
+
+  @Test
+  void halfSpaceAtItsLastProjectionLeavesEveryPrunedGroupAtZero() {
+    Map<String, ArrayTensor> before = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0.5f},
+        new float[] {1, 0, 2, 1}, new float[] {0.5f, 2});
+    Map<String, ArrayTensor> after = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0.5f},
+        new float[] {1, 0, 2, 1}, new float[] {0.5f, 2});
+
+    HalfSpaceProjector.of(GROUPS, 0.1).projectInPlace(ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.1, 6, 1));
+
+    assertThat(after.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
+    assertThat(after.get("h1.bias").toArray()).containsExactly(0, 0);
+    assertThat(after.get("h2.weight").toArray()).containsExactly(0, 0, 2, 1);
+    assertThat(after.get("h2.bias").toArray()).containsExactly(0, 2);
+  }
+
+  @Test
   void groupNormsSumSquaresOverEveryTensorOfTheGroup() {
     Map<String, ArrayTensor> p = parameters(new float[] {3, 4, 0, 0}, new float[] {0, 0},
         new float[] {1, 0, 2, 1}, new float[] {0, 2});

@@ -1,5 +1,7 @@
 package dev.ato.djl;
 
+import dev.ato.groups.GroupMask;
+
 /**
  * Hears what an ATO run does: progress step by step, each controller update, and each epoch's
  * metrics. All methods have empty defaults; implement what you need. Called on the training
@@ -48,6 +50,18 @@ public interface AtoListener {
 
     /** Share of the whole model's FLOPs that the current mask keeps, computed when asked. */
     double flopsRatio();
+
+    /**
+     * The mask after the step and any controller update or freeze in it: the one the next step
+     * prunes with.
+     */
+    GroupMask mask();
+
+    /** Whether the step projected the pruned groups (from the warm-up on, when any is pruned). */
+    boolean projected();
+
+    /** The lambda of the group-sparsity term the step projected with; NaN if it did not. */
+    double lambda();
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.ato.projection.ParameterSource;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,29 +54,52 @@ final class AtoRun {
   }
 
   AtoResult run() {
-    // DJL's random sampler and dropout draw from the engine's generator.
+    // The controller's initial weights draw from the engine's generator.
     Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(settings.seed()));
+    RunCheckpoint checkpoints = settings.checkpoints() == null ? null
+        : RunCheckpoint.in(settings.checkpoints());
     announce();
     try (Trainer trainer = ato.model.newTrainer(settings.trainingConfig())) {
       trainer.initialize(ato.graph.inputShape());
       try (ControllerStep controller = ControllerStep.open(ato, trainer)) {
         mask = controller.mask();
         long step = 0;
-        for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+        if (checkpoints != null) {
+          Optional<Path> latest = checkpoints.latest();
+          if (latest.isPresent()) {
+            step = resume(latest.get(), controller);
+          }
+        }
+        for (int epoch = epochs.size() + 1; epoch <= settings.epochs(); epoch++) {
+          // DJL's shuffling, random transforms and dropout draw from the engine's generator,
+          // seeded from the run's seed and the epoch alone: a run resumed at this epoch draws
+          // what an uninterrupted one does.
+          Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(
+              AutoTrainOnce.drawnFrom(settings.seed(), epoch).nextLong()));
+          controller.startEpoch();
           Stopwatch watch = Stopwatch.createStarted();
           for (Batch batch : iterate(trainer, settings.train(), "training")) {
-            trainStep(trainer, batch, step);
-            if (schedule.trainsController(step)) {
-              recordUpdate(controller.update(step));
-              mask = controller.mask();
+            boolean projected = trainStep(trainer, batch, step);
+            try {
+              requireFiniteLoss(trainer, step);
+              if (schedule.trainsController(step)) {
+                recordUpdate(controller.update(step));
+                mask = controller.mask();
+              }
+            } catch (RunDiverged e) {
+              throw diverged(e, epoch, checkpoints);
             }
             if (step == schedule.controllerEndStep()) {
               freeze(step, controller);
             }
-            notifyStep(trainer, step, controller);
+            notifyStep(trainer, step, controller, projected);
             step++;
           }
           endEpoch(trainer, epoch, step, watch);
+          if (checkpoints != null && checkpoints.due(epoch, settings.epochs())) {
+            checkpoints.write(checkpointState(epoch, step, controller), ato.model.getBlock(),
+                settings.optimizer(), controller.block(), controller.optimizer());
+          }
         }
         if (frozen == null) {
           // The window reached past the last step (controllerEnd = 1).
@@ -87,8 +111,63 @@ final class AtoRun {
     }
   }
 
-  /** Step 1 and 2 of Algorithm 1: one optimiser step, then the projection of pruned groups. */
-  private void trainStep(Trainer trainer, Batch batch, long step) {
+  /**
+   * Stops the run at the first step whose training loss is not finite. The loss is DJL's running
+   * mean of the epoch, which its loss evaluator has already copied to the host, so the check
+   * costs nothing.
+   */
+  private void requireFiniteLoss(Trainer trainer, long step) {
+    float loss = trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
+    if (!Float.isFinite(loss)) {
+      throw new RunDiverged(String.format(Locale.ROOT, "the model's training loss is %s at step "
+          + "%d of %d", loss, step, schedule.totalSteps()));
+    }
+  }
+
+  /** What the user sees of a divergence: where, the likely causes, and what is kept. */
+  private static IllegalStateException diverged(RunDiverged seen, int epoch,
+      RunCheckpoint checkpoints) {
+    String kept = checkpoints == null ? "no checkpoints were asked for"
+        : checkpoints.latest().map(path -> "the last checkpoint, " + path + ", is kept")
+            .orElse("no checkpoint was written yet");
+    return new IllegalStateException(String.format(Locale.ROOT, "%s (epoch %d): the data hold "
+        + "NaN or infinite values, or the learning rate makes the model diverge; %s",
+        seen.getMessage(), epoch, kept), seen);
+  }
+
+  private RunCheckpoint.State checkpointState(int epoch, long step, ControllerStep controller) {
+    return new RunCheckpoint.State(RunCheckpoint.FORMAT, RunCheckpoint.Fingerprint.of(ato), epoch,
+        step, RunCheckpoint.kept(mask), frozen == null ? null : RunCheckpoint.kept(frozen.mask()),
+        frozen == null ? null : frozen.outcome(), List.copyOf(epochs), List.copyOf(updates),
+        controller.skippedUpdates(), RunCheckpoint.counts(settings.optimizer(),
+            ato.model.getBlock()),
+        RunCheckpoint.counts(controller.optimizer(), controller.block()));
+  }
+
+  /** Puts the run back where {@code checkpoint} left it; returns the next step to take. */
+  private long resume(Path checkpoint, ControllerStep controller) {
+    RunCheckpoint.State state = RunCheckpoint.readState(checkpoint,
+        RunCheckpoint.Fingerprint.of(ato));
+    RunCheckpoint.restore(checkpoint, state, ato.model.getBlock(), settings.optimizer(),
+        controller.block(), controller.optimizer());
+    epochs.addAll(state.epochs());
+    updates.addAll(state.updates());
+    mask = GroupMask.of(state.mask());
+    controller.resume(state.skippedUpdates());
+    if (state.frozenMask() != null) {
+      frozen = new MaskFreeze(GroupMask.of(state.frozenMask()), state.outcome());
+    }
+    LOG.info("resuming from {}: {} of {} epochs done, next step {} of {}", checkpoint,
+        state.epoch(), settings.epochs(), state.step(), schedule.totalSteps());
+    return state.step();
+  }
+
+  /**
+   * Step 1 and 2 of Algorithm 1: one optimiser step, then the projection of pruned groups.
+   *
+   * @return whether it projected
+   */
+  private boolean trainStep(Trainer trainer, Batch batch, long step) {
     boolean project = projection.projects(step, mask);
     try (batch; NDManager snapshot = trainer.getManager().newSubManager()) {
       Optional<ParameterSource<NDArray>> before = project ? projection.before(mask, snapshot)
@@ -99,6 +178,7 @@ final class AtoRun {
         projection.after(step, mask, before);
       }
     }
+    return project;
   }
 
   private void freeze(long step, ControllerStep controller) {
@@ -148,10 +228,12 @@ final class AtoRun {
     settings.listeners().forEach(l -> l.onStart(info));
   }
 
-  private void notifyStep(Trainer trainer, long step, ControllerStep controller) {
+  private void notifyStep(Trainer trainer, long step, ControllerStep controller,
+      boolean projected) {
     if (settings.listeners().isEmpty()) {
       return;
     }
+    GroupMask stepMask = mask;
     AtoListener.StepInfo info = new AtoListener.StepInfo() {
       @Override
       public long step() {
@@ -175,7 +257,22 @@ final class AtoRun {
 
       @Override
       public double flopsRatio() {
-        return ato.cost.flops(mask) / ato.cost.flops();
+        return ato.cost.flops(stepMask) / ato.cost.flops();
+      }
+
+      @Override
+      public GroupMask mask() {
+        return stepMask;
+      }
+
+      @Override
+      public boolean projected() {
+        return projected;
+      }
+
+      @Override
+      public double lambda() {
+        return projected ? projection.lambdaAt(step) : Double.NaN;
       }
     };
     settings.listeners().forEach(l -> l.onStep(info));

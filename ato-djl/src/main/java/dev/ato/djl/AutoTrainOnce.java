@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,15 @@ public final class AutoTrainOnce implements AutoCloseable {
   /** The seed of the engine's generator (DJL takes an int). */
   static int engineSeed(long seed) {
     return Math.toIntExact(seed & 0x7fffffff);
+  }
+
+  /**
+   * A generator drawn from the run's seed and a position in the run (an epoch, a step) alone,
+   * so that what is drawn there does not depend on what came before: a resumed run draws the
+   * same as one never interrupted.
+   */
+  static SplittableRandom drawnFrom(long seed, long position) {
+    return new SplittableRandom(seed ^ (position * 0x9E3779B97F4A7C15L));
   }
 
   /** Starts a builder. */
@@ -219,6 +229,7 @@ public final class AutoTrainOnce implements AutoCloseable {
     RandomAccessDataset controllerData;
     GroupOptions groupOptions;
     ReadOptions readOptions;
+    Checkpoints checkpoints;
     final List<TrainingListener> trainingListeners = new ArrayList<>();
     final List<AtoListener> listeners = new ArrayList<>();
 
@@ -478,6 +489,18 @@ public final class AutoTrainOnce implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Saves checkpoints as {@code checkpoints} says, and makes {@link AutoTrainOnce#fit()}
+     * resume from the latest one in its directory. {@link #build()} fails when the directory
+     * cannot be made or written. Default: no checkpoints.
+     */
+    public Builder optCheckpoints(Checkpoints checkpoints) {
+      checkState(this.checkpoints == null, "the checkpoints were already set");
+      checkArgument(checkpoints != null, "the checkpoints must not be null");
+      this.checkpoints = checkpoints;
+      return this;
+    }
+
     /** Adds DJL training listeners; they hear the model's batches and epochs. */
     public Builder addTrainingListeners(TrainingListener... listeners) {
       for (TrainingListener listener : listeners) {
@@ -558,6 +581,9 @@ public final class AutoTrainOnce implements AutoCloseable {
           "both optControllerData and optControllerDataFraction were given: a separate "
               + "controller data set replaces the held-out fraction; give one of them");
       EngineCheck.requireCorrect();
+      if (checkpoints != null) {
+        RunCheckpoint.in(checkpoints);
+      }
       TrainingSetup setup = TrainingSetup.of(this);
       DataParts data = dataParts();
       long stepsPerEpoch = batchesPerEpoch(data.train());
@@ -594,7 +620,8 @@ public final class AutoTrainOnce implements AutoCloseable {
             : ImmutableList.<Evaluator>builder().addAll(setup.evaluators()).add(metric).build();
         RunSettings settings = new RunSettings(setup.loss(), setup.optimizer(), setup.device(),
             evaluators, metric, setup.listeners(), setup.executor(), setup.initializers(),
-            data.train(), data.heldOut(), validationData, classification, epochs, stepsPerEpoch,
+            data.train(), data.heldOut(), data.heldOutIndices(), validationData, classification,
+            epochs, stepsPerEpoch,
             schedule, projection != null ? projection : Projection.groupLasso(),
             controllerLearningRate != null ? controllerLearningRate
                 : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale(),
@@ -602,7 +629,8 @@ public final class AutoTrainOnce implements AutoCloseable {
             budgetCorrection == null || budgetCorrection,
             failOnMissedTarget != null && failOnMissedTarget,
             DjlInternals.learningRateTracker(setup.optimizer()),
-            DjlInternals.beginNumUpdate(setup.optimizer()) + 1, ImmutableList.copyOf(listeners));
+            DjlInternals.beginNumUpdate(setup.optimizer()) + 1, ImmutableList.copyOf(listeners),
+            checkpoints);
         LOG.info("ATO on '{}': {} groups in {} blocks, {} MACs of which {} prunable; removing "
                 + "{} of all MACs keeps p = {} of the prunable part; {} steps ({} per epoch), "
                 + "validation metric {}", graph.graph().name(), groups.size(),
@@ -624,7 +652,7 @@ public final class AutoTrainOnce implements AutoCloseable {
     private DataParts dataParts() {
       if (controllerData != null) {
         checkArgument(controllerData.size() > 0, "the controller data set is empty");
-        return new DataParts(trainingData, controllerData);
+        return new DataParts(trainingData, controllerData, ImmutableList.of());
       }
       double heldOut = controllerDataFraction != null ? controllerDataFraction
           : DEFAULT_CONTROLLER_DATA_FRACTION;
@@ -635,10 +663,12 @@ public final class AutoTrainOnce implements AutoCloseable {
           heldOut, (Object) size);
       HeldOutSplit split = HeldOutSplit.of(trainingData, heldOut,
           seed != null ? seed : DEFAULT_SEED);
-      return new DataParts(split.train(), split.heldOut());
+      return new DataParts(split.train(), split.heldOut(),
+          ImmutableList.copyOf(split.heldOutIndices()));
     }
 
-    private record DataParts(RandomAccessDataset train, RandomAccessDataset heldOut) {}
+    private record DataParts(RandomAccessDataset train, RandomAccessDataset heldOut,
+        ImmutableList<Long> heldOutIndices) {}
 
     private void initialise(Block toRead, Model owner, TrainingSetup setup) {
       if (toRead.isInitialized()) {

@@ -9,6 +9,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
+import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -20,6 +21,7 @@ import dev.ato.djl.controller.GumbelMask;
 import dev.ato.djl.controller.ResourcePenalty;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.tensor.InPlace;
+import dev.ato.djl.tensor.Scalars;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import java.util.Iterator;
@@ -45,23 +47,23 @@ final class ControllerStep implements AutoCloseable {
   private final Trainer trainer;
   private final DifferentiableCost cost;
   private final ChannelGates gates;
+  private final Optimizer optimizer;
   private final ResourcePenalty penalty;
-  private final SplittableRandom random;
   private Iterator<Batch> heldOutBatches;
   private int skippedUpdates;
   private GroupMask mask;
 
   private ControllerStep(AutoTrainOnce ato, Trainer modelTrainer, Model model, Trainer trainer,
-      DifferentiableCost cost, ChannelGates gates) {
+      Optimizer optimizer, DifferentiableCost cost, ChannelGates gates) {
     this.ato = ato;
     this.settings = ato.settings;
     this.modelTrainer = modelTrainer;
     this.model = model;
     this.trainer = trainer;
+    this.optimizer = optimizer;
     this.cost = cost;
     this.gates = gates;
     this.penalty = ResourcePenalty.of(ResourceLoss.forTarget(ato.target.prunableRatio()));
-    this.random = new SplittableRandom(settings.seed());
     this.mask = ato.groups.keepingEveryLayer(currentMask());
   }
 
@@ -73,15 +75,16 @@ final class ControllerStep implements AutoCloseable {
     DifferentiableCost cost = null;
     try {
       model.setBlock(ControllerNetwork.forGroups(ato.groups, settings.seed()));
+      Optimizer optimizer = Optimizer.adamW()
+          .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
+          .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build();
       trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
           .optDevices(new ai.djl.Device[] {settings.device()})
-          .optOptimizer(Optimizer.adamW()
-              .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
-              .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build()));
+          .optOptimizer(optimizer));
       trainer.initialize();
       cost = DifferentiableCost.of(ato.cost, modelTrainer.getManager());
       ChannelGates gates = new ChannelGates(ato.graph, ato.groups, modelTrainer.getManager());
-      return new ControllerStep(ato, modelTrainer, model, trainer, cost, gates);
+      return new ControllerStep(ato, modelTrainer, model, trainer, optimizer, cost, gates);
     } catch (RuntimeException e) {
       if (cost != null) {
         cost.close();
@@ -121,6 +124,39 @@ final class ControllerStep implements AutoCloseable {
     }
   }
 
+  /** The controller network, for checkpoints. */
+  Block block() {
+    return model.getBlock();
+  }
+
+  /** The controller's AdamW, for checkpoints. */
+  Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Updates skipped so far because a gradient was not finite. */
+  int skippedUpdates() {
+    return skippedUpdates;
+  }
+
+  /**
+   * Starts an epoch: the held-out batches start again from a fresh pass, so that which batch
+   * an update sees depends on the epoch's seed and not on the epochs before (a resumed run
+   * meets the same batches).
+   */
+  void startEpoch() {
+    heldOutBatches = null;
+  }
+
+  /**
+   * Puts the controller back where a checkpoint left it, its parameters and AdamW state
+   * restored already: its mask follows from them, and the count of skipped updates is given.
+   */
+  void resume(int skipped) {
+    this.mask = ato.groups.keepingEveryLayer(currentMask());
+    this.skippedUpdates = skipped;
+  }
+
   /** NDArrays alive in the controller's manager. */
   int liveArrays() {
     return model.getNDManager().getManagedArrays().size();
@@ -142,11 +178,13 @@ final class ControllerStep implements AutoCloseable {
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDArray logits = trainer.forward(new NDList()).singletonOrThrow();
         if (!Double.isFinite(logits.abs().max().getFloat())) {
-          throw new IllegalStateException(String.format(Locale.ROOT,
-              "the controller diverged: its logits are not finite at step %d of %d", step,
+          throw new RunDiverged(String.format(Locale.ROOT,
+              "the controller's logits are not finite at step %d of %d", step,
               settings.schedule().totalSteps()));
         }
-        GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits, random);
+        // Noise drawn from the seed and the step alone: a resumed run draws the same.
+        GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits,
+            AutoTrainOnce.drawnFrom(settings.seed(), step));
         GumbelMask.Sample plain = GumbelMask.defaults().noiseless(logits);
         NDArray keep = noisy.soft().concat(noisy.soft().getManager().ones(new Shape(1),
             noisy.soft().getDataType()));
@@ -156,12 +194,15 @@ final class ControllerStep implements AutoCloseable {
         NDArray loss = settings.loss().evaluate(batch.getLabels(), predictions);
         taskLoss = loss.getFloat();
         if (!Double.isFinite(taskLoss)) {
-          throw new IllegalStateException(String.format(Locale.ROOT,
-              "training diverged: the model's loss on held-out data is %s at step %d of %d; "
-                  + "lower the learning rate", taskLoss, step, settings.schedule().totalSteps()));
+          throw new RunDiverged(String.format(Locale.ROOT,
+              "the model's loss on held-out data is %s at step %d of %d", taskLoss, step,
+              settings.schedule().totalSteps()));
         }
         NDArray penaltyValue = penalty.value(cost.flopsRatio(plain.hard()));
-        collector.backward(loss.add(penaltyValue.mul((float) settings.resourceWeight())));
+        // A tensor weight, not a Java number: autograd keeps it for the backward pass, and a
+        // number's tensor is freed memory by then (see Scalars).
+        collector.backward(loss.add(penaltyValue.mul(
+            Scalars.like(penaltyValue, settings.resourceWeight()))));
         resource = penaltyValue.getFloat();
       }
     } finally {

@@ -72,6 +72,11 @@ final class ModelProjection {
     return Optional.of((layer, parameter) -> copies.get(layer + "\u0000" + parameter));
   }
 
+  /** The lambda of the group-sparsity step at {@code step}. */
+  double lambdaAt(long step) {
+    return lambda.at(step, settings.schedule());
+  }
+
   /** Projects the pruned groups after the optimiser step {@code step}. */
   void after(long step, GroupMask mask, Optional<ParameterSource<NDArray>> before) {
     TrainingSchedule schedule = settings.schedule();

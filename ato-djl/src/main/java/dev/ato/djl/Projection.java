@@ -37,17 +37,30 @@ public final class Projection {
   }
 
   /**
-   * Half-space projection.
+   * Half-space projection in OTO's projected-gradient form: each pruned group takes the
+   * group-lasso pull of lambda 10 during the search and 1000 after it, then the half-space
+   * test; once the mask froze the pull has a deadline, so pruned groups are exactly zero at the
+   * end of the run.
    *
    * @param epsilon in [0, 1); the paper's default is 0.1
    */
   public static Projection halfSpace(double epsilon) {
-    checkArgument(epsilon >= 0 && epsilon < 1,
-        "epsilon of the half-space projection must lie in [0, 1), found %s", epsilon);
-    return new Projection(LambdaSchedule.defaults(), epsilon, true);
+    return halfSpace(epsilon, LambdaSchedule.defaults());
   }
 
-  /** The lambda schedule (used by group lasso only). */
+  /**
+   * Half-space projection with the given lambda schedule for its group-sparsity pull.
+   *
+   * @param epsilon in [0, 1); the paper's default is 0.1
+   */
+  public static Projection halfSpace(double epsilon, LambdaSchedule lambda) {
+    checkArgument(epsilon >= 0 && epsilon < 1,
+        "epsilon of the half-space projection must lie in [0, 1), found %s", epsilon);
+    return new Projection(checkNotNull(lambda, "the lambda schedule must not be null"), epsilon,
+        true);
+  }
+
+  /** The lambda schedule of the group-sparsity step, for either projection. */
   public LambdaSchedule lambda() {
     return lambda;
   }
@@ -58,7 +71,8 @@ public final class Projection {
 
   @Override
   public String toString() {
-    return halfSpace ? "half-space projection (epsilon " + epsilon + ")"
+    return halfSpace ? "half-space projection (epsilon " + epsilon + ", lambda "
+        + lambda.duringSearch() + " -> " + lambda.afterSearch() + ")"
         : "group lasso (lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch() + ")";
   }
 }

@@ -34,6 +34,8 @@ import java.util.function.Predicate;
  * @param initializers the user's initializers, in order
  * @param train the records the model trains on
  * @param heldOut the records the controller trains on
+ * @param heldOutIndices indices of the held-out records in the training data, empty when the
+ *     controller has data of its own
  * @param validation data scored after each epoch and at the end, or null
  * @param classification whether the loss is a classifier's (labels are class indices)
  * @param epochs passes over {@code train}
@@ -48,6 +50,7 @@ import java.util.function.Predicate;
  * @param learningRate the optimiser's learning rate, the projection's step size
  * @param firstUpdate the optimiser's first update number
  * @param listeners ato's own listeners
+ * @param checkpoints where and how often the run saves checkpoints, or null for none
  */
 record RunSettings(
     Loss loss,
@@ -60,6 +63,7 @@ record RunSettings(
     ImmutableList<Pair<Initializer, Predicate<Parameter>>> initializers,
     RandomAccessDataset train,
     RandomAccessDataset heldOut,
+    ImmutableList<Long> heldOutIndices,
     Dataset validation,
     boolean classification,
     int epochs,
@@ -73,7 +77,8 @@ record RunSettings(
     boolean failOnMissedTarget,
     ParameterTracker learningRate,
     int firstUpdate,
-    ImmutableList<AtoListener> listeners) {
+    ImmutableList<AtoListener> listeners,
+    Checkpoints checkpoints) {
 
   /**
    * The model trainer's configuration: the user's loss, optimiser, device, evaluators,

@@ -1,6 +1,7 @@
 package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
@@ -29,11 +30,13 @@ class AutoTrainOnceHalfSpaceTest {
               .optProjection(Projection.halfSpace(0.1))
               .build();
           AtoResult result = ato.fit()) {
-        assertThat(result.mask().prunedCount()).isPositive();
-        assertThat(result.flopsAfter()).isLessThan(result.flopsBefore());
+        assertThat(result.flopsReduction()).isCloseTo(0.3, within(0.01));
+        assertThat(result.targetMet()).isTrue();
+        // The projection itself brought every pruned group to exact zero: finish() cut nothing
+        // that mattered, and the dense model is the one that was trained.
+        assertThat(result.prunedNormBeforeCut()).isZero();
         assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric());
-        assertThat(result.epochs()).extracting(EpochMetrics::prunedGroupNorm)
-            .allMatch(norm -> norm >= 0);
+        assertThat(result.compressedMetric()).isGreaterThan(0.3);
       }
     }
   }

@@ -9,6 +9,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.NoiseImages;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,12 +27,8 @@ class AutoTrainOnceLeakTest {
     long[] steps = new long[1];
     try (NDManager manager = NDManager.newBaseManager();
         Model model = Model.newInstance("leak")) {
-      // 400 records, 5% held out: 380 for training, 95 batches of 4 per epoch.
-      ArrayDataset data = new ArrayDataset.Builder()
-          .setData(manager.randomNormal(new Shape(400, 1, 8, 8)))
-          .optLabels(manager.randomInteger(0, 3, new Shape(400),
-              ai.djl.ndarray.types.DataType.FLOAT32))
-          .setSampling(4, true).build();
+      // 95 steps an epoch.
+      ArrayDataset data = NoiseImages.of(manager);
       model.setBlock(CifarNetworks.resNet(8, 3, 4));
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)

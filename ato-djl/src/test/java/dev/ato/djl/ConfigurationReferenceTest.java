@@ -65,6 +65,10 @@ class ConfigurationReferenceTest {
             method -> !method.getName().equals("build")));
     assertThat(page.get("Reading the model").keySet()).containsExactlyInAnyOrderElementsOf(
         signatures(ReadOptions.class, "ReadOptions.", factories));
+    assertThat(page.get("Checkpoints").keySet()).containsExactlyInAnyOrderElementsOf(
+        Stream.concat(signatures(Checkpoints.class, "Checkpoints.", factories).stream(),
+            signatures(Checkpoints.Builder.class, "",
+                method -> !method.getName().equals("build")).stream()).toList());
   }
 
   @Test
@@ -103,6 +107,7 @@ class ConfigurationReferenceTest {
           / run.schedule().controllerLearningRateScale()));
       used.put("optSeed(long)", Long.toString(run.seed()));
       used.put("optValidationMetric(Evaluator)", run.metric().getName());
+      used.put("optCheckpoints(Checkpoints)", run.checkpoints() == null ? "none" : "some");
     }
     assertDocumented("`AutoTrainOnce.builder()`", used);
   }
@@ -114,6 +119,10 @@ class ConfigurationReferenceTest {
     assertDocumented("Groups", Map.of(
         "optPruneResidualStreams(boolean)", Boolean.toString(groups.pruneResidualStreams()),
         "optBlockPartition(BlockPartition)", groups.blockPartition().name()));
+    Checkpoints checkpoints = Checkpoints.in(Path.of("unused")).build();
+    assertDocumented("Checkpoints", Map.of(
+        "optEveryEpochs(int)", Integer.toString(checkpoints.everyEpochs()),
+        "optRetain(int)", Integer.toString(checkpoints.retain())));
     LambdaSchedule lambda = LambdaSchedule.defaults();
     assertDocumented("Projections", Map.of(
         "Projection.groupLasso()", Projection.groupLasso().toString(),

@@ -9,8 +9,11 @@ import ai.djl.training.optimizer.Optimizer;
 import com.google.common.base.Stopwatch;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.Checkpoints;
 import dev.ato.djl.Projection;
 import dev.ato.examples.data.Augmentation;
 import dev.ato.examples.data.DataFormat;
@@ -24,6 +27,8 @@ import dev.ato.examples.report.RunTrace;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -181,6 +187,20 @@ abstract class PruneCommand implements Callable<Integer> {
           + "(default ato-output/<model>); an earlier report there is replaced.")
   Path output;
 
+  @Option(names = "--checkpoints", paramLabel = "DIR",
+      description = "Where the run keeps a checkpoint after every epoch until it finishes; the "
+          + "same command run again after a crash resumes from the latest one (default "
+          + "<output>-checkpoints).")
+  Path checkpoints;
+
+  @Option(names = "--checkpoint-every", defaultValue = "1", paramLabel = "EPOCHS",
+      description = "Epochs between two checkpoints; the last epoch always writes one (default "
+          + "${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--no-checkpoints", description = "Write no checkpoints, resume from none.")
+  boolean noCheckpoints;
+
   @Option(names = "--no-progress", description = "No progress bar (the log lines remain).")
   boolean noProgress;
 
@@ -221,6 +241,10 @@ abstract class PruneCommand implements Callable<Integer> {
           .optSeed(seed)
           .optDevice(chosen)
           .addListener(trace);
+      if (!noCheckpoints) {
+        options.optCheckpoints(Checkpoints.in(checkpointPath())
+            .optEveryEpochs(checkpointEvery).build());
+      }
       if (!noProgress) {
         options.addListener(new ConsoleProgress(trace, System.err));
       }
@@ -255,6 +279,10 @@ abstract class PruneCommand implements Callable<Integer> {
           ReportCharts.write(report, directory.staging());
           ReportPage.write(report, directory.staging());
           directory.commit();
+          if (!noCheckpoints) {
+            // The finished report holds the result now; the checkpoints were for a crash.
+            deleteCheckpoints(checkpointPath());
+          }
           printSummary(out, result, reloaded, directory.target());
         }
       }
@@ -271,6 +299,34 @@ abstract class PruneCommand implements Callable<Integer> {
     out.println("compressed network: " + target.resolve(MODEL_DIRECTORY));
     out.println("report: " + target.resolve(ReportPage.FILE_NAME) + " (charts "
         + String.join(", ", ReportCharts.ALL) + ", figures " + RunReport.FILE_NAME + ")");
+  }
+
+  /** Deletes the run's checkpoints, and their directory when nothing else is left in it. */
+  private static void deleteCheckpoints(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    String checkpointName = "\\.?epoch-\\d{4,}(\\.partial-\\d+)?";
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
+        entry -> entry.getFileName().toString().matches(checkpointName))) {
+      for (Path checkpoint : entries) {
+        MoreFiles.deleteRecursively(checkpoint, RecursiveDeleteOption.ALLOW_INSECURE);
+      }
+    }
+    try (Stream<Path> left = Files.list(directory)) {
+      if (left.findAny().isEmpty()) {
+        Files.delete(directory);
+      }
+    }
+  }
+
+  /** Where the checkpoints go: asked for, or next to the output directory. */
+  private Path checkpointPath() {
+    if (checkpoints != null) {
+      return checkpoints;
+    }
+    Path out = outputPath().toAbsolutePath().normalize();
+    return out.resolveSibling(out.getFileName() + "-checkpoints");
   }
 
   private Path outputPath() {
@@ -377,6 +433,7 @@ abstract class PruneCommand implements Callable<Integer> {
               : value == null ? "default" : value);
     }
     settings.put("output", outputPath().toString());
+    settings.put("checkpoints", noCheckpoints ? "none" : checkpointPath().toString());
     return ImmutableMap.copyOf(settings);
   }
 

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.ato.controller.GumbelSigmoid;
+import dev.ato.djl.tensor.Scalars;
 import dev.ato.groups.GroupMask;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -79,7 +80,9 @@ public final class GumbelMask {
 
   private Sample relax(NDArray logits, float[] shift) {
     NDArray noise = logits.getManager().create(shift).toType(logits.getDataType(), false);
-    NDArray soft = Activation.sigmoid(logits.add(noise).div(relaxation.temperature()));
+    // A tensor divisor, not a Java number: autograd keeps the divisor (see Scalars).
+    NDArray soft = Activation.sigmoid(logits.add(noise)
+        .div(Scalars.like(logits, relaxation.temperature())));
     // gte(0.5), not round(): round(0.5) is 0 in libtorch (half to even), the core keeps w >= 0.5.
     NDArray hard = soft.stopGradient().gte(0.5).toType(soft.getDataType(), false);
     NDArray straightThrough = soft.add(hard.sub(soft).stopGradient());

@@ -3,6 +3,7 @@ package dev.ato.djl.controller;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.ato.controller.ResourceLoss;
+import dev.ato.djl.tensor.Scalars;
 
 /**
  * The FLOPs penalty {@code R(r)} of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.3;
@@ -49,10 +50,11 @@ public final class ResourcePenalty {
     // 0-dim float64 array in DJL) to float64.
     float p = (float) loss.target();
     float margin = (float) ResourceLoss.MARGIN;
+    // Tensor operands, not Java numbers, where autograd keeps them (see Scalars).
     if (r > loss.target()) {
-      return ratio.maximum(p + margin).div(p).log();
+      return ratio.maximum(Scalars.like(ratio, p + margin)).div(Scalars.like(ratio, p)).log();
     }
-    return ratio.minimum(p - margin).log().neg().add((float) Math.log(p));
+    return ratio.minimum(Scalars.like(ratio, p - margin)).log().neg().add((float) Math.log(p));
   }
 
   /** The core penalty this one evaluates. */

@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  *
  * @param train the records not held out, for training the model
  * @param heldOut the held-out records
+ * @param heldOutIndices the held-out records' indices in the parent, ascending
  */
-public record HeldOutSplit(RandomAccessDataset train, RandomAccessDataset heldOut) {
+public record HeldOutSplit(RandomAccessDataset train, RandomAccessDataset heldOut,
+    List<Long> heldOutIndices) {
 
   /**
    * Holds out {@code fraction} of {@code dataset} (rounded to the nearest record), chosen
@@ -47,8 +49,9 @@ public record HeldOutSplit(RandomAccessDataset train, RandomAccessDataset heldOu
       order[i] = order[j];
       order[j] = swap;
     }
+    List<Long> heldOutIndices = sorted(order, 0, heldOut);
     return new HeldOutSplit(dataset.subDataset(sorted(order, heldOut, size)),
-        dataset.subDataset(sorted(order, 0, heldOut)));
+        dataset.subDataset(heldOutIndices), List.copyOf(heldOutIndices));
   }
 
   private static List<Long> sorted(int[] order, int from, int to) {

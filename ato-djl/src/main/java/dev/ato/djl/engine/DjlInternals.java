@@ -1,20 +1,25 @@
 package dev.ato.djl.engine;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three DJL values ato needs and DJL keeps private, read by reflection in this one place:
- * an optimiser's learning-rate tracker (the projection's step size), the update number it counts
- * from, and a data set's sampler (to count an epoch's batches without reading data). DJL has no
- * public accessor for any of them in {@value #VERIFIED_VERSION}.
+ * The DJL values ato needs and DJL keeps private, reached by reflection in this one place: an
+ * optimiser's learning-rate tracker (the projection's step size), the update number it counts
+ * from, its state between updates (for checkpoints), and a data set's sampler (to count an
+ * epoch's batches without reading data). DJL has no public accessor for any of them in {@value
+ * #VERIFIED_VERSION}.
  *
  * <p>Each read either succeeds or fails with an {@link IllegalStateException} that names the
  * DJL version found and the one verified; nothing falls back to a guess. On a DJL version other
@@ -67,6 +72,74 @@ public final class DjlInternals {
     checkVersion();
     return (Integer) read(field(Optimizer.class, "beginNumUpdate"), optimizer,
         "the first update number of " + optimizer.getClass().getName());
+  }
+
+  /**
+   * The arrays an optimiser keeps between updates, live and by field: for each of its fields of
+   * type {@code Map<String, Map<Device, NDArray>>} (SGD's momentum, Adam's means and variances,
+   * ...), that map, keyed by parameter id. Empty for a stateless optimiser; filled lazily by
+   * DJL on each parameter's first update, so arrays put in before it are used as they are.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Map<String, Map<Device, NDArray>>> optimizerArrays(
+      Optimizer optimizer) {
+    checkVersion();
+    Map<String, Map<String, Map<Device, NDArray>>> states = new TreeMap<>();
+    for (Class<?> c = optimizer.getClass(); c != null && c != Optimizer.class;
+        c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        String type = field.getGenericType().getTypeName();
+        if (Map.class.equals(field.getType()) && type.contains(Device.class.getName())
+            && type.contains(NDArray.class.getName())) {
+          states.put(c.getSimpleName() + "." + field.getName(), (Map<String, Map<Device,
+              NDArray>>) read(field, optimizer, "the state of " + optimizer.getClass().getName()));
+        }
+      }
+    }
+    return states;
+  }
+
+  /**
+   * How many updates an optimiser made to each parameter, live and keyed by parameter id: the
+   * count its learning-rate tracker and Adam's bias correction read.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Integer> updateCounts(Optimizer optimizer) {
+    checkVersion();
+    return (Map<String, Integer>) read(field(Optimizer.class, "updateCounts"), optimizer,
+        "the update counts of " + optimizer.getClass().getName());
+  }
+
+  /**
+   * The highest update number an optimiser has reached.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static int numUpdate(Optimizer optimizer) {
+    checkVersion();
+    return (Integer) read(field(Optimizer.class, "numUpdate"), optimizer,
+        "the update number of " + optimizer.getClass().getName());
+  }
+
+  /**
+   * Sets the highest update number an optimiser has reached, as when it resumes.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static void setNumUpdate(Optimizer optimizer, int numUpdate) {
+    checkVersion();
+    Field field = field(Optimizer.class, "numUpdate");
+    try {
+      field.setAccessible(true);
+      field.setInt(optimizer, numUpdate);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw unexpected("cannot set the update number of " + optimizer.getClass().getName()
+          + " (" + e + ")", e);
+    }
   }
 
   /**

@@ -217,32 +217,56 @@ public final class CompressedModel implements AutoCloseable {
    * Loads a model saved by {@link #save}, without the original model or any training code. The
    * parameters belong to {@code manager}.
    *
-   * @throws IllegalArgumentException when the directory does not hold a saved model
-   * @throws UncheckedIOException when reading fails
+   * @throws IllegalArgumentException when the directory does not hold a saved model, or holds
+   *     a damaged architecture, truncated parameters or parameters of another network; each
+   *     message names the file
    */
   public static CompressedModel load(Path directory, NDManager manager) {
     Path parameters = directory.resolve(MODEL_NAME + "-0000.params");
+    String misfit = "the parameters in " + parameters + " cannot be read with the architecture in "
+        + directory.resolve(ARCHITECTURE_FILE);
     try (Model model = Model.newInstance(MODEL_NAME, manager.getDevice())) {
       SubnetBlock block = new SubnetBlock(readArchitecture(directory));
       if (!Files.isRegularFile(parameters)) {
         throw new IllegalArgumentException(directory + " holds no saved compressed model: "
             + parameters + " is missing");
       }
-      // DJL's own reader of what Model.save wrote; the parameters then move to the caller's
-      // manager, so that closing the temporary model leaves them alive.
+      // DJL's reader takes whatever shapes the file holds: the architecture's own are checked
+      // after it, so that parameters of another network are an error and not a wrong model.
+      Map<String, Shape> expected = parameterShapes(block, model.getNDManager());
       model.setBlock(block);
       model.load(directory, MODEL_NAME);
+      for (var pair : block.getParameters()) {
+        Shape found = pair.getValue().getArray().getShape();
+        checkArgument(found.equals(expected.get(pair.getKey())), "%s: parameter %s has shape %s "
+            + "where the architecture needs %s; save the network again", misfit, pair.getKey(),
+            found, expected.get(pair.getKey()));
+      }
       block.getParameters().values().forEach(p -> p.getArray().attach(manager));
       keepOutOfScopes(block);
       // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
       EngineCheck.requireCorrect();
       return new CompressedModel(block, null);
     } catch (MalformedModelException e) {
-      throw new IllegalArgumentException("the parameters in " + parameters + " do not fit the "
-          + "architecture in " + directory.resolve(ARCHITECTURE_FILE) + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(misfit + ": " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the compressed model from " + directory, e);
+      // Model.load reports a truncated file as an end of stream, with no more to say.
+      throw new IllegalArgumentException(misfit + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): the file is truncated or "
+          + "damaged; save the network again", e);
     }
+  }
+
+  /** The shape of every parameter of {@code block} for its architecture, by name. */
+  private static Map<String, Shape> parameterShapes(SubnetBlock block, NDManager scratch) {
+    SubnetBlock probe = new SubnetBlock(block.spec());
+    Map<String, Shape> shapes = new HashMap<>();
+    try (NDManager arrays = scratch.newSubManager()) {
+      probe.initialize(arrays, DataType.FLOAT32, inputShapeOf(probe));
+      probe.getParameters().forEach(pair -> shapes.put(pair.getKey(),
+          pair.getValue().getArray().getShape()));
+    }
+    return shapes;
   }
 
   /** The architecture saved in {@code directory}. */
@@ -252,7 +276,12 @@ public final class CompressedModel implements AutoCloseable {
       throw new IllegalArgumentException(directory + " holds no saved compressed model: "
           + architecture + " is missing");
     }
-    return SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
+    try {
+      return SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(architecture + " is not a compressed model's "
+          + "architecture (" + e.getMessage() + "): save the network again", e);
+    }
   }
 
   /** The input shape, batch 1, that {@code block} was made for. */

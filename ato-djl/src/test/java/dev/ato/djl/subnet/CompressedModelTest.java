@@ -25,7 +25,11 @@ import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
 import dev.ato.groups.ZeroInvariantGroups;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -207,6 +211,52 @@ class CompressedModelTest extends ManagedTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(directory + " holds no saved compressed model: "
             + directory.resolve("architecture.json") + " is missing");
+  }
+
+  @Test
+  void loadingTruncatedParametersIsAClearError(@TempDir Path directory) throws IOException {
+    savedConcatCnn(directory);
+    Path parameters = directory.resolve(CompressedModel.MODEL_NAME + "-0000.params");
+    long size = Files.size(parameters);
+    try (var channel = Files.newByteChannel(parameters, StandardOpenOption.WRITE)) {
+      channel.truncate(size / 2);
+    }
+
+    assertThatThrownBy(() -> CompressedModel.load(directory, manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
+            + "architecture in " + directory.resolve("architecture.json"));
+  }
+
+  @Test
+  void loadingADamagedArchitectureIsAClearError(@TempDir Path directory) throws IOException {
+    savedConcatCnn(directory);
+    Path architecture = directory.resolve("architecture.json");
+    String text = Files.readString(architecture);
+    Files.writeString(architecture, text.substring(0, text.length() / 2));
+
+    assertThatThrownBy(() -> CompressedModel.load(directory, manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(architecture + " is not a compressed model's architecture");
+  }
+
+  @Test
+  void loadingTheParametersOfAnotherModelIsAClearError(@TempDir Path directory,
+      @TempDir Path other) throws IOException {
+    savedConcatCnn(directory);
+    Shape input = new Shape(2, 3, 16, 16);
+    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
+        input), input, "concat-cnn");
+    GroupSet groups = ZeroInvariantGroups.find(model.graph());
+    CompressedModel.compress(model, groups, randomMask(groups.size(), 8), manager).save(other);
+    Path parameters = directory.resolve(CompressedModel.MODEL_NAME + "-0000.params");
+    Files.copy(other.resolve(CompressedModel.MODEL_NAME + "-0000.params"), parameters,
+        StandardCopyOption.REPLACE_EXISTING);
+
+    assertThatThrownBy(() -> CompressedModel.load(directory, manager))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
+            + "architecture in " + directory.resolve("architecture.json"));
   }
 
   private void assertCompressesExactly(Block block, Shape input, GroupOptions options) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Transform;
+import ai.djl.util.RandomUtils;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -26,12 +27,15 @@ import java.util.SplittableRandom;
  * ({@link ChannelNormalization#black()}), so that padding looks like the zero padding of the
  * original image.
  *
- * <p>Draws come from one {@link SplittableRandom} made from the seed, for each image in batch
- * order: the row offset, the column offset, then (CROP_FLIP) whether to flip. The same seed and
- * the same sequence of batches therefore give the same augmented batches; the stream goes on
- * from batch to batch, so every epoch sees new crops. A data set's held-out parts share its
- * pipeline and so this stream. Batches are fetched one at a time unless the trainer has an
- * executor; with one, the order of fetches, and so of draws, is not fixed.
+ * <p>Draws are made for each image in batch order: the row offset, the column offset, then
+ * (CROP_FLIP) whether to flip. Without a seed, each batch's draws come from one number drawn
+ * from DJL's engine generator ({@code RandomUtils}), the generator ato reseeds from the run's
+ * seed at the start of every epoch: a run resumed from a checkpoint augments its batches as the
+ * uninterrupted run did. With {@link Builder#optSeed}, they come from one {@link
+ * SplittableRandom} stream of this transform, which goes on from batch to batch (for use
+ * outside ato's runs). Either way every epoch sees new crops, and a data set's held-out parts,
+ * which share its pipeline, draw from the same source. Batches are fetched one at a time unless
+ * the trainer has an executor; with one, the order of fetches, and so of draws, is not fixed.
  *
  * <p>The work is done on the host: one copy of the batch out of the engine, a loop, one copy
  * back into the batch's own manager. For the small images this is meant for (CIFAR, MNIST),
@@ -42,19 +46,19 @@ public final class BatchAugmentation implements Transform {
   private final Augmentation augmentation;
   private final Integer padding;
   private final float[] fill;
-  private final long seed;
-  private final SplittableRandom random;
+  private final Long seed;
+  private final SplittableRandom seeded;
 
   private BatchAugmentation(Augmentation augmentation, Integer padding, float[] fill,
-      long seed) {
+      Long seed) {
     this.augmentation = augmentation;
     this.padding = padding;
     this.fill = fill;
     this.seed = seed;
-    this.random = new SplittableRandom(seed);
+    this.seeded = seed == null ? null : new SplittableRandom(seed);
   }
 
-  /** Starts a builder; the augmentation and the seed are required. */
+  /** Starts a builder; the augmentation is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -102,6 +106,8 @@ public final class BatchAugmentation implements Transform {
             + "channel", fill.length, Arrays.toString(fill), channels);
     int pad = padding != null ? padding : defaultPadding(height, width);
 
+    SplittableRandom random = seeded != null ? seeded
+        : new SplittableRandom(RandomUtils.RANDOM.nextLong());
     float[] in = batch.toFloatArray();
     float[] out = new float[in.length];
     int plane = height * width;
@@ -130,7 +136,7 @@ public final class BatchAugmentation implements Transform {
   public String toString() {
     return "BatchAugmentation(" + augmentation + ", padding "
         + (padding == null ? "max(H, W) / 8" : padding) + ", fill " + Arrays.toString(fill)
-        + ", seed " + seed + ")";
+        + (seed == null ? ", draws from the engine's generator)" : ", seed " + seed + ")");
   }
 
   /**
@@ -154,9 +160,12 @@ public final class BatchAugmentation implements Transform {
       return this;
     }
 
-    /** The seed of the draws. */
-    public Builder setSeed(long seed) {
-      checkState(this.seed == null, "setSeed was already set to %s", this.seed);
+    /**
+     * Draws from a stream of this seed instead of the engine's generator: repeatable outside
+     * ato's runs, but not across a resume.
+     */
+    public Builder optSeed(long seed) {
+      checkState(this.seed == null, "optSeed was already set to %s", this.seed);
       this.seed = seed;
       return this;
     }
@@ -183,12 +192,11 @@ public final class BatchAugmentation implements Transform {
 
     /**
      * Checks the options and makes the transform; may be called again, each call giving a
-     * transform with a fresh random stream from the seed.
+     * transform with a fresh random stream from the seed, if one was given.
      */
     public BatchAugmentation build() {
       checkState(augmentation != null, "no augmentation: call setAugmentation(%s)",
           Arrays.toString(Augmentation.values()));
-      checkState(seed != null, "no seed: call setSeed(seed)");
       checkArgument(padding == null || padding >= 0,
           "the padding must be at least 0, got %s: pass the largest shift in pixels", padding);
       checkArgument(fill == null || fill.length > 0,

@@ -267,8 +267,9 @@ public final class ImageData implements AutoCloseable {
     }
 
     /**
-     * Seeds the augmentation of IDX and CIFAR batches, and a folder's held-out test images and
-     * limits; 0 by default. (Shuffling and a folder's augmentation follow the engine's seed.)
+     * Seeds a folder's held-out test images and limits; 0 by default. (Shuffling and the
+     * augmentation of every format follow the engine's seed, which an ATO run sets from its own
+     * every epoch.)
      */
     public Builder optSeed(long seed) {
       checkState(this.seed == null, "optSeed was already set to %s", this.seed);
@@ -312,21 +313,21 @@ public final class ImageData implements AutoCloseable {
           + "least 0, got %s: pass the largest shift in pixels", cropPadding);
       long seedValue = seed == null ? 0 : seed;
       return switch (format) {
-        case IDX -> idx(seedValue);
-        case CIFAR10 -> cifar(CifarBinary.Variant.CIFAR10, seedValue);
-        case CIFAR100 -> cifar(CifarBinary.Variant.CIFAR100, seedValue);
+        case IDX -> idx();
+        case CIFAR10 -> cifar(CifarBinary.Variant.CIFAR10);
+        case CIFAR100 -> cifar(CifarBinary.Variant.CIFAR100);
         case FOLDER -> folder(seedValue);
       };
     }
 
-    private ImageData idx(long seedValue) throws IOException {
+    private ImageData idx() throws IOException {
       if (!Files.isDirectory(directory)) {
         throw new FileNotFoundException("IDX directory " + directory + " does not exist: "
             + idxHint());
       }
       int padding = cropPadding(IDX_CROP_PADDING);
       IdxImageDataset train =
-          augmented(limit(idxBuilder(Dataset.Usage.TRAIN), trainLimit), seedValue, padding)
+          augmented(limit(idxBuilder(Dataset.Usage.TRAIN), trainLimit), padding)
           .optNormalizationFromImages()
           .setSampling(batchSize, true)
           .build();
@@ -373,11 +374,10 @@ public final class ImageData implements AutoCloseable {
           + FashionMnist.DEBIAN_DIRECTORY + ")";
     }
 
-    private ImageData cifar(CifarBinary.Variant variant, long seedValue) throws IOException {
+    private ImageData cifar(CifarBinary.Variant variant) throws IOException {
       int padding = cropPadding(CIFAR_CROP_PADDING);
       CifarBinary train =
-          augmented(limit(cifarBuilder(variant, Dataset.Usage.TRAIN), trainLimit), seedValue,
-              padding)
+          augmented(limit(cifarBuilder(variant, Dataset.Usage.TRAIN), trainLimit), padding)
           .optNormalizationFromImages()
           .setSampling(batchSize, true)
           .build();
@@ -428,8 +428,10 @@ public final class ImageData implements AutoCloseable {
     }
 
     private <B extends InMemoryImageDataset.ImageBuilder<B>> B augmented(B builder,
-        long seedValue, int padding) {
-      return builder.optAugmentation(augmentation(), seedValue).optCropPadding(padding);
+        int padding) {
+      // The engine's generator, reseeded by the run every epoch, not a stream of its own: a
+      // resumed run then augments as the uninterrupted one did.
+      return builder.optAugmentation(augmentation()).optCropPadding(padding);
     }
 
     /** The crop padding asked for, else the format's. */

@@ -148,13 +148,23 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
      * Augments every batch with a {@link BatchAugmentation} of the default padding
      * ({@link BatchAugmentation#defaultPadding}) whose fill is a black pixel after this data
      * set's normalisation; {@code build()} adds it through {@code addTransform} once the
-     * normalisation is known. For another padding or fill, add a {@code BatchAugmentation} of
-     * your own with {@code addTransform} instead.
+     * normalisation is known. It draws from the engine's generator, which an ATO run reseeds
+     * every epoch (so a resumed run augments as an uninterrupted one). For another padding or
+     * fill, add a {@code BatchAugmentation} of your own with {@code addTransform} instead.
      */
-    public T optAugmentation(Augmentation augmentation, long seed) {
+    public T optAugmentation(Augmentation augmentation) {
       checkState(this.augmentation == null, "optAugmentation was already set to %s",
           this.augmentation);
       this.augmentation = checkNotNull(augmentation, "augmentation must not be null");
+      return self();
+    }
+
+    /**
+     * As {@link #optAugmentation(Augmentation)}, drawing from a stream of {@code seed} of its own
+     * instead: repeatable outside ATO runs, but not across a resumed run.
+     */
+    public T optAugmentation(Augmentation augmentation, long seed) {
+      optAugmentation(augmentation);
       this.augmentationSeed = seed;
       return self();
     }
@@ -278,8 +288,10 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
         NDArray labels = manager.create(classes, new Shape(bytes.count()), DataType.FLOAT32);
         if (augmentation != null && augmentation != Augmentation.NONE) {
           BatchAugmentation.Builder crops = BatchAugmentation.builder()
-              .setAugmentation(augmentation).setSeed(augmentationSeed)
-              .optFill(normalization.black());
+              .setAugmentation(augmentation).optFill(normalization.black());
+          if (augmentationSeed != null) {
+            crops.optSeed(augmentationSeed);
+          }
           if (cropPadding != null) {
             crops.optPadding(cropPadding);
           }
