@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ final class AtoRun {
         if (checkpoints != null) {
           Optional<Path> latest = checkpoints.latest();
           if (latest.isPresent()) {
-            step = resume(latest.get(), controller);
+            step = resume(latest.get(), trainer, controller);
           }
         }
         for (int epoch = epochs.size() + 1; epoch <= settings.epochs(); epoch++) {
@@ -78,7 +79,17 @@ final class AtoRun {
               AutoTrainOnce.drawnFrom(settings.seed(), epoch).nextLong()));
           controller.startEpoch();
           Stopwatch watch = Stopwatch.createStarted();
+          long position = (epoch - 1L) * settings.stepsPerEpoch();
           for (Batch batch : iterate(trainer, settings.train(), "training")) {
+            if (position++ < step) {
+              // Resumed within this epoch: its batches up to the checkpoint are read again,
+              // not trained on, so that the draws of shuffling and transforms line up.
+              batch.close();
+              if (schedule.trainsController(position - 1)) {
+                controller.skipHeldOutBatch();
+              }
+              continue;
+            }
             boolean projected = trainStep(trainer, batch, step);
             try {
               requireFiniteLoss(trainer, step);
@@ -94,11 +105,15 @@ final class AtoRun {
             }
             notifyStep(trainer, step, controller, projected);
             step++;
+            if (checkpoints != null
+                && checkpoints.dueWithinEpoch(step, settings.stepsPerEpoch())) {
+              save(checkpoints, checkpointState(epoch - 1, step, controller,
+                  RunCheckpoint.accumulators(trainer)), controller);
+            }
           }
           endEpoch(trainer, epoch, step, watch);
           if (checkpoints != null && checkpoints.due(epoch, settings.epochs())) {
-            checkpoints.write(checkpointState(epoch, step, controller), ato.model.getBlock(),
-                settings.optimizer(), controller.block(), controller.optimizer());
+            save(checkpoints, checkpointState(epoch, step, controller, null), controller);
           }
         }
         if (frozen == null) {
@@ -135,17 +150,29 @@ final class AtoRun {
         seen.getMessage(), epoch, kept), seen);
   }
 
-  private RunCheckpoint.State checkpointState(int epoch, long step, ControllerStep controller) {
-    return new RunCheckpoint.State(RunCheckpoint.FORMAT, RunCheckpoint.Fingerprint.of(ato), epoch,
-        step, RunCheckpoint.kept(mask), frozen == null ? null : RunCheckpoint.kept(frozen.mask()),
+  private void save(RunCheckpoint checkpoints, RunCheckpoint.State state,
+      ControllerStep controller) {
+    checkpoints.write(state, ato.model.getBlock(), settings.optimizer(), controller.block(),
+        controller.optimizer());
+  }
+
+  /**
+   * The run as it stands after {@code epochsDone} epochs, before step {@code step}; within an
+   * epoch with DJL's running sums of it, at an epoch's end with none.
+   */
+  private RunCheckpoint.State checkpointState(int epochsDone, long step,
+      ControllerStep controller, Map<String, Map<String, Map<String, Double>>> accumulators) {
+    return new RunCheckpoint.State(RunCheckpoint.FORMAT, RunCheckpoint.Fingerprint.of(ato),
+        epochsDone, step, RunCheckpoint.kept(mask),
+        frozen == null ? null : RunCheckpoint.kept(frozen.mask()),
         frozen == null ? null : frozen.outcome(), List.copyOf(epochs), List.copyOf(updates),
         controller.skippedUpdates(), RunCheckpoint.counts(settings.optimizer(),
             ato.model.getBlock()),
-        RunCheckpoint.counts(controller.optimizer(), controller.block()));
+        RunCheckpoint.counts(controller.optimizer(), controller.block()), accumulators);
   }
 
   /** Puts the run back where {@code checkpoint} left it; returns the next step to take. */
-  private long resume(Path checkpoint, ControllerStep controller) {
+  private long resume(Path checkpoint, Trainer trainer, ControllerStep controller) {
     RunCheckpoint.State state = RunCheckpoint.readState(checkpoint,
         RunCheckpoint.Fingerprint.of(ato));
     RunCheckpoint.restore(checkpoint, state, ato.model.getBlock(), settings.optimizer(),
@@ -156,6 +183,9 @@ final class AtoRun {
     controller.resume(state.skippedUpdates());
     if (state.frozenMask() != null) {
       frozen = new MaskFreeze(GroupMask.of(state.frozenMask()), state.outcome());
+    }
+    if (state.withinEpoch()) {
+      RunCheckpoint.restoreAccumulators(trainer, state.accumulators());
     }
     LOG.info("resuming from {}: {} of {} epochs done, next step {} of {}", checkpoint,
         state.epoch(), settings.epochs(), state.step(), schedule.totalSteps());

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * checkpoints resumes from the latest one when {@link AutoTrainOnce#fit()} finds one in the
  * directory, and ends with the same mask and metrics as a run that was never interrupted.
  *
- * <p>A checkpoint is written after every {@code everyEpochs}-th epoch and after the last one. It
+ * <p>A checkpoint is written after every {@code everyEpochs}-th epoch and after the last one
+ * (and, if asked, every {@code everySteps} steps within epochs). It
  * holds the model's parameters and batch-norm statistics, its optimiser's state, the
  * controller's parameters and AdamW state, the mask (and the frozen mask with its budget
  * outcome), the step, the epoch and controller history and the held-out split; the random state
@@ -32,11 +33,13 @@ public final class Checkpoints {
 
   private final Path directory;
   private final int everyEpochs;
+  private final int everySteps;
   private final int retain;
 
-  private Checkpoints(Path directory, int everyEpochs, int retain) {
+  private Checkpoints(Path directory, int everyEpochs, int everySteps, int retain) {
     this.directory = directory;
     this.everyEpochs = everyEpochs;
+    this.everySteps = everySteps;
     this.retain = retain;
   }
 
@@ -56,6 +59,11 @@ public final class Checkpoints {
     return everyEpochs;
   }
 
+  /** Steps between two checkpoints within epochs; 0 for none but the epochs'. */
+  public int everySteps() {
+    return everySteps;
+  }
+
   /** How many checkpoints are kept; older ones are deleted once a newer one is complete. */
   public int retain() {
     return retain;
@@ -63,23 +71,39 @@ public final class Checkpoints {
 
   @Override
   public String toString() {
-    return "Checkpoints(" + directory + ", every " + everyEpochs + " epochs, keep " + retain + ")";
+    return "Checkpoints(" + directory + ", every " + everyEpochs + " epochs"
+        + (everySteps > 0 ? " and every " + everySteps + " steps" : "") + ", keep " + retain + ")";
   }
 
   /** Builds {@link Checkpoints}; every option has a default. */
   public static final class Builder {
     private final Path directory;
     private int everyEpochs = DEFAULT_EVERY_EPOCHS;
+    private int everySteps;
     private int retain = DEFAULT_RETAIN;
 
     private Builder(Path directory) {
       this.directory = directory;
     }
 
-    /** Sets the epochs between two checkpoints. Default {@value Checkpoints#DEFAULT_EVERY_EPOCHS}. */
+    /**
+     * Sets the epochs between two checkpoints. Default {@value Checkpoints#DEFAULT_EVERY_EPOCHS}.
+     */
     public Builder optEveryEpochs(int epochs) {
       checkArgument(epochs >= 1, "checkpoints are written every n >= 1 epochs, got %s", epochs);
       this.everyEpochs = epochs;
+      return this;
+    }
+
+    /**
+     * Also writes a checkpoint every {@code steps} steps within an epoch, for epochs too long to
+     * lose. A run resumed from one reads the epoch's batches up to that step again without
+     * training on them (so that shuffling and random transforms draw as before) and restores
+     * DJL's running loss and metrics of the epoch. Default: none, only the epochs'.
+     */
+    public Builder optEverySteps(int steps) {
+      checkArgument(steps >= 1, "checkpoints are written every n >= 1 steps, got %s", steps);
+      this.everySteps = steps;
       return this;
     }
 
@@ -93,7 +117,7 @@ public final class Checkpoints {
 
     /** The settings. */
     public Checkpoints build() {
-      return new Checkpoints(directory, everyEpochs, retain);
+      return new Checkpoints(directory, everyEpochs, everySteps, retain);
     }
   }
 }

@@ -249,6 +249,14 @@ final class ControllerStep implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads and drops the held-out batch an update would take: a run resumed within an epoch
+   * replays its updates' reads so that the next update meets the batch it met before.
+   */
+  void skipHeldOutBatch() {
+    nextHeldOutBatch().close();
+  }
+
   private Batch nextHeldOutBatch() {
     if (heldOutBatches == null || !heldOutBatches.hasNext()) {
       heldOutBatches = AtoRun.iterate(modelTrainer, settings.heldOut(), "controller").iterator();

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.Trainer;
+import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.optimizer.Optimizer;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -38,8 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checkpoints of one run in their directory: writing one after an epoch, finding the latest,
- * and putting a run back where it stood. A checkpoint is a directory {@code epoch-NNNN} with
+ * The checkpoints of one run in their directory: writing one after an epoch (or within one),
+ * finding the latest, and putting a run back where it stood. A checkpoint is a directory
+ * {@code epoch-NNNN} (within the next epoch {@code epoch-NNNN+step-SSSSSSSS}) with
  * {@code state.json} (where the run stands, and what run it is) and four array files: the
  * model's parameters, its optimiser's state, the controller's parameters and its AdamW state.
  */
@@ -47,8 +50,10 @@ final class RunCheckpoint {
 
   static final String FORMAT = "ato-checkpoint/1";
   private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoint.class);
-  private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})");
-  private static final Pattern PARTIAL = Pattern.compile("\\.epoch-\\d{4,}\\.partial-\\d+");
+  /** After epoch E: {@code epoch-EEEE}; within the next one, at step S: {@code +step-S}. */
+  private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})(?:\\+step-(\\d{8,}))?");
+  private static final Pattern PARTIAL =
+      Pattern.compile("\\.epoch-\\d{4,}(?:\\+step-\\d{8,})?\\.partial-\\d+");
   private static final String STATE = "state.json";
   private static final String MODEL = "model.arrays";
   private static final String MODEL_OPTIMIZER = "model-optimizer.arrays";
@@ -120,10 +125,19 @@ final class RunCheckpoint {
    * @param skippedUpdates controller updates skipped for a non-finite gradient
    * @param model the model optimiser's counts
    * @param controller the controller optimiser's counts
+   * @param accumulators within an epoch, DJL's running sums of the epoch's loss and metrics,
+   *     by evaluator name and path ({@link DjlInternals#evaluatorAccumulators}); null after one
    */
   record State(String format, Fingerprint fingerprint, int epoch, long step, boolean[] mask,
       boolean[] frozenMask, BudgetOutcome outcome, List<EpochMetrics> epochs,
-      List<ControllerUpdate> updates, int skippedUpdates, Counts model, Counts controller) {}
+      List<ControllerUpdate> updates, int skippedUpdates, Counts model, Counts controller,
+      Map<String, Map<String, Map<String, Double>>> accumulators) {
+
+    /** Whether this checkpoint lies within an epoch rather than at its end. */
+    boolean withinEpoch() {
+      return accumulators != null;
+    }
+  }
 
   private final Path directory;
   private final Checkpoints settings;
@@ -171,13 +185,17 @@ final class RunCheckpoint {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the checkpoints in " + directory, e);
     }
-    found.sort(Comparator.comparingLong(RunCheckpoint::epochOf));
+    found.sort(Comparator.comparingLong((Path p) -> position(p)[0])
+        .thenComparingLong(p -> position(p)[1]));
     return found;
   }
 
-  private static long epochOf(Path checkpoint) {
+  /** The epochs done and the step within the next (-1 at an epoch's end) of a checkpoint. */
+  private static long[] position(Path checkpoint) {
     Matcher matcher = NAME.matcher(checkpoint.getFileName().toString());
-    return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
+    matcher.matches();
+    return new long[] {Long.parseLong(matcher.group(1)),
+        matcher.group(2) == null ? -1 : Long.parseLong(matcher.group(2))};
   }
 
   /** Whether the run writes a checkpoint after {@code epoch} of {@code epochs}. */
@@ -186,12 +204,65 @@ final class RunCheckpoint {
   }
 
   /**
+   * Whether the run writes a checkpoint within an epoch before step {@code nextStep}: every
+   * {@code everySteps} steps, except where an epoch ends (the epoch's own checkpoint is due).
+   */
+  boolean dueWithinEpoch(long nextStep, long stepsPerEpoch) {
+    return settings.everySteps() > 0 && nextStep % settings.everySteps() == 0
+        && nextStep % stepsPerEpoch != 0;
+  }
+
+  /** DJL's running sums of the epoch for each of {@code trainer}'s loss and evaluators. */
+  static Map<String, Map<String, Map<String, Double>>> accumulators(
+      Trainer trainer) {
+    Map<String, Map<String, Map<String, Double>>> all = new LinkedHashMap<>();
+    for (Evaluator evaluator : evaluators(trainer)) {
+      Map<String, Map<String, Double>> sums = new LinkedHashMap<>();
+      DjlInternals.evaluatorAccumulators(evaluator).forEach((path, live) -> {
+        Map<String, Double> values = new LinkedHashMap<>();
+        live.forEach((key, value) -> values.put(key, ((Number) value).doubleValue()));
+        sums.put(path, values);
+      });
+      all.put(evaluator.getName(), sums);
+    }
+    return all;
+  }
+
+  /** Puts DJL's running sums of the epoch back into {@code trainer}'s loss and evaluators. */
+  static void restoreAccumulators(Trainer trainer,
+      Map<String, Map<String, Map<String, Double>>> saved) {
+    for (Evaluator evaluator : evaluators(trainer)) {
+      Map<String, Map<String, Double>> sums = saved.get(evaluator.getName());
+      if (sums == null) {
+        throw new IllegalStateException("the checkpoint holds no running sums of evaluator "
+            + evaluator.getName() + "; resume with the evaluators it was written with");
+      }
+      DjlInternals.evaluatorAccumulators(evaluator).forEach((path, live) -> {
+        Map<String, Double> values = sums.getOrDefault(path, Map.of());
+        boolean longs = path.endsWith(":Long");
+        values.forEach((key, value) -> live.put(key, longs ? (Object) value.longValue()
+            : (Object) value.floatValue()));
+      });
+    }
+  }
+
+  private static List<Evaluator> evaluators(
+      Trainer trainer) {
+    List<Evaluator> all = new ArrayList<>();
+    all.add(trainer.getLoss());
+    all.addAll(trainer.getEvaluators());
+    return all;
+  }
+
+  /**
    * Writes a checkpoint of the run after {@code state.epoch()}, then deletes what the retention
    * no longer keeps and what killed runs left half-written.
    */
   Path write(State state, Block model, Optimizer modelOptimizer, Block controller,
       Optimizer controllerOptimizer) {
-    String name = String.format("epoch-%04d", state.epoch());
+    String name = state.withinEpoch()
+        ? String.format("epoch-%04d+step-%08d", state.epoch(), state.step())
+        : String.format("epoch-%04d", state.epoch());
     Path target = directory.resolve(name);
     Path partial = directory.resolve("." + name + ".partial-" + ProcessHandle.current().pid());
     try {
@@ -226,8 +297,13 @@ final class RunCheckpoint {
       throw new UncheckedIOException("cannot write the checkpoint " + target + " of epoch "
           + state.epoch() + ": " + e.getMessage(), e);
     }
-    LOG.info("checkpoint of epoch {} (step {}) written to {}", state.epoch(), state.step(),
-        target);
+    if (state.withinEpoch()) {
+      LOG.info("checkpoint at step {} (in epoch {}) written to {}", state.step(),
+          state.epoch() + 1, target);
+    } else {
+      LOG.info("checkpoint of epoch {} (step {}) written to {}", state.epoch(), state.step(),
+          target);
+    }
     return target;
   }
 
@@ -302,11 +378,12 @@ final class RunCheckpoint {
   private static Map<String, NDArray> optimizerArrays(Optimizer optimizer, Block block) {
     Map<String, String> names = idsToNames(block);
     Map<String, NDArray> arrays = new LinkedHashMap<>();
-    DjlInternals.optimizerArrays(optimizer).forEach((field, byId) -> byId.forEach((id, byDevice) -> {
-      if (names.containsKey(id) && !byDevice.isEmpty()) {
-        arrays.put(field + "/" + names.get(id), byDevice.values().iterator().next());
-      }
-    }));
+    DjlInternals.optimizerArrays(optimizer).forEach((field, byId) ->
+        byId.forEach((id, byDevice) -> {
+          if (names.containsKey(id) && !byDevice.isEmpty()) {
+            arrays.put(field + "/" + names.get(id), byDevice.values().iterator().next());
+          }
+        }));
     return arrays;
   }
 

@@ -94,6 +94,33 @@ class AutoTrainOnceCheckpointTest {
   }
 
   @Test
+  void checkpointsWithinEpochsChangeNothingAndARunResumedFromOneEndsTheSame(
+      @TempDir Path everyFive, @TempDir Path resumed) throws IOException {
+    try (AtoResult run = CheckpointedRun.run(Checkpoints.in(everyFive).optEverySteps(5)
+        .optRetain(20).build(), EPOCHS, 42, new AtoListener() {})) {
+      assertThat(CheckpointedRun.figures(run)).isEqualTo(uninterruptedFigures);
+    }
+    // Steps 5, 10, ... within epochs (12 steps each), and the three epochs' own.
+    assertThat(names(everyFive)).containsExactly("epoch-0000+step-00000005",
+        "epoch-0000+step-00000010", "epoch-0001", "epoch-0001+step-00000015",
+        "epoch-0001+step-00000020", "epoch-0002", "epoch-0002+step-00000025",
+        "epoch-0002+step-00000030", "epoch-0002+step-00000035", "epoch-0003");
+
+    // Step 15: within epoch 2, in the controller window; step 30: after the freeze.
+    for (String checkpoint : List.of("epoch-0001+step-00000015", "epoch-0002+step-00000030")) {
+      Path directory = Files.createDirectory(resumed.resolve(checkpoint));
+      copyTree(everyFive.resolve(checkpoint), directory.resolve(checkpoint));
+      List<Long> steps = new ArrayList<>();
+      try (AtoResult again = runHearingSteps(directory, steps)) {
+        assertThat(steps).first().as(checkpoint)
+            .isEqualTo(Long.parseLong(checkpoint.substring(checkpoint.length() - 8)));
+        assertThat(CheckpointedRun.figures(again)).as(checkpoint)
+            .isEqualTo(uninterruptedFigures);
+      }
+    }
+  }
+
+  @Test
   void aFinishedRunGivesItsResultAgainWithoutTraining(@TempDir Path directory)
       throws IOException {
     copyTree(uninterrupted.resolve("epoch-0003"), directory.resolve("epoch-0003"));

@@ -198,6 +198,10 @@ abstract class PruneCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   int checkpointEvery;
 
+  @Option(names = "--checkpoint-steps", paramLabel = "STEPS",
+      description = "Also a checkpoint every STEPS steps within epochs (default: none).")
+  Integer checkpointSteps;
+
   @Option(names = "--no-checkpoints", description = "Write no checkpoints, resume from none.")
   boolean noCheckpoints;
 
@@ -242,8 +246,12 @@ abstract class PruneCommand implements Callable<Integer> {
           .optDevice(chosen)
           .addListener(trace);
       if (!noCheckpoints) {
-        options.optCheckpoints(Checkpoints.in(checkpointPath())
-            .optEveryEpochs(checkpointEvery).build());
+        Checkpoints.Builder saving = Checkpoints.in(checkpointPath())
+            .optEveryEpochs(checkpointEvery);
+        if (checkpointSteps != null) {
+          saving.optEverySteps(checkpointSteps);
+        }
+        options.optCheckpoints(saving.build());
       }
       if (!noProgress) {
         options.addListener(new ConsoleProgress(trace, System.err));

@@ -5,9 +5,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
+import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -140,6 +142,42 @@ public final class DjlInternals {
       throw unexpected("cannot set the update number of " + optimizer.getClass().getName()
           + " (" + e + ")", e);
     }
+  }
+
+  /**
+   * The running sums an evaluator keeps over an epoch, live, by path: for each of its fields of
+   * type {@code Map<String, Long>} or {@code Map<String, Float>} (the instances seen, the
+   * correct ones, the summed loss), that map, keyed by accumulator ("train_epoch", ...), under
+   * {@code Class.field:Long} or {@code :Float}; the components of a composite loss are
+   * included under {@code components[i]/}.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Map<String, Object>> evaluatorAccumulators(Evaluator evaluator) {
+    checkVersion();
+    Map<String, Map<String, Object>> sums = new TreeMap<>();
+    for (Class<?> c = evaluator.getClass(); c != null && c != Object.class;
+        c = c.getSuperclass()) {
+      for (Field field : c.getDeclaredFields()) {
+        String type = field.getGenericType().getTypeName();
+        String what = "the running sums of " + evaluator.getClass().getName();
+        if (type.equals("java.util.Map<java.lang.String, java.lang.Long>")
+            || type.equals("java.util.Map<java.lang.String, java.lang.Float>")) {
+          String valueType = type.contains("Long") ? "Long" : "Float";
+          sums.put(c.getSimpleName() + "." + field.getName() + ":" + valueType,
+              (Map<String, Object>) read(field, evaluator, what));
+        } else if (type.equals("java.util.List<ai.djl.training.loss.Loss>")) {
+          List<Evaluator> components = (List<Evaluator>) read(field, evaluator, what);
+          for (int i = 0; i < components.size(); i++) {
+            String prefix = field.getName() + "[" + i + "]/";
+            evaluatorAccumulators(components.get(i))
+                .forEach((path, map) -> sums.put(prefix + path, map));
+          }
+        }
+      }
+    }
+    return sums;
   }
 
   /**

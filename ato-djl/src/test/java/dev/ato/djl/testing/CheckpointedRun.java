@@ -32,6 +32,12 @@ public final class CheckpointedRun {
    */
   public static AtoResult run(Path directory, int epochs, long seed, AtoListener listener)
       throws IOException {
+    return run(Checkpoints.in(directory).build(), epochs, seed, listener);
+  }
+
+  /** As {@link #run(Path, int, long, AtoListener)}, with the given checkpoints. */
+  public static AtoResult run(Checkpoints checkpoints, int epochs, long seed,
+      AtoListener listener) throws IOException {
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(240, 20);
         FashionMnistSlices.Slice test = FashionMnistSlices.test(100);
         AutoTrainOnce ato = AutoTrainOnce.builder()
@@ -42,7 +48,7 @@ public final class CheckpointedRun {
             .setFlopsReduction(0.5)
             .setEpochs(epochs)
             .optSeed(seed)
-            .optCheckpoints(Checkpoints.in(directory).build())
+            .optCheckpoints(checkpoints)
             .addListener(listener)
             .build()) {
       return ato.fit();
