@@ -59,6 +59,8 @@ final class AtoRun {
     Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(settings.seed()));
     RunCheckpoint checkpoints = settings.checkpoints() == null ? null
         : RunCheckpoint.in(settings.checkpoints());
+    RunCheckpoint.Fingerprint fingerprint = checkpoints == null ? null
+        : RunCheckpoint.Fingerprint.of(ato);
     announce();
     try (Trainer trainer = ato.model.newTrainer(settings.trainingConfig())) {
       trainer.initialize(ato.graph.inputShape());
@@ -68,7 +70,7 @@ final class AtoRun {
         if (checkpoints != null) {
           Optional<Path> latest = checkpoints.latest();
           if (latest.isPresent()) {
-            step = resume(latest.get(), trainer, controller);
+            step = resume(latest.get(), fingerprint, trainer, controller);
           }
         }
         for (int epoch = epochs.size() + 1; epoch <= settings.epochs(); epoch++) {
@@ -81,11 +83,12 @@ final class AtoRun {
           Stopwatch watch = Stopwatch.createStarted();
           long position = (epoch - 1L) * settings.stepsPerEpoch();
           for (Batch batch : iterate(trainer, settings.train(), "training")) {
-            if (position++ < step) {
+            long at = position++;
+            if (at < step) {
               // Resumed within this epoch: its batches up to the checkpoint are read again,
               // not trained on, so that the draws of shuffling and transforms line up.
               batch.close();
-              if (schedule.trainsController(position - 1)) {
+              if (schedule.trainsController(at)) {
                 controller.skipHeldOutBatch();
               }
               continue;
@@ -107,13 +110,14 @@ final class AtoRun {
             step++;
             if (checkpoints != null
                 && checkpoints.dueWithinEpoch(step, settings.stepsPerEpoch())) {
-              save(checkpoints, checkpointState(epoch - 1, step, controller,
+              save(checkpoints, checkpointState(fingerprint, epoch - 1, step, controller,
                   RunCheckpoint.accumulators(trainer)), controller);
             }
           }
           endEpoch(trainer, epoch, step, watch);
           if (checkpoints != null && checkpoints.due(epoch, settings.epochs())) {
-            save(checkpoints, checkpointState(epoch, step, controller, null), controller);
+            save(checkpoints, checkpointState(fingerprint, epoch, step, controller, null),
+                controller);
           }
         }
         if (frozen == null) {
@@ -160,10 +164,11 @@ final class AtoRun {
    * The run as it stands after {@code epochsDone} epochs, before step {@code step}; within an
    * epoch with DJL's running sums of it, at an epoch's end with none.
    */
-  private RunCheckpoint.State checkpointState(int epochsDone, long step,
-      ControllerStep controller, Map<String, Map<String, Map<String, Double>>> accumulators) {
-    return new RunCheckpoint.State(RunCheckpoint.FORMAT, RunCheckpoint.Fingerprint.of(ato),
-        epochsDone, step, RunCheckpoint.kept(mask),
+  private RunCheckpoint.State checkpointState(RunCheckpoint.Fingerprint fingerprint,
+      int epochsDone, long step, ControllerStep controller,
+      Map<String, Map<String, Map<String, Double>>> accumulators) {
+    return new RunCheckpoint.State(RunCheckpoint.FORMAT, fingerprint, epochsDone, step,
+        RunCheckpoint.kept(mask),
         frozen == null ? null : RunCheckpoint.kept(frozen.mask()),
         frozen == null ? null : frozen.outcome(), List.copyOf(epochs), List.copyOf(updates),
         controller.skippedUpdates(), RunCheckpoint.counts(settings.optimizer(),
@@ -172,9 +177,9 @@ final class AtoRun {
   }
 
   /** Puts the run back where {@code checkpoint} left it; returns the next step to take. */
-  private long resume(Path checkpoint, Trainer trainer, ControllerStep controller) {
-    RunCheckpoint.State state = RunCheckpoint.readState(checkpoint,
-        RunCheckpoint.Fingerprint.of(ato));
+  private long resume(Path checkpoint, RunCheckpoint.Fingerprint fingerprint, Trainer trainer,
+      ControllerStep controller) {
+    RunCheckpoint.State state = RunCheckpoint.readState(checkpoint, fingerprint);
     RunCheckpoint.restore(checkpoint, state, ato.model.getBlock(), settings.optimizer(),
         controller.block(), controller.optimizer());
     epochs.addAll(state.epochs());

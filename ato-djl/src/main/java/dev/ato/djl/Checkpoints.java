@@ -2,6 +2,7 @@ package dev.ato.djl;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -67,6 +68,17 @@ public final class Checkpoints {
   /** How many checkpoints are kept; older ones are deleted once a newer one is complete. */
   public int retain() {
     return retain;
+  }
+
+  /**
+   * Deletes every checkpoint in the directory, complete or half-written, and the directory when
+   * nothing else is left in it: for a program that keeps checkpoints only until a run finishes.
+   * Other files are left alone.
+   *
+   * @throws IOException when a checkpoint cannot be deleted
+   */
+  public void clear() throws IOException {
+    RunCheckpoint.clear(directory);
   }
 
   @Override

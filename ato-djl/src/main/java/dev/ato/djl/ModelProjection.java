@@ -84,7 +84,7 @@ final class ModelProjection {
         settings.firstUpdate() + (int) step);
     long projectionsLeft = schedule.maskFrozen(step) ? schedule.totalSteps() - step : 0;
     projector.projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(graph.parameterArrays(),
-        before, mask, learningRate, lambda.at(step, schedule), projectionsLeft));
+        before, mask, learningRate, lambdaAt(step), projectionsLeft));
   }
 
   /** The largest L2 norm among the groups {@code mask} prunes, 0 when none is pruned. */

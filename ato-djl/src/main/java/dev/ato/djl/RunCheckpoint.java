@@ -309,9 +309,30 @@ final class RunCheckpoint {
 
   /** Deletes the half-written checkpoints of runs killed while writing one. */
   private void deleteAbandoned() throws IOException {
+    deleteMatching(directory, PARTIAL);
+  }
+
+  /**
+   * Deletes every checkpoint in {@code directory}, complete or half-written, and the directory
+   * when nothing else is left in it; a missing directory is left missing.
+   */
+  static void clear(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    deleteMatching(directory, NAME);
+    deleteMatching(directory, PARTIAL);
+    try (Stream<Path> left = Files.list(directory)) {
+      if (left.findAny().isEmpty()) {
+        Files.delete(directory);
+      }
+    }
+  }
+
+  private static void deleteMatching(Path directory, Pattern names) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
-        if (PARTIAL.matcher(entry.getFileName().toString()).matches()) {
+        if (names.matcher(entry.getFileName().toString()).matches()) {
           deleteTree(entry);
         }
       }

@@ -197,6 +197,21 @@ class AutoTrainOnceCheckpointTest {
     });
   }
 
+  @Test
+  void clearDeletesEveryCheckpointAndLeavesOtherFiles(@TempDir Path directory)
+      throws IOException {
+    copyTree(uninterrupted.resolve("epoch-0002"), directory.resolve("epoch-0002"));
+    copyTree(uninterrupted.resolve("epoch-0003"), directory.resolve(".epoch-0004.partial-99"));
+    Files.writeString(directory.resolve("notes.txt"), "mine");
+
+    Checkpoints.in(directory).build().clear();
+
+    assertThat(names(directory)).containsExactly("notes.txt");
+    Files.delete(directory.resolve("notes.txt"));
+    Checkpoints.in(directory).build().clear();
+    assertThat(directory).doesNotExist();
+  }
+
   private static List<String> names(Path directory) throws IOException {
     try (Stream<Path> entries = Files.list(directory)) {
       return entries.map(p -> p.getFileName().toString()).sorted().toList();

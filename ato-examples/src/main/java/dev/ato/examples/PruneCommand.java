@@ -9,8 +9,6 @@ import ai.djl.training.optimizer.Optimizer;
 import com.google.common.base.Stopwatch;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.io.MoreFiles;
-import com.google.common.io.RecursiveDeleteOption;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.Checkpoints;
@@ -27,8 +25,6 @@ import dev.ato.examples.report.RunTrace;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -246,12 +241,7 @@ abstract class PruneCommand implements Callable<Integer> {
           .optDevice(chosen)
           .addListener(trace);
       if (!noCheckpoints) {
-        Checkpoints.Builder saving = Checkpoints.in(checkpointPath())
-            .optEveryEpochs(checkpointEvery);
-        if (checkpointSteps != null) {
-          saving.optEverySteps(checkpointSteps);
-        }
-        options.optCheckpoints(saving.build());
+        options.optCheckpoints(checkpointSettings());
       }
       if (!noProgress) {
         options.addListener(new ConsoleProgress(trace, System.err));
@@ -289,7 +279,7 @@ abstract class PruneCommand implements Callable<Integer> {
           directory.commit();
           if (!noCheckpoints) {
             // The finished report holds the result now; the checkpoints were for a crash.
-            deleteCheckpoints(checkpointPath());
+            checkpointSettings().clear();
           }
           printSummary(out, result, reloaded, directory.target());
         }
@@ -309,23 +299,13 @@ abstract class PruneCommand implements Callable<Integer> {
         + String.join(", ", ReportCharts.ALL) + ", figures " + RunReport.FILE_NAME + ")");
   }
 
-  /** Deletes the run's checkpoints, and their directory when nothing else is left in it. */
-  private static void deleteCheckpoints(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      return;
+  /** The checkpoints the options ask for. */
+  private Checkpoints checkpointSettings() {
+    Checkpoints.Builder saving = Checkpoints.in(checkpointPath()).optEveryEpochs(checkpointEvery);
+    if (checkpointSteps != null) {
+      saving.optEverySteps(checkpointSteps);
     }
-    String checkpointName = "\\.?epoch-\\d{4,}(\\.partial-\\d+)?";
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
-        entry -> entry.getFileName().toString().matches(checkpointName))) {
-      for (Path checkpoint : entries) {
-        MoreFiles.deleteRecursively(checkpoint, RecursiveDeleteOption.ALLOW_INSECURE);
-      }
-    }
-    try (Stream<Path> left = Files.list(directory)) {
-      if (left.findAny().isEmpty()) {
-        Files.delete(directory);
-      }
-    }
+    return saving.build();
   }
 
   /** Where the checkpoints go: asked for, or next to the output directory. */
