@@ -62,6 +62,22 @@ public interface AtoListener {
 
     /** The lambda of the group-sparsity term the step projected with; NaN if it did not. */
     double lambda();
+
+    /**
+     * Wall-clock seconds of the step's forward pass, backward pass and optimiser step, batch
+     * loading excluded. On a CPU libtorch computes synchronously, so this is the compute time;
+     * on a GPU it is the time to queue the work.
+     */
+    double trainSeconds();
+
+    /** Wall-clock seconds the step spent projecting pruned groups; 0 when it did not project. */
+    double projectionSeconds();
+
+    /**
+     * Wall-clock seconds of the step's controller update (its held-out batch, the frozen
+     * model's forward and backward passes, the controller's step); 0 at a step without one.
+     */
+    double controllerSeconds();
   }
 
   /**

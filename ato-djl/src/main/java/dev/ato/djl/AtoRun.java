@@ -93,12 +93,14 @@ final class AtoRun {
               }
               continue;
             }
-            boolean projected = trainStep(trainer, batch, step);
+            StepTimes times = trainStep(trainer, batch, step);
             try {
               requireFiniteLoss(trainer, step);
               if (schedule.trainsController(step)) {
+                long started = System.nanoTime();
                 recordUpdate(controller.update(step));
                 mask = controller.mask();
+                times = times.withController(System.nanoTime() - started);
               }
             } catch (RunDiverged e) {
               throw diverged(e, epoch, checkpoints);
@@ -106,7 +108,7 @@ final class AtoRun {
             if (step == schedule.controllerEndStep()) {
               freeze(step, controller);
             }
-            notifyStep(trainer, step, controller, projected);
+            notifyStep(trainer, step, controller, times);
             step++;
             if (checkpoints != null
                 && checkpoints.dueWithinEpoch(step, settings.stepsPerEpoch())) {
@@ -200,20 +202,32 @@ final class AtoRun {
   /**
    * Step 1 and 2 of Algorithm 1: one optimiser step, then the projection of pruned groups.
    *
-   * @return whether it projected
+   * @return whether it projected, and how long each part took
    */
-  private boolean trainStep(Trainer trainer, Batch batch, long step) {
+  private StepTimes trainStep(Trainer trainer, Batch batch, long step) {
     boolean project = projection.projects(step, mask);
     try (batch; NDManager snapshot = trainer.getManager().newSubManager()) {
+      long started = System.nanoTime();
       Optional<ParameterSource<NDArray>> before = project ? projection.before(mask, snapshot)
           : Optional.empty();
+      long trainStarted = System.nanoTime();
       EasyTrain.trainBatch(trainer, batch);
       trainer.step();
+      long trained = System.nanoTime();
       if (project) {
         projection.after(step, mask, before);
       }
+      long projectionNanos = (trainStarted - started) + (System.nanoTime() - trained);
+      return new StepTimes(project, trained - trainStarted, project ? projectionNanos : 0, 0);
     }
-    return project;
+  }
+
+  /** Whether a step projected, and the nanoseconds of its parts. */
+  private record StepTimes(boolean projected, long trainNanos, long projectionNanos,
+      long controllerNanos) {
+    StepTimes withController(long nanos) {
+      return new StepTimes(projected, trainNanos, projectionNanos, nanos);
+    }
   }
 
   private void freeze(long step, ControllerStep controller) {
@@ -264,7 +278,7 @@ final class AtoRun {
   }
 
   private void notifyStep(Trainer trainer, long step, ControllerStep controller,
-      boolean projected) {
+      StepTimes times) {
     if (settings.listeners().isEmpty()) {
       return;
     }
@@ -302,12 +316,27 @@ final class AtoRun {
 
       @Override
       public boolean projected() {
-        return projected;
+        return times.projected();
       }
 
       @Override
       public double lambda() {
-        return projected ? projection.lambdaAt(step) : Double.NaN;
+        return times.projected() ? projection.lambdaAt(step) : Double.NaN;
+      }
+
+      @Override
+      public double trainSeconds() {
+        return times.trainNanos() / 1e9;
+      }
+
+      @Override
+      public double projectionSeconds() {
+        return times.projectionNanos() / 1e9;
+      }
+
+      @Override
+      public double controllerSeconds() {
+        return times.controllerNanos() / 1e9;
       }
     };
     settings.listeners().forEach(l -> l.onStep(info));

@@ -3,6 +3,7 @@ package dev.ato.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.types.Shape;
+import dev.ato.djl.AtoListener.StepInfo;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.groups.GroupMask;
@@ -27,6 +28,7 @@ class AutoTrainOnceScheduleTest {
   private static final List<GroupMask> masks = new ArrayList<>();
   private static final List<Boolean> projected = new ArrayList<>();
   private static final List<Double> lambdas = new ArrayList<>();
+  private static final List<StepInfo> steps = new ArrayList<>();
   private static GroupMask finalMask;
 
   @BeforeAll
@@ -38,6 +40,7 @@ class AutoTrainOnceScheduleTest {
             masks.add(step.mask());
             projected.add(step.projected());
             lambdas.add(step.lambda());
+            steps.add(step);
           }
 
           @Override
@@ -112,5 +115,23 @@ class AutoTrainOnceScheduleTest {
   @Test
   void theMaskChangesDuringTheWindow() {
     assertThat(masks.subList(2, 18).stream().distinct().count()).isGreaterThan(1);
+  }
+
+  @Test
+  void everyStepReportsTheTimeOfItsTraining() {
+    assertThat(steps).allSatisfy(step -> assertThat(step.trainSeconds()).isPositive());
+  }
+
+  @Test
+  void controllerTimeIsSpentExactlyAtTheStepsThatUpdateTheController() {
+    List<Long> timed = steps.stream().filter(step -> step.controllerSeconds() > 0)
+        .map(StepInfo::step).toList();
+    assertThat(timed).containsExactlyElementsOf(updateSteps);
+  }
+
+  @Test
+  void projectionTimeIsSpentExactlyAtTheStepsThatProject() {
+    assertThat(steps).allSatisfy(step -> assertThat(step.projectionSeconds() > 0)
+        .as("step %s", step.step()).isEqualTo(step.projected()));
   }
 }

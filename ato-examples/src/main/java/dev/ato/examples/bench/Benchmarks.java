@@ -1,0 +1,111 @@
+package dev.ato.examples.bench;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark command. Each subcommand runs one row, stores its result file in the results
+ * directory and writes the page again from every stored result; {@code page} only writes the
+ * page. Run one benchmark at a time: two libtorch processes on a 2-core machine slow each
+ * other down many times over.
+ */
+@Command(name = "ato-bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks of ato, stored row by row and gathered into docs/benchmarks.md.",
+    subcommands = {SpeedBenchmark.class, Benchmarks.Page.class})
+public final class Benchmarks implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Benchmarks.class);
+  static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+  static final String INTEROP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
+  static final String MAVEN_COMMAND = "mvn -B -ntp -q -Pdemo -DskipTests verify "
+      + "-Dato.example.main=dev.ato.examples.bench.Benchmarks -Dato.args=\"%s\"";
+
+  @Option(names = "--threads", description = "libtorch's intra-op threads (default: the cores)")
+  Integer threads;
+
+  @Option(names = "--results", defaultValue = "docs/benchmarks/results",
+      description = "Directory of the stored results (default ${DEFAULT-VALUE}).")
+  Path results;
+
+  @Option(names = "--page", defaultValue = "docs/benchmarks.md",
+      description = "The page written from them (default ${DEFAULT-VALUE}).")
+  Path page;
+
+  private String[] arguments = new String[0];
+
+  private Benchmarks() {}
+
+  /** Runs the command line; exits with its code. */
+  public static void main(String[] args) {
+    Benchmarks benchmarks = new Benchmarks();
+    benchmarks.arguments = args.clone();
+    System.exit(new CommandLine(benchmarks).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  int threads() {
+    return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Sizes libtorch's thread pools before the engine starts: the intra-op pool to the threads
+   * asked for, one inter-op thread, as the PyTorch peer is started with.
+   */
+  void configureEngine() {
+    checkArgument(threads() >= 1, "--threads must be at least 1, found %s", threads());
+    System.setProperty(THREADS_PROPERTY, String.valueOf(threads()));
+    System.setProperty(INTEROP_PROPERTY, "1");
+  }
+
+  /** The command that ran, as the page shows it. */
+  String command() {
+    return String.format(MAVEN_COMMAND, String.join(" ", arguments));
+  }
+
+  /** Stores a row's result and writes the page again. */
+  void store(BenchmarkResult result) {
+    Path file = result.write(results);
+    LOG.info("stored {}", file);
+    writePage();
+  }
+
+  void writePage() {
+    List<BenchmarkResult> all = BenchmarkResult.readAll(results);
+    try {
+      Path parentDirectory = page.toAbsolutePath().getParent();
+      Files.createDirectories(parentDirectory);
+      Files.writeString(page, BenchmarkPage.render(all, page.toAbsolutePath().getParent()
+          .relativize(results.toAbsolutePath())), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + page, e);
+    }
+    LOG.info("wrote {} from {} results", page, all.size());
+  }
+
+  /** Writes the page from the stored results without running anything. */
+  @Command(name = "page", mixinStandardHelpOptions = true,
+      description = "Writes the page again from the stored results.")
+  static final class Page implements Runnable {
+    @CommandLine.ParentCommand
+    Benchmarks parent;
+
+    @Override
+    public void run() {
+      parent.writePage();
+    }
+  }
+}

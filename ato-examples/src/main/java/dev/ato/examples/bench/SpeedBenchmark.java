@@ -1,0 +1,322 @@
+package dev.ato.examples.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingResult;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import dev.ato.djl.AtoListener;
+import dev.ato.djl.AtoResult;
+import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.EpochMetrics;
+import dev.ato.djl.cost.FlopsCounter;
+import dev.ato.djl.engine.EngineCheck;
+import dev.ato.djl.engine.NoGrad;
+import dev.ato.examples.data.DataFormat;
+import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.data.ImageData;
+import dev.ato.examples.models.CifarResNet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The speed row: plain DJL training, ATO runs with the controller every 20 steps and at every
+ * step, and the PyTorch eager peer, on the same network, data and batch, taking turns so that
+ * a slow spell of the machine falls on all of them; then inference of the compressed network
+ * against the dense one. Stores one result and writes the page again.
+ */
+@Command(name = "speed", mixinStandardHelpOptions = true,
+    description = "Training and inference speed: plain DJL, ATO and PyTorch eager side by side.")
+final class SpeedBenchmark implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
+  private static final Shape IMAGE = new Shape(1, 28, 28);
+
+  @ParentCommand
+  Benchmarks parent;
+
+  @Option(names = "--depth", defaultValue = "20", description = "CIFAR ResNet depth.")
+  int depth;
+
+  @Option(names = "--images", defaultValue = "6400",
+      description = "Fashion-MNIST training images read (ATO holds 5% of them out).")
+  int images;
+
+  @Option(names = "--batch", defaultValue = "128", description = "Batch size.")
+  int batch;
+
+  @Option(names = "--epochs", defaultValue = "2", description = "Epochs of every run.")
+  int epochs;
+
+  @Option(names = "--repeats", defaultValue = "3",
+      description = "Times each run is repeated, in turns.")
+  int repeats;
+
+  @Option(names = "--warmup", defaultValue = "5", description = "Steps not timed at a start.")
+  int warmup;
+
+  @Option(names = "--inference-runs", defaultValue = "50",
+      description = "Forward passes timed per network and batch size.")
+  int inferenceRuns;
+
+  @Option(names = "--widths", defaultValue = "16,12,11,8", split = ",",
+      description = "First-stage widths of dense networks whose inference is timed too, to show "
+          + "what channel counts cost on this engine.")
+  List<Integer> widths;
+
+  @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction of ATO.")
+  double reduction;
+
+  @Option(names = "--no-peer", description = "Leave the PyTorch eager runs out.")
+  boolean noPeer;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+      description = "Python with (or to get) Debian's python3-torch.")
+  String python;
+
+  @Option(names = "--row", defaultValue = "speed-resnet20", description = "Result name.")
+  String row;
+
+  @Override
+  public Integer call() throws IOException, TranslateException {
+    parent.configureEngine();
+    Path data = FashionMnist.directory();
+    PytorchPeer peer = noPeer ? null : PytorchPeer.on(python);
+    Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    Map<String, Double> figures = new LinkedHashMap<>();
+    try (ImageData images = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(data)
+        .setBatchSize(batch).optTrainLimit(this.images).optTestLimit(batch).optSeed(42)
+        .build()) {
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        LOG.info("speed, round {} of {}", repeat, repeats);
+        add(seconds, "plain_djl", plainDjl(images));
+        add(seconds, "ato_interval_20", ato(images, 20, repeat == 1 ? figures : null));
+        add(seconds, "ato_interval_1", ato(images, 1, null));
+        if (peer != null) {
+          add(seconds, "pytorch", peer.meanStepSeconds(data, depth, this.images, batch, epochs,
+              parent.threads(), warmup, System.getenv(EngineCheck.ISA_VARIABLE)));
+          add(seconds, "pytorch_own_isa", peer.meanStepSeconds(data, depth, this.images, batch,
+              epochs, parent.threads(), warmup, null));
+        }
+      }
+    }
+    seconds.forEach((loop, values) -> {
+      Stats stats = Stats.of(values);
+      figures.put(loop + "_step_seconds", stats.median());
+      figures.put(loop + "_step_seconds_min", stats.min());
+      figures.put(loop + "_step_seconds_max", stats.max());
+    });
+    figures.put("batch", (double) batch);
+    figures.put("repeats", (double) repeats);
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("network", "CIFAR ResNet-" + depth + " (width 16), input 1x28x28");
+    settings.put("data", "Fashion-MNIST, first " + this.images + " training images");
+    settings.put("training", epochs + " epochs, batch " + batch + ", SGD 0.05, momentum 0.9, "
+        + "weight decay 5e-4; the first " + warmup + " steps and each epoch's first step "
+        + "not timed");
+    settings.put("ato", "FLOPs reduction " + reduction + ", window 10%-50%, warm-up 20% "
+        + "(the paper's), builder defaults otherwise");
+    settings.put("repeats", repeats + ", in turns; medians, with min-max");
+    if (peer != null) {
+      settings.put("pytorch", "PyTorch " + peer.torchVersion() + " eager (Debian python3-torch), "
+          + "same network, optimiser, batch and threads (1 inter-op)");
+    }
+    BenchmarkResult result = new BenchmarkResult(row, "speed", parent.command(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
+        figures);
+    parent.store(result);
+    return 0;
+  }
+
+  private static void add(Map<String, List<Double>> seconds, String loop, double value) {
+    LOG.info("{}: {} s per step", loop, String.format(Locale.ROOT, "%.4f", value));
+    seconds.computeIfAbsent(loop, k -> new ArrayList<>()).add(value);
+  }
+
+  private Block network() {
+    return CifarResNet.builder().setDepth(depth).setClasses(10).build();
+  }
+
+  private static Optimizer sgd() {
+    return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
+        .optWeightDecays(5e-4f).build();
+  }
+
+  /** DJL's own training loop, {@code EasyTrain.fit}, as a DJL user writes it. */
+  private double plainDjl(ImageData data) throws IOException, TranslateException {
+    Engine.getInstance().setRandomSeed(42);
+    StepClock clock = new StepClock(warmup);
+    try (Model model = Model.newInstance("plain")) {
+      model.setBlock(network());
+      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+          .optOptimizer(sgd()).addEvaluator(new Accuracy())
+          .addTrainingListeners(new EvaluatorTrainingListener(), new TrainingListenerAdapter() {
+            @Override
+            public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+              clock.stepEnded();
+            }
+
+            @Override
+            public void onEpoch(Trainer trainer) {
+              clock.epochEnded();
+            }
+          });
+      try (Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(new Shape(1).addAll(IMAGE));
+        clock.start();
+        EasyTrain.fit(trainer, epochs, data.train(), null);
+        TrainingResult result = trainer.getTrainingResult();
+        LOG.info("plain DJL: loss {}", result.getTrainLoss());
+      }
+    }
+    return clock.meanSeconds();
+  }
+
+  /**
+   * An ATO run; with {@code figures}, also the split of its steps and the inference of its
+   * compressed network against the dense one.
+   */
+  private double ato(ImageData data, int interval, Map<String, Double> figures) {
+    StepClock clock = new StepClock(warmup);
+    List<Double> train = new ArrayList<>();
+    List<Double> projectionShare = new ArrayList<>();
+    List<Double> controller = new ArrayList<>();
+    AtoListener listener = new AtoListener() {
+      @Override
+      public void onStart(RunInfo info) {
+        clock.start();
+      }
+
+      @Override
+      public void onStep(StepInfo step) {
+        clock.stepEnded();
+        if (step.controllerSeconds() > 0) {
+          controller.add(step.controllerSeconds());
+        }
+        if (step.step() < warmup) {
+          return;
+        }
+        train.add(step.trainSeconds());
+        if (step.projected()) {
+          projectionShare.add(step.projectionSeconds()
+              / (step.trainSeconds() + step.projectionSeconds()));
+        }
+      }
+
+      @Override
+      public void onEpoch(EpochMetrics metrics) {
+        clock.epochEnded();
+      }
+    };
+    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network())
+        .setInputShape(new Shape(1).addAll(IMAGE)).setTrainingData(data.train())
+        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd())
+        .optControllerInterval(interval).optSeed(42).addListener(listener).build();
+        AtoResult result = ato.fit()) {
+      LOG.info("ATO, controller every {} steps: {}", interval, result.summary());
+      if (figures != null) {
+        double trainMedian = Stats.of(train).median();
+        figures.put("projection_share", Stats.of(projectionShare).median());
+        figures.put("projection_share_max", Stats.of(projectionShare).max());
+        figures.put("controller_update_in_steps", Stats.of(controller).median() / trainMedian);
+        figures.put("controller_updates", (double) controller.size());
+        figures.put("flops_reduction", result.flopsReduction());
+        figures.put("flops_ratio", (double) result.flopsBefore() / result.flopsAfter());
+        inference(ato.model().getBlock(), result.compressed().block(), figures);
+        uniformWidths(figures);
+      }
+    }
+    return clock.meanSeconds();
+  }
+
+  /**
+   * Forward passes in inference mode without autograd, the two networks taking turns. Each pass
+   * gets its input in a scope of its own: DJL attaches a block's intermediate arrays to its
+   * input's manager, so an input held by a long-lived manager would keep every pass's
+   * activations alive until the end, and the passes would slow down as memory piles up (by 3 to
+   * 5 times here).
+   */
+  private void inference(Block dense, Block compressed, Map<String, Double> figures) {
+    for (int size : new int[] {1, 64}) {
+      List<Double> denseSeconds = new ArrayList<>();
+      List<Double> compressedSeconds = new ArrayList<>();
+      try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+        Shape shape = new Shape(size).addAll(IMAGE);
+        float[] input = manager.randomNormal(shape).toFloatArray();
+        for (int run = -warmup; run < inferenceRuns; run++) {
+          double d = forwardSeconds(manager, dense, input, shape);
+          double c = forwardSeconds(manager, compressed, input, shape);
+          if (run >= 0) {
+            denseSeconds.add(d);
+            compressedSeconds.add(c);
+          }
+        }
+      }
+      double denseMedian = Stats.of(denseSeconds).median();
+      double compressedMedian = Stats.of(compressedSeconds).median();
+      figures.put("inference_dense_seconds_batch_" + size, denseMedian);
+      figures.put("inference_compressed_seconds_batch_" + size, compressedMedian);
+      figures.put("inference_speedup_batch_" + size, denseMedian / compressedMedian);
+    }
+  }
+
+  /** Inference of dense networks of other widths, at batch 64. */
+  private void uniformWidths(Map<String, Double> figures) {
+    Shape shape = new Shape(64).addAll(IMAGE);
+    for (int width : widths) {
+      Block block = CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
+      try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+        block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(IMAGE));
+        float[] input = manager.randomNormal(shape).toFloatArray();
+        List<Double> seconds = new ArrayList<>();
+        for (int run = -warmup; run < inferenceRuns; run++) {
+          double s = forwardSeconds(manager, block, input, shape);
+          if (run >= 0) {
+            seconds.add(s);
+          }
+        }
+        figures.put("inference_width_" + width + "_seconds_batch_64", Stats.of(seconds).median());
+        figures.put("inference_width_" + width + "_macs",
+            (double) FlopsCounter.count(block, new Shape(1).addAll(IMAGE)).flops());
+      }
+    }
+  }
+
+  private static double forwardSeconds(NDManager manager, Block block, float[] input,
+      Shape shape) {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray x = scope.create(input, shape);
+      long started = System.nanoTime();
+      NDList output = block.forward(new ParameterStore(scope, false), new NDList(x), false);
+      output.head().toFloatArray();
+      return (System.nanoTime() - started) / 1e9;
+    }
+  }
+}
