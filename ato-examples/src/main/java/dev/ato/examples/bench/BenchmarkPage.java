@@ -127,9 +127,9 @@ final class BenchmarkPage {
       if (peer) {
         page.append("Debian's PyTorch, with its own older oneDNN, computes correctly at ")
             .append("full width here, and the row \"oneDNN's own ISA\" shows what the ")
-            .append("workaround costs ato on this machine. That gap is the engine's, not the ")
-            .append("training loop's: at the same kernels plain DJL and ATO keep pace with ")
-            .append("PyTorch eager. It closes with a libtorch whose oneDNN is right on this CPU ")
+            .append("workaround costs ato on this machine. That gap is the engine's; the ")
+            .append("training loops compare at the same kernels, in the \"same ISA\" column. ")
+            .append("It closes with a libtorch whose oneDNN is right on this CPU ")
             .append("(a later `pytorch-native-cpu`, or a custom build through DJL's ")
             .append("`PYTORCH_LIBRARY_PATH`), after which the engine check lets the full ISA ")
             .append("through by itself. Turning oneDNN off in libtorch instead ")
