@@ -86,10 +86,10 @@ public final class Benchmarks implements Runnable {
   void writePage() {
     List<BenchmarkResult> all = BenchmarkResult.readAll(results);
     try {
-      Path parentDirectory = page.toAbsolutePath().getParent();
-      Files.createDirectories(parentDirectory);
-      Files.writeString(page, BenchmarkPage.render(all, page.toAbsolutePath().getParent()
-          .relativize(results.toAbsolutePath())), StandardCharsets.UTF_8);
+      Path pageDirectory = page.toAbsolutePath().getParent();
+      Files.createDirectories(pageDirectory);
+      Files.writeString(page, BenchmarkPage.render(all,
+          pageDirectory.relativize(results.toAbsolutePath())), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + page, e);
     }

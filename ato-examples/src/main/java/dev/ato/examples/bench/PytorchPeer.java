@@ -76,18 +76,8 @@ final class PytorchPeer {
   }
 
   private static boolean hasTorch(String python) {
-    try {
-      Process process = new ProcessBuilder(python, "-c", "import torch")
-          .redirectErrorStream(true).start();
-      process.getInputStream().readAllBytes();
-      return process.waitFor() == 0;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + python + " for the PyTorch peer ("
-          + e.getMessage() + "); install Debian's python3 or pass --python PATH", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while looking for torch", e);
-    }
+    return exec(new ProcessBuilder(python, "-c", "import torch"), "look for torch with "
+        + python + " (install Debian's python3 or pass --python PATH)").code() == 0;
   }
 
   private static void install(String python) {
@@ -98,41 +88,42 @@ final class PytorchPeer {
         python);
     LOG.info("installing Debian's python3-torch for the PyTorch peer (a few minutes)");
     List<String> command = List.of("apt-get", "install", "-y", "-q", "python3-torch");
-    try {
-      ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-      builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-      int code = builder.start().waitFor();
-      checkState(code == 0 && hasTorch(python),
-          "`%s` exited with %s and %s still has no torch module", String.join(" ", command),
-          code, python);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run apt-get: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while installing torch", e);
-    }
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+    Finished apt = exec(builder, "install torch");
+    checkState(apt.code() == 0 && hasTorch(python),
+        "`%s` exited with %s and %s still has no torch module:\n%s", String.join(" ", command),
+        apt.code(), python, apt.output());
   }
 
   private static String run(List<String> command, String isa) {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.remove(EngineCheck.ISA_VARIABLE);
     if (isa != null) {
       env.put(EngineCheck.ISA_VARIABLE, isa);
     }
+    Finished peer = exec(builder, "run the PyTorch peer");
+    checkState(peer.code() == 0, "the PyTorch peer failed (exit %s): %s\n%s", peer.code(),
+        String.join(" ", command), peer.output());
+    return peer.output();
+  }
+
+  /** A finished process: its exit code and its output, standard error included. */
+  private record Finished(int code, String output) {}
+
+  /** Runs {@code builder} to its end; {@code what} names the work in the error it may give. */
+  private static Finished exec(ProcessBuilder builder, String what) {
     try {
-      Process process = builder.start();
+      Process process = builder.redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(),
           StandardCharsets.UTF_8);
-      int code = process.waitFor();
-      checkState(code == 0, "the PyTorch peer failed (exit %s): %s\n%s", code,
-          String.join(" ", command), output);
-      return output;
+      return new Finished(process.waitFor(), output);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the PyTorch peer: " + command, e);
+      throw new UncheckedIOException("cannot " + what + ": " + builder.command(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the PyTorch peer ran", e);
+      throw new IllegalStateException("interrupted while trying to " + what, e);
     }
   }
 }

@@ -243,8 +243,9 @@ final class SpeedBenchmark implements Callable<Integer> {
       LOG.info("ATO, controller every {} steps: {}", interval, result.summary());
       if (figures != null) {
         double trainMedian = Stats.of(train).median();
-        figures.put("projection_share", Stats.of(projectionShare).median());
-        figures.put("projection_share_max", Stats.of(projectionShare).max());
+        Stats projection = Stats.of(projectionShare);
+        figures.put("projection_share", projection.median());
+        figures.put("projection_share_max", projection.max());
         figures.put("controller_update_in_steps", Stats.of(controller).median() / trainMedian);
         figures.put("controller_updates", (double) controller.size());
         figures.put("flops_reduction", result.flopsReduction());
@@ -265,48 +266,47 @@ final class SpeedBenchmark implements Callable<Integer> {
    */
   private void inference(Block dense, Block compressed, Map<String, Double> figures) {
     for (int size : new int[] {1, 64}) {
-      List<Double> denseSeconds = new ArrayList<>();
-      List<Double> compressedSeconds = new ArrayList<>();
-      try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
-        Shape shape = new Shape(size).addAll(IMAGE);
-        float[] input = manager.randomNormal(shape).toFloatArray();
-        for (int run = -warmup; run < inferenceRuns; run++) {
-          double d = forwardSeconds(manager, dense, input, shape);
-          double c = forwardSeconds(manager, compressed, input, shape);
-          if (run >= 0) {
-            denseSeconds.add(d);
-            compressedSeconds.add(c);
-          }
-        }
-      }
-      double denseMedian = Stats.of(denseSeconds).median();
-      double compressedMedian = Stats.of(compressedSeconds).median();
-      figures.put("inference_dense_seconds_batch_" + size, denseMedian);
-      figures.put("inference_compressed_seconds_batch_" + size, compressedMedian);
-      figures.put("inference_speedup_batch_" + size, denseMedian / compressedMedian);
+      List<Double> medians = medianForwardSeconds(List.of(dense, compressed), size);
+      figures.put("inference_dense_seconds_batch_" + size, medians.get(0));
+      figures.put("inference_compressed_seconds_batch_" + size, medians.get(1));
+      figures.put("inference_speedup_batch_" + size, medians.get(0) / medians.get(1));
     }
   }
 
   /** Inference of dense networks of other widths, at batch 64. */
   private void uniformWidths(Map<String, Double> figures) {
-    Shape shape = new Shape(64).addAll(IMAGE);
     for (int width : widths) {
       Block block = CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
-      try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+      try (NDManager manager = NDManager.newBaseManager()) {
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(IMAGE));
-        float[] input = manager.randomNormal(shape).toFloatArray();
-        List<Double> seconds = new ArrayList<>();
-        for (int run = -warmup; run < inferenceRuns; run++) {
-          double s = forwardSeconds(manager, block, input, shape);
-          if (run >= 0) {
-            seconds.add(s);
-          }
-        }
-        figures.put("inference_width_" + width + "_seconds_batch_64", Stats.of(seconds).median());
+        figures.put("inference_width_" + width + "_seconds_batch_64",
+            medianForwardSeconds(List.of(block), 64).get(0));
         figures.put("inference_width_" + width + "_macs",
             (double) FlopsCounter.count(block, new Shape(1).addAll(IMAGE)).flops());
       }
     }
+  }
+
+  /**
+   * Median seconds of a forward pass of each block at batch {@code size}, in inference mode
+   * without autograd, the blocks taking turns so that a slow spell falls on all of them.
+   */
+  private List<Double> medianForwardSeconds(List<Block> blocks, int size) {
+    List<List<Double>> seconds = blocks.stream().map(b -> (List<Double>) new ArrayList<Double>())
+        .toList();
+    try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+      Shape shape = new Shape(size).addAll(IMAGE);
+      float[] input = manager.randomNormal(shape).toFloatArray();
+      for (int run = -warmup; run < inferenceRuns; run++) {
+        for (int i = 0; i < blocks.size(); i++) {
+          double pass = forwardSeconds(manager, blocks.get(i), input, shape);
+          if (run >= 0) {
+            seconds.get(i).add(pass);
+          }
+        }
+      }
+    }
+    return seconds.stream().map(s -> Stats.of(s).median()).toList();
   }
 
   private static double forwardSeconds(NDManager manager, Block block, float[] input,
