@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
+import dev.ato.groups.ControllerBlock;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import java.util.Comparator;
@@ -124,6 +125,162 @@ public final class FlopsBudget {
     GroupMask corrected = GroupMask.of(keep);
     return prune ? new Correction(corrected, changed.build(), ImmutableIntArray.of())
         : new Correction(corrected, ImmutableIntArray.of(), changed.build());
+  }
+
+  /**
+   * {@code mask} with every controller block keeping a multiple of {@code multiple} of its
+   * groups, or all of them, and then brought to the budget in such steps. Engines that compute
+   * in blocks of channels (oneDNN: 8 wide for SSE4.1 and AVX2, 16 for AVX-512) pay for a partly
+   * filled block as for a full one, so only whole blocks turn fewer FLOPs into less time.
+   *
+   * <p>Each block's count goes to the nearest allowed one (the larger on a tie), keeping its
+   * highest-scored groups. While the budget is missed, the block whose next step towards the
+   * target changes the groups of lowest mean score (when pruning; highest when restoring) takes
+   * that step, unless it would carry the reduction beyond the tolerance on the other side; when
+   * no single step fits, one block steps towards the target and another away from it, the pair
+   * landing within the tolerance nearest the target. A block of fewer groups than
+   * {@code multiple} is kept whole. The result may miss the budget
+   * when the steps are too coarse for the tolerance: check {@link #isMet}.
+   *
+   * @param scores one per group; higher means more wanted
+   * @param multiple the step, at least 1; 1 leaves {@code mask} as it is
+   * @throws IllegalArgumentException when the mask or the scores do not cover the groups
+   */
+  public GroupMask roundBlocks(GroupMask mask, double[] scores, int multiple) {
+    checkArgument(mask.size() == groups.size() && scores.length == groups.size(),
+        "the mask (%s) and the scores (%s) must cover the %s groups", mask.size(), scores.length,
+        groups.size());
+    checkArgument(multiple >= 1, "the channel multiple must be at least 1, found %s", multiple);
+    if (multiple == 1) {
+      return mask;
+    }
+    List<ControllerBlock> blocks = groups.blocks();
+    int[] kept = new int[blocks.size()];
+    for (ControllerBlock block : blocks) {
+      int count = block.size() - mask.prunedCount(block.firstGroup(), block.size());
+      kept[block.index()] = nearestAllowed(count, block.size(), multiple);
+    }
+    while (!isMet(keeping(kept, scores))) {
+      boolean prune = reduction(keeping(kept, scores)) < target;
+      int best = -1;
+      double bestScore = 0;
+      int[] tried = kept.clone();
+      for (ControllerBlock block : blocks) {
+        int now = kept[block.index()];
+        int next = prune ? now - step(now, block.size(), multiple, false)
+            : now + step(now, block.size(), multiple, true);
+        if (next == now) {
+          continue;
+        }
+        tried[block.index()] = next;
+        double reached = reduction(keeping(tried, scores));
+        tried[block.index()] = now;
+        if (prune ? reached > target + tolerance + SLACK : reached < target - tolerance - SLACK) {
+          continue;
+        }
+        double changed = meanScore(block, scores, Math.min(now, next), Math.max(now, next));
+        if (best < 0 || (prune ? changed < bestScore : changed > bestScore)) {
+          best = block.index();
+          bestScore = changed;
+        }
+      }
+      if (best < 0) {
+        // No single step fits; one block stepping towards the target and another away from it
+        // may land within the tolerance where neither alone does.
+        if (!stepPair(kept, scores, multiple, prune)) {
+          break;
+        }
+        continue;
+      }
+      ControllerBlock block = blocks.get(best);
+      kept[best] = prune ? kept[best] - step(kept[best], block.size(), multiple, false)
+          : kept[best] + step(kept[best], block.size(), multiple, true);
+    }
+    return keeping(kept, scores);
+  }
+
+  /**
+   * Takes the pair of steps, one block towards the target and another away from it, that lands
+   * within the tolerance nearest the target; whether there was one.
+   */
+  private boolean stepPair(int[] kept, double[] scores, int multiple, boolean prune) {
+    List<ControllerBlock> blocks = groups.blocks();
+    int[] best = null;
+    double bestDistance = Double.MAX_VALUE;
+    // Pruning steps a block down (fewer groups kept) and the other up; restoring the reverse.
+    boolean towardUp = !prune;
+    for (ControllerBlock toward : blocks) {
+      int towardStep = step(kept[toward.index()], toward.size(), multiple, towardUp);
+      for (ControllerBlock away : blocks) {
+        int awayStep = step(kept[away.index()], away.size(), multiple, !towardUp);
+        if (toward == away || towardStep == 0 || awayStep == 0) {
+          continue;
+        }
+        int[] tried = kept.clone();
+        tried[toward.index()] += towardUp ? towardStep : -towardStep;
+        tried[away.index()] += towardUp ? -awayStep : awayStep;
+        GroupMask mask = keeping(tried, scores);
+        double distance = Math.abs(reduction(mask) - target);
+        if (isMet(mask) && distance < bestDistance) {
+          best = tried;
+          bestDistance = distance;
+        }
+      }
+    }
+    if (best != null) {
+      System.arraycopy(best, 0, kept, 0, kept.length);
+    }
+    return best != null;
+  }
+
+  /** The allowed count nearest {@code count}: a multiple of {@code multiple}, or all. */
+  private static int nearestAllowed(int count, int size, int multiple) {
+    if (size <= multiple) {
+      return size;
+    }
+    int below = Math.max(multiple, count / multiple * multiple);
+    int above = Math.min(size, below + multiple);
+    return count - below < above - count ? below : above;
+  }
+
+  /** How far the next allowed count lies from {@code now}, up or down; 0 when there is none. */
+  private static int step(int now, int size, int multiple, boolean up) {
+    if (size <= multiple) {
+      return 0;
+    }
+    if (up) {
+      return now == size ? 0 : Math.min(size, (now / multiple + 1) * multiple) - now;
+    }
+    if (now <= multiple) {
+      return 0;
+    }
+    int lower = now % multiple == 0 ? now - multiple : now / multiple * multiple;
+    return now - lower;
+  }
+
+  /** The mask keeping each block's {@code kept} highest-scored groups (lower id on a tie). */
+  private GroupMask keeping(int[] kept, double[] scores) {
+    boolean[] keep = new boolean[groups.size()];
+    for (ControllerBlock block : groups.blocks()) {
+      List<Integer> ranked = ranked(block, scores);
+      for (int r = 0; r < kept[block.index()]; r++) {
+        keep[ranked.get(r)] = true;
+      }
+    }
+    return GroupMask.of(keep);
+  }
+
+  /** The mean score of the groups ranked {@code from} (inclusive) to {@code to} in a block. */
+  private static double meanScore(ControllerBlock block, double[] scores, int from, int to) {
+    return ranked(block, scores).subList(from, to).stream().mapToDouble(g -> scores[g])
+        .average().orElse(0);
+  }
+
+  /** A block's groups, most wanted first. */
+  private static List<Integer> ranked(ControllerBlock block, double[] scores) {
+    return IntStream.range(block.firstGroup(), block.endGroup()).boxed()
+        .sorted(Comparator.comparingDouble((Integer g) -> -scores[g])
+            .thenComparingInt(g -> g)).toList();
   }
 
   @Override

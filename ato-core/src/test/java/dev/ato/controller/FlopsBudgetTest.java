@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.ato.cost.CostModel;
 import dev.ato.graph.ChannelGraph;
+import dev.ato.graph.ChannelShape;
+import dev.ato.graph.Layer;
+import dev.ato.graph.Layer.Conv2d;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
@@ -85,6 +88,91 @@ class FlopsBudgetTest {
     assertThat(budget(0.12).reduction(correction.mask())).isCloseTo(1 - 7173 / 7434.0,
         within(1e-12));
     assertThat(budget(0.12).isMet(correction.mask())).isFalse();
+  }
+
+  // roundBlocks with a multiple of 2: block a (groups 0..3) may keep 2 or 4, block b (4..5) has
+  // no fewer than 2 groups to keep and stays whole.
+
+  @Test
+  void roundingToOneLeavesTheMaskAsItIs() {
+    GroupMask mask = GroupMask.of(true, false, true, true, true, true);
+
+    assertThat(budget(0.25).roundBlocks(mask, SCORES, 1)).isEqualTo(mask);
+  }
+
+  @Test
+  void aMaskOfWholeStepsWithinTheBudgetIsLeftAsItIs() {
+    // a keeps a[0] and a[3]: 3722 MACs, 0.4993.
+    GroupMask mask = GroupMask.of(true, false, false, true, true, true);
+
+    assertThat(budget(0.5).roundBlocks(mask, SCORES, 2)).isEqualTo(mask);
+  }
+
+  @Test
+  void aCountBetweenStepsGoesToTheLargerOnATieAndTheBudgetIsReachedInWholeSteps() {
+    // a keeps 3 (a[1] pruned): halfway between 2 and 4, so 4, reduction 0; then a steps down to
+    // 2, dropping its two lowest-scored groups a[1] (0.1) and a[2] (0.5): 0.4993, met.
+    GroupMask mask = GroupMask.of(true, false, true, true, true, true);
+
+    GroupMask rounded = budget(0.5).roundBlocks(mask, SCORES, 2);
+
+    assertThat(rounded).isEqualTo(GroupMask.of(true, false, false, true, true, true));
+    assertThat(budget(0.5).isMet(rounded)).isTrue();
+  }
+
+  @Test
+  void aBlockRoundedUpKeepsItsHighestScoredGroups() {
+    // a keeps only a[1] (score 0.1): 1 goes to 2, and the two kept are a[0] (0.9) and a[3]
+    // (0.7), not a[1]: 3722 MACs, 0.4993.
+    GroupMask mask = GroupMask.of(false, true, false, false, true, true);
+
+    assertThat(budget(0.5).roundBlocks(mask, SCORES, 2))
+        .isEqualTo(GroupMask.of(true, false, false, true, true, true));
+  }
+
+  @Test
+  void stepsTooCoarseForTheToleranceLeaveTheBudgetMissed() {
+    // Target 0.25: a's counts give 0 or 0.4993, and b cannot be cut; from 4 (the tie of 3) the
+    // step to 2 overshoots 0.26, so the mask keeps everything and misses.
+    GroupMask rounded = budget(0.25).roundBlocks(GroupMask.of(true, false, true, true, true,
+        true), SCORES, 2);
+
+    assertThat(rounded).isEqualTo(GroupMask.allKept(6));
+    assertThat(budget(0.25).isMet(rounded)).isFalse();
+  }
+
+  @Test
+  void whenNoSingleStepFitsOneBlockStepsBackAndAnotherForward() {
+    // data 1x1x1 -> a: 1x1 conv, 4 filters (4 MACs) -> b: 1x1 conv, 4 filters (16) -> fc: 3
+    // units (12); 32 MACs. Halving a (groups 0..3) saves 2 + 8 = 10 (0.3125), halving b (4..7)
+    // 8 + 6 = 14 (0.4375), both 20. Target 0.4375 from a halved: b's step alone overshoots
+    // (0.625), a has no step down left; a back to 4 and b to 2 lands on the target, b keeping
+    // its two highest-scored groups, 6 (0.7) and 4 (0.6).
+    ChannelGraph.Builder b = ChannelGraph.builder("pair");
+    String x = b.input("data", ChannelShape.spatial(1, 1, 1));
+    x = b.add("a", Conv2d.builder().setFilters(4).setKernelShape(1).optBias(false).build(), x);
+    x = b.add("b", Conv2d.builder().setFilters(4).setKernelShape(1).optBias(false).build(), x);
+    b.add("fc", Layer.Linear.of(3), b.add("flatten", new Layer.Flatten(), x));
+    ChannelGraph pair = b.build();
+    GroupSet pairGroups = ZeroInvariantGroups.find(pair);
+    CostModel pairCost = CostModel.of(pair, pairGroups);
+    FlopsBudget budget = FlopsBudget.of(pairCost, pairGroups,
+        pairCost.targetForReduction(14 / 32.0), 0.01);
+    double[] scores = {0.9, 0.8, 0.2, 0.1, 0.6, 0.3, 0.7, 0.4};
+
+    GroupMask rounded = budget.roundBlocks(
+        GroupMask.of(true, true, false, false, true, true, true, true), scores, 2);
+
+    assertThat(pairCost.flops()).isEqualTo(32);
+    assertThat(rounded).isEqualTo(GroupMask.of(true, true, true, true, true, false, true, false));
+    assertThat(budget.reduction(rounded)).isCloseTo(14 / 32.0, within(1e-12));
+  }
+
+  @Test
+  void aMultipleBelowOneIsRejected() {
+    assertThatThrownBy(() -> budget(0.5).roundBlocks(GroupMask.allKept(6), SCORES, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the channel multiple must be at least 1, found 0");
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.Locale;
  * @param flopsAfter multiply-accumulates of the compressed network
  * @param parametersBefore trainable parameters of the original network
  * @param parametersAfter trainable parameters of the compressed network
- * @param budget how the mask came to its reduction when the controller window ended
+ * @param budget how the mask came to its reduction when it froze
  * @param prunedNormBeforeCut the largest L2 norm among the pruned groups when training ended,
  *     before they were set to exactly zero and cut: 0 when projection had already done it
  * @param metric the name of the run's validation metric: the evaluator given to the builder or

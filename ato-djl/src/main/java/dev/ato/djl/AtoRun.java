@@ -65,7 +65,9 @@ final class AtoRun {
     try (Trainer trainer = ato.model.newTrainer(settings.trainingConfig())) {
       trainer.initialize(ato.graph.inputShape());
       try (ControllerStep controller = ControllerStep.open(ato, trainer)) {
-        mask = controller.mask();
+        // Without the controller every group is kept until the magnitude chooses at the warm-up.
+        mask = settings.controllerChoosesMask() ? controller.mask()
+            : GroupMask.allKept(ato.groups.size());
         long step = 0;
         if (checkpoints != null) {
           Optional<Path> latest = checkpoints.latest();
@@ -88,15 +90,19 @@ final class AtoRun {
               // Resumed within this epoch: its batches up to the checkpoint are read again,
               // not trained on, so that the draws of shuffling and transforms line up.
               batch.close();
-              if (schedule.trainsController(at)) {
+              if (trainsController(at)) {
                 controller.skipHeldOutBatch();
               }
               continue;
             }
+            if (!settings.controllerChoosesMask() && frozen == null
+                && step == schedule.warmupStep()) {
+              freeze(step, controller, trainer);
+            }
             StepTimes times = trainStep(trainer, batch, step);
             try {
               requireFiniteLoss(trainer, step);
-              if (schedule.trainsController(step)) {
+              if (trainsController(step)) {
                 long started = System.nanoTime();
                 recordUpdate(controller.update(step));
                 mask = controller.mask();
@@ -105,8 +111,8 @@ final class AtoRun {
             } catch (RunDiverged e) {
               throw diverged(e, epoch, checkpoints);
             }
-            if (step == schedule.controllerEndStep()) {
-              freeze(step, controller);
+            if (frozen == null && step == schedule.controllerEndStep()) {
+              freeze(step, controller, trainer);
             }
             notifyStep(trainer, step, controller, times);
             step++;
@@ -124,7 +130,7 @@ final class AtoRun {
         }
         if (frozen == null) {
           // The window reached past the last step (controllerEnd = 1).
-          freeze(step - 1, controller);
+          freeze(step - 1, controller, trainer);
         }
       }
       return ResultAssembly.assemble(ato, mask, frozen.outcome(),
@@ -230,8 +236,17 @@ final class AtoRun {
     }
   }
 
-  private void freeze(long step, ControllerStep controller) {
-    frozen = MaskFreeze.at(step, mask, ato.budget, settings, controller::scores);
+  /** Whether the controller trains at {@code step}: in its window, when it chooses the mask. */
+  private boolean trainsController(long step) {
+    return settings.controllerChoosesMask() && schedule.trainsController(step);
+  }
+
+  private void freeze(long step, ControllerStep controller, Trainer trainer) {
+    frozen = settings.controllerChoosesMask()
+        ? MaskFreeze.at(step, mask, ato.budget, settings, controller::scores)
+        : MaskFreeze.byMagnitude(step,
+            GroupMagnitudes.rootMeanSquares(ato.graph, ato.groups, trainer.getManager()),
+            ato.budget, settings);
     mask = frozen.mask();
   }
 

@@ -210,6 +210,8 @@ public final class AutoTrainOnce implements AutoCloseable {
     Optimizer optimizer;
     Loss loss;
     Projection projection;
+    MaskSource maskSource;
+    Integer channelMultiple;
     double controllerStart = TrainingSchedule.DEFAULT_CONTROLLER_START;
     double warmup = TrainingSchedule.DEFAULT_WARMUP;
     double controllerEnd = TrainingSchedule.DEFAULT_CONTROLLER_END;
@@ -328,6 +330,38 @@ public final class AutoTrainOnce implements AutoCloseable {
       checkState(this.projection == null, "the projection was already set");
       checkArgument(projection != null, "the projection must not be null");
       this.projection = projection;
+      return this;
+    }
+
+    /**
+     * Sets where the mask comes from. Default {@link MaskSource#CONTROLLER}, ATO itself;
+     * {@link MaskSource#MAGNITUDE} is the same run with the groups chosen by their weights'
+     * magnitude instead, a baseline to compare ATO with.
+     */
+    public Builder optMaskSource(MaskSource source) {
+      checkState(maskSource == null, "the mask source was already set to %s", maskSource);
+      checkArgument(source != null, "the mask source must not be null");
+      this.maskSource = source;
+      return this;
+    }
+
+    /**
+     * Sets the step to which each controller block's kept groups are rounded when the mask
+     * freezes: a multiple of {@code multiple}, or the whole block, each block keeping its
+     * highest-scored groups, and the budget then reached in such steps
+     * ({@link FlopsBudget#roundBlocks}). With one channel per group (networks without channel
+     * concatenation) every pruned layer then keeps a multiple of {@code multiple} channels.
+     * Engines compute in blocks of channels and pay for a partly filled block as for a full
+     * one (oneDNN: 8 for SSE4.1 and AVX2, 16 for AVX-512), so the compressed network runs
+     * faster in proportion to its FLOPs; the steps are coarser, so the budget may need a
+     * larger {@link #optFlopsTolerance}. Default 1: no rounding.
+     */
+    public Builder optChannelMultiple(int multiple) {
+      checkState(channelMultiple == null, "the channel multiple was already set to %s",
+          channelMultiple);
+      checkArgument(multiple >= 1, "the channel multiple must be at least 1 (1 for no "
+          + "rounding, 8 or 16 for oneDNN's blocks), found %s", multiple);
+      this.channelMultiple = multiple;
       return this;
     }
 
@@ -623,6 +657,8 @@ public final class AutoTrainOnce implements AutoCloseable {
             data.train(), data.heldOut(), data.heldOutIndices(), validationData, classification,
             epochs, stepsPerEpoch,
             schedule, projection != null ? projection : Projection.groupLasso(),
+            maskSource != null ? maskSource : MaskSource.CONTROLLER,
+            channelMultiple != null ? channelMultiple : 1,
             controllerLearningRate != null ? controllerLearningRate
                 : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale(),
             resourceWeight != null ? resourceWeight : DEFAULT_RESOURCE_WEIGHT, runSeed,

@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of the controller window: the mask freezes. A mask outside the budget's tolerance is
- * brought to it by the controller's scores unless the run was told otherwise; a mask still
- * outside it is a miss, reported loudly, or an error when the run was told to fail on one.
+ * The moment the mask freezes: at the end of the controller window, or where projection starts
+ * when the mask comes from the weights' magnitude. A controller's mask outside the budget's
+ * tolerance is brought to it by the controller's scores unless the run was told otherwise; a
+ * mask still outside it is a miss, reported loudly, or an error when the run was told to fail on
+ * one.
  *
  * @param mask the mask the rest of the run prunes with
  * @param outcome how it came to its FLOPs reduction
@@ -20,7 +22,7 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
   private static final Logger LOG = LoggerFactory.getLogger(MaskFreeze.class);
 
   /**
-   * Freezes {@code mask} at {@code step}.
+   * Freezes the controller's {@code mask} at {@code step}.
    *
    * @param scores the controller's logits, asked for only when the mask needs correcting
    * @throws FlopsTargetMissedException when the budget is missed and the run fails on a miss
@@ -44,11 +46,52 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
         }
       }
     }
-    BudgetOutcome outcome = new BudgetOutcome(kind, budget.target(), budget.tolerance(), step,
-        reached, budget.reduction(frozen), pruned, restored);
+    return rounded(frozen, kind, step, reached, pruned, restored, budget, settings, scores);
+  }
+
+  /**
+   * Freezes at {@code step} the mask that prunes the groups of smallest {@code magnitudes} up to
+   * the budget: {@link FlopsBudget#correct} from every group kept, with the magnitudes as the
+   * scores, so the same rules hold (no layer left empty, no overshoot beyond the tolerance).
+   *
+   * @throws FlopsTargetMissedException when the budget is missed and the run fails on a miss
+   */
+  static MaskFreeze byMagnitude(long step, double[] magnitudes, FlopsBudget budget,
+      RunSettings settings) {
+    GroupMask everyGroup = GroupMask.allKept(magnitudes.length);
+    FlopsBudget.Correction chosen = budget.correct(everyGroup, magnitudes);
+    return rounded(chosen.mask(), BudgetOutcome.Kind.CHOSEN_BY_MAGNITUDE, step,
+        budget.reduction(everyGroup), chosen.pruned().length(), 0, budget, settings,
+        () -> magnitudes);
+  }
+
+  /**
+   * The chosen mask with each block's kept groups rounded to the run's channel multiple (none
+   * to round when it is 1), frozen and announced; a mask outside the budget after it is a miss,
+   * and a miss that the rounding brought within it counts as corrected.
+   */
+  private static MaskFreeze rounded(GroupMask chosen, BudgetOutcome.Kind kind, long step,
+      double chosenFrom, int pruned, int restored, FlopsBudget budget, RunSettings settings,
+      Supplier<double[]> scores) {
+    GroupMask frozen = chosen;
+    int multiple = settings.channelMultiple();
+    if (multiple > 1) {
+      frozen = budget.roundBlocks(chosen, scores.get(), multiple);
+      LOG.info("kept groups rounded to multiples of {} per block: FLOPs -{}% -> -{}%", multiple,
+          String.format(Locale.ROOT, "%.1f", 100 * budget.reduction(chosen)),
+          String.format(Locale.ROOT, "%.1f", 100 * budget.reduction(frozen)));
+    }
+    BudgetOutcome.Kind settled = !budget.isMet(frozen) ? BudgetOutcome.Kind.MISSED
+        : kind == BudgetOutcome.Kind.MISSED ? BudgetOutcome.Kind.CORRECTED : kind;
+    return announce(frozen, new BudgetOutcome(settled, budget.target(), budget.tolerance(),
+        step, chosenFrom, budget.reduction(frozen), pruned, restored), settings);
+  }
+
+  private static MaskFreeze announce(GroupMask frozen, BudgetOutcome outcome,
+      RunSettings settings) {
     settings.listeners().forEach(l -> l.onMaskFrozen(outcome));
     if (outcome.met()) {
-      LOG.info("mask frozen at step {}: FLOPs {}", step, outcome);
+      LOG.info("mask frozen at step {}: FLOPs {}", outcome.step(), outcome);
     } else {
       String message = missedMessage(outcome, settings);
       LOG.warn(message);
@@ -60,14 +103,24 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
   }
 
   private static String missedMessage(BudgetOutcome missed, RunSettings settings) {
-    String fix = settings.budgetCorrection()
-        ? String.format(Locale.ROOT, "correcting the mask by the controller's scores got no "
-            + "closer than -%.1f%%: the groups are too coarse for the tolerance; allow a larger "
-            + "optFlopsTolerance or ask for a reduction nearer -%.1f%%",
-            100 * missed.reduction(), 100 * missed.reduction())
-        : "the controller did not get there in its window: leave optBudgetCorrection on, or give "
-            + "the controller more updates (optControllerUpdates, optControllerLearningRate) or "
-            + "the run more steps";
+    String coarse = String.format(Locale.ROOT, "got no closer than -%.1f%%: the groups are too "
+            + "coarse for the tolerance; allow a larger optFlopsTolerance or ask for a reduction "
+            + "nearer -%.1f%%%s", 100 * missed.reduction(), 100 * missed.reduction(),
+        settings.channelMultiple() > 1 ? " or a smaller optChannelMultiple (now "
+            + settings.channelMultiple() + ")" : "");
+    String fix;
+    if (settings.channelMultiple() > 1) {
+      fix = "stepping in multiples of " + settings.channelMultiple() + " groups per block "
+          + coarse;
+    } else if (!settings.controllerChoosesMask()) {
+      fix = "pruning the groups of smallest magnitude " + coarse;
+    } else if (settings.budgetCorrection()) {
+      fix = "correcting the mask by the controller's scores " + coarse;
+    } else {
+      fix = "the controller did not get there in its window: leave optBudgetCorrection on, or "
+          + "give the controller more updates (optControllerUpdates, optControllerLearningRate) "
+          + "or the run more steps";
+    }
     return String.format(Locale.ROOT, "FLOPs target missed: asked for -%.1f%% (+- %.1f points), "
             + "the mask frozen at step %d of %d removes -%.1f%%, so the compressed model will "
             + "too; %s", 100 * missed.target(), 100 * missed.tolerance(), missed.step(),

@@ -80,7 +80,9 @@ final class RunCheckpoint {
       List<String> parameters = new ArrayList<>();
       ato.model.getBlock().getParameters().forEach(pair -> parameters.add(pair.getKey() + " "
           + pair.getValue().getArray().getShape()));
-      return new Fingerprint(parameters, ato.groups.size(), ato.settings.schedule().toString(),
+      return new Fingerprint(parameters, ato.groups.size(),
+          ato.settings.schedule() + ", mask from " + ato.settings.maskSource()
+              + ", channel multiple " + ato.settings.channelMultiple(),
           ato.target.prunableRatio(), ato.settings.seed(), ato.settings.heldOutIndices());
     }
 

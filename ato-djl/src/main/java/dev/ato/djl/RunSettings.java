@@ -42,6 +42,9 @@ import java.util.function.Predicate;
  * @param stepsPerEpoch optimiser steps per epoch
  * @param schedule when the controller trains, projection starts and the mask freezes
  * @param projection the projection that drives pruned groups to zero
+ * @param maskSource what chooses the pruned groups: the controller, or the weights' magnitude
+ * @param channelMultiple the step each block's kept groups are rounded to when the mask
+ *     freezes; 1 for none
  * @param controllerLearningRate the controller's AdamW learning rate
  * @param resourceWeight the weight of the FLOPs penalty in the controller's loss
  * @param seed seed of the split, the controller, its noise and the engine
@@ -70,6 +73,8 @@ record RunSettings(
     long stepsPerEpoch,
     TrainingSchedule schedule,
     Projection projection,
+    MaskSource maskSource,
+    int channelMultiple,
     double controllerLearningRate,
     double resourceWeight,
     long seed,
@@ -79,6 +84,11 @@ record RunSettings(
     int firstUpdate,
     ImmutableList<AtoListener> listeners,
     Checkpoints checkpoints) {
+
+  /** Whether the controller trains and chooses the mask, as in ATO proper. */
+  boolean controllerChoosesMask() {
+    return maskSource == MaskSource.CONTROLLER;
+  }
 
   /**
    * The model trainer's configuration: the user's loss, optimiser, device, evaluators,

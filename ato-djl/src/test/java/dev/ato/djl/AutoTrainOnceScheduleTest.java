@@ -2,9 +2,8 @@ package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoListener.StepInfo;
-import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.DefaultRuns;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.groups.GroupMask;
 import java.io.IOException;
@@ -59,9 +58,7 @@ class AutoTrainOnceScheduleTest {
   }
 
   private static AutoTrainOnce.Builder builder() {
-    return AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
-        .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
-        .setFlopsReduction(0.5).setEpochs(3);
+    return DefaultRuns.halvingResNet(8, train);
   }
 
   @Test

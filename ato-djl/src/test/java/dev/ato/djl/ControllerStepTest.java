@@ -15,6 +15,7 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Pair;
 import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.djl.testing.DefaultRuns;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.djl.testing.GcPressureRuns;
 import java.io.IOException;
@@ -36,9 +37,7 @@ class ControllerStepTest {
   void aControllerUpdateLeavesTheModelsParametersStatisticsAndGradientsAsTheyWere()
       throws IOException {
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(240, 20);
-        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
-            .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
-            .setFlopsReduction(0.5).setEpochs(3).build();
+        AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).build();
         Trainer trainer = ato.model.newTrainer(ato.settings.trainingConfig())) {
       trainer.initialize(ato.graph.inputShape());
       for (Batch batch : AtoRun.iterate(trainer, ato.settings.train(), "training")) {

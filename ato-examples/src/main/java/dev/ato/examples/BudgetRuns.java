@@ -122,6 +122,7 @@ public final class BudgetRuns implements Callable<Integer> {
           case CORRECTED -> String.format(Locale.ROOT, "corrected from -%.1f%% (%d pruned, %d "
               + "kept again)", 100 * budget.controllerReduction(), budget.groupsPruned(),
               budget.groupsRestored());
+          case CHOSEN_BY_MAGNITUDE -> "magnitude";
           case MISSED -> "missed";
         };
         return new Run(result.epochs().get(result.epochs().size() - 1).steps(),

@@ -9,7 +9,7 @@ import ai.djl.training.tracker.Tracker;
  * it is built, before {@code AutoTrainOnce.build()} knows how many steps the run will take; the
  * tracker made here is therefore sized afterwards, with {@link Sized#size(long)}.
  */
-enum LearningRateSchedule {
+public enum LearningRateSchedule {
   /** Cosine annealing from the base rate to 1% of it over the run. */
   COSINE,
   /** The base rate, divided by 10 at half and again at three quarters of the run. */
@@ -18,12 +18,12 @@ enum LearningRateSchedule {
   CONSTANT;
 
   /** A tracker of this schedule from {@code baseRate}, to be sized before training starts. */
-  Sized tracker(float baseRate) {
+  public Sized tracker(float baseRate) {
     return new Sized(this, baseRate);
   }
 
   /** A tracker that learns the run's length after the optimiser holding it was built. */
-  static final class Sized implements Tracker {
+  public static final class Sized implements Tracker {
     private final LearningRateSchedule schedule;
     private final float baseRate;
     private Tracker sized;
@@ -34,7 +34,7 @@ enum LearningRateSchedule {
     }
 
     /** Fixes the schedule over {@code totalSteps} optimiser steps; call once. */
-    void size(long totalSteps) {
+    public void size(long totalSteps) {
       checkState(sized == null, "the learning-rate schedule was already sized");
       int steps = Math.toIntExact(Math.max(1, totalSteps));
       sized = switch (schedule) {

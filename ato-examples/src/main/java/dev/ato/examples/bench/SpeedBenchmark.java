@@ -94,6 +94,11 @@ final class SpeedBenchmark implements Callable<Integer> {
   @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction of ATO.")
   double reduction;
 
+  @Option(names = "--channel-multiple", defaultValue = "8",
+      description = "Channel multiple of one more ATO run (controller every 20 steps) whose "
+          + "compressed network's inference is timed too; 1 leaves it out.")
+  int channelMultiple;
+
   @Option(names = "--no-peer", description = "Leave the PyTorch eager runs out.")
   boolean noPeer;
 
@@ -117,14 +122,19 @@ final class SpeedBenchmark implements Callable<Integer> {
       for (int repeat = 1; repeat <= repeats; repeat++) {
         LOG.info("speed, round {} of {}", repeat, repeats);
         add(seconds, "plain_djl", plainDjl(images));
-        add(seconds, "ato_interval_20", ato(images, 20, repeat == 1 ? figures : null));
-        add(seconds, "ato_interval_1", ato(images, 1, null));
+        add(seconds, "ato_interval_20", ato(images, 20, 1, repeat == 1 ? figures : null, ""));
+        add(seconds, "ato_interval_1", ato(images, 1, 1, null, ""));
         if (peer != null) {
           add(seconds, "pytorch", peer.meanStepSeconds(data, depth, this.images, batch, epochs,
               parent.threads(), warmup, System.getenv(EngineCheck.ISA_VARIABLE)));
           add(seconds, "pytorch_own_isa", peer.meanStepSeconds(data, depth, this.images, batch,
               epochs, parent.threads(), warmup, null));
         }
+      }
+      if (channelMultiple > 1) {
+        LOG.info("speed, ATO with channels rounded to multiples of {}", channelMultiple);
+        ato(images, 20, channelMultiple, figures, "rounded_");
+        figures.put("channel_multiple", (double) channelMultiple);
       }
     }
     seconds.forEach((loop, values) -> {
@@ -144,6 +154,10 @@ final class SpeedBenchmark implements Callable<Integer> {
     settings.put("ato", "FLOPs reduction " + reduction + ", window 10%-50%, warm-up 20% "
         + "(the paper's), builder defaults otherwise");
     settings.put("repeats", repeats + ", in turns; medians, with min-max");
+    if (channelMultiple > 1) {
+      settings.put("rounded", "one more ATO run, controller every 20 steps, "
+          + "optChannelMultiple(" + channelMultiple + "), for inference only");
+    }
     if (peer != null) {
       settings.put("pytorch", "PyTorch " + peer.torchVersion() + " eager (Debian python3-torch), "
           + "same network, optimiser, batch and threads (1 inter-op)");
@@ -200,10 +214,12 @@ final class SpeedBenchmark implements Callable<Integer> {
   }
 
   /**
-   * An ATO run; with {@code figures}, also the split of its steps and the inference of its
-   * compressed network against the dense one.
+   * An ATO run; with {@code figures}, also the inference of its compressed network against the
+   * dense one, under figure names that start with {@code prefix}, and for the unprefixed run
+   * the split of its steps and the widths table.
    */
-  private double ato(ImageData data, int interval, Map<String, Double> figures) {
+  private double ato(ImageData data, int interval, int multiple, Map<String, Double> figures,
+      String prefix) {
     StepClock clock = new StepClock(warmup);
     List<Double> train = new ArrayList<>();
     List<Double> projectionShare = new ArrayList<>();
@@ -238,10 +254,17 @@ final class SpeedBenchmark implements Callable<Integer> {
     try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network())
         .setInputShape(new Shape(1).addAll(IMAGE)).setTrainingData(data.train())
         .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd())
-        .optControllerInterval(interval).optSeed(42).addListener(listener).build();
+        .optControllerInterval(interval).optChannelMultiple(multiple).optSeed(42)
+        .addListener(listener).build();
         AtoResult result = ato.fit()) {
-      LOG.info("ATO, controller every {} steps: {}", interval, result.summary());
-      if (figures != null) {
+      LOG.info("ATO, controller every {} steps, channel multiple {}: {}", interval, multiple,
+          result.summary());
+      if (figures != null && !prefix.isEmpty()) {
+        figures.put(prefix + "flops_reduction", result.flopsReduction());
+        figures.put(prefix + "flops_ratio", (double) result.flopsBefore() / result.flopsAfter());
+        figures.put(prefix + "target_met", result.targetMet() ? 1.0 : 0.0);
+        inference(ato.model().getBlock(), result.compressed().block(), figures, prefix);
+      } else if (figures != null) {
         double trainMedian = Stats.of(train).median();
         Stats projection = Stats.of(projectionShare);
         figures.put("projection_share", projection.median());
@@ -250,7 +273,7 @@ final class SpeedBenchmark implements Callable<Integer> {
         figures.put("controller_updates", (double) controller.size());
         figures.put("flops_reduction", result.flopsReduction());
         figures.put("flops_ratio", (double) result.flopsBefore() / result.flopsAfter());
-        inference(ato.model().getBlock(), result.compressed().block(), figures);
+        inference(ato.model().getBlock(), result.compressed().block(), figures, "");
         uniformWidths(figures);
       }
     }
@@ -264,12 +287,14 @@ final class SpeedBenchmark implements Callable<Integer> {
    * activations alive until the end, and the passes would slow down as memory piles up (by 3 to
    * 5 times here).
    */
-  private void inference(Block dense, Block compressed, Map<String, Double> figures) {
+  private void inference(Block dense, Block compressed, Map<String, Double> figures,
+      String prefix) {
     for (int size : new int[] {1, 64}) {
       List<Double> medians = medianForwardSeconds(List.of(dense, compressed), size);
-      figures.put("inference_dense_seconds_batch_" + size, medians.get(0));
-      figures.put("inference_compressed_seconds_batch_" + size, medians.get(1));
-      figures.put("inference_speedup_batch_" + size, medians.get(0) / medians.get(1));
+      figures.put("inference_" + prefix + "dense_seconds_batch_" + size, medians.get(0));
+      figures.put("inference_" + prefix + "compressed_seconds_batch_" + size, medians.get(1));
+      figures.put("inference_" + prefix + "speedup_batch_" + size,
+          medians.get(0) / medians.get(1));
     }
   }
 

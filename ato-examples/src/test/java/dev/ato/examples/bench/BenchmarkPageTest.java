@@ -76,4 +76,86 @@ class BenchmarkPageTest {
     assertThat(BenchmarkPage.render(List.of(noPeer), RESULTS)).doesNotContain("PyTorch eager")
         .contains("| plain DJL (`EasyTrain.fit`) | 0.5000 (0.4500-0.5500) | 256 | 1.00x |\n");
   }
+
+  @Test
+  void roundedChannelsGetRowsAndTargetsOfTheirOwn() {
+    // Rounded: 0.5 of the FLOPs removed (ratio 2), 64 ms dense against 34 ms: 1.88x, 0.94 of 2.
+    assertThat(page(Map.of("channel_multiple", 8.0, "rounded_flops_reduction", 0.5,
+        "rounded_flops_ratio", 2.0, "inference_rounded_dense_seconds_batch_64", 0.064,
+        "inference_rounded_compressed_seconds_batch_64", 0.034,
+        "inference_rounded_speedup_batch_64", 0.064 / 0.034,
+        "inference_rounded_dense_seconds_batch_1", 0.004,
+        "inference_rounded_compressed_seconds_batch_1", 0.004,
+        "inference_rounded_speedup_batch_1", 1.0)))
+        .contains("| channels rounded to multiples of 8 | -50.0% | 64 | 64.00 | 34.00 | 1.88x "
+            + "| 2.00x | 0.94 |")
+        .contains("| inference speed-up at batch 64, share of the FLOPs ratio, channels "
+            + "rounded | 0.94 | at least 0.80 | met |")
+        .contains("| inference speed-up at batch 1, share of the FLOPs ratio, channels "
+            + "rounded | 0.50 | at least 0.80 | **missed** |")
+        .contains("the rounded rows above measure it")
+        // 4 ms = fixed + k f and 4 ms = fixed + k f / 2: all of it fixed.
+        .contains("leaves 4.00 ms of it fixed");
+  }
+
+  @Test
+  void aMissAgainstPytorchWithinTheRoundsSpreadSaysSo() {
+    // Plain 0.55 s (0.495-0.605) against PyTorch 0.5 (0.45-0.55): 0.91, 0.04 short of 0.95.
+    assertThat(page(Map.of("plain_djl_step_seconds", 0.55, "plain_djl_step_seconds_min", 0.495,
+        "plain_djl_step_seconds_max", 0.605)))
+        .contains("The median misses 0.95 by 0.04, but plain DJL's rounds range from 0.4950 to "
+            + "0.6050 s per step and its fastest is faster than PyTorch's slowest (0.5500 s)");
+  }
+
+  @Test
+  void withoutRoundingThePageSaysTheRoundingIsNotMeasured() {
+    assertThat(page(Map.of())).contains("`optChannelMultiple`, not measured in this row")
+        .doesNotContain("channels rounded to multiples");
+  }
+
+  private static BenchmarkResult accuracyRow(String row, String method, double target,
+      double accuracy) {
+    return new BenchmarkResult(row, "accuracy", "mvn ... accuracy", "2026-12-03T18:00:00Z",
+        Map.of("cpu", "Test CPU", "cores", "2", "onednn_isa", "SSE41"),
+        Map.of("method", method, "scale", "ResNet-20, 10,000 images, 4 epochs",
+            "recipe", "batch 64, SGD"),
+        Map.of("target_reduction", target, "accuracy", accuracy, "accuracy_min",
+            accuracy - 0.01, "accuracy_max", accuracy + 0.01, "seeds", 2.0,
+            "flops_reduction", target + 0.002, "parameter_reduction", target - 0.1,
+            "epochs", 4.0, "train_seconds", 300.0));
+  }
+
+  @Test
+  void accuracyRowsAreSetAgainstTheDenseNetworkDenseFirstThenByTarget() {
+    String page = BenchmarkPage.render(List.of(
+        accuracyRow("accuracy-uniform-50", "uniform", 0.5, 0.84),
+        accuracyRow("accuracy-ato-group-lasso-65", "ATO 65", 0.65, 0.83),
+        accuracyRow("accuracy-ato-group-lasso-50", "ATO 50", 0.5, 0.853),
+        accuracyRow("accuracy-dense", "dense", 0, 0.85)), RESULTS);
+
+    assertThat(page).contains("### ResNet-20, 10,000 images, 4 epochs")
+        .contains("Recipe: batch 64, SGD.")
+        .contains("| ATO 50 | -50.0% | -50.2% | -40.0% | 85.3% (84.3%-86.3%) | 2 | +0.30 points "
+            + "| 4 | 5.0 |")
+        .contains("| uniform | -50.0% | -50.2% | -40.0% | 84.0% (83.0%-85.0%) | 2 | -1.00 "
+            + "points |");
+    assertThat(page.indexOf("| dense |")).isLessThan(page.indexOf("| ATO 50 |"));
+    assertThat(page.indexOf("| ATO 50 |")).isLessThan(page.indexOf("| uniform |"));
+    assertThat(page.indexOf("| uniform |")).isLessThan(page.indexOf("| ATO 65 |"));
+    assertThat(page).contains("- `mvn ... accuracy` on Test CPU, 2 cores, ONEDNN_MAX_CPU_ISA "
+        + "SSE41: `accuracy-dense` (2026-12-03T18:00:00Z), `accuracy-ato-group-lasso-50` "
+        + "(2026-12-03T18:00:00Z)");
+  }
+
+  @Test
+  void theMethodOfARowIsItsNameWithoutPrefixAndTarget() {
+    assertThat(BenchmarkPage.method("accuracy-magnitude-fine-tuned-65"))
+        .isEqualTo("magnitude-fine-tuned");
+    assertThat(BenchmarkPage.method("accuracy-dense")).isEqualTo("dense");
+  }
+
+  @Test
+  void aPageWithoutAccuracyRowsSaysSo() {
+    assertThat(page(Map.of())).contains("No accuracy row is stored yet");
+  }
 }

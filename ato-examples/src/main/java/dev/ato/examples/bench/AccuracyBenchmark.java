@@ -1,0 +1,366 @@
+package dev.ato.examples.bench;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.TranslateException;
+import com.google.common.base.Stopwatch;
+import dev.ato.cost.CostModel;
+import dev.ato.djl.AtoResult;
+import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.MagnitudePruning;
+import dev.ato.djl.MaskSource;
+import dev.ato.djl.Projection;
+import dev.ato.djl.cost.FlopsCounter;
+import dev.ato.djl.engine.NoGrad;
+import dev.ato.djl.subnet.CompressedModel;
+import dev.ato.examples.LearningRateSchedule;
+import dev.ato.examples.data.Augmentation;
+import dev.ato.examples.data.DataFormat;
+import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.data.ImageData;
+import dev.ato.examples.models.CifarResNet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The accuracy rows: test accuracy at a FLOPs budget of ATO with each projector against the
+ * dense network and the alternatives at equal FLOPs, all trained with one recipe. Each row is
+ * stored as soon as it is measured, with the seeds measured so far, so an interrupted run keeps
+ * what it finished.
+ */
+@Command(name = "accuracy", mixinStandardHelpOptions = true,
+    description = "Test accuracy at a FLOPs budget: ATO against dense, uniform scaling, "
+        + "magnitude pruning and a magnitude-chosen fixed mask, one recipe for all.")
+final class AccuracyBenchmark implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(AccuracyBenchmark.class);
+  private static final Shape IMAGE = new Shape(1, 28, 28);
+  private static final int FULL_WIDTH = 16;
+  private static final double HALF_SPACE_EPSILON = 0.1;
+
+  /** The trainings the command can run; the dense one also gives the magnitude rows. */
+  enum Run { DENSE, ATO_GROUP_LASSO, ATO_HALF_SPACE, FIXED_MASK_HALF_SPACE, UNIFORM }
+
+  @ParentCommand
+  Benchmarks parent;
+
+  @Option(names = "--depth", defaultValue = "20", description = "CIFAR ResNet depth.")
+  int depth;
+
+  @Option(names = "--images", defaultValue = "10000",
+      description = "Fashion-MNIST training images read (ATO holds 5% of them out for its "
+          + "controller).")
+  int images;
+
+  @Option(names = "--test-images", defaultValue = "10000",
+      description = "Test images scored (the whole test set is 10,000).")
+  int testImages;
+
+  @Option(names = "--epochs", defaultValue = "4", description = "Training epochs of every row.")
+  int epochs;
+
+  @Option(names = "--fine-tune-epochs", defaultValue = "2",
+      description = "Extra epochs of the fine-tuned magnitude-pruning row.")
+  int fineTuneEpochs;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Batch size.")
+  int batch;
+
+  @Option(names = "--learning-rate", defaultValue = "0.05",
+      description = "SGD's base rate, annealed by cosine to 1% of it over each training.")
+  float learningRate;
+
+  @Option(names = "--fine-tune-learning-rate", defaultValue = "0.01",
+      description = "Base rate of the fine-tuning, annealed the same way.")
+  float fineTuneLearningRate;
+
+  @Option(names = "--reductions", defaultValue = "0.5,0.65", split = ",",
+      description = "FLOPs reductions of the pruned rows.")
+  List<Double> reductions;
+
+  @Option(names = "--seeds", defaultValue = "1",
+      description = "Seeds per row (42, 43, ...): initial weights, shuffling, augmentation.")
+  int seeds;
+
+  @Option(names = "--runs", split = ",",
+      defaultValue = "DENSE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE,UNIFORM",
+      description = "Trainings to run (${COMPLETION-CANDIDATES}); DENSE also gives the "
+          + "magnitude-pruning rows.")
+  List<Run> runs;
+
+  private final Map<String, List<Outcome>> rows = new LinkedHashMap<>();
+  private String augmentation;
+
+  @Override
+  public Integer call() throws IOException, TranslateException {
+    parent.configureEngine();
+    for (int s = 0; s < seeds; s++) {
+      long seed = 42 + s;
+      LOG.info("accuracy, seed {} ({} of {})", seed, s + 1, seeds);
+      try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX)
+          .setDirectory(FashionMnist.directory()).setBatchSize(batch).optTrainLimit(images)
+          .optTestLimit(testImages).optAugmentation(Augmentation.CROP_FLIP).optSeed(seed)
+          .build()) {
+        this.augmentation = "augmentation " + data.augmentation()
+            + (data.augmentation().crops() ? " (crop padding " + ImageData.IDX_CROP_PADDING + ")"
+                : "");
+        if (runs.contains(Run.DENSE)) {
+          denseAndMagnitude(data, seed);
+        }
+        for (double reduction : reductions) {
+          if (runs.contains(Run.ATO_GROUP_LASSO)) {
+            ato(data, seed, reduction, Projection.groupLasso(), MaskSource.CONTROLLER,
+                "ato-group-lasso", "ATO, group lasso (the builder's default)");
+          }
+          if (runs.contains(Run.ATO_HALF_SPACE)) {
+            ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
+                MaskSource.CONTROLLER, "ato-half-space",
+                "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
+          }
+          if (runs.contains(Run.FIXED_MASK_HALF_SPACE)) {
+            ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
+                MaskSource.MAGNITUDE, "fixed-mask-half-space", "half-space projection of a "
+                    + "mask chosen by magnitude at the warm-up's end, no controller "
+                    + "(MaskSource.MAGNITUDE)");
+          }
+          if (runs.contains(Run.UNIFORM)) {
+            uniform(data, seed, reduction);
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private Block network(int width) {
+    return CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
+  }
+
+  private Optimizer sgd(LearningRateSchedule.Sized rates) {
+    return Optimizer.sgd().setLearningRateTracker(rates).optMomentum(0.9f)
+        .optWeightDecays(5e-4f).build();
+  }
+
+  /** The dense network, then magnitude pruning of it at each reduction, as is and fine-tuned. */
+  private void denseAndMagnitude(ImageData data, long seed) throws IOException,
+      TranslateException {
+    Engine.getInstance().setRandomSeed((int) seed);
+    try (Model model = Model.newInstance("dense")) {
+      model.setBlock(network(FULL_WIDTH));
+      double seconds = train(model, data.train(), epochs, learningRate);
+      CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
+      long flops = cost.flops();
+      long parameters = cost.parameters();
+      record(new Outcome("dense", "dense network", 0, seed, accuracy(model.getBlock(),
+          data.test()), 0, 0, epochs, seconds));
+      for (double reduction : reductions) {
+        try (CompressedModel pruned = MagnitudePruning.prune(model.getBlock(), inputShape(),
+            reduction)) {
+          double cut = 1 - (double) pruned.cost().flops() / flops;
+          double fewer = 1 - (double) pruned.cost().parameters() / parameters;
+          record(new Outcome("magnitude", "magnitude pruning of the trained dense network "
+              + "(MagnitudePruning), no fine-tuning", reduction, seed,
+              accuracy(pruned.block(), data.test()), cut, fewer, epochs, seconds));
+          try (Model tuned = Model.newInstance("fine-tuned")) {
+            tuned.setBlock(pruned.block());
+            double tuning = train(tuned, data.train(), fineTuneEpochs, fineTuneLearningRate);
+            record(new Outcome("magnitude-fine-tuned", "magnitude pruning of the trained dense "
+                + "network, then " + fineTuneEpochs + (fineTuneEpochs == 1 ? " epoch" : " epochs")
+                + " of fine-tuning at base rate " + fineTuneLearningRate, reduction, seed, accuracy(pruned.block(), data.test()),
+                cut, fewer, epochs + fineTuneEpochs, seconds + tuning));
+          }
+        }
+      }
+    }
+  }
+
+  /** Uniform channel scaling: the width whose FLOPs come nearest the budget, from scratch. */
+  private void uniform(ImageData data, long seed, double reduction) throws IOException,
+      TranslateException {
+    long dense = macs(FULL_WIDTH);
+    int width = FULL_WIDTH;
+    for (int w = 1; w <= FULL_WIDTH; w++) {
+      if (Math.abs(1 - (double) macs(w) / dense - reduction)
+          < Math.abs(1 - (double) macs(width) / dense - reduction)) {
+        width = w;
+      }
+    }
+    Engine.getInstance().setRandomSeed((int) seed);
+    try (Model model = Model.newInstance("uniform")) {
+      model.setBlock(network(width));
+      double seconds = train(model, data.train(), epochs, learningRate);
+      double cut = 1 - (double) macs(width) / dense;
+      double fewer = 1 - (double) measure(width, CostModel::parameters)
+          / measure(FULL_WIDTH, CostModel::parameters);
+      record(new Outcome("uniform", "uniform channel scaling (first-stage width " + width
+          + " of " + FULL_WIDTH + ", the nearest to the budget), trained from scratch",
+          reduction, seed, accuracy(model.getBlock(), data.test()), cut, fewer, epochs,
+          seconds));
+    }
+  }
+
+  private void ato(ImageData data, long seed, double reduction, Projection projection,
+      MaskSource source, String method, String description) throws IOException,
+      TranslateException {
+    LearningRateSchedule.Sized rates = LearningRateSchedule.COSINE.tracker(learningRate);
+    Stopwatch watch = Stopwatch.createStarted();
+    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
+        .setInputShape(inputShape()).setTrainingData(data.train())
+        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd(rates))
+        .optProjection(projection).optMaskSource(source).optSeed(seed).build()) {
+      rates.size(ato.totalSteps());
+      try (AtoResult result = ato.fit()) {
+        double seconds = watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
+        LOG.info("{} at -{}: {}", method, reduction, result.summary());
+        record(new Outcome(method, description, reduction, seed,
+            accuracy(result.compressed().block(), data.test()), result.flopsReduction(),
+            result.parameterReduction(), epochs, seconds));
+      }
+    }
+  }
+
+  /** Plain DJL training, {@code EasyTrain.fit}, with the cosine schedule sized to it. */
+  private double train(Model model, RandomAccessDataset train, int epochCount, float rate)
+      throws IOException, TranslateException {
+    LearningRateSchedule.Sized rates = LearningRateSchedule.COSINE.tracker(rate);
+    rates.size((train.size() + batch - 1) / batch * epochCount);
+    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        .optOptimizer(sgd(rates)).addTrainingListeners(new EvaluatorTrainingListener());
+    Stopwatch watch = Stopwatch.createStarted();
+    try (Trainer trainer = model.newTrainer(config)) {
+      trainer.initialize(inputShape());
+      EasyTrain.fit(trainer, epochCount, train, null);
+      LOG.info("{}: training loss {} after {} epochs", model.getName(),
+          trainer.getTrainingResult().getTrainLoss(), epochCount);
+    }
+    return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
+  }
+
+  /** Top-1 accuracy on {@code test}, in inference mode without autograd. */
+  static double accuracy(Block block, RandomAccessDataset test) {
+    long correct = 0;
+    long total = 0;
+    try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+      for (Batch batch : test.getData(manager)) {
+        // Each batch's manager also takes the forward pass's intermediate arrays.
+        try (batch) {
+          NDList output = block.forward(new ParameterStore(batch.getManager(), false),
+              batch.getData(), false);
+          NDArray labels = batch.getLabels().head();
+          NDArray predicted = output.head().argMax(1).toType(labels.getDataType(), false);
+          correct += predicted.eq(labels.reshape(predicted.getShape())).sum().getLong();
+          total += predicted.size();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the test data", e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("cannot read the test data: " + e.getMessage(), e);
+    }
+    return (double) correct / total;
+  }
+
+  private static Shape inputShape() {
+    return new Shape(1).addAll(IMAGE);
+  }
+
+  private long macs(int width) {
+    return measure(width, CostModel::flops);
+  }
+
+  /** A figure of the cost model of a fresh network of first-stage width {@code width}. */
+  private long measure(int width, ToLongFunction<CostModel> what) {
+    Block block = network(width);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      block.initialize(manager, DataType.FLOAT32, inputShape());
+      return what.applyAsLong(FlopsCounter.count(block, inputShape()));
+    }
+  }
+
+  /** One training's measurement, for one seed. */
+  private record Outcome(String method, String description, double target, long seed,
+      double accuracy, double flopsReduction, double parameterReduction, int epochs,
+      double seconds) {
+    String row() {
+      return target == 0 ? "accuracy-" + method
+          : String.format(Locale.ROOT, "accuracy-%s-%.0f", method, 100 * target);
+    }
+  }
+
+  /** Adds {@code outcome} to its row and stores the row with every seed it has so far. */
+  private void record(Outcome outcome) {
+    LOG.info("{} (seed {}): accuracy {}, FLOPs -{}, {} s", outcome.row(), outcome.seed(),
+        String.format(Locale.ROOT, "%.4f", outcome.accuracy()),
+        String.format(Locale.ROOT, "%.3f", outcome.flopsReduction()),
+        String.format(Locale.ROOT, "%.0f", outcome.seconds()));
+    List<Outcome> seen = rows.computeIfAbsent(outcome.row(), k -> new ArrayList<>());
+    seen.add(outcome);
+    Stats accuracy = Stats.of(seen.stream().map(Outcome::accuracy).toList());
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("target_reduction", outcome.target());
+    figures.put("accuracy", mean(seen, Outcome::accuracy));
+    figures.put("accuracy_min", accuracy.min());
+    figures.put("accuracy_max", accuracy.max());
+    figures.put("seeds", (double) seen.size());
+    figures.put("flops_reduction", mean(seen, Outcome::flopsReduction));
+    figures.put("parameter_reduction", mean(seen, Outcome::parameterReduction));
+    figures.put("epochs", (double) outcome.epochs());
+    figures.put("train_seconds", mean(seen, Outcome::seconds));
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("method", outcome.description());
+    settings.put("scale", scale());
+    settings.put("recipe", recipe());
+    settings.put("seeds", seen.stream().map(o -> String.valueOf(o.seed())).toList().toString());
+    parent.store(new BenchmarkResult(outcome.row(), "accuracy", parent.command(),
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
+        figures));
+  }
+
+  private static double mean(List<Outcome> outcomes,
+      ToDoubleFunction<Outcome> what) {
+    return outcomes.stream().mapToDouble(what).average().orElseThrow();
+  }
+
+  /** What every row of one run shares; the page puts rows of one scale in one table. */
+  String scale() {
+    return String.format(Locale.ROOT, "CIFAR ResNet-%d (width %d), Fashion-MNIST: the first "
+        + "%,d training images, %,d test images, %d epochs", depth, FULL_WIDTH, images,
+        testImages, epochs);
+  }
+
+  private String recipe() {
+    return String.format(Locale.ROOT, "batch %d, SGD base rate %s annealed by cosine to 1%%, "
+        + "momentum 0.9, weight decay 5e-4; %s; ATO's rows train on 95%% of the images (5%% "
+        + "are its controller's), the others on all", batch, learningRate, augmentation);
+  }
+}
