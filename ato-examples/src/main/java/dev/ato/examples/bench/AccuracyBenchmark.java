@@ -1,5 +1,7 @@
 package dev.ato.examples.bench;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -68,8 +70,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private static final int FULL_WIDTH = 16;
   private static final double HALF_SPACE_EPSILON = 0.1;
 
-  /** The trainings the command can run; the dense one also gives the magnitude rows. */
-  enum Run { DENSE, ATO_GROUP_LASSO, ATO_HALF_SPACE, FIXED_MASK_HALF_SPACE, UNIFORM }
+  /**
+   * The trainings the command can run, in the order given. {@code MAGNITUDE} prunes a dense
+   * network trained for {@code --magnitude-epochs}; when that is {@code --epochs} and
+   * {@code DENSE} runs too, both rows come from one dense training.
+   */
+  enum Run { DENSE, MAGNITUDE, ATO_GROUP_LASSO, ATO_HALF_SPACE, FIXED_MASK_HALF_SPACE, UNIFORM }
 
   @ParentCommand
   Benchmarks parent;
@@ -88,6 +94,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   @Option(names = "--epochs", defaultValue = "4", description = "Training epochs of every row.")
   int epochs;
+
+  @Option(names = "--magnitude-epochs",
+      description = "Epochs of the dense training that the magnitude rows prune (default: "
+          + "--epochs). Torch-Pruning's protocol of 8 dense and 4 fine-tuning epochs against "
+          + "ATO's 12 is --epochs 12 --magnitude-epochs 8 --fine-tune-epochs 4.")
+  Integer magnitudeEpochs;
 
   @Option(names = "--fine-tune-epochs", defaultValue = "2",
       description = "Extra epochs of the fine-tuned magnitude-pruning row.")
@@ -113,9 +125,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
   int seeds;
 
   @Option(names = "--runs", split = ",",
-      defaultValue = "DENSE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE,UNIFORM",
-      description = "Trainings to run (${COMPLETION-CANDIDATES}); DENSE also gives the "
-          + "magnitude-pruning rows.")
+      defaultValue = "DENSE,MAGNITUDE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE,"
+          + "UNIFORM",
+      description = "Trainings to run, in this order (${COMPLETION-CANDIDATES}).")
   List<Run> runs;
 
   private final Map<String, List<Outcome>> rows = new LinkedHashMap<>();
@@ -123,6 +135,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, TranslateException {
+    checkArgument(epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
+        "--epochs and --magnitude-epochs must be at least 1 and --fine-tune-epochs at least 0, "
+            + "found %s, %s and %s", epochs, magnitudeEpochs(), fineTuneEpochs);
     parent.configureEngine();
     for (int s = 0; s < seeds; s++) {
       long seed = 42 + s;
@@ -134,32 +149,55 @@ final class AccuracyBenchmark implements Callable<Integer> {
         this.augmentation = "augmentation " + data.augmentation()
             + (data.augmentation().crops() ? " (crop padding " + ImageData.IDX_CROP_PADDING + ")"
                 : "");
-        if (runs.contains(Run.DENSE)) {
-          denseAndMagnitude(data, seed);
-        }
-        for (double reduction : reductions) {
-          if (runs.contains(Run.ATO_GROUP_LASSO)) {
-            ato(data, seed, reduction, Projection.groupLasso(), MaskSource.CONTROLLER,
-                "ato-group-lasso", "ATO, group lasso (the builder's default)");
-          }
-          if (runs.contains(Run.ATO_HALF_SPACE)) {
-            ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
-                MaskSource.CONTROLLER, "ato-half-space",
-                "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
-          }
-          if (runs.contains(Run.FIXED_MASK_HALF_SPACE)) {
-            ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
-                MaskSource.MAGNITUDE, "fixed-mask-half-space", "half-space projection of a "
-                    + "mask chosen by magnitude at the warm-up's end, no controller "
-                    + "(MaskSource.MAGNITUDE)");
-          }
-          if (runs.contains(Run.UNIFORM)) {
-            uniform(data, seed, reduction);
-          }
+        for (Run run : runs) {
+          run(run, data, seed);
         }
       }
     }
     return 0;
+  }
+
+  private void run(Run run, ImageData data, long seed) throws IOException, TranslateException {
+    boolean oneDenseTraining = runs.contains(Run.DENSE) && magnitudeEpochs() == epochs;
+    switch (run) {
+      case DENSE -> denseAndMagnitude(data, seed, epochs,
+          oneDenseTraining && runs.contains(Run.MAGNITUDE));
+      case MAGNITUDE -> {
+        if (!oneDenseTraining) {
+          denseAndMagnitude(data, seed, magnitudeEpochs(), true);
+        }
+      }
+      default -> {
+        for (double reduction : reductions) {
+          prunedRun(run, data, seed, reduction);
+        }
+      }
+    }
+  }
+
+  private void prunedRun(Run run, ImageData data, long seed, double reduction)
+      throws IOException, TranslateException {
+    switch (run) {
+      case ATO_GROUP_LASSO -> ato(data, seed, reduction, Projection.groupLasso(),
+          MaskSource.CONTROLLER, "ato-group-lasso", "ATO, group lasso (the builder's default)");
+      case ATO_HALF_SPACE -> ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
+          MaskSource.CONTROLLER, "ato-half-space",
+          "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
+      case FIXED_MASK_HALF_SPACE -> ato(data, seed, reduction,
+          Projection.halfSpace(HALF_SPACE_EPSILON), MaskSource.MAGNITUDE,
+          "fixed-mask-half-space", "half-space projection of a mask chosen by magnitude at the "
+              + "warm-up's end, no controller (MaskSource.MAGNITUDE)");
+      case UNIFORM -> uniform(data, seed, reduction);
+      default -> throw new IllegalArgumentException(run + " is not a pruned run");
+    }
+  }
+
+  private static String epochCount(int count) {
+    return count + (count == 1 ? " epoch" : " epochs");
+  }
+
+  private int magnitudeEpochs() {
+    return magnitudeEpochs != null ? magnitudeEpochs : epochs;
   }
 
   private Block network(int width) {
@@ -171,18 +209,31 @@ final class AccuracyBenchmark implements Callable<Integer> {
         .optWeightDecays(5e-4f).build();
   }
 
-  /** The dense network, then magnitude pruning of it at each reduction, as is and fine-tuned. */
-  private void denseAndMagnitude(ImageData data, long seed) throws IOException,
-      TranslateException {
+  /**
+   * A dense network trained for {@code denseEpochs}, then, if {@code prune}, magnitude pruning of
+   * it at each reduction, as is and fine-tuned.
+   */
+  private void denseAndMagnitude(ImageData data, long seed, int denseEpochs, boolean prune)
+      throws IOException, TranslateException {
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("dense")) {
       model.setBlock(network(FULL_WIDTH));
-      double seconds = train(model, data.train(), epochs, learningRate);
+      double seconds = train(model, data.train(), denseEpochs, learningRate);
       CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
       long flops = cost.flops();
       long parameters = cost.parameters();
-      record(new Outcome("dense", "dense network", 0, seed, accuracy(model.getBlock(),
-          data.test()), 0, 0, epochs, seconds));
+      double denseAccuracy = accuracy(model.getBlock(), data.test());
+      if (denseEpochs == epochs) {
+        record(new Outcome("dense", "dense network", 0, seed, denseAccuracy, 0, 0, epochs,
+            seconds));
+      } else {
+        record(new Outcome("dense-for-magnitude", "dense network trained for "
+            + epochCount(denseEpochs) + ", which the magnitude rows prune", 0, seed,
+            denseAccuracy, 0, 0, denseEpochs, seconds));
+      }
+      if (!prune) {
+        return;
+      }
       for (double reduction : reductions) {
         try (CompressedModel pruned = MagnitudePruning.prune(model.getBlock(), inputShape(),
             reduction)) {
@@ -190,14 +241,14 @@ final class AccuracyBenchmark implements Callable<Integer> {
           double fewer = 1 - (double) pruned.cost().parameters() / parameters;
           record(new Outcome("magnitude", "magnitude pruning of the trained dense network "
               + "(MagnitudePruning), no fine-tuning", reduction, seed,
-              accuracy(pruned.block(), data.test()), cut, fewer, epochs, seconds));
+              accuracy(pruned.block(), data.test()), cut, fewer, denseEpochs, seconds));
           try (Model tuned = Model.newInstance("fine-tuned")) {
             tuned.setBlock(pruned.block());
             double tuning = train(tuned, data.train(), fineTuneEpochs, fineTuneLearningRate);
             record(new Outcome("magnitude-fine-tuned", "magnitude pruning of the trained dense "
-                + "network, then " + fineTuneEpochs + (fineTuneEpochs == 1 ? " epoch" : " epochs")
-                + " of fine-tuning at base rate " + fineTuneLearningRate, reduction, seed, accuracy(pruned.block(), data.test()),
-                cut, fewer, epochs + fineTuneEpochs, seconds + tuning));
+                + "network, then " + epochCount(fineTuneEpochs) + " of fine-tuning at base rate "
+                + fineTuneLearningRate, reduction, seed, accuracy(pruned.block(), data.test()),
+                cut, fewer, denseEpochs + fineTuneEpochs, seconds + tuning));
           }
         }
       }
@@ -310,20 +361,27 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** One training's measurement, for one seed. */
   private record Outcome(String method, String description, double target, long seed,
       double accuracy, double flopsReduction, double parameterReduction, int epochs,
-      double seconds) {
-    String row() {
-      return target == 0 ? "accuracy-" + method
-          : String.format(Locale.ROOT, "accuracy-%s-%.0f", method, 100 * target);
-    }
+      double seconds) {}
+
+  /**
+   * The name of a row, {@code accuracy-SCALE-METHOD[-TARGET]}: the scale a tag without dashes,
+   * so that rows of other scales are stored beside these rather than over them, and the target
+   * in percent, absent for a dense row.
+   */
+  static String rowName(int depth, int images, int epochs, String method, double target) {
+    String prefix = String.format(Locale.ROOT, "accuracy-resnet%d_%dimg_%dep-%s", depth, images,
+        epochs, method);
+    return target == 0 ? prefix : String.format(Locale.ROOT, "%s-%.0f", prefix, 100 * target);
   }
 
   /** Adds {@code outcome} to its row and stores the row with every seed it has so far. */
   private void record(Outcome outcome) {
-    LOG.info("{} (seed {}): accuracy {}, FLOPs -{}, {} s", outcome.row(), outcome.seed(),
+    String row = rowName(depth, images, epochs, outcome.method(), outcome.target());
+    LOG.info("{} (seed {}): accuracy {}, FLOPs -{}, {} s", row, outcome.seed(),
         String.format(Locale.ROOT, "%.4f", outcome.accuracy()),
         String.format(Locale.ROOT, "%.3f", outcome.flopsReduction()),
         String.format(Locale.ROOT, "%.0f", outcome.seconds()));
-    List<Outcome> seen = rows.computeIfAbsent(outcome.row(), k -> new ArrayList<>());
+    List<Outcome> seen = rows.computeIfAbsent(row, k -> new ArrayList<>());
     seen.add(outcome);
     Stats accuracy = Stats.of(seen.stream().map(Outcome::accuracy).toList());
     Map<String, Double> figures = new LinkedHashMap<>();
@@ -341,7 +399,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     settings.put("scale", scale());
     settings.put("recipe", recipe());
     settings.put("seeds", seen.stream().map(o -> String.valueOf(o.seed())).toList().toString());
-    parent.store(new BenchmarkResult(outcome.row(), "accuracy", parent.command(),
+    parent.store(new BenchmarkResult(row, "accuracy", parent.command(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
         figures));
   }

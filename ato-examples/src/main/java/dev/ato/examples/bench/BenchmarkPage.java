@@ -45,7 +45,8 @@ final class BenchmarkPage {
   }
 
   /** The order of methods in an accuracy table, by the method part of the row name. */
-  private static final List<String> METHOD_ORDER = List.of("dense", "ato-group-lasso",
+  private static final List<String> METHOD_ORDER = List.of("dense", "dense-for-magnitude",
+      "ato-group-lasso",
       "ato-half-space", "fixed-mask-half-space", "magnitude", "magnitude-fine-tuned", "uniform");
 
   /** The accuracy rows, one table per scale, dense first and then by FLOPs target. */
@@ -89,10 +90,12 @@ final class BenchmarkPage {
             .append(format(r.figure("train_seconds") / 60, 1)).append(" |\n");
       }
       page.append("\nReading the table: every pruned row removes the FLOPs in its column from ")
-          .append("the same dense network, so rows of one target compare at equal cost; ")
-          .append("uniform scaling can only change whole widths and lands near the target, not ")
-          .append("on it. The fine-tuned row trains for more epochs than the others (its ")
-          .append("column says how many). A row's seeds differ in the initial weights, the ")
+          .append("the same network, so rows of one target compare at equal cost")
+          .append(ordered.stream().anyMatch(r -> method(r.row()).equals("uniform"))
+              ? "; uniform scaling can only change whole widths and lands near the target, "
+                  + "not on it." : ".")
+          .append(' ').append(epochsNote(ordered))
+          .append(" A row's seeds differ in the initial weights, the ")
           .append("shuffling and the augmentation; a row of one seed has no spread measured, ")
           .append("so small differences between such rows may be noise.\n");
       page.append("\nThe rows were stored by these commands:\n\n");
@@ -106,9 +109,28 @@ final class BenchmarkPage {
     });
   }
 
-  /** The method part of an accuracy row's name: {@code accuracy-uniform-50} gives uniform. */
+  /** Whether the pruned rows of a table train equally long, which fine-tuning may not. */
+  static String epochsNote(List<BenchmarkResult> rows) {
+    List<Double> epochs = rows.stream().filter(r -> r.figure("target_reduction") > 0)
+        .map(r -> r.figure("epochs")).distinct().sorted().toList();
+    if (epochs.isEmpty()) {
+      return "";
+    }
+    if (epochs.size() == 1) {
+      return "Every pruned row trains for " + format(epochs.get(0), 0)
+          + " epochs in all, fine-tuning included.";
+    }
+    return "The pruned rows do not all train equally long (from " + format(epochs.get(0), 0)
+        + " to " + format(epochs.get(epochs.size() - 1), 0)
+        + " epochs, fine-tuning included): the epochs column says how many.";
+  }
+
+  /**
+   * The method part of an accuracy row's name, {@code accuracy-SCALE-METHOD[-TARGET]}, the scale
+   * without dashes: {@code accuracy-resnet20_10000img_4ep-uniform-50} gives uniform.
+   */
   static String method(String row) {
-    return row.replaceFirst("^accuracy-", "").replaceFirst("-\\d+$", "");
+    return row.replaceFirst("^accuracy-[^-]+-", "").replaceFirst("-\\d+$", "");
   }
 
   private static void speed(StringBuilder page, BenchmarkResult r) {

@@ -37,8 +37,8 @@ record BenchmarkResult(String row, String kind, String command, String date,
       .serializeSpecialFloatingPointValues().create();
 
   BenchmarkResult {
-    checkArgument(row != null && row.matches("[a-z0-9-]+"),
-        "a row name is lower-case letters, digits and dashes, found '%s'", row);
+    checkArgument(row != null && row.matches("[a-z0-9_-]+"),
+        "a row name is lower-case letters, digits, underscores and dashes, found '%s'", row);
     checkArgument(kind != null && machine != null && settings != null && figures != null,
         "the result '%s' lacks its kind, machine, settings or figures", row);
     machine = Collections.unmodifiableMap(new LinkedHashMap<>(machine));

@@ -115,6 +115,11 @@ class BenchmarkPageTest {
 
   private static BenchmarkResult accuracyRow(String row, String method, double target,
       double accuracy) {
+    return accuracyRow(row, method, target, accuracy, 4);
+  }
+
+  private static BenchmarkResult accuracyRow(String row, String method, double target,
+      double accuracy, double epochs) {
     return new BenchmarkResult(row, "accuracy", "mvn ... accuracy", "2026-12-03T18:00:00Z",
         Map.of("cpu", "Test CPU", "cores", "2", "onednn_isa", "SSE41"),
         Map.of("method", method, "scale", "ResNet-20, 10,000 images, 4 epochs",
@@ -122,16 +127,16 @@ class BenchmarkPageTest {
         Map.of("target_reduction", target, "accuracy", accuracy, "accuracy_min",
             accuracy - 0.01, "accuracy_max", accuracy + 0.01, "seeds", 2.0,
             "flops_reduction", target + 0.002, "parameter_reduction", target - 0.1,
-            "epochs", 4.0, "train_seconds", 300.0));
+            "epochs", epochs, "train_seconds", 300.0));
   }
 
   @Test
   void accuracyRowsAreSetAgainstTheDenseNetworkDenseFirstThenByTarget() {
     String page = BenchmarkPage.render(List.of(
-        accuracyRow("accuracy-uniform-50", "uniform", 0.5, 0.84),
-        accuracyRow("accuracy-ato-group-lasso-65", "ATO 65", 0.65, 0.83),
-        accuracyRow("accuracy-ato-group-lasso-50", "ATO 50", 0.5, 0.853),
-        accuracyRow("accuracy-dense", "dense", 0, 0.85)), RESULTS);
+        accuracyRow("accuracy-r20-uniform-50", "uniform", 0.5, 0.84),
+        accuracyRow("accuracy-r20-ato-group-lasso-65", "ATO 65", 0.65, 0.83),
+        accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO 50", 0.5, 0.853),
+        accuracyRow("accuracy-r20-dense", "dense", 0, 0.85)), RESULTS);
 
     assertThat(page).contains("### ResNet-20, 10,000 images, 4 epochs")
         .contains("Recipe: batch 64, SGD.")
@@ -143,15 +148,33 @@ class BenchmarkPageTest {
     assertThat(page.indexOf("| ATO 50 |")).isLessThan(page.indexOf("| uniform |"));
     assertThat(page.indexOf("| uniform |")).isLessThan(page.indexOf("| ATO 65 |"));
     assertThat(page).contains("- `mvn ... accuracy` on Test CPU, 2 cores, ONEDNN_MAX_CPU_ISA "
-        + "SSE41: `accuracy-dense` (2026-12-03T18:00:00Z), `accuracy-ato-group-lasso-50` "
+        + "SSE41: `accuracy-r20-dense` (2026-12-03T18:00:00Z), `accuracy-r20-ato-group-lasso-50` "
         + "(2026-12-03T18:00:00Z)");
   }
 
   @Test
-  void theMethodOfARowIsItsNameWithoutPrefixAndTarget() {
-    assertThat(BenchmarkPage.method("accuracy-magnitude-fine-tuned-65"))
+  void theMethodOfARowIsItsNameWithoutPrefixScaleAndTarget() {
+    assertThat(BenchmarkPage.method("accuracy-resnet20_10000img_4ep-magnitude-fine-tuned-65"))
         .isEqualTo("magnitude-fine-tuned");
-    assertThat(BenchmarkPage.method("accuracy-dense")).isEqualTo("dense");
+    assertThat(BenchmarkPage.method("accuracy-resnet20_10000img_4ep-dense")).isEqualTo("dense");
+  }
+
+  @Test
+  void rowsOfEqualLengthSayHowManyEpochsEachTrains() {
+    assertThat(BenchmarkPage.epochsNote(List.of(
+        accuracyRow("accuracy-r20-dense", "dense", 0, 0.85, 12),
+        accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.85, 12),
+        accuracyRow("accuracy-r20-magnitude-fine-tuned-50", "fine-tuned", 0.5, 0.85, 12))))
+        .isEqualTo("Every pruned row trains for 12 epochs in all, fine-tuning included.");
+  }
+
+  @Test
+  void rowsOfUnequalLengthPointAtTheEpochsColumn() {
+    assertThat(BenchmarkPage.epochsNote(List.of(
+        accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.85, 4),
+        accuracyRow("accuracy-r20-magnitude-fine-tuned-50", "fine-tuned", 0.5, 0.85, 6))))
+        .isEqualTo("The pruned rows do not all train equally long (from 4 to 6 epochs, "
+            + "fine-tuning included): the epochs column says how many.");
   }
 
   @Test
