@@ -82,15 +82,23 @@ public record AtoResult(
     return 1 - (double) parametersAfter / parametersBefore;
   }
 
-  /** A few lines for a log or a console. */
+  /**
+   * A few lines for a log or a console; the validation metric only when the run had validation
+   * data to measure it on.
+   */
   public String summary() {
-    return String.format(Locale.ROOT,
+    String cost = String.format(Locale.ROOT,
         "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
-            + "groups pruned %d of %d; %s masked %.4f, compressed %.4f",
+            + "groups pruned %d of %d",
         flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
         !targetMet() ? "MISSED" : budget.kind() == BudgetOutcome.Kind.CORRECTED
             ? "met after correction" : "met",
         parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
-        mask.size(), metric, maskedMetric, compressedMetric);
+        mask.size());
+    if (Double.isNaN(maskedMetric) && Double.isNaN(compressedMetric)) {
+      return cost + "; " + metric + " not measured (no validation data)";
+    }
+    return cost + String.format(Locale.ROOT, "; %s masked %.4f, compressed %.4f", metric,
+        maskedMetric, compressedMetric);
   }
 }

@@ -272,11 +272,12 @@ final class AtoRun {
         mask.prunedCount(), ato.cost.flops(mask) / ato.cost.flops(),
         projection.largestPrunedNorm(mask), watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
     epochs.add(metrics);
-    LOG.info("epoch {}/{}: loss {}, train {} {}, validation {} {}, {} of {} groups pruned "
-            + "(largest norm {}), {} of the FLOPs kept, {} s", epoch, settings.epochs(),
-        format(metrics.trainLoss()), metric, format(metrics.trainMetric()), metric,
-        format(metrics.validationMetric()), metrics.prunedGroups(), ato.groups.size(),
-        format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
+    String validation = settings.validation() == null ? ""
+        : ", validation " + metric + " " + format(metrics.validationMetric());
+    LOG.info("epoch {}/{}: loss {}, train {} {}{}, {} of {} groups pruned (largest norm {}), {} "
+            + "of the FLOPs kept, {} s", epoch, settings.epochs(), format(metrics.trainLoss()),
+        metric, format(metrics.trainMetric()), validation, metrics.prunedGroups(),
+        ato.groups.size(), format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
         format(metrics.seconds()));
     settings.listeners().forEach(l -> l.onEpoch(metrics));
   }
