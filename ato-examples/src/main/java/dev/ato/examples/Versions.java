@@ -2,31 +2,17 @@ package dev.ato.examples;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.ato.djl.AtoVersion;
 import dev.ato.examples.report.RunReport;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /** The versions and the machine a run reports. */
 final class Versions {
-
-  private static final String RESOURCE = "version.properties";
 
   private Versions() {}
 
   /** ato's version, as Maven built it. */
   static String ato() {
-    try (InputStream in = Versions.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from ato-examples' jar");
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("ato.version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return AtoVersion.current();
   }
 
   /** The environment of this JVM, its engine and {@code device}. */

@@ -7,6 +7,7 @@ import ai.djl.nn.pooling.Pool;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.ato.graph.Layer;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,6 +44,16 @@ public final class Functions {
   static ImmutableList<Layer.Activation> knownActivations() {
     return ELEMENTWISE.values().stream().map(Known::layer)
         .collect(ImmutableList.toImmutableList());
+  }
+
+  /**
+   * The negative slope of the leaky ReLU that {@code function} names, or empty when it names
+   * another function.
+   */
+  public static Optional<Float> leakyReluSlope(String function) {
+    return function.startsWith(LEAKY_PREFIX)
+        ? Optional.of(Float.parseFloat(function.substring(LEAKY_PREFIX.length())))
+        : Optional.empty();
   }
 
   /** A leaky ReLU with the given negative slope, named so that it can be run again. */
@@ -161,8 +172,9 @@ public final class Functions {
     if (known != null) {
       return known.function();
     }
-    if (function.startsWith(LEAKY_PREFIX)) {
-      float alpha = Float.parseFloat(function.substring(LEAKY_PREFIX.length()));
+    Optional<Float> slope = leakyReluSlope(function);
+    if (slope.isPresent()) {
+      float alpha = slope.get();
       return x -> Activation.leakyRelu(x, alpha);
     }
     throw new IllegalArgumentException("unknown element-wise function '" + function

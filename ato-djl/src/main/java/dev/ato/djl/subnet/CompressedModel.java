@@ -1,5 +1,6 @@
 package dev.ato.djl.subnet;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -116,34 +117,97 @@ public final class CompressedModel implements AutoCloseable {
       }
     }
     SubnetSpec spec = new SubnetSpec(SubnetSpec.FORMAT_VERSION, graph.name() + "-compressed",
-        nodes, List.copyOf(graph.outputs()), batchNorms);
+        nodes, List.copyOf(graph.outputs()), batchNorms, SubnetSpec.Form.TRAINABLE,
+        CostModel.of(graph).flops());
     Map<String, Block> opaque = new HashMap<>();
     for (Node node : graph.nodes()) {
       if (node.layer() instanceof Layer.Opaque) {
         opaque.put(node.name(), model.layerBlock(node.name()).orElseThrow());
       }
     }
-    SubnetBlock block = new SubnetBlock(spec, opaque);
-    CompressedModel compressed = new CompressedModel(block, applied);
-    block.initialize(manager, DataType.FLOAT32, compressed.inputShape());
-    keepOutOfScopes(block);
+    Map<String, Map<String, float[]>> values = new HashMap<>();
     for (Node node : graph.nodes()) {
       if (node.parameters().isEmpty() || node.layer() instanceof Layer.Opaque) {
         continue;
       }
       int[] out = kept.get(node.name());
       int[] in = node.inputs().isEmpty() ? null : kept.get(node.inputs().get(0));
+      Map<String, float[]> own = new HashMap<>();
       for (Parameter p : node.parameters()) {
-        NDArray source = model.parameter(node.name(), p.name()).getArray();
-        float[] values = ParameterSlicer.slice(source.toFloatArray(), p, out, in);
-        NDArray target = block.layer(node.name()).getParameters().get(p.name()).getArray();
-        InPlace.copy(values, target);
+        float[] source = model.parameter(node.name(), p.name()).getArray().toFloatArray();
+        own.put(p.name(), ParameterSlicer.slice(source, p, out, in));
       }
+      values.put(node.name(), own);
     }
+    CompressedModel compressed = new CompressedModel(build(spec, opaque, values, manager),
+        applied);
     LOG.info("compressed '{}': {} of {} groups kept, {} -> {} MACs", graph.name(),
         applied.size() - applied.prunedCount(), applied.size(), CostModel.of(graph).flops(),
         compressed.cost().flops());
     return compressed;
+  }
+
+  /**
+   * The network {@code spec} describes, its parameters made by {@code manager} and set to
+   * {@code values} (by layer and parameter name), its opaque layers the blocks in
+   * {@code opaque}.
+   */
+  private static SubnetBlock build(SubnetSpec spec, Map<String, Block> opaque,
+      Map<String, ? extends Map<String, float[]>> values, NDManager manager) {
+    SubnetBlock block = new SubnetBlock(spec, opaque);
+    block.initialize(manager, DataType.FLOAT32, inputShapeOf(block));
+    keepOutOfScopes(block);
+    values.forEach((layer, parameters) -> parameters.forEach((name, value) ->
+        InPlace.copy(value, block.layer(layer).getParameters().get(name).getArray())));
+    return block;
+  }
+
+  /**
+   * This network's inference form, in parameters that the new object owns on this network's
+   * device ({@link #close()} frees them): every batch norm that follows a convolution or linear
+   * layer folded into it, so that a forward pass runs fewer layers for the same outputs in
+   * inference mode (within float rounding). This is the form to serve; this object, the
+   * trainable form, stays as it is, for fine-tuning. Saved, it loads as any compressed network
+   * does, and {@link #form()} tells the two apart.
+   */
+  public CompressedModel forInference() {
+    Map<String, Block> opaque = new HashMap<>();
+    for (Node node : graph().nodes()) {
+      if (node.layer() instanceof Layer.Opaque) {
+        opaque.put(node.name(), block.layer(node.name()));
+      }
+    }
+    BatchNormFolding.Folded folded = BatchNormFolding.fold(block.spec(),
+        (layer, parameter) -> block.layer(layer).getParameters().get(parameter).getArray()
+            .toFloatArray());
+    NDManager manager = NDManager.newBaseManager(device());
+    try {
+      CompressedModel inference = new CompressedModel(
+          build(folded.spec(), opaque, folded.parameters(), manager), mask);
+      inference.ownedManager = manager;
+      LOG.info("inference form of '{}': {} batch norms folded, {} -> {} layers",
+          block.spec().name(), folded.folded(), graph().nodes().size(),
+          inference.graph().nodes().size());
+      return inference;
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** The description of this network: its layers, and what it was cut from. */
+  public SubnetSpec spec() {
+    return block.spec();
+  }
+
+  /** Whether this is the trainable form or the inference form ({@link #forInference()}). */
+  public SubnetSpec.Form form() {
+    return block.spec().form();
+  }
+
+  /** The device the parameters live on. */
+  private Device device() {
+    return block.getParameters().valueAt(0).getArray().getDevice();
   }
 
   /** Frees the parameters if this object owns them (made by the three-argument compress). */

@@ -13,11 +13,16 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonSerializationContext;
 import com.google.gson.JsonSerializer;
+import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.BatchNormSettings;
+import dev.ato.djl.graph.ModelGraph;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.Layer;
+import dev.ato.graph.Node;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,15 +37,22 @@ import java.util.Map;
  * @param nodes the layers, in order
  * @param outputs names of the output layers
  * @param batchNorms settings of each batch norm, by layer name
+ * @param form whether the network is the trainable form or the inference form, whose batch
+ *     norms are folded into the layers before them
+ * @param originalFlops multiply-accumulates per input of the dense network this one was cut
+ *     from, 0 when unknown (descriptions written before version 3)
  */
 public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
-    List<String> outputs, Map<String, BatchNormSettings> batchNorms) {
+    List<String> outputs, Map<String, BatchNormSettings> batchNorms, Form form,
+    long originalFlops) {
 
   /**
    * The version this code writes; it reads this one and every earlier one. Version 2 added
    * {@code ceilMode} to pooling layers; version 1 files, which lack it, pooled rounding down.
+   * Version 3 added {@code form} (earlier files are all of the trainable form) and
+   * {@code originalFlops}.
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
 
   private static final int OLDEST_READABLE_VERSION = 1;
 
@@ -62,10 +74,53 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
     }
   }
 
+  /**
+   * Which form of a compressed network a description holds.
+   */
+  public enum Form {
+    /** As ATO cut it, batch norms included: the form to fine-tune or train further. */
+    TRAINABLE,
+    /**
+     * Every batch norm that follows a convolution or linear layer folded into it (its running
+     * statistics, gamma and beta turned into that layer's weight and bias): the same outputs in
+     * inference mode for fewer layers, the form to serve. Training it drops batch
+     * normalisation.
+     */
+    INFERENCE
+  }
+
   public SubnetSpec {
     nodes = ImmutableList.copyOf(nodes);
     outputs = ImmutableList.copyOf(outputs);
     batchNorms = ImmutableMap.copyOf(batchNorms);
+    // Descriptions written before version 3 have no form: they are all trainable.
+    form = form == null ? Form.TRAINABLE : form;
+    checkArgument(originalFlops >= 0, "the original network's FLOPs cannot be negative, found %s",
+        originalFlops);
+  }
+
+  /** A description of the trainable form, of a network whose origin is unknown. */
+  public SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes, List<String> outputs,
+      Map<String, BatchNormSettings> batchNorms) {
+    this(formatVersion, name, nodes, outputs, batchNorms, Form.TRAINABLE, 0);
+  }
+
+  /**
+   * A description of a dense model as the reader read it: every layer, every channel. It is
+   * what exporting a model that was never compressed starts from.
+   */
+  public static SubnetSpec describing(ModelGraph model) {
+    ChannelGraph graph = model.graph();
+    List<NodeSpec> nodes = new ArrayList<>();
+    Map<String, BatchNormSettings> batchNorms = new LinkedHashMap<>();
+    for (Node node : graph.nodes()) {
+      nodes.add(new NodeSpec(node.name(), node.layer(), node.inputs()));
+      if (node.layer() instanceof Layer.BatchNorm) {
+        batchNorms.put(node.name(), model.batchNormSettings(node.name()));
+      }
+    }
+    return new SubnetSpec(FORMAT_VERSION, graph.name(), nodes, List.copyOf(graph.outputs()),
+        batchNorms, Form.TRAINABLE, CostModel.of(graph).flops());
   }
 
   /**

@@ -15,26 +15,24 @@ import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.tensor.InPlace;
-import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.TestModels;
 import dev.ato.graph.Layer;
-import dev.ato.groups.Group;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
-import dev.ato.groups.Slice;
 import dev.ato.groups.ZeroInvariantGroups;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.Outputs;
+import static dev.ato.djl.testing.PrunedModels.randomMask;
+import static dev.ato.djl.testing.PrunedModels.zeroPruned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static dev.ato.djl.testing.Outputs.maxAbsDifference;
@@ -279,37 +277,6 @@ class CompressedModelTest extends ManagedTest {
       assertThat(compressed.cost().flops()).isLessThan(cost.flops());
       restore(model, saved);
     }
-  }
-
-  private static GroupMask randomMask(int size, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    boolean[] keep = new boolean[size];
-    for (int i = 0; i < size; i++) {
-      keep[i] = random.nextBoolean();
-    }
-    return GroupMask.of(keep);
-  }
-
-  /** Zeroes the trainable slices of the pruned groups; returns every parameter's old values. */
-  private static float[][] zeroPruned(ModelGraph model, GroupSet groups, GroupMask mask) {
-    var parameters = model.block().getParameters();
-    float[][] saved = new float[parameters.size()][];
-    for (int i = 0; i < saved.length; i++) {
-      saved[i] = parameters.valueAt(i).getArray().toFloatArray();
-    }
-    for (Group group : groups.groups()) {
-      if (mask.isKept(group.id())) {
-        continue;
-      }
-      for (Slice slice : group.trainableMembers()) {
-        NDArray array = model.parameter(slice.layer(), slice.parameter()).getArray();
-        double[] factors = new double[Math.toIntExact(array.getShape().get(slice.axis()))];
-        Arrays.fill(factors, 1);
-        Arrays.fill(factors, slice.start(), slice.end(), 0);
-        NDArrayOps.INSTANCE.scaleInPlace(array, slice.axis(), factors);
-      }
-    }
-    return saved;
   }
 
   private static void restore(ModelGraph model, float[][] saved) {

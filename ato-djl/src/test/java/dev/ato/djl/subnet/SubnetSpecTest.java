@@ -69,11 +69,11 @@ class SubnetSpecTest {
   void aDescriptionOfALaterVersionIsRefused() {
     String json = pools(SubnetSpec.FORMAT_VERSION,
         new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0)).toJson()
-        .replace("\"formatVersion\": " + SubnetSpec.FORMAT_VERSION, "\"formatVersion\": 3");
+        .replace("\"formatVersion\": " + SubnetSpec.FORMAT_VERSION, "\"formatVersion\": 4");
 
     assertThatThrownBy(() -> SubnetSpec.fromJson(json))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("this description has format version 3; this version of ato reads versions "
-            + "1 to 2");
+        .hasMessage("this description has format version 4; this version of ato reads versions "
+            + "1 to 3");
   }
 }
