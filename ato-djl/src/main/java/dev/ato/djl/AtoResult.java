@@ -89,12 +89,13 @@ public record AtoResult(
   public String summary() {
     String cost = String.format(Locale.ROOT,
         "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
-            + "groups pruned %d of %d",
+            + "groups pruned %d of %d, %s",
         flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
         !targetMet() ? "MISSED" : budget.kind() == BudgetOutcome.Kind.CORRECTED
             ? "met after correction" : "met",
         parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
-        mask.size());
+        mask.size(), budget.rounding().multiple() == 1 ? "channels not rounded"
+            : "channels in multiples of " + budget.rounding().multiple());
     if (Double.isNaN(maskedMetric) && Double.isNaN(compressedMetric)) {
       return cost + "; " + metric + " not measured (no validation data)";
     }

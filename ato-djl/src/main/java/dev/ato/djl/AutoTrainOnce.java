@@ -28,6 +28,7 @@ import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
 import dev.ato.djl.data.HeldOutSplit;
 import dev.ato.djl.engine.DjlInternals;
+import dev.ato.djl.engine.ChannelBlocks;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
@@ -658,7 +659,8 @@ public final class AutoTrainOnce implements AutoCloseable {
             epochs, stepsPerEpoch,
             schedule, projection != null ? projection : Projection.groupLasso(),
             maskSource != null ? maskSource : MaskSource.CONTROLLER,
-            channelMultiple != null ? channelMultiple : 1,
+            channelMultiple != null ? ChannelRounding.requested(channelMultiple)
+                : automaticRounding(setup.device()),
             controllerLearningRate != null ? controllerLearningRate
                 : PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale(),
             resourceWeight != null ? resourceWeight : DEFAULT_RESOURCE_WEIGHT, runSeed,
@@ -682,6 +684,12 @@ public final class AutoTrainOnce implements AutoCloseable {
         }
         throw e;
       }
+    }
+
+    /** The engine's channel block on {@code device}, which kept channels are rounded to. */
+    private static ChannelRounding automaticRounding(Device device) {
+      ChannelBlocks.Block block = ChannelBlocks.of(device);
+      return new ChannelRounding(block.channels(), true, block.why());
     }
 
     /** The model's and the controller's training records. */

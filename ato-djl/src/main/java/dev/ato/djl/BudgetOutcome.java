@@ -17,9 +17,11 @@ import java.util.Locale;
  * @param groupsPruned groups the correction pruned beyond the controller's mask, or the groups a
  *     mask chosen by magnitude prunes
  * @param groupsRestored groups of the controller's mask the correction kept again
+ * @param rounding the channel multiple the kept groups were rounded to, and why
  */
 public record BudgetOutcome(Kind kind, double target, double tolerance, long step,
-    double controllerReduction, double reduction, int groupsPruned, int groupsRestored) {
+    double controllerReduction, double reduction, int groupsPruned, int groupsRestored,
+    ChannelRounding rounding) {
 
   /** What happened to the mask when the window ended. */
   public enum Kind {
@@ -41,7 +43,9 @@ public record BudgetOutcome(Kind kind, double target, double tolerance, long ste
   @Override
   public String toString() {
     String reached = String.format(Locale.ROOT, "-%.1f%% (target -%.1f%% +- %.1f points) at "
-        + "step %d", 100 * reduction, 100 * target, 100 * tolerance, step);
+        + "step %d, %s", 100 * reduction, 100 * target, 100 * tolerance, step,
+        rounding == null || rounding.multiple() == 1 ? "channels not rounded"
+            : "channels in multiples of " + rounding.multiple());
     return switch (kind) {
       case REACHED_BY_CONTROLLER -> "reached by the controller: " + reached;
       case CORRECTED -> String.format(Locale.ROOT, "corrected from the controller's -%.1f%% "

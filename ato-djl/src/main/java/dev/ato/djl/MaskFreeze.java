@@ -68,24 +68,28 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
   /**
    * The chosen mask with each block's kept groups rounded to the run's channel multiple (none
    * to round when it is 1), frozen and announced; a mask outside the budget after it is a miss,
-   * and a miss that the rounding brought within it counts as corrected.
+   * and a miss that the rounding brought within it counts as corrected. An automatic multiple
+   * that leaves the mask outside the budget is halved until the budget holds, down to no
+   * rounding ({@link ChannelRounding}); a multiple the user set is kept.
    */
   private static MaskFreeze rounded(GroupMask chosen, BudgetOutcome.Kind kind, long step,
       double chosenFrom, int pruned, int restored, FlopsBudget budget, RunSettings settings,
       Supplier<double[]> scores) {
-    GroupMask frozen = chosen;
-    int multiple = settings.channelMultiple();
-    if (multiple > 1) {
-      frozen = budget.roundBlocks(chosen, scores.get(), multiple);
-      LOG.info("kept groups rounded to multiples of {} per block: FLOPs -{}% -> -{}%", multiple,
-          String.format(Locale.ROOT, "%.1f", 100 * budget.reduction(chosen)),
+    ChannelRounding.Applied applied = settings.channelRounding().applyTo(chosen, budget, scores);
+    GroupMask frozen = applied.mask();
+    ChannelRounding rounding = applied.rounding();
+    if (rounding.multiple() > 1) {
+      LOG.info("kept groups rounded to multiples of {} per block: FLOPs -{}% -> -{}%",
+          rounding.multiple(), String.format(Locale.ROOT, "%.1f", 100 * budget.reduction(chosen)),
           String.format(Locale.ROOT, "%.1f", 100 * budget.reduction(frozen)));
     }
+    LOG.info("channel rounding: {}", rounding);
     BudgetOutcome.Kind settled = !budget.isMet(frozen) ? BudgetOutcome.Kind.MISSED
         : kind == BudgetOutcome.Kind.MISSED ? BudgetOutcome.Kind.CORRECTED : kind;
     return announce(frozen, new BudgetOutcome(settled, budget.target(), budget.tolerance(),
-        step, chosenFrom, budget.reduction(frozen), pruned, restored), settings);
+        step, chosenFrom, budget.reduction(frozen), pruned, restored, rounding), settings);
   }
+
 
   private static MaskFreeze announce(GroupMask frozen, BudgetOutcome outcome,
       RunSettings settings) {
@@ -103,15 +107,14 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
   }
 
   private static String missedMessage(BudgetOutcome missed, RunSettings settings) {
+    int multiple = missed.rounding().multiple();
     String coarse = String.format(Locale.ROOT, "got no closer than -%.1f%%: the groups are too "
             + "coarse for the tolerance; allow a larger optFlopsTolerance or ask for a reduction "
             + "nearer -%.1f%%%s", 100 * missed.reduction(), 100 * missed.reduction(),
-        settings.channelMultiple() > 1 ? " or a smaller optChannelMultiple (now "
-            + settings.channelMultiple() + ")" : "");
+        multiple > 1 ? " or a smaller optChannelMultiple (now " + multiple + ")" : "");
     String fix;
-    if (settings.channelMultiple() > 1) {
-      fix = "stepping in multiples of " + settings.channelMultiple() + " groups per block "
-          + coarse;
+    if (multiple > 1) {
+      fix = "stepping in multiples of " + multiple + " groups per block " + coarse;
     } else if (!settings.controllerChoosesMask()) {
       fix = "pruning the groups of smallest magnitude " + coarse;
     } else if (settings.budgetCorrection()) {

@@ -82,7 +82,8 @@ final class RunCheckpoint {
           + pair.getValue().getArray().getShape()));
       return new Fingerprint(parameters, ato.groups.size(),
           ato.settings.schedule() + ", mask from " + ato.settings.maskSource()
-              + ", channel multiple " + ato.settings.channelMultiple(),
+              + ", channel rounding " + ato.settings.channelRounding().multiple()
+              + (ato.settings.channelRounding().automatic() ? " (automatic)" : ""),
           ato.target.prunableRatio(), ato.settings.seed(), ato.settings.heldOutIndices());
     }
 

@@ -43,8 +43,8 @@ import java.util.function.Predicate;
  * @param schedule when the controller trains, projection starts and the mask freezes
  * @param projection the projection that drives pruned groups to zero
  * @param maskSource what chooses the pruned groups: the controller, or the weights' magnitude
- * @param channelMultiple the step each block's kept groups are rounded to when the mask
- *     freezes; 1 for none
+ * @param channelRounding the step each block's kept groups are rounded to when the mask
+ *     freezes, and whether ato chose it
  * @param controllerLearningRate the controller's AdamW learning rate
  * @param resourceWeight the weight of the FLOPs penalty in the controller's loss
  * @param seed seed of the split, the controller, its noise and the engine
@@ -74,7 +74,7 @@ record RunSettings(
     TrainingSchedule schedule,
     Projection projection,
     MaskSource maskSource,
-    int channelMultiple,
+    ChannelRounding channelRounding,
     double controllerLearningRate,
     double resourceWeight,
     long seed,

@@ -3,6 +3,8 @@ package dev.ato.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import dev.ato.djl.engine.ChannelBlocks;
 import dev.ato.djl.testing.DefaultRuns;
 import dev.ato.djl.testing.FashionMnistSlices;
 import java.io.IOException;
@@ -11,9 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code optChannelMultiple(8)} with the builder's defaults otherwise, on a ResNet-20 of stages
- * 16, 32 and 64 wide, with the data and length of AutoTrainOnceScheduleTest's run; its kept
- * channels rounded to whole blocks of 8 when the mask freezes.
+ * The builder's defaults, whose channel multiple is automatic, on a ResNet-20 of stages 16, 32
+ * and 64 wide, with the data and length of AutoTrainOnceScheduleTest's run. The engine's block is
+ * 8 channels, or 16 on a CPU with AVX-512; multiples of 16 cannot remove half of this network's
+ * FLOPs (ChannelRoundingTest), so either way the kept channels come in whole blocks of 8.
  */
 class AutoTrainOnceChannelMultipleTest {
 
@@ -21,9 +24,9 @@ class AutoTrainOnceChannelMultipleTest {
   private static AtoResult result;
 
   @BeforeAll
-  static void runRoundedToEight() throws IOException {
+  static void runWithTheDefaults() throws IOException {
     train = FashionMnistSlices.train(240, 20);
-    try (AutoTrainOnce ato = builder().optChannelMultiple(8).build()) {
+    try (AutoTrainOnce ato = builder().build()) {
       result = ato.fit();
     }
   }
@@ -44,6 +47,21 @@ class AutoTrainOnceChannelMultipleTest {
         assertThat(channels.after() % 8 == 0 || channels.after() == channels.before())
             .as("%s keeps %s of %s", layer, channels.after(), channels.before()).isTrue());
     assertThat(result.mask().prunedCount()).isPositive();
+  }
+
+  @Test
+  void theResultSaysWhichMultipleWasUsedAndWhy() {
+    ChannelRounding rounding = result.budget().rounding();
+    ChannelBlocks.Block engine = ChannelBlocks.of(Device.cpu());
+
+    assertThat(rounding.automatic()).isTrue();
+    assertThat(rounding.multiple()).isEqualTo(8);
+    assertThat(rounding.reason()).startsWith(engine.why());
+    if (engine.channels() == 16) {
+      assertThat(rounding.reason()).contains("; multiples of 16 remove -")
+          .endsWith("outside the budget, so multiples of 8");
+    }
+    assertThat(result.summary()).contains("channels in multiples of 8");
   }
 
   @Test

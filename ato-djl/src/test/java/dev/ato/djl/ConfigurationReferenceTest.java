@@ -99,7 +99,8 @@ class ConfigurationReferenceTest {
       used.put("optProjection(Projection)", run.projection().toString());
       used.put("optFlopsTolerance(double)", number(ato.budget().tolerance()));
       used.put("optMaskSource(MaskSource)", run.maskSource().name());
-      used.put("optChannelMultiple(int)", Integer.toString(run.channelMultiple()));
+      used.put("optChannelMultiple(int)", run.channelRounding().automatic() ? "automatic"
+          : Integer.toString(run.channelRounding().multiple()));
       used.put("optBudgetCorrection(boolean)", Boolean.toString(run.budgetCorrection()));
       used.put("optFailOnMissedTarget(boolean)", Boolean.toString(run.failOnMissedTarget()));
       used.put("optControllerDataFraction(double)",

@@ -12,13 +12,23 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.translate.NoopTranslator;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.ato.djl.export.OnnxExport;
+import dev.ato.examples.latency.OnnxSessions;
+import java.nio.FloatBuffer;
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Loads a saved compressed network the way a DJL user serves one, through {@link Criteria} and
- * a {@link Predictor}, and scores it on the test data: proof that what was saved is complete.
+ * Loads a saved compressed network the way a user serves one, through DJL's {@link Criteria}
+ * and a {@link Predictor}, or its ONNX file through ONNX Runtime, and scores it on the test
+ * data: proof that what was saved is complete.
  */
 final class SavedModelCheck {
 
@@ -52,5 +62,46 @@ final class SavedModelCheck {
           + e.getMessage(), e);
     }
     return accuracy.getAccumulator(ACCUMULATOR);
+  }
+
+  /** Top-1 accuracy of the ONNX model {@code onnx} run by ONNX Runtime on {@code test}. */
+  static double onnxAccuracy(byte[] onnx, Dataset test) throws IOException {
+    int threads = Runtime.getRuntime().availableProcessors();
+    OrtEnvironment environment = OnnxSessions.environment(threads);
+    long correct = 0;
+    long total = 0;
+    try (OrtSession session = OnnxSessions.open(onnx, threads);
+        NDManager manager = NDManager.newBaseManager()) {
+      for (Batch batch : test.getData(manager)) {
+        try (batch) {
+          NDArray images = batch.getData().singletonOrThrow();
+          float[] labels = batch.getLabels().singletonOrThrow().toType(DataType.FLOAT32, false)
+              .toFloatArray();
+          try (OnnxTensor input = OnnxTensor.createTensor(environment,
+              FloatBuffer.wrap(images.toFloatArray()), images.getShape().getShape());
+              OrtSession.Result result = session.run(Map.of(OnnxExport.INPUT, input))) {
+            float[][] logits = (float[][]) result.get(0).getValue();
+            for (int i = 0; i < logits.length; i++) {
+              correct += argMax(logits[i]) == (int) labels[i] ? 1 : 0;
+            }
+            total += logits.length;
+          }
+        }
+      }
+    } catch (OrtException | TranslateException e) {
+      throw new IOException("the ONNX file of the compressed network does not run in ONNX "
+          + "Runtime: " + e.getMessage(), e);
+    }
+    return (double) correct / total;
+  }
+
+  private static int argMax(float[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 }

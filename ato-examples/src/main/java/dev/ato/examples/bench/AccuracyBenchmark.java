@@ -34,6 +34,7 @@ import dev.ato.examples.LearningRateSchedule;
 import dev.ato.examples.data.Augmentation;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.latency.Stats;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.models.CifarResNet;
 import java.io.IOException;

@@ -29,6 +29,7 @@ import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.latency.Stats;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.models.CifarResNet;
 import java.io.IOException;

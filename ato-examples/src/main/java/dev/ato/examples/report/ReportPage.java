@@ -51,6 +51,9 @@ public final class ReportPage {
     row(page, "budget", cost.budget());
     row(page, scores.metric() + " of the compressed network, reloaded from disk",
         number(scores.reloaded()));
+    row(page, scores.metric() + " of its inference form, reloaded from disk",
+        number(scores.served()));
+    row(page, scores.metric() + " of model.onnx in ONNX Runtime", number(scores.onnx()));
     row(page, scores.metric() + " of the compressed network, in memory",
         number(scores.compressed()));
     row(page, scores.metric() + " of the dense network with pruned groups at zero",
@@ -63,6 +66,8 @@ public final class ReportPage {
     row(page, "machine", env.os() + ", " + env.cores() + " cores"
         + (env.onednnMaxCpuIsa() == null ? "" : ", ONEDNN_MAX_CPU_ISA=" + env.onednnMaxCpuIsa()));
     page.append("</table>\n");
+    files(page, report.artifacts());
+    latency(page, report);
     for (String chart : ReportCharts.ALL) {
       page.append("<img src=\"").append(chart).append("\" alt=\"").append(chart).append("\">\n");
     }
@@ -81,6 +86,40 @@ public final class ReportPage {
     page.append("</table>\n<p>All figures are in <a href=\"").append(RunReport.FILE_NAME)
         .append("\">").append(RunReport.FILE_NAME).append("</a>.</p>\n</body></html>\n");
     return page.toString();
+  }
+
+  private static void files(StringBuilder page, RunReport.Artifacts artifacts) {
+    page.append("<h2>Files</h2>\n<table>\n");
+    rowHtml(page, "to serve", link(artifacts.serving()) + ": the compressed network with its "
+        + "batch norms folded into the layers before them, for DJL's <code>Criteria</code>");
+    rowHtml(page, "to run anywhere else", link(artifacts.onnx()) + ": the same network as ONNX "
+        + "(opset 13, dynamic batch), for ONNX Runtime, TensorRT, OpenVINO and the like");
+    rowHtml(page, "to fine-tune", link(artifacts.trainable()) + ": the compressed network as "
+        + "cut, batch norms included");
+    page.append("</table>\n");
+  }
+
+  /** The dense and compressed networks' times, per runtime and batch size. */
+  private static void latency(StringBuilder page, RunReport report) {
+    page.append("<h2>What pruning bought in time</h2>\n<p>Median time of a forward pass in ")
+        .append("inference mode, the networks of one runtime taking turns; the speed-up is the ")
+        .append("dense network's time over each one's, in the same runtime, against ")
+        .append(String.format(Locale.ROOT, "%.2fx", (double) report.cost().flopsBefore()
+            / report.cost().flopsAfter()))
+        .append(" fewer FLOPs.</p>\n<table><tr><th>runtime</th><th>network</th>")
+        .append("<th>batch</th><th>ms (fastest&ndash;slowest)</th><th>speed-up</th></tr>\n");
+    for (var figure : report.latency()) {
+      page.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td class=n>%d</td>"
+              + "<td class=n>%.2f (%.2f&ndash;%.2f)</td><td class=n>%.2fx</td></tr>%n",
+          escape(figure.runtime()), escape(figure.network()), figure.batch(),
+          figure.milliseconds(), figure.minMilliseconds(), figure.maxMilliseconds(),
+          figure.speedup()));
+    }
+    page.append("</table>\n");
+  }
+
+  private static String link(String file) {
+    return "<a href=\"" + escape(file) + "\"><code>" + escape(file) + "</code></a>";
   }
 
   private static void row(StringBuilder page, String name, String text) {

@@ -10,6 +10,7 @@ import com.google.gson.stream.JsonWriter;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.EpochMetrics;
+import dev.ato.examples.latency.PruningSpeed;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import java.util.Map;
  * Everything one example run leaves for a person or a program to read, written as
  * {@value #FILE_NAME}: the command and its settings, the data and the model, the machine and
  * the versions, the schedule, every epoch, every controller update, every step's running loss
- * and FLOPs kept, the channels of every layer, cost and scores before and after, wall times.
+ * and FLOPs kept, the channels of every layer, cost and scores before and after, the files left
+ * and what each is for, the dense and compressed networks' speed, wall times.
  * Numbers that do not exist (a metric without validation data) are written as {@code null}.
  *
  * @param format the report's format and version, {@value #FORMAT}
@@ -38,6 +40,9 @@ import java.util.Map;
  * @param controllerUpdates every controller update, in order
  * @param steps every optimiser step's running loss and FLOPs kept
  * @param channels output channels of every convolution and linear layer, before and after
+ * @param artifacts the files the run left, by what they are for
+ * @param latency the dense and the compressed networks timed in DJL and in ONNX Runtime, at
+ *     batch 1 and at the training batch
  */
 public record RunReport(
     String format,
@@ -53,13 +58,15 @@ public record RunReport(
     ImmutableList<EpochMetrics> epochs,
     ImmutableList<AtoListener.ControllerUpdate> controllerUpdates,
     ImmutableList<RunTrace.StepSample> steps,
-    ImmutableMap<String, AtoResult.LayerChannels> channels) {
+    ImmutableMap<String, AtoResult.LayerChannels> channels,
+    Artifacts artifacts,
+    ImmutableList<PruningSpeed.Figure> latency) {
 
   /** The name of the file in the output directory. */
   public static final String FILE_NAME = "report.json";
 
   /** The format written by this version. */
-  public static final String FORMAT = "ato-run-report/1";
+  public static final String FORMAT = "ato-run-report/2";
 
   /**
    * The machine and the software that ran.
@@ -110,10 +117,30 @@ public record RunReport(
    * @param metric its name, e.g. "Accuracy"
    * @param masked the dense network with the pruned groups at zero, as the run ended
    * @param compressed the compressed network, in memory
-   * @param reloaded the compressed network loaded back from the saved files through DJL's
-   *     {@code Criteria}
+   * @param reloaded the compressed network's trainable form loaded back from the saved files
+   *     through DJL's {@code Criteria}
+   * @param served its inference form, loaded back the same way
+   * @param onnx the inference form's ONNX file run by ONNX Runtime
    */
-  public record Scores(String metric, double masked, double compressed, double reloaded) {}
+  public record Scores(String metric, double masked, double compressed, double reloaded,
+      double served, double onnx) {}
+
+  /**
+   * The files a run leaves in its output directory, relative to it.
+   *
+   * @param trainable the compressed network as ATO cut it, batch norms included: the form to
+   *     fine-tune
+   * @param serving its inference form, batch norms folded into the layers before them: the
+   *     form to serve, through DJL's {@code Criteria}
+   * @param onnx the inference form as an ONNX file, for ONNX Runtime and other runtimes
+   */
+  public record Artifacts(String trainable, String serving, String onnx) {
+
+    /** The artifacts of the given names. */
+    public static Artifacts of(String trainable, String serving, String onnx) {
+      return new Artifacts(trainable + "/", serving + "/", onnx);
+    }
+  }
 
   /**
    * Wall times in seconds.
@@ -122,11 +149,12 @@ public record RunReport(
    * @param build reading the model and checking the settings ({@code build()})
    * @param training the ATO run ({@code fit()})
    * @param saving saving the compressed network
-   * @param reloading loading it back and scoring it
+   * @param reloading loading it back and scoring it, both forms and the ONNX file
+   * @param latency timing the dense and the compressed networks
    * @param total the whole command
    */
   public record WallTimes(double data, double build, double training, double saving,
-      double reloading, double total) {}
+      double reloading, double latency, double total) {}
 
   /** Writes this report as pretty-printed JSON to {@code file}. */
   public void write(Path file) throws IOException {

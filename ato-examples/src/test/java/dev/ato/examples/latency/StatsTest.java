@@ -1,4 +1,4 @@
-package dev.ato.examples.bench;
+package dev.ato.examples.latency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
