@@ -117,6 +117,16 @@ class BadInputTest {
   }
 
   @Test
+  void aChannelMultipleThatIsNeitherAutoNorAPositiveNumber() throws IOException {
+    for (String multiple : new String[] {"0", "sixteen"}) {
+      CommandRun run = failing("resnet", "--channel-multiple", multiple);
+
+      assertThat(run.err).contains("--channel-multiple takes auto or a whole number of at least "
+          + "1 (1: no rounding; 8 or 16 are engines' channel blocks), found '" + multiple + "'");
+    }
+  }
+
+  @Test
   void anUnknownModelName() throws IOException {
     CommandRun run = failing("vgg16");
 

@@ -1,7 +1,9 @@
 package dev.ato.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.ato.examples.report.ReportCharts;
 import dev.ato.examples.report.RunReport;
 import dev.ato.examples.testing.DataFiles;
@@ -29,6 +31,10 @@ class PruneCommandTest {
     assertThat(run.code).as("exit code; stderr: %s", run.err).isZero();
     assertThat(output.resolve(PruneCommand.MODEL_DIRECTORY).resolve("architecture.json"))
         .isRegularFile();
+    assertThat(output.resolve(PruneCommand.SERVING_DIRECTORY).resolve("architecture.json"))
+        .isRegularFile();
+    assertThat(ModelProto.parseFrom(Files.readAllBytes(output.resolve(PruneCommand.ONNX_FILE)))
+        .getGraph().getNodeCount()).isPositive();
     for (String chart : ReportCharts.ALL) {
       assertThat(output.resolve(chart)).isRegularFile();
       assertThat(Files.readAllBytes(output.resolve(chart))).startsWith(0x89, 'P', 'N', 'G');
@@ -65,7 +71,47 @@ class PruneCommandTest {
     assertThat(settings.get("augmentation")).isEqualTo("AUTO");
     assertThat(((Map<?, ?>) report.get("environment")).get("ato")).asString()
         .isNotBlank().doesNotContain("${");
-    assertThat(run.out).contains("Accuracy of the saved network, loaded back");
+    assertThat(run.out).contains("Accuracy of the saved network, loaded back")
+        .contains("inference form (batch norms folded; serve this one): "
+            + output.resolve("model-inference"))
+        .contains("the inference form as ONNX (opset 13): " + output.resolve("model.onnx"))
+        .contains("channel rounding: multiples of ");
+    assertThat(((Number) scores.get("served")).doubleValue()).isCloseTo(
+        ((Number) scores.get("reloaded")).doubleValue(), within(0.01));
+    assertThat(((Number) scores.get("onnx")).doubleValue()).isCloseTo(
+        ((Number) scores.get("reloaded")).doubleValue(), within(0.01));
+    assertThat((Map<?, ?>) report.get("artifacts")).containsEntry("serving", "model-inference/")
+        .containsEntry("onnx", "model.onnx").containsEntry("trainable", "model/");
+  }
+
+  @Test
+  void theReportTimesTheDenseAndTheCompressedNetworksInBothRuntimesAtBothBatches()
+      throws IOException {
+    Path output = temp.resolve("timed");
+
+    CommandRun run = CommandRun.of("resnet", "--depth", "8", "--train-limit", "300",
+        "--test-limit", "100", "--epochs", "1", "--batch", "16", "--channel-multiple", "1",
+        "--no-progress", "--output", output.toString());
+
+    Map<?, ?> report = assertFinished(run, output);
+    List<?> latency = (List<?>) report.get("latency");
+    assertThat(latency).extracting(f -> ((Map<?, ?>) f).get("runtime") + " "
+            + ((Map<?, ?>) f).get("network") + " " + ((Number) ((Map<?, ?>) f).get("batch"))
+            .intValue())
+        .containsExactly("DJL dense 1", "DJL compressed, trainable form 1",
+            "DJL compressed, inference form 1", "ONNX Runtime dense 1",
+            "ONNX Runtime compressed, inference form (model.onnx) 1", "DJL dense 16",
+            "DJL compressed, trainable form 16", "DJL compressed, inference form 16",
+            "ONNX Runtime dense 16", "ONNX Runtime compressed, inference form (model.onnx) 16");
+    assertThat(latency).allSatisfy(f -> {
+      Map<?, ?> figure = (Map<?, ?>) f;
+      assertThat(((Number) figure.get("milliseconds")).doubleValue()).isPositive();
+      assertThat(((Number) figure.get("passes")).intValue()).isGreaterThanOrEqualTo(5);
+    });
+    assertThat(((Map<?, ?>) report.get("cost")).get("budget")).asString()
+        .endsWith("channels not rounded");
+    assertThat(Files.readString(output.resolve("report.html")))
+        .contains("What pruning bought in time").contains("href=\"model.onnx\"");
   }
 
   @Test
