@@ -94,6 +94,10 @@ public sealed interface Layer
 
   /** The network's input: fixes the shape everything else is derived from. */
   record Input(ChannelShape shape) implements Layer {
+    public Input {
+      checkArgument(shape != null, "an input needs a shape");
+    }
+
     @Override
     public String kind() {
       return "input";
@@ -402,7 +406,8 @@ public sealed interface Layer
     public static final Activation SOFTPLUS = new Activation("softplus", false);
 
     public Activation {
-      checkArgument(!function.isEmpty(), "an activation needs a function name");
+      checkArgument(function != null && !function.isEmpty(),
+          "an activation needs a function name");
     }
 
     @Override
@@ -488,6 +493,10 @@ public sealed interface Layer
 
   /** Pooling of each whole channel to a single value: {@code C x H x W -> C x 1 x 1}. */
   record GlobalPool(PoolKind pool) implements Layer {
+    public GlobalPool {
+      checkArgument(pool != null, "a global pool needs a kind, MAX or AVG");
+    }
+
     @Override
     public String kind() {
       return "global" + pool.name().toLowerCase(Locale.ROOT) + "pool";
@@ -615,6 +624,8 @@ public sealed interface Layer
    */
   record Opaque(String description, ChannelShape output, long parameters) implements Layer {
     public Opaque {
+      checkArgument(description != null && output != null,
+          "an opaque layer needs a description and an output shape");
       checkArgument(parameters >= 0, "a parameter count cannot be negative, found %s",
           parameters);
     }

@@ -56,6 +56,24 @@ public final class Functions {
         : Optional.empty();
   }
 
+  /**
+   * Whether {@code function} names an element-wise function ato can run: a known one, or a
+   * leaky ReLU of a finite slope.
+   */
+  public static boolean isKnown(String function) {
+    if (function == null) {
+      return false;
+    }
+    if (ELEMENTWISE.containsKey(function)) {
+      return true;
+    }
+    try {
+      return leakyReluSlope(function).map(Float::isFinite).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** A leaky ReLU with the given negative slope, named so that it can be run again. */
   static Layer.Activation leakyRelu(float alpha) {
     return new Layer.Activation(LEAKY_PREFIX + alpha, true);

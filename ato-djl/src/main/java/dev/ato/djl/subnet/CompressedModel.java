@@ -14,6 +14,7 @@ import dev.ato.cost.CostModel;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
+import dev.ato.djl.storage.Checksums;
 import dev.ato.djl.tensor.InPlace;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -46,9 +48,11 @@ import static com.google.common.base.Preconditions.checkArgument;
  * the dense one.
  *
  * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}), the
- * parameters in DJL's model format and a {@code serving.properties} for DJL's loaders; {@link
- * #load}, DJL's {@code Criteria} (with {@link CompressedBlockFactory}) and {@code Model.load}
- * rebuild it from those alone.
+ * parameters in DJL's model format, a {@code serving.properties} for DJL's loaders and a
+ * checksum manifest of the three ({@code checksums.sha256}); {@link #load}, DJL's {@code
+ * Criteria} (with {@link CompressedBlockFactory}) and {@code Model.load} rebuild it from those
+ * alone, and the first two check every file against its checksum and every layer's geometry
+ * before they allocate anything.
  */
 public final class CompressedModel implements AutoCloseable {
 
@@ -58,6 +62,10 @@ public final class CompressedModel implements AutoCloseable {
   public static final String MODEL_NAME = "compressed";
   /** The file that tells DJL's loaders how to rebuild the network. */
   public static final String SERVING_PROPERTIES = "serving.properties";
+  /** The parameter file in a saved directory, in DJL's format. */
+  public static final String PARAMETER_FILE = MODEL_NAME + "-0000.params";
+  /** The first architecture format whose directories carry a checksum manifest. */
+  private static final int CHECKSUMMED_VERSION = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(CompressedModel.class);
 
@@ -247,9 +255,10 @@ public final class CompressedModel implements AutoCloseable {
   /**
    * Saves the network into {@code directory}, creating it if needed: the architecture
    * ({@value #ARCHITECTURE_FILE}), the parameters in DJL's model format
-   * ({@value #MODEL_NAME}{@code -0000.params}, as {@code Model.save} writes them) and a
-   * {@value #SERVING_PROPERTIES} that names {@link CompressedBlockFactory}, so that the directory
-   * loads through {@link #load}, through DJL's {@code Criteria} and through {@code Model.load}.
+   * ({@value #PARAMETER_FILE}, as {@code Model.save} writes them), a {@value #SERVING_PROPERTIES}
+   * that names {@link CompressedBlockFactory}, so that the directory loads through {@link #load},
+   * through DJL's {@code Criteria} and through {@code Model.load}, and the SHA-256 of the three
+   * in {@code checksums.sha256} (as {@code sha256sum} writes it).
    *
    * @throws IllegalStateException when the model holds opaque blocks
    * @throws UncheckedIOException when writing fails
@@ -272,6 +281,8 @@ public final class CompressedModel implements AutoCloseable {
         model.setBlock(block);
         model.save(directory, MODEL_NAME);
       }
+      Checksums.write(directory, List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES,
+          PARAMETER_FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the compressed model to " + directory, e);
     }
@@ -286,15 +297,11 @@ public final class CompressedModel implements AutoCloseable {
    *     message names the file
    */
   public static CompressedModel load(Path directory, NDManager manager) {
-    Path parameters = directory.resolve(MODEL_NAME + "-0000.params");
+    Path parameters = directory.resolve(PARAMETER_FILE);
     String misfit = "the parameters in " + parameters + " cannot be read with the architecture in "
         + directory.resolve(ARCHITECTURE_FILE);
     try (Model model = Model.newInstance(MODEL_NAME, manager.getDevice())) {
       SubnetBlock block = new SubnetBlock(readArchitecture(directory));
-      if (!Files.isRegularFile(parameters)) {
-        throw new IllegalArgumentException(directory + " holds no saved compressed model: "
-            + parameters + " is missing");
-      }
       // DJL's reader takes whatever shapes the file holds: the architecture's own are checked
       // after it, so that parameters of another network are an error and not a wrong model.
       Map<String, Shape> expected = parameterShapes(block, model.getNDManager());
@@ -333,19 +340,55 @@ public final class CompressedModel implements AutoCloseable {
     return shapes;
   }
 
-  /** The architecture saved in {@code directory}. */
+  /**
+   * The architecture saved in {@code directory}, once every file of the directory matches its
+   * checksum and the architecture lies within {@link ArchitectureLimits}, its parameters within
+   * what the parameter file can hold: what both loading routes ({@link #load} and DJL's through
+   * {@link CompressedBlockFactory}) read before they allocate anything.
+   *
+   * @throws IllegalArgumentException naming the file, and in the architecture the layer and
+   *     field, when the directory is incomplete, damaged or out of bounds
+   */
   static SubnetSpec readArchitecture(Path directory) throws IOException {
     Path architecture = directory.resolve(ARCHITECTURE_FILE);
-    if (!Files.isRegularFile(architecture)) {
-      throw new IllegalArgumentException(directory + " holds no saved compressed model: "
-          + architecture + " is missing");
+    Path parameters = directory.resolve(PARAMETER_FILE);
+    for (Path file : List.of(architecture, parameters)) {
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(directory + " holds no saved compressed model: "
+            + file + " is missing");
+      }
     }
+    Optional<List<String>> checked = Checksums.verify(directory);
+    if (checked.isPresent() && !checked.get().containsAll(List.of(ARCHITECTURE_FILE,
+        PARAMETER_FILE))) {
+      throw new IllegalArgumentException(directory.resolve(Checksums.FILE_NAME) + " does not "
+          + "list " + ARCHITECTURE_FILE + " and " + PARAMETER_FILE + ": the directory is "
+          + "damaged; save the network again");
+    }
+    SubnetSpec spec;
     try {
-      return SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
+      spec = SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
+      long values = ArchitectureLimits.check(spec);
+      if (values * Float.BYTES > Files.size(parameters)) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "its layers hold %,d "
+            + "parameters, more than the %,d bytes of %s can", values, Files.size(parameters),
+            parameters.getFileName()));
+      }
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new IllegalArgumentException(architecture + " is not a compressed model's "
           + "architecture (" + e.getMessage() + "): save the network again", e);
     }
+    if (checked.isEmpty()) {
+      if (spec.formatVersion() >= CHECKSUMMED_VERSION) {
+        throw new IllegalArgumentException(directory.resolve(Checksums.FILE_NAME) + " is "
+            + "missing: a network saved by this version of ato has one, so the directory is "
+            + "incomplete; save the network again");
+      }
+      LOG.warn("{} was saved before ato kept checksums (format version {}): a damaged file "
+          + "there cannot be told from a good one; save the network again to add them",
+          directory, spec.formatVersion());
+    }
+    return spec;
   }
 
   /** The input shape, batch 1, that {@code block} was made for. */

@@ -58,6 +58,7 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
 
   private static final Gson GSON = new GsonBuilder()
       .registerTypeHierarchyAdapter(Layer.class, new LayerAdapter())
+      .registerTypeAdapter(NodeSpec.class, new NodeAdapter())
       .setPrettyPrinting()
       .create();
 
@@ -70,8 +71,74 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
    */
   public record NodeSpec(String name, Layer layer, List<String> inputs) {
     public NodeSpec {
+      checkArgument(name != null && layer != null && inputs != null,
+          "a layer needs a name, a kind and its inputs");
       inputs = ImmutableList.copyOf(inputs);
     }
+  }
+
+  /**
+   * Reads a layer with its name in every message: a field a layer rejects (a negative padding,
+   * a kernel of 0, a number where a name belongs) is reported as that layer's.
+   */
+  private static final class NodeAdapter
+      implements JsonSerializer<NodeSpec>, JsonDeserializer<NodeSpec> {
+
+    @Override
+    public JsonElement serialize(NodeSpec node, Type type, JsonSerializationContext context) {
+      JsonObject json = new JsonObject();
+      json.addProperty("name", node.name());
+      json.add("layer", context.serialize(node.layer(), Layer.class));
+      json.add("inputs", context.serialize(node.inputs()));
+      return json;
+    }
+
+    @Override
+    public NodeSpec deserialize(JsonElement json, Type type, JsonDeserializationContext context) {
+      if (!json.isJsonObject() || !json.getAsJsonObject().has("name")
+          || !json.getAsJsonObject().get("name").isJsonPrimitive()) {
+        throw new JsonParseException("a layer without a name: " + abbreviate(json));
+      }
+      JsonObject fields = json.getAsJsonObject();
+      String name = fields.get("name").getAsString();
+      try {
+        Layer layer = context.deserialize(fields.get("layer"), Layer.class);
+        List<String> inputs = new ArrayList<>();
+        for (JsonElement input : fields.getAsJsonArray("inputs")) {
+          inputs.add(input.getAsString());
+        }
+        return new NodeSpec(name, layer, inputs);
+      } catch (RuntimeException e) {
+        throw new JsonParseException("layer '" + name + "': " + rootMessage(e), e);
+      }
+    }
+  }
+
+  /** The message naming the layer at fault, if one does, else the innermost one. */
+  private static String layerMessage(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().startsWith("layer '")) {
+        return cause.getMessage();
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return rootMessage(e);
+  }
+
+  /** The innermost message of {@code e}: what a record's constructor objected to. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  private static String abbreviate(JsonElement json) {
+    String text = String.valueOf(json);
+    return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
   /**
@@ -183,9 +250,10 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
     SubnetSpec spec;
     try {
       spec = GSON.fromJson(json, SubnetSpec.class);
-    } catch (JsonParseException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // Gson's own errors, and what a record's constructor rejects, wrapped by Gson.
       throw new IllegalArgumentException("not a compressed-network description: "
-          + e.getMessage(), e);
+          + layerMessage(e), e);
     }
     checkArgument(spec != null && spec.nodes() != null, "not a compressed-network description");
     checkArgument(spec.formatVersion() >= OLDEST_READABLE_VERSION

@@ -27,7 +27,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
+import dev.ato.djl.storage.Checksums;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.Outputs;
@@ -222,16 +224,34 @@ class CompressedModelTest extends ManagedTest {
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(parameters + " does not match its checksum in checksums.sha256: the file is "
+            + "damaged or was changed after it was saved; save it again");
+  }
+
+  @Test
+  void truncatedParametersWithTheirChecksumWrittenAgainAreAClearErrorToo(@TempDir Path directory)
+      throws IOException {
+    savedConcatCnn(directory);
+    Path parameters = directory.resolve(CompressedModel.MODEL_NAME + "-0000.params");
+    long size = Files.size(parameters);
+    try (var channel = Files.newByteChannel(parameters, StandardOpenOption.WRITE)) {
+      channel.truncate(size / 2);
+    }
+    resign(directory);
+
+    assertThatThrownBy(() -> CompressedModel.load(directory, manager))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
             + "architecture in " + directory.resolve("architecture.json"));
   }
 
   @Test
-  void loadingADamagedArchitectureIsAClearError(@TempDir Path directory) throws IOException {
+  void aDamagedArchitectureWithItsChecksumWrittenAgainIsAClearError(@TempDir Path directory) throws IOException {
     savedConcatCnn(directory);
     Path architecture = directory.resolve("architecture.json");
     String text = Files.readString(architecture);
     Files.writeString(architecture, text.substring(0, text.length() / 2));
+    resign(directory);
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
@@ -239,7 +259,7 @@ class CompressedModelTest extends ManagedTest {
   }
 
   @Test
-  void loadingTheParametersOfAnotherModelIsAClearError(@TempDir Path directory,
+  void theParametersOfAnotherModelWithTheirChecksumWrittenAgainAreAClearError(@TempDir Path directory,
       @TempDir Path other) throws IOException {
     savedConcatCnn(directory);
     Shape input = new Shape(2, 3, 16, 16);
@@ -250,11 +270,18 @@ class CompressedModelTest extends ManagedTest {
     Path parameters = directory.resolve(CompressedModel.MODEL_NAME + "-0000.params");
     Files.copy(other.resolve(CompressedModel.MODEL_NAME + "-0000.params"), parameters,
         StandardCopyOption.REPLACE_EXISTING);
+    resign(directory);
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
             + "architecture in " + directory.resolve("architecture.json"));
+  }
+
+  /** Writes the directory's checksums again, as someone who changed it on purpose would. */
+  private static void resign(Path directory) throws IOException {
+    Checksums.write(directory, List.of(CompressedModel.ARCHITECTURE_FILE,
+        CompressedModel.SERVING_PROPERTIES, CompressedModel.PARAMETER_FILE));
   }
 
   private void assertCompressesExactly(Block block, Shape input, GroupOptions options) {
