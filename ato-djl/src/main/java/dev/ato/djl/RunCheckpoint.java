@@ -14,6 +14,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.ato.djl.AtoListener.ControllerUpdate;
 import dev.ato.djl.engine.DjlInternals;
+import dev.ato.djl.storage.Checksums;
 import dev.ato.groups.GroupMask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,12 +44,13 @@ import org.slf4j.LoggerFactory;
  * The checkpoints of one run in their directory: writing one after an epoch (or within one),
  * finding the latest, and putting a run back where it stood. A checkpoint is a directory
  * {@code epoch-NNNN} (within the next epoch {@code epoch-NNNN+step-SSSSSSSS}) with
- * {@code state.json} (where the run stands, and what run it is) and four array files: the
- * model's parameters, its optimiser's state, the controller's parameters and its AdamW state.
+ * {@code state.json} (where the run stands, and what run it is), four array files (the model's
+ * parameters, its optimiser's state, the controller's parameters and its AdamW state) and the
+ * SHA-256 of all five in {@code checksums.sha256}, checked before any of them is read.
  */
 final class RunCheckpoint {
 
-  static final String FORMAT = "ato-checkpoint/1";
+  static final String FORMAT = "ato-checkpoint/2";
   private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoint.class);
   /** After epoch E: {@code epoch-EEEE}; within the next one, at step S: {@code +step-S}. */
   private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})(?:\\+step-(\\d{8,}))?");
@@ -170,18 +172,29 @@ final class RunCheckpoint {
     return new RunCheckpoint(settings);
   }
 
-  /** The directory of the latest complete checkpoint, if any. */
+  /**
+   * The directory of the latest checkpoint, if any.
+   *
+   * @throws IllegalStateException when the latest one has lost its state file: checkpoints are
+   *     renamed into place whole, and only older ones are deleted (where an interrupted
+   *     deletion may leave part of one), so the latest one without it was damaged
+   */
   Optional<Path> latest() {
-    return complete().stream().reduce((first, second) -> second);
+    Optional<Path> complete = complete().stream().reduce((first, second) -> second);
+    Optional<Path> newest = named(directory).stream().reduce((first, second) -> second);
+    if (newest.isPresent() && !newest.equals(complete)) {
+      throw unreadable(newest.get(), STATE + " is missing", null);
+    }
+    return complete;
   }
 
-  /** Complete checkpoints, oldest first. */
-  private List<Path> complete() {
+  /** Checkpoint directories, complete or not, oldest first. */
+  private static List<Path> named(Path directory) {
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         if (NAME.matcher(entry.getFileName().toString()).matches()
-            && Files.isRegularFile(entry.resolve(STATE))) {
+            && Files.isDirectory(entry)) {
           found.add(entry);
         }
       }
@@ -191,6 +204,12 @@ final class RunCheckpoint {
     found.sort(Comparator.comparingLong((Path p) -> position(p)[0])
         .thenComparingLong(p -> position(p)[1]));
     return found;
+  }
+
+  /** Complete checkpoints, oldest first. */
+  private List<Path> complete() {
+    return named(directory).stream().filter(p -> Files.isRegularFile(p.resolve(STATE)))
+        .toList();
   }
 
   /** The epochs done and the step within the next (-1 at an epoch's end) of a checkpoint. */
@@ -278,6 +297,8 @@ final class RunCheckpoint {
           optimizerArrays(controllerOptimizer, controller));
       // state.json last: a directory with it is complete.
       Files.writeString(partial.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
+      Checksums.write(partial, List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER, CONTROLLER_OPTIMIZER,
+          STATE));
       try (Stream<Path> files = Files.list(partial)) {
         for (Path file : files.toList()) {
           try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -349,6 +370,18 @@ final class RunCheckpoint {
    */
   static State readState(Path checkpoint, Fingerprint fingerprint) {
     State state;
+    try {
+      List<String> checked = Checksums.verify(checkpoint).orElseThrow(() -> unreadable(
+          checkpoint, Checksums.FILE_NAME + " is missing, so its files cannot be trusted", null));
+      if (!checked.containsAll(List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER, CONTROLLER_OPTIMIZER,
+          STATE))) {
+        throw unreadable(checkpoint, Checksums.FILE_NAME + " does not list every file", null);
+      }
+    } catch (IllegalArgumentException e) {
+      throw unreadable(checkpoint, e.getMessage(), e);
+    } catch (IOException e) {
+      throw unreadable(checkpoint, e.getMessage(), e);
+    }
     try {
       state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
           State.class);

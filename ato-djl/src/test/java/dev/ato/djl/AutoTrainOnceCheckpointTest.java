@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import dev.ato.djl.storage.Checksums;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +49,7 @@ class AutoTrainOnceCheckpointTest {
     assertThat(names(uninterrupted)).containsExactly("epoch-0002", "epoch-0003");
     assertThat(names(uninterrupted.resolve("epoch-0003"))).containsExactlyInAnyOrder(
         "state.json", "model.arrays", "model-optimizer.arrays", "controller.arrays",
-        "controller-optimizer.arrays");
+        "controller-optimizer.arrays", "checksums.sha256");
   }
 
   @Test
@@ -156,8 +160,102 @@ class AutoTrainOnceCheckpointTest {
     assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the checkpoint " + checkpoint + " cannot be read")
-        .hasMessageContaining("damaged or truncated");
+        .hasMessageContaining(model + " does not match its checksum");
     assertThat(Files.size(model)).isEqualTo(size / 2);
+  }
+
+  @Test
+  void aTruncatedArrayFileWithItsChecksumWrittenAgainIsStillAnError(@TempDir Path directory)
+      throws IOException {
+    Path checkpoint = directory.resolve("epoch-0002");
+    copyTree(uninterrupted.resolve("epoch-0002"), checkpoint);
+    Path model = checkpoint.resolve("model.arrays");
+    try (var channel = Files.newByteChannel(model, StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(model) / 2);
+    }
+    resign(checkpoint);
+
+    assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the checkpoint " + checkpoint + " cannot be read")
+        .hasMessageContaining("damaged or truncated");
+  }
+
+  @Test
+  void sixtyDamagedCheckpointsAreEachAClearErrorAndNeverAResumedRun(@TempDir Path directory)
+      throws IOException {
+    assertEveryDamageIsRefused(directory, 60, 1);
+  }
+
+  @Test
+  @Tag("soak")
+  void sixHundredDamagedCheckpointsAreEachAClearErrorAndNeverAResumedRun(
+      @TempDir Path directory) throws IOException {
+    assertEveryDamageIsRefused(directory, 600, 2);
+  }
+
+  /**
+   * Resumes from copies of a checkpoint with a byte flipped, a file cut short or deleted: each
+   * must fail before a step, with the checkpoint's error.
+   */
+  private static void assertEveryDamageIsRefused(Path directory, int cases, long seed)
+      throws IOException {
+    SplittableRandom random = new SplittableRandom(seed);
+    List<String> wrong = new ArrayList<>();
+    Path checkpoint = directory.resolve("epoch-0002");
+    for (int i = 0; i < cases; i++) {
+      copyTree(uninterrupted.resolve("epoch-0002"), checkpoint);
+      List<String> files = names(checkpoint);
+      Path file = checkpoint.resolve(files.get(random.nextInt(files.size())));
+      String what = damage(file, random);
+      try (AtoResult resumed = CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {
+        @Override
+        public void onStep(StepInfo step) {
+          throw new AssertionError(what + ": resumed and trained");
+        }
+      })) {
+        wrong.add(what + ": finished without a word");
+      } catch (IllegalStateException e) {
+        if (!e.getMessage().startsWith("the checkpoint " + checkpoint + " cannot be read")) {
+          wrong.add(what + ": " + e.getMessage());
+        }
+      } catch (RuntimeException | AssertionError e) {
+        wrong.add(what + ": " + e);
+      }
+      try (Stream<Path> walk = Files.walk(checkpoint)) {
+        for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(path);
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  private static String damage(Path file, SplittableRandom random) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        int at = random.nextInt(bytes.length);
+        int mask = 1 + random.nextInt(255);
+        bytes[at] ^= (byte) mask;
+        Files.write(file, bytes);
+        return "byte " + at + " of " + file.getFileName() + " xor " + mask;
+      }
+      case 1 -> {
+        int size = random.nextInt(bytes.length);
+        Files.write(file, Arrays.copyOf(bytes, size));
+        return file.getFileName() + " cut to " + size + " bytes";
+      }
+      default -> {
+        Files.delete(file);
+        return file.getFileName() + " deleted";
+      }
+    }
+  }
+
+  private static void resign(Path checkpoint) throws IOException {
+    Checksums.write(checkpoint, List.of("model.arrays", "model-optimizer.arrays",
+        "controller.arrays", "controller-optimizer.arrays", "state.json"));
   }
 
   @Test
@@ -165,10 +263,11 @@ class AutoTrainOnceCheckpointTest {
     Path checkpoint = directory.resolve("epoch-0002");
     copyTree(uninterrupted.resolve("epoch-0002"), checkpoint);
     Files.writeString(checkpoint.resolve("state.json"), "{\"format\": \"something else\"}");
+    resign(checkpoint);
 
     assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("it is not an ato-checkpoint/1 checkpoint");
+        .hasMessageContaining("it is not an ato-checkpoint/2 checkpoint");
   }
 
   @Test
