@@ -80,8 +80,10 @@ class PruneCommandTest {
         ((Number) scores.get("reloaded")).doubleValue(), within(0.01));
     assertThat(((Number) scores.get("onnx")).doubleValue()).isCloseTo(
         ((Number) scores.get("reloaded")).doubleValue(), within(0.01));
-    assertThat((Map<?, ?>) report.get("artifacts")).containsEntry("serving", "model-inference/")
-        .containsEntry("onnx", "model.onnx").containsEntry("trainable", "model/");
+    Map<?, ?> artifacts = (Map<?, ?>) report.get("artifacts");
+    assertThat(artifacts.get("serving")).isEqualTo("model-inference/");
+    assertThat(artifacts.get("onnx")).isEqualTo("model.onnx");
+    assertThat(artifacts.get("trainable")).isEqualTo("model/");
   }
 
   @Test

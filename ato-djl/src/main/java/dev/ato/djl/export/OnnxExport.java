@@ -6,6 +6,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.Hashing;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.AtoVersion;
 import dev.ato.djl.graph.ModelGraph;
@@ -65,6 +67,11 @@ public final class OnnxExport {
   public static final String FLOPS_REDUCTION = "ato.flops.reduction";
   /** Metadata key: trainable parameters of the network in the file. */
   public static final String PARAMETERS = "ato.parameters";
+  /**
+   * Metadata key: the SHA-256 of the whole file without this entry, which {@link #verify}
+   * checks; ONNX itself has no checksum.
+   */
+  public static final String CHECKSUM = "ato.sha256";
 
   private final ModelProto model;
 
@@ -132,14 +139,60 @@ public final class OnnxExport {
         .setGraph(OnnxGraphWriter.write(spec, values));
     metadata.forEach((key, value) -> model.addMetadataProps(StringStringEntryProto.newBuilder()
         .setKey(key).setValue(value)));
+    model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(CHECKSUM)
+        .setValue(sha256(model.build())));
     return new OnnxExport(model.build());
+  }
+
+  /**
+   * Checks that {@code file} is an ONNX model ato wrote and that no byte of it changed since:
+   * what to run before serving a file that went through storage or a network. ONNX Runtime
+   * itself loads a damaged file whose damage still parses (a flipped weight, say) without a
+   * word.
+   *
+   * @return the file's metadata
+   * @throws IllegalArgumentException naming the file when it is not an ONNX model, carries no
+   *     checksum of ato's, or does not match it
+   * @throws UncheckedIOException when it cannot be read
+   */
+  public static ImmutableMap<String, String> verify(Path file) {
+    ModelProto model;
+    try {
+      if (Files.size(file) > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(file + " is larger than an ONNX file can be");
+      }
+      model = ModelProto.parseFrom(Files.readAllBytes(file));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(file + " is not an ONNX model (" + e.getMessage()
+          + "): the file is damaged or of another kind", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    OnnxExport export = new OnnxExport(model);
+    String stored = export.metadata().get(CHECKSUM);
+    if (stored == null) {
+      throw new IllegalArgumentException(file + " carries no " + CHECKSUM + " in its metadata: "
+          + "it was not written by ato, or is damaged");
+    }
+    ModelProto.Builder unsigned = model.toBuilder().clearMetadataProps();
+    model.getMetadataPropsList().stream().filter(p -> !p.getKey().equals(CHECKSUM))
+        .forEach(unsigned::addMetadataProps);
+    if (!sha256(unsigned.build()).equals(stored)) {
+      throw new IllegalArgumentException(file + " does not match the checksum in its metadata: "
+          + "the file is damaged or was changed after it was written; export it again");
+    }
+    return export.metadata();
+  }
+
+  private static String sha256(ModelProto model) {
+    return Hashing.sha256().hashBytes(model.toByteArray()).toString();
   }
 
   /** The metadata the file carries, by key ({@link #ATO_VERSION}, {@link #FLOPS_AFTER}, ...). */
   public ImmutableMap<String, String> metadata() {
     ImmutableMap.Builder<String, String> metadata = ImmutableMap.builder();
     model.getMetadataPropsList().forEach(p -> metadata.put(p.getKey(), p.getValue()));
-    return metadata.buildOrThrow();
+    return metadata.buildKeepingLast();
   }
 
   /** The model as the bytes of an {@code .onnx} file. */

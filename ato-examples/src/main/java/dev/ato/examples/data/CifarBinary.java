@@ -274,7 +274,7 @@ public final class CifarBinary extends InMemoryImageDataset {
         files.add(file);
       }
       int count = count(available);
-      checkFits(count, PIXELS);
+      checkFits(folder, count, PIXELS);
       List<String> names = classNames(folder);
 
       byte[] pixels = new byte[count * PIXELS];

@@ -27,6 +27,8 @@ final class IdxFile implements Closeable {
   static final int LABELS_MAGIC = 0x00000801;
 
   private static final int BUFFER = 1 << 16;
+  /** What is read before the buffer grows: a few thousand images. */
+  private static final int FIRST_READ = 1 << 22;
 
   private final Path path;
   private final String role;
@@ -57,8 +59,16 @@ final class IdxFile implements Closeable {
       raw.mark(2);
       boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
       raw.reset();
-      DataInputStream in = new DataInputStream(gzip
-          ? new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER) : raw);
+      InputStream body = raw;
+      if (gzip) {
+        try {
+          body = new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+        } catch (EOFException e) {
+          throw new EOFException(role + " file " + path + " ends inside its gzip header: it is "
+              + "truncated");
+        }
+      }
+      DataInputStream in = new DataInputStream(body);
       int magic = headerInt(in, path, role);
       checkArgument(magic == expectedMagic,
           "%s file %s has magic number %s (%s), expected %s (%s)%s", role, path, hex(magic),
@@ -95,14 +105,32 @@ final class IdxFile implements Closeable {
 
   /**
    * Reads the first {@code records} records as they are stored, one unsigned byte per value.
-   * The caller checks first that they fit (see {@link InMemoryImageDataset}).
+   * The caller checks first that they fit (see {@link InMemoryImageDataset}). Memory grows with
+   * what the file holds, not with what its header claims: a damaged header announcing billions
+   * of records costs no more than the bytes really there before the file ends. When every record
+   * is read, the file must end there; a gzip file is then read to its end, where its CRC is
+   * checked, so that damage inside it is an error rather than wrong pixels.
    */
   byte[] readBytes(int records) throws IOException {
     int perRecord = Arrays.stream(recordShape()).reduce(1, Math::multiplyExact);
-    byte[] values = new byte[Math.multiplyExact(records, perRecord)];
-    int done;
+    int wanted = Math.multiplyExact(records, perRecord);
+    byte[] values = new byte[Math.min(wanted, FIRST_READ)];
+    int done = 0;
     try {
-      done = in.readNBytes(values, 0, values.length);
+      while (done < wanted) {
+        if (done == values.length) {
+          values = Arrays.copyOf(values, (int) Math.min(wanted, 2L * values.length));
+        }
+        int read = in.readNBytes(values, done, values.length - done);
+        done += read;
+        if (read == 0) {
+          break;
+        }
+      }
+      if (done == wanted && records == count() && in.read() != -1) {
+        throw new IOException("it goes on after its last record: it is damaged or not the "
+            + "file its header describes");
+      }
     } catch (EOFException e) {
       // A gzip stream cut short says so without naming the file.
       throw new EOFException(String.format("%s file %s ends early (%s): the file is truncated",
@@ -110,7 +138,7 @@ final class IdxFile implements Closeable {
     } catch (IOException e) {
       throw cannotRead(role, path, e);
     }
-    if (done < values.length) {
+    if (done < wanted) {
       throw new EOFException(String.format(
           "%s file %s ends after %s of %s %s: the file is truncated", role, path,
           done / perRecord, count(), role));

@@ -108,7 +108,7 @@ public final class IdxImageDataset extends InMemoryImageDataset {
         int count = count(imageFile.count());
         int rows = imageFile.recordShape()[0];
         int cols = imageFile.recordShape()[1];
-        checkFits(count, (long) rows * cols);
+        checkFits(images, count, (long) rows * cols);
         byte[] pixels = imageFile.readBytes(count);
         byte[] classes = labelFile.readBytes(count);
         IdxImageDataset dataset = assemble(

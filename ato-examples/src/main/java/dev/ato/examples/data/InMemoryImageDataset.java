@@ -244,14 +244,15 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Checks that {@code count} images of {@code perImage} values fit the one direct buffer
-     * they become, before anything is read.
+     * Checks that {@code count} images of {@code perImage} values from {@code source} fit the
+     * one direct buffer they become, before anything is read.
      */
-    static void checkFits(int count, long perImage) {
+    static void checkFits(Object source, int count, long perImage) {
       long values = count * perImage;
       checkArgument(values * Float.BYTES <= Integer.MAX_VALUE,
-          "%s images of %s values need %s bytes as float32, more than one buffer holds (2 GiB): "
-              + "read at most %s with optLimit", count, perImage, values * Float.BYTES,
+          "%s: %s images of %s values need %s bytes as float32, more than one buffer holds (2 "
+              + "GiB): read at most %s with optLimit, or check the file if it should hold fewer",
+          source, count, perImage, values * Float.BYTES,
           Integer.MAX_VALUE / Float.BYTES / perImage);
     }
 
