@@ -147,19 +147,8 @@ class OnnxParityTest extends ManagedTest {
   }
 
   static Stream<Arguments> functions() {
-    return Stream.of(
-        Arguments.of("relu", Activation.reluBlock()),
-        Arguments.of("relu6", Activation.relu6Block()),
-        Arguments.of("sigmoid", Activation.sigmoidBlock()),
-        Arguments.of("tanh", Activation.tanhBlock()),
-        Arguments.of("softplus", Activation.softPlusBlock()),
-        Arguments.of("gelu", Activation.geluBlock()),
-        Arguments.of("silu", Activation.swishBlock(1f)),
-        Arguments.of("mish", Activation.mishBlock()),
-        Arguments.of("selu", Activation.seluBlock()),
-        Arguments.of("elu", Activation.eluBlock(1f)),
-        Arguments.of("softsign", Activation.softSignBlock()),
-        Arguments.of("leaky relu", Activation.leakyReluBlock(0.1f)));
+    return TestModels.elementWiseFunctions().entrySet().stream()
+        .map(f -> Arguments.of(f.getKey(), f.getValue().get()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -167,8 +156,7 @@ class OnnxParityTest extends ManagedTest {
   void eachElementWiseFunctionRunsInOnnxRuntimeAsInDjl(String name, Block function)
       throws OrtException {
     Shape input = new Shape(1, 3, 8, 8);
-    Block net = new SequentialBlock().add(TestModels.conv(6, 3, 1, 1))
-        .add(BatchNorm.builder().build()).add(function).add(TestModels.conv(2, 1, 0, 1));
+    Block net = TestModels.convolutionThen(function);
     ModelGraph model = read(new Architecture(name, () -> net, input, GroupOptions.defaults()));
 
     assertParity(OnnxExport.of(model), model.block(), input);

@@ -23,6 +23,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import dev.ato.djl.tensor.InPlace;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** Models the DJL tests read: DJL's own zoo definitions and small hand-made ones. */
 public final class TestModels {
@@ -111,6 +114,30 @@ public final class TestModels {
         .add(Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), true))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(classes).build());
+  }
+
+  /** Every element-wise function the reader knows, as a DJL block, by the name ato gives it. */
+  public static Map<String, Supplier<Block>> elementWiseFunctions() {
+    Map<String, Supplier<Block>> functions = new LinkedHashMap<>();
+    functions.put("relu", Activation::reluBlock);
+    functions.put("relu6", Activation::relu6Block);
+    functions.put("sigmoid", Activation::sigmoidBlock);
+    functions.put("tanh", Activation::tanhBlock);
+    functions.put("softplus", Activation::softPlusBlock);
+    functions.put("gelu", Activation::geluBlock);
+    functions.put("silu", () -> Activation.swishBlock(1f));
+    functions.put("mish", Activation::mishBlock);
+    functions.put("selu", Activation::seluBlock);
+    functions.put("elu", () -> Activation.eluBlock(1f));
+    functions.put("softsign", Activation::softSignBlock);
+    functions.put("leaky relu", () -> Activation.leakyReluBlock(0.1f));
+    return functions;
+  }
+
+  /** A convolution, a batch norm and {@code function}, then a 1x1 convolution to 2 channels. */
+  public static Block convolutionThen(Block function) {
+    return new SequentialBlock().add(conv(6, 3, 1, 1)).add(BatchNorm.builder().build())
+        .add(function).add(conv(2, 1, 0, 1));
   }
 
   public static Conv2d conv(int filters, int kernel, int padding, int groups) {
