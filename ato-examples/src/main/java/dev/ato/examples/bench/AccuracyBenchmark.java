@@ -70,6 +70,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private static final Shape IMAGE = new Shape(1, 28, 28);
   private static final int FULL_WIDTH = 16;
   private static final double HALF_SPACE_EPSILON = 0.1;
+  /** The builder's own channel rounding. */
+  private static final String AUTO = "auto";
 
   /**
    * The trainings the command can run, in the order given. {@code MAGNITUDE} prunes a dense
@@ -125,6 +127,11 @@ final class AccuracyBenchmark implements Callable<Integer> {
       description = "Seeds per row (42, 43, ...): initial weights, shuffling, augmentation.")
   int seeds;
 
+  @Option(names = "--channel-multiples", split = ",", defaultValue = "auto",
+      description = "Channel rounding of the ATO rows, one row each: auto (the builder's "
+          + "default), or a multiple (1: no rounding), e.g. auto,1,8,16.")
+  List<String> channelMultiples;
+
   @Option(names = "--runs", split = ",",
       defaultValue = "DENSE,MAGNITUDE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE,"
           + "UNIFORM",
@@ -179,13 +186,17 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private void prunedRun(Run run, ImageData data, long seed, double reduction)
       throws IOException, TranslateException {
     switch (run) {
-      case ATO_GROUP_LASSO -> ato(data, seed, reduction, Projection.groupLasso(),
-          MaskSource.CONTROLLER, "ato-group-lasso", "ATO, group lasso (the builder's default)");
+      case ATO_GROUP_LASSO -> {
+        for (String multiple : channelMultiples) {
+          ato(data, seed, reduction, Projection.groupLasso(), MaskSource.CONTROLLER, multiple,
+              "ato-group-lasso", "ATO, group lasso (the builder's default)");
+        }
+      }
       case ATO_HALF_SPACE -> ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
-          MaskSource.CONTROLLER, "ato-half-space",
+          MaskSource.CONTROLLER, AUTO, "ato-half-space",
           "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
       case FIXED_MASK_HALF_SPACE -> ato(data, seed, reduction,
-          Projection.halfSpace(HALF_SPACE_EPSILON), MaskSource.MAGNITUDE,
+          Projection.halfSpace(HALF_SPACE_EPSILON), MaskSource.MAGNITUDE, AUTO,
           "fixed-mask-half-space", "half-space projection of a mask chosen by magnitude at the "
               + "warm-up's end, no controller (MaskSource.MAGNITUDE)");
       case UNIFORM -> uniform(data, seed, reduction);
@@ -281,22 +292,38 @@ final class AccuracyBenchmark implements Callable<Integer> {
     }
   }
 
+  /**
+   * An ATO row. {@code multiple} is the channel rounding, {@value #AUTO} for the builder's; a
+   * set one names the row apart ({@code -unrounded}, {@code -rounded16}).
+   */
   private void ato(ImageData data, long seed, double reduction, Projection projection,
-      MaskSource source, String method, String description) throws IOException,
-      TranslateException {
+      MaskSource source, String multiple, String method, String description)
+      throws IOException, TranslateException {
     LearningRateSchedule.Sized rates = LearningRateSchedule.COSINE.tracker(learningRate);
     Stopwatch watch = Stopwatch.createStarted();
-    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
+    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
         .setInputShape(inputShape()).setTrainingData(data.train())
         .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd(rates))
-        .optProjection(projection).optMaskSource(source).optSeed(seed).build()) {
+        .optProjection(projection).optMaskSource(source).optSeed(seed);
+    String rowMethod = method;
+    String rowDescription = description;
+    if (!multiple.equalsIgnoreCase(AUTO)) {
+      int set = Integer.parseInt(multiple.strip());
+      builder.optChannelMultiple(set);
+      rowMethod = method + (set == 1 ? "-unrounded" : "-rounded" + set);
+      rowDescription = description.replace(" (the builder's default)", "") + (set == 1
+          ? ", channels not rounded (optChannelMultiple(1))"
+          : ", channels rounded to multiples of " + set + " (optChannelMultiple(" + set + "))");
+    }
+    try (AutoTrainOnce ato = builder.build()) {
       rates.size(ato.totalSteps());
       try (AtoResult result = ato.fit()) {
         double seconds = watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
-        LOG.info("{} at -{}: {}", method, reduction, result.summary());
-        record(new Outcome(method, description, reduction, seed,
+        LOG.info("{} at -{}: {}", rowMethod, reduction, result.summary());
+        record(new Outcome(rowMethod, rowDescription, reduction, seed,
             accuracy(result.compressed().block(), data.test()), result.flopsReduction(),
-            result.parameterReduction(), epochs, seconds));
+            result.parameterReduction(), epochs, seconds,
+            result.budget().rounding().multiple()));
       }
     }
   }
@@ -362,7 +389,15 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** One training's measurement, for one seed. */
   private record Outcome(String method, String description, double target, long seed,
       double accuracy, double flopsReduction, double parameterReduction, int epochs,
-      double seconds) {}
+      double seconds, int channelMultiple) {
+
+    /** An outcome of a network that was not rounded by ATO (dense, magnitude, uniform). */
+    Outcome(String method, String description, double target, long seed, double accuracy,
+        double flopsReduction, double parameterReduction, int epochs, double seconds) {
+      this(method, description, target, seed, accuracy, flopsReduction, parameterReduction,
+          epochs, seconds, 0);
+    }
+  }
 
   /**
    * The name of a row, {@code accuracy-SCALE-METHOD[-TARGET]}: the scale a tag without dashes,
@@ -395,6 +430,13 @@ final class AccuracyBenchmark implements Callable<Integer> {
     figures.put("parameter_reduction", mean(seen, Outcome::parameterReduction));
     figures.put("epochs", (double) outcome.epochs());
     figures.put("train_seconds", mean(seen, Outcome::seconds));
+    if (outcome.channelMultiple() > 0) {
+      // What the rounding came to, seed by seed (an automatic multiple may be halved).
+      figures.put("channel_multiple_min", (double) seen.stream()
+          .mapToInt(Outcome::channelMultiple).min().orElseThrow());
+      figures.put("channel_multiple_max", (double) seen.stream()
+          .mapToInt(Outcome::channelMultiple).max().orElseThrow());
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("method", outcome.description());
     settings.put("scale", scale());

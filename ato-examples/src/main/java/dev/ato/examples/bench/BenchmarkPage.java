@@ -21,6 +21,9 @@ final class BenchmarkPage {
   static final double MIN_SHARE_OF_IDEAL_SPEEDUP = 0.8;
   static final double MIN_PLAIN_VS_PYTORCH = 0.95;
   static final double MIN_ATO_VS_PYTORCH = 0.9;
+  /** The serving targets of issue 25. */
+  static final double MIN_ONNX_SPEEDUP_BATCH_1 = 1.2;
+  static final double MAX_ONNX_VS_PYTORCH_FROZEN_BATCH_1 = 0.5;
 
   private BenchmarkPage() {}
 
@@ -40,14 +43,19 @@ final class BenchmarkPage {
       page.append("\nNo speed row is stored yet.\n");
     }
     speed.forEach(result -> speed(page, result));
+    results.stream().filter(r -> r.kind().equals("deploy"))
+        .forEach(result -> ServingSection.render(page, result));
+    results.stream().filter(r -> r.kind().equals("channels"))
+        .forEach(result -> ServingSection.renderChannels(page, result));
     accuracy(page, results.stream().filter(r -> r.kind().equals("accuracy")).toList());
     return page.toString();
   }
 
   /** The order of methods in an accuracy table, by the method part of the row name. */
   private static final List<String> METHOD_ORDER = List.of("dense", "dense-for-magnitude",
-      "ato-group-lasso",
-      "ato-half-space", "fixed-mask-half-space", "magnitude", "magnitude-fine-tuned", "uniform");
+      "ato-group-lasso", "ato-group-lasso-unrounded", "ato-group-lasso-rounded8",
+      "ato-group-lasso-rounded16", "ato-half-space", "fixed-mask-half-space", "magnitude",
+      "magnitude-fine-tuned", "uniform");
 
   /** The accuracy rows, one table per scale, dense first and then by FLOPs target. */
   private static void accuracy(StringBuilder page, List<BenchmarkResult> rows) {
@@ -76,7 +84,7 @@ final class BenchmarkPage {
       for (BenchmarkResult r : ordered) {
         double target = r.figure("target_reduction");
         double accuracy = r.figure("accuracy");
-        page.append("| ").append(r.settings().get("method")).append(" | ")
+        page.append("| ").append(r.settings().get("method")).append(rounding(r)).append(" | ")
             .append(target == 0 ? "" : "-" + percent(target)).append(" | ")
             .append(target == 0 ? "" : "-" + percent(r.figure("flops_reduction"))).append(" | ")
             .append(target == 0 ? "" : "-" + percent(r.figure("parameter_reduction")))
@@ -107,6 +115,28 @@ final class BenchmarkPage {
       byCommand.forEach((command, stored) -> page.append("- ").append(command).append(": ")
           .append(String.join(", ", stored)).append('\n'));
     });
+  }
+
+  /**
+   * What an ATO row's channels were rounded to; rows stored before rounding was the builder's
+   * default carry no such figure, and their channels were not rounded.
+   */
+  static String rounding(BenchmarkResult r) {
+    String method = method(r.row());
+    if (!method.startsWith("ato-") && !method.startsWith("fixed-mask")) {
+      return "";
+    }
+    if (!r.figures().containsKey("channel_multiple_min")) {
+      return " [channels not rounded: stored " + r.date().substring(0, 10) + ", before "
+          + "rounding was the builder's default]";
+    }
+    if (method.contains("-rounded") || method.contains("-unrounded")) {
+      return "";
+    }
+    double min = r.figure("channel_multiple_min");
+    double max = r.figure("channel_multiple_max");
+    String multiple = min == max ? format(min, 0) : format(min, 0) + " to " + format(max, 0);
+    return " [channels in multiples of " + multiple + "]";
   }
 
   /** Whether the pruned rows of a table train equally long, which fine-tuning may not. */
@@ -344,7 +374,7 @@ final class BenchmarkPage {
     }
   }
 
-  private static void header(StringBuilder page, BenchmarkResult r) {
+  static void header(StringBuilder page, BenchmarkResult r) {
     Map<String, String> m = r.machine();
     page.append("Ran ").append(r.date()).append(" on ").append(m.get("cpu")).append(", ")
         .append(m.get("cores")).append(" cores, ").append(m.get("memory")).append("; ")
@@ -369,7 +399,7 @@ final class BenchmarkPage {
     page.append('\n');
   }
 
-  private static void target(StringBuilder page, String figure, double value, String goal,
+  static void target(StringBuilder page, String figure, double value, String goal,
       Boolean met, DoubleFunction<String> shown) {
     page.append("| ").append(figure).append(" | ").append(shown.apply(value)).append(" | ")
         .append(goal).append(" | ").append(met == null ? "" : met ? "met" : "**missed**")

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "ato-bench", mixinStandardHelpOptions = true,
     description = "Benchmarks of ato, stored row by row and gathered into docs/benchmarks.md.",
-    subcommands = {SpeedBenchmark.class, AccuracyBenchmark.class, ChannelMultipleBenchmark.class,
-        Benchmarks.Page.class})
+    subcommands = {SpeedBenchmark.class, AccuracyBenchmark.class, DeployBenchmark.class,
+        ChannelMultipleBenchmark.class, Benchmarks.Page.class})
 public final class Benchmarks implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Benchmarks.class);
   static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";

@@ -11,26 +11,32 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The same network trained by PyTorch eager in a Python process of its own ({@code
- * peer_resnet.py}), with Debian's {@code python3-torch}, which it installs when missing and the
- * machine allows. Runs one at a time, never beside a libtorch JVM's training.
+ * The same network in PyTorch, in a Python process of its own, with Debian's
+ * {@code python3-torch}, which it installs when missing and the machine allows: trained eager
+ * ({@code peer_resnet.py}), or frozen for inference ({@code peer_inference.py}). Runs one at a
+ * time, never beside a libtorch JVM's work.
  */
 final class PytorchPeer {
   private static final Logger LOG = LoggerFactory.getLogger(PytorchPeer.class);
   private static final String SCRIPT = "peer_resnet.py";
+  private static final String INFERENCE_SCRIPT = "peer_inference.py";
 
   private final String python;
   private final Path script;
+  private final Path inferenceScript;
 
-  private PytorchPeer(String python, Path script) {
+  private PytorchPeer(String python, Path scripts) {
     this.python = python;
-    this.script = script;
+    this.script = scripts.resolve(SCRIPT);
+    this.inferenceScript = scripts.resolve(INFERENCE_SCRIPT);
   }
 
   /**
@@ -42,15 +48,43 @@ final class PytorchPeer {
     if (!hasTorch(python)) {
       install(python);
     }
-    try (InputStream in = PytorchPeer.class.getResourceAsStream(SCRIPT)) {
-      checkState(in != null, "the peer script %s is missing from the classpath", SCRIPT);
-      Path script = Files.createTempFile("ato-peer", ".py");
-      script.toFile().deleteOnExit();
-      Files.write(script, in.readAllBytes());
-      return new PytorchPeer(python, script);
+    try {
+      Path scripts = Files.createTempDirectory("ato-peer");
+      scripts.toFile().deleteOnExit();
+      for (String name : List.of(SCRIPT, INFERENCE_SCRIPT)) {
+        try (InputStream in = PytorchPeer.class.getResourceAsStream(name)) {
+          checkState(in != null, "the peer script %s is missing from the classpath", name);
+          Files.write(scripts.resolve(name), in.readAllBytes());
+          scripts.resolve(name).toFile().deleteOnExit();
+        }
+      }
+      return new PytorchPeer(python, scripts);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the peer script", e);
+      throw new UncheckedIOException("cannot write the peer scripts", e);
     }
+  }
+
+  /**
+   * Times the dense {@code network} ("resnet20" or "mobilenetv2") frozen for inference
+   * ({@code torch.jit.optimize_for_inference}) at each batch size: the median, lowest and
+   * highest seconds per pass, as {@code seconds_batch_B}, {@code seconds_batch_B_min} and
+   * {@code seconds_batch_B_max}.
+   *
+   * @param isa the {@code ONEDNN_MAX_CPU_ISA} to run with, or null for oneDNN's own choice
+   */
+  Map<String, Double> frozenInference(String network, long[] image, List<Integer> batches,
+      int threads, int passes, String isa) {
+    List<String> command = List.of(python, inferenceScript.toString(), "--network", network,
+        "--channels", String.valueOf(image[0]), "--size", String.valueOf(image[1]),
+        "--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(",")),
+        "--threads", String.valueOf(threads), "--passes", String.valueOf(passes));
+    String output = run(command, isa);
+    String last = output.strip().lines().reduce((a, b) -> b).orElse("");
+    JsonObject json = JsonParser.parseString(last).getAsJsonObject();
+    Map<String, Double> figures = new LinkedHashMap<>();
+    json.entrySet().stream().filter(e -> e.getKey().startsWith("seconds_"))
+        .forEach(e -> figures.put(e.getKey(), e.getValue().getAsDouble()));
+    return figures;
   }
 
   /** The installed torch version. */

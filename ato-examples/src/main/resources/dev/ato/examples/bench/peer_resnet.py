@@ -51,9 +51,9 @@ class Unit(nn.Module):
         return F.relu(residual + (x if self.shortcut is None else self.shortcut(x)))
 
 
-def cifar_resnet(depth, classes, width=16):
+def cifar_resnet(depth, classes, width=16, channels=1):
     units = (depth - 2) // 6
-    layers = [nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
+    layers = [nn.Conv2d(channels, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
     channels = width
     for stage in range(3):
         for unit in range(units):
