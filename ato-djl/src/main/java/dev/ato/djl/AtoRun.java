@@ -154,9 +154,15 @@ final class AtoRun {
   /** What the user sees of a divergence: where, the likely causes, and what is kept. */
   private static IllegalStateException diverged(RunDiverged seen, int epoch,
       RunCheckpoint checkpoints) {
-    String kept = checkpoints == null ? "no checkpoints were asked for"
-        : checkpoints.latest().map(path -> "the last checkpoint, " + path + ", is kept")
-            .orElse("no checkpoint was written yet");
+    String kept;
+    try {
+      kept = checkpoints == null ? "no checkpoints were asked for"
+          : checkpoints.latest().map(path -> "the last checkpoint, " + path + ", is kept")
+              .orElse("no checkpoint was written yet");
+    } catch (IllegalStateException damaged) {
+      // The divergence is the news; a damaged checkpoint beside it is said, not thrown.
+      kept = damaged.getMessage();
+    }
     return new IllegalStateException(String.format(Locale.ROOT, "%s (epoch %d): the data hold "
         + "NaN or infinite values, or the learning rate makes the model diverge; %s",
         seen.getMessage(), epoch, kept), seen);

@@ -23,6 +23,13 @@ public record BudgetOutcome(Kind kind, double target, double tolerance, long ste
     double controllerReduction, double reduction, int groupsPruned, int groupsRestored,
     ChannelRounding rounding) {
 
+  public BudgetOutcome {
+    if (kind == null || rounding == null) {
+      throw new IllegalArgumentException("a budget outcome needs its kind and its channel "
+          + "rounding");
+    }
+  }
+
   /** What happened to the mask when the window ended. */
   public enum Kind {
     /** The controller's mask was within the tolerance of the target. */
@@ -44,7 +51,7 @@ public record BudgetOutcome(Kind kind, double target, double tolerance, long ste
   public String toString() {
     String reached = String.format(Locale.ROOT, "-%.1f%% (target -%.1f%% +- %.1f points) at "
         + "step %d, %s", 100 * reduction, 100 * target, 100 * tolerance, step,
-        rounding == null || rounding.multiple() == 1 ? "channels not rounded"
+        rounding.multiple() == 1 ? "channels not rounded"
             : "channels in multiples of " + rounding.multiple());
     return switch (kind) {
       case REACHED_BY_CONTROLLER -> "reached by the controller: " + reached;

@@ -61,6 +61,9 @@ final class RunCheckpoint {
   private static final String MODEL_OPTIMIZER = "model-optimizer.arrays";
   private static final String CONTROLLER = "controller.arrays";
   private static final String CONTROLLER_OPTIMIZER = "controller-optimizer.arrays";
+  /** Every file of a checkpoint, which its checksum manifest lists. */
+  private static final List<String> FILES = List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER,
+      CONTROLLER_OPTIMIZER, STATE);
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
       .setPrettyPrinting().create();
 
@@ -83,9 +86,11 @@ final class RunCheckpoint {
       ato.model.getBlock().getParameters().forEach(pair -> parameters.add(pair.getKey() + " "
           + pair.getValue().getArray().getShape()));
       return new Fingerprint(parameters, ato.groups.size(),
+          // An automatic multiple is the machine's (its instruction set, CPU or GPU), not the
+          // run's: a run resumed on another machine rounds as that one does.
           ato.settings.schedule() + ", mask from " + ato.settings.maskSource()
-              + ", channel rounding " + ato.settings.channelRounding().multiple()
-              + (ato.settings.channelRounding().automatic() ? " (automatic)" : ""),
+              + ", channel rounding " + (ato.settings.channelRounding().automatic()
+                  ? "automatic" : ato.settings.channelRounding().multiple()),
           ato.target.prunableRatio(), ato.settings.seed(), ato.settings.heldOutIndices());
     }
 
@@ -297,8 +302,7 @@ final class RunCheckpoint {
           optimizerArrays(controllerOptimizer, controller));
       // state.json last: a directory with it is complete.
       Files.writeString(partial.resolve(STATE), GSON.toJson(state), StandardCharsets.UTF_8);
-      Checksums.write(partial, List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER, CONTROLLER_OPTIMIZER,
-          STATE));
+      Checksums.write(partial, FILES);
       try (Stream<Path> files = Files.list(partial)) {
         for (Path file : files.toList()) {
           try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -373,13 +377,11 @@ final class RunCheckpoint {
     try {
       List<String> checked = Checksums.verify(checkpoint).orElseThrow(() -> unreadable(
           checkpoint, Checksums.FILE_NAME + " is missing, so its files cannot be trusted", null));
-      if (!checked.containsAll(List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER, CONTROLLER_OPTIMIZER,
-          STATE))) {
-        throw unreadable(checkpoint, Checksums.FILE_NAME + " does not list every file", null);
+      List<String> unlisted = FILES.stream().filter(f -> !checked.contains(f)).toList();
+      if (!unlisted.isEmpty()) {
+        throw unreadable(checkpoint, Checksums.FILE_NAME + " does not list " + unlisted, null);
       }
-    } catch (IllegalArgumentException e) {
-      throw unreadable(checkpoint, e.getMessage(), e);
-    } catch (IOException e) {
+    } catch (IllegalArgumentException | IOException e) {
       throw unreadable(checkpoint, e.getMessage(), e);
     }
     try {

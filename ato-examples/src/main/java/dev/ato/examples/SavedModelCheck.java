@@ -70,7 +70,8 @@ final class SavedModelCheck {
     OrtEnvironment environment = OnnxSessions.environment(threads);
     long correct = 0;
     long total = 0;
-    try (OrtSession session = OnnxSessions.open(onnx, threads);
+    try (OrtSession session = OnnxSessions.open(onnx, threads, "the compressed network's ONNX "
+        + "file");
         NDManager manager = NDManager.newBaseManager()) {
       for (Batch batch : test.getData(manager)) {
         try (batch) {

@@ -33,8 +33,11 @@ import java.util.function.BiFunction;
  * saying which version of ato wrote it and what pruning removed.
  *
  * <pre>{@code
- * OnnxExport.of(result.compressed().forInference()).save(Paths.get("model.onnx"));
+ * try (CompressedModel serving = result.compressed().forInference()) {
+ *   OnnxExport.of(serving).save(Paths.get("model.onnx"));
+ * }
  * OnnxExport.of(denseBlock, new Shape(1, 3, 32, 32)).save(Paths.get("dense.onnx"));
+ * OnnxExport.verify(Paths.get("model.onnx")); // before serving a file that travelled
  * }</pre>
  *
  * <p>The file computes what the network computes in inference mode in DJL, with DJL's shapes:
@@ -145,10 +148,11 @@ public final class OnnxExport {
   }
 
   /**
-   * Checks that {@code file} is an ONNX model ato wrote and that no byte of it changed since:
-   * what to run before serving a file that went through storage or a network. ONNX Runtime
-   * itself loads a damaged file whose damage still parses (a flipped weight, say) without a
-   * word.
+   * Checks that {@code file} is an ONNX model ato wrote and that nothing in it changed since
+   * (the checksum covers the model as protobuf encodes it, every field and weight, less the
+   * checksum itself): what to run before serving a file that went through storage or a network.
+   * ONNX Runtime itself loads a damaged file whose damage still parses (a flipped weight, say)
+   * without a word.
    *
    * @return the file's metadata
    * @throws IllegalArgumentException naming the file when it is not an ONNX model, carries no

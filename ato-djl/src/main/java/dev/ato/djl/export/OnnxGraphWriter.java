@@ -234,8 +234,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     String pooled = node.name() + "/pooled";
     proto.addNode(op.setName(pooled).addOutput(pooled));
     flat.put(pooled, false);
-    proto.addNode(op("Slice", List.of(pooled, longConstant("starts", 0, 0),
-        longConstant("ends", height, width), longConstant("axes", 2, 3)), output(false)));
+    proto.addNode(op("Slice", cropInputs(pooled), output(false)));
     return null;
   }
 
@@ -252,7 +251,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     int s = pool.stride();
     int p = pool.padding();
     int channels = node.input().channels();
-    float[] ones = new float[channels * k * k];
+    float[] ones = new float[Math.multiplyExact(channels, Math.multiplyExact(k, k))];
     Arrays.fill(ones, 1f);
     NodeProto.Builder sum = NodeProto.newBuilder().setOpType("Conv")
         .setName(node.name() + "/window_sums")
@@ -266,9 +265,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     flat.put(node.name() + "/window_sums", false);
     int height = node.output().height();
     int width = node.output().width();
-    String kept = step("Slice", List.of(node.name() + "/window_sums",
-        longConstant("starts", 0, 0), longConstant("ends", height, width),
-        longConstant("axes", 2, 3)), false);
+    String kept = step("Slice", cropInputs(node.name() + "/window_sums"), false);
     float[] reciprocals = new float[height * width];
     for (int row = 0; row < height; row++) {
       for (int column = 0; column < width; column++) {
@@ -303,18 +300,26 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     String in = asFeatureMap(input(0));
     String pooled = step(pool.pool() == Layer.PoolKind.MAX ? "GlobalMaxPool"
         : "GlobalAveragePool", List.of(in));
-    NodeProto.Builder op = op("Flatten", List.of(pooled), output(true));
-    op.addAttribute(integer("axis", 1));
-    proto.addNode(op);
+    proto.addNode(flatten(op("Flatten", List.of(pooled), output(true))));
     return null;
   }
 
   @Override
   public Void visitFlatten(Layer.Flatten layer) {
-    NodeProto.Builder op = op("Flatten", List.of(input(0)), output(true));
-    op.addAttribute(integer("axis", 1));
-    proto.addNode(op);
+    proto.addNode(flatten(op("Flatten", List.of(input(0)), output(true))));
     return null;
+  }
+
+  /** A {@code Flatten} to {@code [N, features]}. */
+  private static NodeProto.Builder flatten(NodeProto.Builder op) {
+    return op.addAttribute(integer("axis", 1));
+  }
+
+  /** A {@code Slice}'s inputs keeping the first rows and columns this layer gives. */
+  private List<String> cropInputs(String map) {
+    return List.of(map, longConstant("starts", 0, 0),
+        longConstant("ends", node.output().height(), node.output().width()),
+        longConstant("axes", 2, 3));
   }
 
   @Override
@@ -382,10 +387,9 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     if (flat.get(value)) {
       return value;
     }
-    NodeProto.Builder op = NodeProto.newBuilder().setOpType("Flatten")
-        .setName(node.name() + "/features").addInput(value).addOutput(node.name() + "/features");
-    op.addAttribute(integer("axis", 1));
-    proto.addNode(op);
+    proto.addNode(flatten(NodeProto.newBuilder().setOpType("Flatten")
+        .setName(node.name() + "/features").addInput(value)
+        .addOutput(node.name() + "/features")));
     flat.put(node.name() + "/features", true);
     return node.name() + "/features";
   }

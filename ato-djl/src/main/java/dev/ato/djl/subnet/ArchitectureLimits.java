@@ -80,12 +80,17 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
     for (Node node : graph.nodes()) {
       node.layer().accept(new ArchitectureLimits(node, spec.batchNorms()));
       checkSize(node, node.output(), "its output");
-      for (Parameter parameter : node.parameters()) {
-        long values = 1;
-        for (int i = 0; i < parameter.shape().length(); i++) {
-          values *= parameter.shape().get(i);
+      try {
+        for (Parameter parameter : node.parameters()) {
+          long values = 1;
+          for (int i = 0; i < parameter.shape().length(); i++) {
+            values = Math.multiplyExact(values, parameter.shape().get(i));
+          }
+          parameters = Math.addExact(parameters, values);
         }
-        parameters += values;
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("layer '" + node.name() + "' (" + node.layer().kind()
+            + "): its parameters are more than any file can hold");
       }
     }
     return parameters;

@@ -62,7 +62,10 @@ final class BatchNormFolding {
           .toList();
       String norm = normAfter.get(node.name());
       Map<String, float[]> own = new LinkedHashMap<>();
-      node.parameters().forEach(p -> own.put(p.name(), values.apply(node.name(), p.name())));
+      if (!(node.layer() instanceof Layer.Opaque)) {
+        // An opaque layer is the original model's block, shared as it is.
+        node.parameters().forEach(p -> own.put(p.name(), values.apply(node.name(), p.name())));
+      }
       Layer layer = node.layer();
       if (norm != null) {
         layer = withBias(layer);

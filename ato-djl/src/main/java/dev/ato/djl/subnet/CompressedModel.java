@@ -64,6 +64,9 @@ public final class CompressedModel implements AutoCloseable {
   public static final String SERVING_PROPERTIES = "serving.properties";
   /** The parameter file in a saved directory, in DJL's format. */
   public static final String PARAMETER_FILE = MODEL_NAME + "-0000.params";
+  /** Every file of a saved directory, which its checksum manifest lists. */
+  public static final List<String> SAVED_FILES = List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES,
+      PARAMETER_FILE);
   /** The first architecture format whose directories carry a checksum manifest. */
   private static final int CHECKSUMMED_VERSION = 3;
 
@@ -218,7 +221,10 @@ public final class CompressedModel implements AutoCloseable {
     return block.getParameters().valueAt(0).getArray().getDevice();
   }
 
-  /** Frees the parameters if this object owns them (made by the three-argument compress). */
+  /**
+   * Frees the parameters if this object owns them: made by the three-argument
+   * {@link #compress(ModelGraph, GroupSet, GroupMask)} or by {@link #forInference()}.
+   */
   @Override
   public void close() {
     if (ownedManager != null) {
@@ -281,8 +287,7 @@ public final class CompressedModel implements AutoCloseable {
         model.setBlock(block);
         model.save(directory, MODEL_NAME);
       }
-      Checksums.write(directory, List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES,
-          PARAMETER_FILE));
+      Checksums.write(directory, SAVED_FILES);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot save the compressed model to " + directory, e);
     }
@@ -359,17 +364,17 @@ public final class CompressedModel implements AutoCloseable {
       }
     }
     Optional<List<String>> checked = Checksums.verify(directory);
-    if (checked.isPresent() && !checked.get().containsAll(List.of(ARCHITECTURE_FILE,
-        PARAMETER_FILE))) {
+    List<String> unlisted = checked.map(listed -> List.of(ARCHITECTURE_FILE, PARAMETER_FILE)
+        .stream().filter(f -> !listed.contains(f)).toList()).orElse(List.of());
+    if (!unlisted.isEmpty()) {
       throw new IllegalArgumentException(directory.resolve(Checksums.FILE_NAME) + " does not "
-          + "list " + ARCHITECTURE_FILE + " and " + PARAMETER_FILE + ": the directory is "
-          + "damaged; save the network again");
+          + "list " + unlisted + ": the directory is damaged; save the network again");
     }
     SubnetSpec spec;
     try {
       spec = SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
       long values = ArchitectureLimits.check(spec);
-      if (values * Float.BYTES > Files.size(parameters)) {
+      if (values > Files.size(parameters) / Float.BYTES) {
         throw new IllegalArgumentException(String.format(Locale.ROOT, "its layers hold %,d "
             + "parameters, more than the %,d bytes of %s can", values, Files.size(parameters),
             parameters.getFileName()));

@@ -101,6 +101,14 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
       }
       JsonObject fields = json.getAsJsonObject();
       String name = fields.get("name").getAsString();
+      for (String field : new String[] {"layer", "inputs"}) {
+        if (!fields.has(field) || fields.get(field).isJsonNull()) {
+          throw new JsonParseException("layer '" + name + "' has no \"" + field + "\"");
+        }
+      }
+      if (!fields.get("inputs").isJsonArray()) {
+        throw new JsonParseException("layer '" + name + "': \"inputs\" is not a list of names");
+      }
       try {
         Layer layer = context.deserialize(fields.get("layer"), Layer.class);
         List<String> inputs = new ArrayList<>();

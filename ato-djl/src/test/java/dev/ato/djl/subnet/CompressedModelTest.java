@@ -280,8 +280,7 @@ class CompressedModelTest extends ManagedTest {
 
   /** Writes the directory's checksums again, as someone who changed it on purpose would. */
   private static void resign(Path directory) throws IOException {
-    Checksums.write(directory, List.of(CompressedModel.ARCHITECTURE_FILE,
-        CompressedModel.SERVING_PROPERTIES, CompressedModel.PARAMETER_FILE));
+    Checksums.write(directory, CompressedModel.SAVED_FILES);
   }
 
   private void assertCompressesExactly(Block block, Shape input, GroupOptions options) {

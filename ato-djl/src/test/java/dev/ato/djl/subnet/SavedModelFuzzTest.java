@@ -234,8 +234,7 @@ class SavedModelFuzzTest extends ManagedTest {
   }
 
   private static void resign(Path directory) throws IOException {
-    Checksums.write(directory, List.of(CompressedModel.ARCHITECTURE_FILE,
-        CompressedModel.SERVING_PROPERTIES, CompressedModel.PARAMETER_FILE));
+    Checksums.write(directory, CompressedModel.SAVED_FILES);
   }
 
   private static void flip(Path file, long at, int mask) throws IOException {

@@ -143,6 +143,10 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, TranslateException {
+    for (String multiple : channelMultiples) {
+      checkArgument(multiple.equalsIgnoreCase(AUTO) || multiple.strip().matches("[1-9]\\d*"),
+          "--channel-multiples takes auto or whole numbers of at least 1, found '%s'", multiple);
+    }
     checkArgument(epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
         "--epochs and --magnitude-epochs must be at least 1 and --fine-tune-epochs at least 0, "
             + "found %s, %s and %s", epochs, magnitudeEpochs(), fineTuneEpochs);

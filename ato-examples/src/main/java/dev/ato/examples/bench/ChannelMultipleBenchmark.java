@@ -12,11 +12,10 @@ import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.examples.latency.DjlForward;
 import dev.ato.examples.latency.Forward;
+import dev.ato.examples.latency.Forwards;
 import dev.ato.examples.latency.Latencies;
 import dev.ato.examples.latency.OnnxForward;
 import dev.ato.examples.latency.Stats;
-import dev.ato.examples.models.CifarMobileNetV2;
-import dev.ato.examples.models.CifarResNet;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
@@ -48,9 +47,6 @@ import picocli.CommandLine.ParentCommand;
 final class ChannelMultipleBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelMultipleBenchmark.class);
 
-  /** The networks offered. */
-  enum Network { RESNET20, MOBILENETV2 }
-
   /** What is timed, in the order of the figures' names. */
   static final List<String> RUNTIMES = List.of("djl_dense", "djl_trainable", "djl_inference",
       "onnx_dense", "onnx_inference");
@@ -61,7 +57,7 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
   @Option(names = "--network", defaultValue = "RESNET20",
       description = "${COMPLETION-CANDIDATES}: CIFAR ResNet-20 on 1x28x28, or CIFAR MobileNetV2 "
           + "(width 1) on 3x32x32 with its residual streams pruned.")
-  Network network;
+  ServedNetwork network;
 
   @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction.")
   double reduction;
@@ -83,18 +79,19 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
   @Override
   public Integer call() {
     parent.configureEngine();
-    Shape input = network == Network.RESNET20 ? new Shape(1, 1, 28, 28)
+    Shape input = network == ServedNetwork.RESNET20 ? new Shape(1, 1, 28, 28)
         : new Shape(1, 3, 32, 32);
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, List<Double>> ratios = new LinkedHashMap<>();
     Map<String, Double> figures = new LinkedHashMap<>();
     for (int seed = 1; seed <= masks; seed++) {
       try (NDManager manager = NDManager.newBaseManager()) {
-        Block block = block();
+        Block block = network.block();
         block.initialize(manager, DataType.FLOAT32, input);
         ModelGraph model = ModelReader.read(block, input, network.name().toLowerCase(
             Locale.ROOT));
-        GroupSet groups = ZeroInvariantGroups.find(model.graph(), network == Network.RESNET20
+        GroupSet groups = ZeroInvariantGroups.find(model.graph(),
+            network == ServedNetwork.RESNET20
             ? GroupOptions.defaults()
             : GroupOptions.builder().optPruneResidualStreams(true).build());
         CostModel cost = CostModel.of(model.graph(), groups);
@@ -118,17 +115,12 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
       }
     }
     ratios.forEach((name, values) -> figures.put(name, Stats.of(values).median()));
-    seconds.forEach((name, values) -> {
-      Stats stats = Stats.of(values);
-      figures.put(name, stats.median());
-      figures.put(name + "_min", stats.min());
-      figures.put(name + "_max", stats.max());
-    });
+    Stats.summarise(seconds, figures);
     figures.put("masks", (double) masks);
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("network", network == Network.RESNET20
-        ? "CIFAR ResNet-20 (width 16), input 1x28x28"
-        : "CIFAR MobileNetV2 (width 1), input 3x32x32, residual streams pruned");
+    settings.put("network", network == ServedNetwork.RESNET20
+        ? network.description + ", input 1x28x28"
+        : network.description + ", input 3x32x32, residual streams pruned");
     settings.put("masks", masks + " masks of random scores at -" + Math.round(100 * reduction)
         + "% FLOPs (FlopsBudget.correct), each rounded to every multiple (FlopsBudget"
         + ".roundBlocks); medians over the masks of each mask's median pass");
@@ -145,12 +137,6 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
     return 0;
   }
 
-  private Block block() {
-    return network == Network.RESNET20
-        ? CifarResNet.builder().setDepth(20).setClasses(10).build()
-        : CifarMobileNetV2.builder().setClasses(10).build();
-  }
-
   /** Times the dense network and the one {@code mask} cuts, in every runtime and batch. */
   private void time(ModelGraph model, GroupSet groups, GroupMask mask, Shape input,
       String prefix, Map<String, List<Double>> seconds) {
@@ -158,15 +144,16 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
         CompressedModel inference = trainable.forInference()) {
       // Each runtime's networks take turns among themselves: a runtime's idle threads spin
       // for a while after each pass and would slow the other runtime's passes.
-      List<Forward> djl = List.of(
-          new DjlForward("djl_dense", model.block()),
-          new DjlForward("djl_trainable", trainable.block()),
-          new DjlForward("djl_inference", inference.block()));
-      List<Forward> onnx = List.of(
-          new OnnxForward("onnx_dense", OnnxExport.of(model).toByteArray(), parent.threads()),
-          new OnnxForward("onnx_inference", OnnxExport.of(inference).toByteArray(),
-              parent.threads()));
-      try {
+      try (Forwards networks = new Forwards()) {
+        List<Forward> djl = networks.openAll(List.of(
+            () -> new DjlForward("djl_dense", model.block()),
+            () -> new DjlForward("djl_trainable", trainable.block()),
+            () -> new DjlForward("djl_inference", inference.block())));
+        List<Forward> onnx = networks.openAll(List.of(
+            () -> new OnnxForward("onnx_dense", OnnxExport.of(model).toByteArray(),
+                parent.threads()),
+            () -> new OnnxForward("onnx_inference", OnnxExport.of(inference).toByteArray(),
+                parent.threads())));
         for (int batch : batches) {
           for (List<Forward> runtime : List.of(djl, onnx)) {
             for (Latencies.Latency latency : Latencies.measure(runtime,
@@ -176,9 +163,6 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
             }
           }
         }
-      } finally {
-        djl.forEach(Forward::close);
-        onnx.forEach(Forward::close);
       }
     }
   }

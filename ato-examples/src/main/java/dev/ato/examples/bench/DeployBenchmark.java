@@ -1,7 +1,6 @@
 package dev.ato.examples.bench;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.engine.EngineCheck;
@@ -12,11 +11,10 @@ import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.latency.DjlForward;
 import dev.ato.examples.latency.Forward;
+import dev.ato.examples.latency.Forwards;
 import dev.ato.examples.latency.Latencies;
 import dev.ato.examples.latency.OnnxForward;
 import dev.ato.examples.latency.Stats;
-import dev.ato.examples.models.CifarMobileNetV2;
-import dev.ato.examples.models.CifarResNet;
 import dev.ato.groups.GroupMask;
 import java.io.IOException;
 import java.time.Instant;
@@ -48,17 +46,6 @@ final class DeployBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DeployBenchmark.class);
   private static final long[] IMAGE = {1, 28, 28};
 
-  /** The networks offered, with the FLOPs reduction each is benchmarked at by default. */
-  enum Network {
-    RESNET20(0.5), MOBILENETV2(0.45);
-
-    final double reduction;
-
-    Network(double reduction) {
-      this.reduction = reduction;
-    }
-  }
-
   /** What each runtime times, in its turns; the dense network first. */
   static final List<String> DJL = List.of("dense", "dense_inference", "trainable", "inference");
   static final List<String> ONNX = List.of("dense", "inference");
@@ -69,7 +56,7 @@ final class DeployBenchmark implements Callable<Integer> {
   @Option(names = "--network", defaultValue = "RESNET20",
       description = "${COMPLETION-CANDIDATES}: CIFAR ResNet-20 or CIFAR MobileNetV2 (width 1), "
           + "on 1x28x28 Fashion-MNIST.")
-  Network network;
+  ServedNetwork network;
 
   @Option(names = "--reduction",
       description = "FLOPs reduction (default: 0.5 for ResNet-20, 0.45 for MobileNetV2, the "
@@ -115,7 +102,7 @@ final class DeployBenchmark implements Callable<Integer> {
     try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX)
         .setDirectory(FashionMnist.directory()).setBatchSize(batch).optTrainLimit(images)
         .optTestLimit(batch).optSeed(42).build();
-        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(block())
+        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network.block())
             .setInputShape(new Shape(1).addAll(new Shape(IMAGE))).setTrainingData(data.train())
             .setFlopsReduction(target).setEpochs(epochs).optSeed(42).build();
         AtoResult result = ato.fit();
@@ -134,15 +121,17 @@ final class DeployBenchmark implements Callable<Integer> {
       figures.put("dense_inference_layers", (double) denseInference.graph().nodes().size());
       figures.put("inference_layers", (double) inference.graph().nodes().size());
       settings.put("channel rounding", result.budget().rounding().toString());
-      List<Forward> djl = List.of(new DjlForward("dense", ato.model().getBlock()),
-          new DjlForward("dense_inference", denseInference.block()),
-          new DjlForward("trainable", result.compressed().block()),
-          new DjlForward("inference", inference.block()));
-      List<Forward> onnx = List.of(
-          new OnnxForward("dense", OnnxExport.of(ato.graph()).toByteArray(), parent.threads()),
-          new OnnxForward("inference", OnnxExport.of(inference).toByteArray(),
-              parent.threads()));
-      try {
+      try (Forwards networks = new Forwards()) {
+        List<Forward> djl = networks.openAll(List.of(
+            () -> new DjlForward("dense", ato.model().getBlock()),
+            () -> new DjlForward("dense_inference", denseInference.block()),
+            () -> new DjlForward("trainable", result.compressed().block()),
+            () -> new DjlForward("inference", inference.block())));
+        List<Forward> onnx = networks.openAll(List.of(
+            () -> new OnnxForward("dense", OnnxExport.of(ato.graph()).toByteArray(),
+                parent.threads()),
+            () -> new OnnxForward("inference", OnnxExport.of(inference).toByteArray(),
+                parent.threads())));
         for (int round = 1; round <= repeats; round++) {
           LOG.info("deploy, round {} of {}", round, repeats);
           for (int size : batches) {
@@ -159,22 +148,12 @@ final class DeployBenchmark implements Callable<Integer> {
           }
           roundRatios(seconds, batches, peer != null);
         }
-      } finally {
-        djl.forEach(Forward::close);
-        onnx.forEach(Forward::close);
       }
     }
-    seconds.forEach((name, values) -> {
-      Stats stats = Stats.of(values);
-      figures.put(name, stats.median());
-      figures.put(name + "_min", stats.min());
-      figures.put(name + "_max", stats.max());
-    });
+    Stats.summarise(seconds, figures);
     figures.put("batch", (double) batch);
     figures.put("repeats", (double) repeats);
-    settings.put("network", network == Network.RESNET20
-        ? "CIFAR ResNet-20 (width 16), input 1x28x28"
-        : "CIFAR MobileNetV2 (width 1), input 1x28x28");
+    settings.put("network", network.description + ", input 1x28x28");
     settings.put("ato", String.format(Locale.ROOT, "builder defaults (channel rounding "
         + "automatic), FLOPs reduction %s, %d epochs of the first %,d Fashion-MNIST training "
         + "images in batches of %d, seed 42", target, epochs, images, batch));
@@ -197,12 +176,6 @@ final class DeployBenchmark implements Callable<Integer> {
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
         figures));
     return 0;
-  }
-
-  private Block block() {
-    return network == Network.RESNET20
-        ? CifarResNet.builder().setDepth(20).setClasses(10).build()
-        : CifarMobileNetV2.builder().setClasses(10).build();
   }
 
   /** One round of {@code networks}' passes at batch {@code size}, their medians stored. */

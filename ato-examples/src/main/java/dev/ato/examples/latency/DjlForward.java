@@ -24,8 +24,8 @@ public final class DjlForward implements Forward {
   public DjlForward(String name, Block block) {
     this.name = name;
     this.block = block;
-    this.manager = NDManager.newBaseManager(
-        block.getParameters().valueAt(0).getArray().getDevice());
+    this.manager = block.getParameters().isEmpty() ? NDManager.newBaseManager()
+        : NDManager.newBaseManager(block.getParameters().valueAt(0).getArray().getDevice());
   }
 
   @Override

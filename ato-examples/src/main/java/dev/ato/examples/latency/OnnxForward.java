@@ -24,7 +24,7 @@ public final class OnnxForward implements Forward {
   public OnnxForward(String name, byte[] model, int threads) {
     this.name = name;
     this.environment = OnnxSessions.environment(threads);
-    this.session = OnnxSessions.open(model, threads);
+    this.session = OnnxSessions.open(model, threads, "'" + name + "'");
     this.input = session.getInputNames().iterator().next();
   }
 

@@ -42,14 +42,15 @@ public final class OnnxSessions {
   }
 
   /**
-   * A session on {@code model}, the bytes of an {@code .onnx} file, with all of ONNX Runtime's
+   * A session on {@code model}, the bytes of an {@code .onnx} file called {@code name} in
+   * messages, with all of ONNX Runtime's
    * graph optimisations (convolutions fused with what follows them, its blocked channel layout);
    * the first session of the JVM sizes the shared pool to {@code threads} intra-op threads and
    * one inter-op thread.
    *
    * @throws IllegalArgumentException when ONNX Runtime refuses the model, with its reason
    */
-  public static OrtSession open(byte[] model, int threads) {
+  public static OrtSession open(byte[] model, int threads, String name) {
     OrtEnvironment shared = environment(threads);
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -62,8 +63,8 @@ public final class OnnxSessions {
       }
       return shared.createSession(model, options);
     } catch (OrtException e) {
-      throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(),
-          e);
+      throw new IllegalArgumentException("ONNX Runtime cannot load " + name + ": "
+          + e.getMessage(), e);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ato.examples.report;
 
 import com.google.common.html.HtmlEscapers;
 import dev.ato.djl.EpochMetrics;
+import dev.ato.djl.export.OnnxExport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +94,8 @@ public final class ReportPage {
     rowHtml(page, "to serve", link(artifacts.serving()) + ": the compressed network with its "
         + "batch norms folded into the layers before them, for DJL's <code>Criteria</code>");
     rowHtml(page, "to run anywhere else", link(artifacts.onnx()) + ": the same network as ONNX "
-        + "(opset 13, dynamic batch), for ONNX Runtime, TensorRT, OpenVINO and the like");
+        + "(opset " + OnnxExport.OPSET_VERSION + ", dynamic batch), for ONNX Runtime, TensorRT, "
+        + "OpenVINO and the like");
     rowHtml(page, "to fine-tune", link(artifacts.trainable()) + ": the compressed network as "
         + "cut, batch norms included");
     page.append("</table>\n");

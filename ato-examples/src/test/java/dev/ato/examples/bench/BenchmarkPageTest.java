@@ -140,16 +140,34 @@ class BenchmarkPageTest {
 
     assertThat(page).contains("### ResNet-20, 10,000 images, 4 epochs")
         .contains("Recipe: batch 64, SGD.")
-        .contains("| ATO 50 | -50.0% | -50.2% | -40.0% | 85.3% (84.3%-86.3%) | 2 | +0.30 points "
-            + "| 4 | 5.0 |")
+        .contains("| ATO 50 [channels not rounded: stored 2026-12-03, before rounding was the "
+            + "builder's default] | -50.0% | -50.2% | -40.0% | 85.3% (84.3%-86.3%) | 2 | +0.30 "
+            + "points | 4 | 5.0 |")
         .contains("| uniform | -50.0% | -50.2% | -40.0% | 84.0% (83.0%-85.0%) | 2 | -1.00 "
             + "points |");
-    assertThat(page.indexOf("| dense |")).isLessThan(page.indexOf("| ATO 50 |"));
-    assertThat(page.indexOf("| ATO 50 |")).isLessThan(page.indexOf("| uniform |"));
-    assertThat(page.indexOf("| uniform |")).isLessThan(page.indexOf("| ATO 65 |"));
+    assertThat(page.indexOf("| dense |")).isLessThan(page.indexOf("| ATO 50 "));
+    assertThat(page.indexOf("| ATO 50 ")).isLessThan(page.indexOf("| uniform |"));
+    assertThat(page.indexOf("| uniform |")).isLessThan(page.indexOf("| ATO 65 "));
     assertThat(page).contains("- `mvn ... accuracy` on Test CPU, 2 cores, ONEDNN_MAX_CPU_ISA "
         + "SSE41: `accuracy-r20-dense` (2026-12-03T18:00:00Z), `accuracy-r20-ato-group-lasso-50` "
         + "(2026-12-03T18:00:00Z)");
+  }
+
+  @Test
+  void anAtoRowSaysWhatItsChannelsWereRoundedToAndARowOfASetMultipleSaysItInItsName() {
+    Map<String, Double> rounded = new java.util.HashMap<>(accuracyRow("a", "m", 0.5, 0.85)
+        .figures());
+    rounded.put("channel_multiple_min", 8.0);
+    rounded.put("channel_multiple_max", 16.0);
+    BenchmarkResult automatic = new BenchmarkResult("accuracy-r20-ato-group-lasso-50",
+        "accuracy", "mvn", "2026-12-07T00:00:00Z", Map.of(), Map.of("method", "ATO"), rounded);
+    BenchmarkResult set = new BenchmarkResult("accuracy-r20-ato-group-lasso-rounded16-50",
+        "accuracy", "mvn", "2026-12-07T00:00:00Z", Map.of(), Map.of("method", "ATO"), rounded);
+
+    assertThat(BenchmarkPage.rounding(automatic)).isEqualTo(" [channels in multiples of 8 to 16]");
+    assertThat(BenchmarkPage.rounding(set)).isEmpty();
+    assertThat(BenchmarkPage.rounding(accuracyRow("accuracy-r20-uniform-50", "uniform", 0.5,
+        0.84))).isEmpty();
   }
 
   @Test
