@@ -9,9 +9,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.ato.djl.testing.FashionMnistSlices.Slice;
@@ -32,12 +30,7 @@ class AutoTrainOnceSegmentationTest extends ManagedTest {
   private static final Shape INPUT = new Shape(1, 1, 28, 28);
 
   private static SequentialBlock segmenter() {
-    return new SequentialBlock()
-        .add(TestModels.conv(48, 3, 1, 1)).add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(TestModels.conv(48, 3, 1, 1)).add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(TestModels.conv(1, 1, 0, 1));
+    return TestModels.perPixelHead(48);
   }
 
   /** The first {@code count} images of {@code source}, each labelled by its own bright pixels. */

@@ -34,16 +34,24 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
   /** The largest field of a layer that is not a channel count (kernel, stride, padding...). */
   private static final int MAX_FIELD = MAX_SIDE * 3;
 
+  private final String name;
+  private final Layer layer;
+  /** The layer with its shapes, or null on the first pass, before any shape is computed. */
   private final Node node;
   private final Map<String, BatchNormSettings> settings;
 
-  private ArchitectureLimits(Node node, Map<String, BatchNormSettings> settings) {
+  private ArchitectureLimits(String name, Layer layer, Node node,
+      Map<String, BatchNormSettings> settings) {
+    this.name = name;
+    this.layer = layer;
     this.node = node;
     this.settings = settings;
   }
 
   /**
-   * Checks {@code spec}; returns the parameters its layers hold, in values.
+   * Checks {@code spec}; returns the parameters its layers hold, in values. Two passes: every
+   * field against absolute bounds first, so that no shape arithmetic can overflow, then against
+   * the shapes the fields give.
    *
    * @throws IllegalArgumentException naming the layer and the field that is out of bounds
    */
@@ -60,10 +68,10 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < spec.nodes().size(); i++) {
       SubnetSpec.NodeSpec node = spec.nodes().get(i);
-      if (node == null || node.name() == null || node.name().isBlank() || node.layer() == null
+      if (node == null || node.name().isBlank()
           || node.inputs().stream().anyMatch(input -> input == null)) {
         throw new IllegalArgumentException("layer " + (i + 1) + " of the description lacks its "
-            + "name, its kind or an input");
+            + "name or an input");
       }
       if (!names.add(node.name())) {
         throw new IllegalArgumentException("the description names two layers '" + node.name()
@@ -73,13 +81,14 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
         throw new IllegalArgumentException("layer '" + node.name() + "' (" + node.layer().kind()
             + "): the description must start with the network's input, and have one only");
       }
-      checkFields(node);
+      node.layer().accept(new ArchitectureLimits(node.name(), node.layer(), null,
+          spec.batchNorms()));
     }
     ChannelGraph graph = spec.toGraph();
     long parameters = 0;
     for (Node node : graph.nodes()) {
-      node.layer().accept(new ArchitectureLimits(node, spec.batchNorms()));
-      checkSize(node, node.output(), "its output");
+      node.layer().accept(new ArchitectureLimits(node.name(), node.layer(), node,
+          spec.batchNorms()));
       try {
         for (Parameter parameter : node.parameters()) {
           long values = 1;
@@ -96,104 +105,7 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
     return parameters;
   }
 
-  /** Absolute bounds, before any shape arithmetic can overflow. */
-  private static void checkFields(SubnetSpec.NodeSpec spec) {
-    spec.layer().accept(new FieldBounds(spec.name()));
-  }
-
-  /** Each kind's fields against absolute bounds. */
-  private static final class FieldBounds implements Layer.Visitor<Void> {
-    private final String name;
-
-    FieldBounds(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public Void visitInput(Layer.Input input) {
-      ChannelShape shape = input.shape();
-      if (shape == null) {
-        throw new IllegalArgumentException("layer '" + name + "' (input) has no shape");
-      }
-      bound(name, input, "channels", shape.channels(), MAX_CHANNELS);
-      bound(name, input, "height", shape.height(), MAX_SIDE);
-      bound(name, input, "width", shape.width(), MAX_SIDE);
-      return null;
-    }
-
-    @Override
-    public Void visitConv2d(Layer.Conv2d c) {
-      bound(name, c, "filters", c.filters(), MAX_CHANNELS);
-      bound(name, c, "inChannels", c.inChannels(), MAX_CHANNELS);
-      bound(name, c, "groups", c.groups(), MAX_CHANNELS);
-      bound(name, c, "kernelH", c.kernelH(), MAX_FIELD);
-      bound(name, c, "kernelW", c.kernelW(), MAX_FIELD);
-      bound(name, c, "strideH", c.strideH(), MAX_FIELD);
-      bound(name, c, "strideW", c.strideW(), MAX_FIELD);
-      bound(name, c, "padH", c.padH(), MAX_FIELD);
-      bound(name, c, "padW", c.padW(), MAX_FIELD);
-      bound(name, c, "dilationH", c.dilationH(), MAX_FIELD);
-      bound(name, c, "dilationW", c.dilationW(), MAX_FIELD);
-      return null;
-    }
-
-    @Override
-    public Void visitLinear(Layer.Linear linear) {
-      bound(name, linear, "units", linear.units(), MAX_CHANNELS);
-      return null;
-    }
-
-    @Override
-    public Void visitBatchNorm(Layer.BatchNorm norm) {
-      bound(name, norm, "channels", norm.channels(), MAX_CHANNELS);
-      return null;
-    }
-
-    @Override
-    public Void visitPool2d(Layer.Pool2d pool) {
-      bound(name, pool, "kernel", pool.kernel(), MAX_FIELD);
-      bound(name, pool, "stride", pool.stride(), MAX_FIELD);
-      bound(name, pool, "padding", pool.padding(), MAX_FIELD);
-      return null;
-    }
-
-    @Override
-    public Void visitActivation(Layer.Activation layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitGlobalPool(Layer.GlobalPool layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitFlatten(Layer.Flatten layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitAdd(Layer.Add layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitConcat(Layer.Concat layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitIdentity(Layer.Identity layer) {
-      return null;
-    }
-
-    @Override
-    public Void visitOpaque(Layer.Opaque layer) {
-      return null;
-    }
-  }
-
-  private static void bound(String name, Layer layer, String field, long value, long max) {
+  private void bound(String field, long value, long max) {
     if (value > max) {
       throw new IllegalArgumentException(String.format(Locale.ROOT, "layer '%s' (%s): %s is "
           + "%,d, more than any network has (at most %,d)", name, layer.kind(), field, value,
@@ -201,58 +113,96 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
     }
   }
 
-  private static void checkSize(Node node, ChannelShape shape, String what) {
-    long values = (long) shape.channels() * shape.height() * shape.width();
-    if (values > MAX_VALUES) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "layer '%s' (%s): %s would "
-          + "hold %,d values per input (%s), more than %,d", node.name(), node.layer().kind(),
-          what, values, shape, MAX_VALUES));
-    }
-  }
-
-  private static void checkBatchNorm(Node node, BatchNormSettings settings) {
-    if (settings == null) {
-      throw new IllegalArgumentException("layer '" + node.name() + "' (batchnorm) has no "
-          + "settings in the description's batchNorms");
-    }
-    if (!(settings.epsilon() > 0) || !Float.isFinite(settings.epsilon())
-        || !Float.isFinite(settings.momentum())) {
-      throw new IllegalArgumentException("layer '" + node.name() + "' (batchnorm): epsilon "
-          + settings.epsilon() + " and momentum " + settings.momentum() + " must be finite, "
-          + "epsilon positive");
-    }
-  }
-
   private IllegalArgumentException outOfBounds(String field, String why) {
-    return new IllegalArgumentException("layer '" + node.name() + "' (" + node.layer().kind()
-        + "): " + field + " " + why);
+    return new IllegalArgumentException("layer '" + name + "' (" + layer.kind() + "): " + field
+        + " " + why);
+  }
+
+  /** On the second pass, that the layer's output fits in memory. */
+  private Void output() {
+    if (node != null) {
+      ChannelShape shape = node.output();
+      long values = (long) shape.channels() * shape.height() * shape.width();
+      if (values > MAX_VALUES) {
+        throw outOfBounds("its output", String.format(Locale.ROOT, "would hold %,d values per "
+            + "input (%s), more than %,d", values, shape, MAX_VALUES));
+      }
+    }
+    return null;
   }
 
   @Override
-  public Void visitConv2d(Layer.Conv2d conv) {
-    ChannelShape in = node.input();
-    if (conv.padH() > in.height() || conv.padW() > in.width()) {
-      throw outOfBounds("padding " + conv.padH() + "x" + conv.padW(), "is wider than its "
-          + in.height() + "x" + in.width() + " input");
+  public Void visitInput(Layer.Input input) {
+    ChannelShape shape = input.shape();
+    bound("channels", shape.channels(), MAX_CHANNELS);
+    bound("height", shape.height(), MAX_SIDE);
+    bound("width", shape.width(), MAX_SIDE);
+    return output();
+  }
+
+  @Override
+  public Void visitConv2d(Layer.Conv2d c) {
+    bound("filters", c.filters(), MAX_CHANNELS);
+    bound("inChannels", c.inChannels(), MAX_CHANNELS);
+    bound("groups", c.groups(), MAX_CHANNELS);
+    bound("kernelH", c.kernelH(), MAX_FIELD);
+    bound("kernelW", c.kernelW(), MAX_FIELD);
+    bound("strideH", c.strideH(), MAX_FIELD);
+    bound("strideW", c.strideW(), MAX_FIELD);
+    bound("padH", c.padH(), MAX_FIELD);
+    bound("padW", c.padW(), MAX_FIELD);
+    bound("dilationH", c.dilationH(), MAX_FIELD);
+    bound("dilationW", c.dilationW(), MAX_FIELD);
+    if (node != null) {
+      ChannelShape in = node.input();
+      if (c.padH() > in.height() || c.padW() > in.width()) {
+        throw outOfBounds("padding " + c.padH() + "x" + c.padW(), "is wider than its "
+            + in.height() + "x" + in.width() + " input");
+      }
+      if (c.dilationH() > in.height() + 2 * c.padH()
+          || c.dilationW() > in.width() + 2 * c.padW()) {
+        throw outOfBounds("dilation " + c.dilationH() + "x" + c.dilationW(), "spans more "
+            + "than its padded input");
+      }
     }
-    if (conv.dilationH() > in.height() + 2 * conv.padH()
-        || conv.dilationW() > in.width() + 2 * conv.padW()) {
-      throw outOfBounds("dilation " + conv.dilationH() + "x" + conv.dilationW(), "spans more "
-          + "than its padded input");
+    return output();
+  }
+
+  @Override
+  public Void visitBatchNorm(Layer.BatchNorm norm) {
+    bound("channels", norm.channels(), MAX_CHANNELS);
+    BatchNormSettings own = settings.get(name);
+    if (own == null) {
+      throw outOfBounds("settings", "are missing from the description's batchNorms");
     }
-    return null;
+    if (!(own.epsilon() > 0) || !Float.isFinite(own.epsilon())
+        || !Float.isFinite(own.momentum())) {
+      throw outOfBounds("epsilon " + own.epsilon() + " and momentum " + own.momentum(),
+          "must be finite, epsilon positive");
+    }
+    return output();
+  }
+
+  @Override
+  public Void visitLinear(Layer.Linear linear) {
+    bound("units", linear.units(), MAX_CHANNELS);
+    return output();
   }
 
   @Override
   public Void visitPool2d(Layer.Pool2d pool) {
+    bound("kernel", pool.kernel(), MAX_FIELD);
+    bound("stride", pool.stride(), MAX_FIELD);
+    bound("padding", pool.padding(), MAX_FIELD);
     if (2 * pool.padding() > pool.kernel()) {
       throw outOfBounds("padding " + pool.padding(), "is more than half its " + pool.kernel()
           + "-wide window");
     }
-    if (pool.stride() > Math.max(node.input().height(), node.input().width()) + 2 * pool.padding()) {
+    if (node != null && pool.stride() > Math.max(node.input().height(), node.input().width())
+        + 2 * pool.padding()) {
       throw outOfBounds("stride " + pool.stride(), "is longer than its padded input");
     }
-    return null;
+    return output();
   }
 
   @Override
@@ -260,53 +210,37 @@ final class ArchitectureLimits implements Layer.Visitor<Void> {
     if (!Functions.isKnown(activation.function())) {
       throw outOfBounds("function '" + activation.function() + "'", "is not one ato runs");
     }
-    return null;
-  }
-
-  @Override
-  public Void visitLinear(Layer.Linear linear) {
-    return null;
-  }
-
-  @Override
-  public Void visitInput(Layer.Input layer) {
-    return null;
-  }
-
-  @Override
-  public Void visitBatchNorm(Layer.BatchNorm layer) {
-    checkBatchNorm(node, settings.get(node.name()));
-    return null;
+    return output();
   }
 
   @Override
   public Void visitGlobalPool(Layer.GlobalPool layer) {
-    return null;
+    return output();
   }
 
   @Override
   public Void visitFlatten(Layer.Flatten layer) {
-    return null;
+    return output();
   }
 
   @Override
   public Void visitAdd(Layer.Add layer) {
-    return null;
+    return output();
   }
 
   @Override
   public Void visitConcat(Layer.Concat layer) {
-    return null;
+    return output();
   }
 
   @Override
   public Void visitIdentity(Layer.Identity layer) {
-    return null;
+    return output();
   }
 
   @Override
-  public Void visitOpaque(Layer.Opaque layer) {
-    throw outOfBounds("block", "is opaque (" + layer.description() + "): a saved network "
+  public Void visitOpaque(Layer.Opaque opaque) {
+    throw outOfBounds("block", "is opaque (" + opaque.description() + "): a saved network "
         + "cannot hold one");
   }
 }

@@ -12,7 +12,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnxruntime.OrtSession;
@@ -23,6 +22,7 @@ import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.OnnxRuntimes;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
@@ -110,12 +110,7 @@ class OnnxExportTest extends ManagedTest {
     try (CompressedModel inference = compressed.forInference()) {
       OnnxExport.of(inference).save(file);
     }
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file)
-        .optEngine("OnnxRuntime")
-        .optTranslator(new NoopTranslator())
-        .build();
+    Criteria<NDList, NDList> criteria = SavedModels.criteria(file, "OnnxRuntime");
 
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();

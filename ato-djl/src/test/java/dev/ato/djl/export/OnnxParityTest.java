@@ -8,10 +8,8 @@ import ai.djl.basicmodelzoo.cv.classification.MobileNetV1;
 import ai.djl.basicmodelzoo.cv.classification.VGG;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -83,7 +81,7 @@ class OnnxParityTest extends ManagedTest {
             new Shape(1, 3, 96, 96), plain),
         new Architecture("pools rounding up, average pool counting its padding",
             () -> TestModels.ceilPoolCnn(5), new Shape(1, 3, 8, 8), plain),
-        new Architecture("per-pixel head", OnnxParityTest::perPixelHead,
+        new Architecture("per-pixel head", () -> TestModels.perPixelHead(12),
             new Shape(1, 1, 28, 28), plain))
         .map(Arguments::of);
   }
@@ -134,16 +132,6 @@ class OnnxParityTest extends ManagedTest {
             .isLessThanOrEqualTo(TOLERANCE * Math.max(1, largest));
       }
     }
-  }
-
-  /** A fully convolutional net with one logit per pixel, as a segmentation head has. */
-  private static Block perPixelHead() {
-    return new SequentialBlock()
-        .add(TestModels.conv(12, 3, 1, 1)).add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(TestModels.conv(12, 3, 1, 1)).add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(TestModels.conv(1, 1, 0, 1));
   }
 
   static Stream<Arguments> functions() {

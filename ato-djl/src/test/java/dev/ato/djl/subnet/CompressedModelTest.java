@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
@@ -32,6 +31,7 @@ import java.util.Map;
 import dev.ato.djl.storage.Checksums;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.Outputs;
 import static dev.ato.djl.testing.PrunedModels.randomMask;
 import static dev.ato.djl.testing.PrunedModels.zeroPruned;
@@ -156,12 +156,7 @@ class CompressedModelTest extends ManagedTest {
     try (NDManager other = NDManager.newBaseManager()) {
       expected = run(CompressedModel.load(directory, other).block(), x);
     }
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(directory)
-        .optEngine("PyTorch")
-        .optTranslator(new NoopTranslator())
-        .build();
+    Criteria<NDList, NDList> criteria = SavedModels.criteria(directory, "PyTorch");
 
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();

@@ -16,10 +16,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
 import dev.ato.djl.testing.TestModels;
@@ -113,12 +113,7 @@ class InferenceFormTest extends ManagedTest {
     try (CompressedModel inference = trainable.forInference()) {
       inference.save(directory);
     }
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(directory)
-        .optEngine("PyTorch")
-        .optTranslator(new NoopTranslator())
-        .build();
+    Criteria<NDList, NDList> criteria = SavedModels.criteria(directory, "PyTorch");
 
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();

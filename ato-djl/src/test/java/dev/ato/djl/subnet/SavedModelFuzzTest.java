@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.ndarray.NDList;
-import ai.djl.translate.NoopTranslator;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -18,6 +17,7 @@ import dev.ato.djl.storage.Checksums;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
 import java.io.IOException;
@@ -67,8 +67,7 @@ class SavedModelFuzzTest extends ManagedTest {
   void aDamagedParameterFileIsRefusedThroughDjlsCriteriaToo() throws Exception {
     Path saved = saved();
     flip(saved.resolve(CompressedModel.PARAMETER_FILE), 500, 0x10);
-    Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-        .optModelPath(saved).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+    Criteria<NDList, NDList> criteria = SavedModels.criteria(saved, "PyTorch");
 
     assertThatThrownBy(criteria::loadModel).isInstanceOf(IllegalArgumentException.class)
         .hasMessage(saved.resolve(

@@ -8,11 +8,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.onnxruntime.OrtSession;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.OnnxRuntimes;
 import dev.ato.djl.testing.PrunedModels;
 import java.io.IOException;
@@ -79,8 +79,7 @@ class ServingUnderLoadTest extends ManagedTest {
         input[i] = (float) random.nextGaussian();
       }
     }
-    Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-        .optModelPath(saved).optEngine("PyTorch").optTranslator(new NoopTranslator()).build();
+    Criteria<NDList, NDList> criteria = SavedModels.criteria(saved, "PyTorch");
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         OrtSession session = OnnxRuntimes.session(onnx)) {
       float[][] djlAlone = new float[INPUTS][];

@@ -45,17 +45,6 @@ public final class OnnxRuntimes {
     }
   }
 
-  /** The shape of the first output of {@code session} for {@code input} of {@code shape}. */
-  public static long[] outputShape(OrtSession session, float[] input, long[] shape)
-      throws OrtException {
-    OrtEnvironment environment = environment();
-    String name = session.getInputNames().iterator().next();
-    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);
-        OrtSession.Result result = session.run(Map.of(name, tensor))) {
-      return ((OnnxTensor) result.get(0)).getInfo().getShape();
-    }
-  }
-
   /** Runs {@code onnx} once on {@code input} of {@code shape}: its first output, flattened. */
   public static float[] run(byte[] onnx, float[] input, long[] shape) throws OrtException {
     try (OrtSession session = session(onnx)) {

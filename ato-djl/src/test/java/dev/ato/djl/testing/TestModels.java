@@ -116,6 +116,20 @@ public final class TestModels {
         .add(Linear.builder().setUnits(classes).build());
   }
 
+  /**
+   * A fully convolutional network with one logit per pixel, as a segmentation head has: two 3x3
+   * convolutions of {@code width} channels with batch norm and ReLU, then a 1x1 convolution to
+   * one channel.
+   */
+  public static SequentialBlock perPixelHead(int width) {
+    return new SequentialBlock()
+        .add(conv(width, 3, 1, 1)).add(BatchNorm.builder().build())
+        .add(Activation.reluBlock())
+        .add(conv(width, 3, 1, 1)).add(BatchNorm.builder().build())
+        .add(Activation.reluBlock())
+        .add(conv(1, 1, 0, 1));
+  }
+
   /** Every element-wise function the reader knows, as a DJL block, by the name ato gives it. */
   public static Map<String, Supplier<Block>> elementWiseFunctions() {
     Map<String, Supplier<Block>> functions = new LinkedHashMap<>();

@@ -1,8 +1,10 @@
 package dev.ato.examples.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.engine.ChannelBlocks;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.subnet.CompressedModel;
@@ -118,6 +120,7 @@ final class DeployBenchmark implements Callable<Integer> {
       figures.put("target_reduction", target);
       figures.put("target_met", result.targetMet() ? 1.0 : 0.0);
       figures.put("channel_multiple", (double) result.budget().rounding().multiple());
+      figures.put("engine_channel_block", (double) ChannelBlocks.of(Device.cpu()).channels());
       figures.put("dense_inference_layers", (double) denseInference.graph().nodes().size());
       figures.put("inference_layers", (double) inference.graph().nodes().size());
       settings.put("channel rounding", result.budget().rounding().toString());

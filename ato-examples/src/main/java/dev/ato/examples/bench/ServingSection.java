@@ -65,6 +65,33 @@ final class ServingSection {
           BenchmarkPage.MAX_ONNX_VS_PYTORCH_FROZEN_BATCH_1, false, "");
     }
     fixedCost(page, r);
+    offBlocks(page, r, batch, ratio);
+  }
+
+  /**
+   * Why ONNX Runtime gains less than the FLOPs at the larger batch, when the channels were
+   * rounded to less than the engine's block: the row's own figures and the channels table say
+   * how much that costs.
+   */
+  private static void offBlocks(StringBuilder page, BenchmarkResult r, int batch,
+      double ratio) {
+    if (!r.figures().containsKey("engine_channel_block")) {
+      return;
+    }
+    int block = (int) r.figure("engine_channel_block");
+    int multiple = (int) r.figure("channel_multiple");
+    double worst = r.figure("onnx_inference_speedup_batch_" + batch + "_min") / ratio;
+    if (worst >= BenchmarkPage.MIN_SHARE_OF_IDEAL_SPEEDUP || multiple >= block) {
+      return;
+    }
+    page.append("\nONNX Runtime at batch ").append(batch).append(": its kernels on this CPU ")
+        .append("compute ").append(block).append(" channels at a time, and this network's kept ")
+        .append("channels come in multiples of ").append(multiple).append(" (the rounding's ")
+        .append("reason above: multiples of ").append(block).append(" cannot reach the budget), ")
+        .append("so every layer whose count is not a multiple of ").append(block)
+        .append(" leaves its last block part-filled. The channel-multiples section below ")
+        .append("times the same network at multiples of ").append(multiple).append(" and of ")
+        .append(block).append(" side by side.\n");
   }
 
   /**

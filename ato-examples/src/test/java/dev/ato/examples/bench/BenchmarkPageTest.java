@@ -171,6 +171,19 @@ class BenchmarkPageTest {
   }
 
   @Test
+  void aRowIsSetAgainstTheDenseOneOnlyWhenBothRanOnOneKindOfMachine() {
+    BenchmarkResult dense = accuracyRow("accuracy-r20-dense", "dense", 0, 0.85);
+    BenchmarkResult here = accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84);
+    BenchmarkResult elsewhere = new BenchmarkResult(here.row(), "accuracy", "mvn", here.date(),
+        Map.of("cpu", "Another CPU", "cores", "2", "onednn_isa", "ALL"), here.settings(),
+        here.figures());
+
+    assertThat(BenchmarkPage.againstDense(here, dense)).isEqualTo("-1.00 points");
+    assertThat(BenchmarkPage.againstDense(elsewhere, dense))
+        .isEqualTo("(dense row from another machine)");
+  }
+
+  @Test
   void theMethodOfARowIsItsNameWithoutPrefixScaleAndTarget() {
     assertThat(BenchmarkPage.method("accuracy-resnet20_10000img_4ep-magnitude-fine-tuned-65"))
         .isEqualTo("magnitude-fine-tuned");
