@@ -337,8 +337,9 @@ abstract class PruneCommand implements Callable<Integer> {
     out.println("FLOPs budget " + result.budget());
     out.println("channel rounding: " + result.budget().rounding());
     out.printf(Locale.ROOT, "%s of the saved network, loaded back: %.4f; its inference form: "
-        + "%.4f; model.onnx in ONNX Runtime: %.4f%n", result.metric(), scores.reloaded(),
-        scores.served(), scores.onnx());
+        + "%.4f; model.onnx in ONNX Runtime: %s%n", result.metric(), scores.reloaded(),
+        scores.served(), Double.isNaN(scores.onnx()) ? "not measured (see the warning above)"
+            : String.format(Locale.ROOT, "%.4f", scores.onnx()));
     out.println("compressed network, trainable form (to fine-tune): "
         + target.resolve(MODEL_DIRECTORY));
     out.println("compressed network, inference form (batch norms folded; serve this one): "
@@ -346,12 +347,14 @@ abstract class PruneCommand implements Callable<Integer> {
     out.println("the inference form as ONNX (opset " + OnnxExport.OPSET_VERSION + "): "
         + target.resolve(ONNX_FILE));
     for (String runtime : List.of(DJL, ONNX_RUNTIME)) {
-      out.println("speed-up over the dense network in " + runtime + ": " + report.latency()
-          .stream().filter(f -> f.runtime().equals(runtime) && !f.network().equals(DENSE))
+      String figures = report.latency().stream()
+          .filter(f -> f.runtime().equals(runtime) && !f.network().equals(DENSE))
           .map(f -> String.format(Locale.ROOT, "%s at batch %d %.2fx (%.2f ms against %.2f)",
               f.network(), f.batch(), f.speedup(), f.milliseconds(),
               f.milliseconds() * f.speedup()))
-          .collect(Collectors.joining("; ")));
+          .collect(Collectors.joining("; "));
+      out.println("speed-up over the dense network in " + runtime + ": "
+          + (figures.isEmpty() ? "not measured (see the warning above)" : figures));
     }
     out.println("report: " + target.resolve(ReportPage.FILE_NAME) + " (charts "
         + String.join(", ", ReportCharts.ALL) + ", figures " + RunReport.FILE_NAME + ")");

@@ -101,9 +101,9 @@ class PruneCommandTest {
             + ((Map<?, ?>) f).get("network") + " " + ((Number) ((Map<?, ?>) f).get("batch"))
             .intValue())
         .containsExactly("DJL dense 1", "DJL compressed, trainable form 1",
-            "DJL compressed, inference form 1", "ONNX Runtime dense 1",
-            "ONNX Runtime compressed, inference form (model.onnx) 1", "DJL dense 16",
+            "DJL compressed, inference form 1", "DJL dense 16",
             "DJL compressed, trainable form 16", "DJL compressed, inference form 16",
+            "ONNX Runtime dense 1", "ONNX Runtime compressed, inference form (model.onnx) 1",
             "ONNX Runtime dense 16", "ONNX Runtime compressed, inference form (model.onnx) 16");
     assertThat(latency).allSatisfy(f -> {
       Map<?, ?> figure = (Map<?, ?>) f;
