@@ -59,6 +59,11 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
           + "(width 1) on 3x32x32 with its residual streams pruned.")
   ServedNetwork network;
 
+  @Option(names = "--prune-residual-streams", negatable = true,
+      description = "Offer the residual streams' channels for pruning too (default: for "
+          + "MobileNetV2 only; the builder keeps them whole).")
+  Boolean pruneResidualStreams;
+
   @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction.")
   double reduction;
 
@@ -90,10 +95,8 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
         block.initialize(manager, DataType.FLOAT32, input);
         ModelGraph model = ModelReader.read(block, input, network.name().toLowerCase(
             Locale.ROOT));
-        GroupSet groups = ZeroInvariantGroups.find(model.graph(),
-            network == ServedNetwork.RESNET20
-            ? GroupOptions.defaults()
-            : GroupOptions.builder().optPruneResidualStreams(true).build());
+        GroupSet groups = ZeroInvariantGroups.find(model.graph(), GroupOptions.builder()
+            .optPruneResidualStreams(residualStreams()).build());
         CostModel cost = CostModel.of(model.graph(), groups);
         FlopsBudget budget = FlopsBudget.of(cost, groups, cost.targetForReduction(reduction),
             FlopsBudget.DEFAULT_TOLERANCE);
@@ -118,9 +121,9 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
     Stats.summarise(seconds, figures);
     figures.put("masks", (double) masks);
     Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("network", network == ServedNetwork.RESNET20
-        ? network.description + ", input 1x28x28"
-        : network.description + ", input 3x32x32, residual streams pruned");
+    settings.put("network", network.description + (network == ServedNetwork.RESNET20
+        ? ", input 1x28x28" : ", input 3x32x32")
+        + (residualStreams() ? ", residual streams pruned" : ", residual streams kept whole"));
     settings.put("masks", masks + " masks of random scores at -" + Math.round(100 * reduction)
         + "% FLOPs (FlopsBudget.correct), each rounded to every multiple (FlopsBudget"
         + ".roundBlocks); medians over the masks of each mask's median pass");
@@ -130,11 +133,19 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
         + " intra-op threads");
     settings.put("multiples", multiples.toString());
     settings.put("batches", batches.toString());
-    String row = "channels-" + network.name().toLowerCase(Locale.ROOT);
+    String row = "channels-" + network.name().toLowerCase(Locale.ROOT)
+        + (residualStreams() == (network == ServedNetwork.MOBILENETV2) ? ""
+            : residualStreams() ? "-residual-pruned" : "-residual-whole");
     parent.store(new BenchmarkResult(row, "channels", parent.command(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
         figures));
     return 0;
+  }
+
+  /** Whether the residual streams' channels are offered for pruning. */
+  private boolean residualStreams() {
+    return pruneResidualStreams != null ? pruneResidualStreams
+        : network == ServedNetwork.MOBILENETV2;
   }
 
   /** Times the dense network and the one {@code mask} cuts, in every runtime and batch. */
