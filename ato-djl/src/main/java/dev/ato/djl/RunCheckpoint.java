@@ -185,12 +185,15 @@ final class RunCheckpoint {
    *     deletion may leave part of one), so the latest one without it was damaged
    */
   Optional<Path> latest() {
-    Optional<Path> complete = complete().stream().reduce((first, second) -> second);
-    Optional<Path> newest = named(directory).stream().reduce((first, second) -> second);
-    if (newest.isPresent() && !newest.equals(complete)) {
-      throw unreadable(newest.get(), STATE + " is missing", null);
+    List<Path> named = named(directory);
+    if (named.isEmpty()) {
+      return Optional.empty();
     }
-    return complete;
+    Path newest = named.get(named.size() - 1);
+    if (!isComplete(newest)) {
+      throw unreadable(newest, STATE + " is missing", null);
+    }
+    return Optional.of(newest);
   }
 
   /** Checkpoint directories, complete or not, oldest first. */
@@ -213,8 +216,12 @@ final class RunCheckpoint {
 
   /** Complete checkpoints, oldest first. */
   private List<Path> complete() {
-    return named(directory).stream().filter(p -> Files.isRegularFile(p.resolve(STATE)))
-        .toList();
+    return named(directory).stream().filter(RunCheckpoint::isComplete).toList();
+  }
+
+  /** Whether {@code checkpoint} holds its state file, written last. */
+  private static boolean isComplete(Path checkpoint) {
+    return Files.isRegularFile(checkpoint.resolve(STATE));
   }
 
   /** The epochs done and the step within the next (-1 at an epoch's end) of a checkpoint. */

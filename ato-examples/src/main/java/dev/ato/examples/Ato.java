@@ -1,5 +1,6 @@
 package dev.ato.examples;
 
+import dev.ato.djl.AtoVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,7 +45,7 @@ public final class Ato implements Runnable {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"ato " + Versions.ato() + " (DJL " + ai.djl.engine.Engine.getDjlVersion()
+      return new String[] {"ato " + AtoVersion.current() + " (DJL " + ai.djl.engine.Engine.getDjlVersion()
           + ")"};
     }
   }

@@ -288,9 +288,9 @@ abstract class PruneCommand implements Callable<Integer> {
           try (CompressedModel inference = result.compressed().forInference()) {
             result.compressed().save(staging.resolve(MODEL_DIRECTORY));
             inference.save(staging.resolve(SERVING_DIRECTORY));
-            OnnxExport export = OnnxExport.of(inference);
-            export.save(staging.resolve(ONNX_FILE));
-            byte[] onnx = export.toByteArray();
+            // The staging directory is renamed into place whole, so a plain write is enough.
+            byte[] onnx = OnnxExport.of(inference).toByteArray();
+            Files.write(staging.resolve(ONNX_FILE), onnx);
             double savingSeconds = seconds(phase);
             phase.reset().start();
             RunReport.Scores scores = new RunReport.Scores(result.metric(),

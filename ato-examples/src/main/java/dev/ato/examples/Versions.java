@@ -10,15 +10,10 @@ final class Versions {
 
   private Versions() {}
 
-  /** ato's version, as Maven built it. */
-  static String ato() {
-    return AtoVersion.current();
-  }
-
   /** The environment of this JVM, its engine and {@code device}. */
   static RunReport.Environment environment(Device device) {
     Engine engine = Engine.getInstance();
-    return new RunReport.Environment(ato(), Engine.getDjlVersion(),
+    return new RunReport.Environment(AtoVersion.current(), Engine.getDjlVersion(),
         engine.getEngineName() + " " + engine.getVersion(), device.toString(),
         System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),

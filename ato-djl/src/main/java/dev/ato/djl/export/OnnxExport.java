@@ -15,6 +15,7 @@ import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.djl.subnet.SubnetBlock;
 import dev.ato.djl.subnet.SubnetSpec;
+import dev.ato.graph.ChannelGraph;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -118,7 +119,8 @@ public final class OnnxExport {
 
   private static OnnxExport build(SubnetSpec spec, BiFunction<String, String, float[]> values,
       String form) {
-    CostModel cost = CostModel.of(spec.toGraph());
+    ChannelGraph graph = spec.toGraph();
+    CostModel cost = CostModel.of(graph);
     Map<String, String> metadata = new LinkedHashMap<>();
     metadata.put(ATO_VERSION, AtoVersion.current());
     metadata.put(FORM, form);
@@ -139,7 +141,7 @@ public final class OnnxExport {
         .setProducerVersion(AtoVersion.current())
         .setDocString("'" + spec.name() + "', " + form + " form, written by ato "
             + AtoVersion.current())
-        .setGraph(OnnxGraphWriter.write(spec, values));
+        .setGraph(OnnxGraphWriter.write(spec, graph, values));
     metadata.forEach((key, value) -> model.addMetadataProps(StringStringEntryProto.newBuilder()
         .setKey(key).setValue(value)));
     model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(CHECKSUM)

@@ -58,21 +58,23 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   private final Map<String, Boolean> flat = new HashMap<>();
   private Node node;
 
-  private OnnxGraphWriter(SubnetSpec spec, BiFunction<String, String, float[]> values) {
+  private OnnxGraphWriter(SubnetSpec spec, ChannelGraph graph,
+      BiFunction<String, String, float[]> values) {
     this.spec = spec;
-    this.graph = spec.toGraph();
+    this.graph = graph;
     this.values = values;
   }
 
   /**
-   * The ONNX graph of {@code spec}, whose parameters {@code values} gives as
-   * {@code (layer, parameter) -> values}, row-major.
+   * The ONNX graph of {@code spec}, whose channel-flow graph is {@code graph} and whose
+   * parameters {@code values} gives as {@code (layer, parameter) -> values}, row-major.
    *
    * @throws IllegalArgumentException naming the layer and its path when a layer cannot be
    *     exported
    */
-  static GraphProto write(SubnetSpec spec, BiFunction<String, String, float[]> values) {
-    return new OnnxGraphWriter(spec, values).write();
+  static GraphProto write(SubnetSpec spec, ChannelGraph graph,
+      BiFunction<String, String, float[]> values) {
+    return new OnnxGraphWriter(spec, graph, values).write();
   }
 
   private GraphProto write() {
