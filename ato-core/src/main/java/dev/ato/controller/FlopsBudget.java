@@ -213,7 +213,7 @@ public final class FlopsBudget {
       int towardStep = step(kept[toward.index()], toward.size(), multiple, towardUp);
       for (ControllerBlock away : blocks) {
         int awayStep = step(kept[away.index()], away.size(), multiple, !towardUp);
-        if (toward == away || towardStep == 0 || awayStep == 0) {
+        if (toward.index() == away.index() || towardStep == 0 || awayStep == 0) {
           continue;
         }
         int[] tried = kept.clone();

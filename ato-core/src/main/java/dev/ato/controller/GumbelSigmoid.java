@@ -6,7 +6,7 @@ import dev.ato.groups.GroupMask;
 import java.util.SplittableRandom;
 
 /**
- * The controller's relaxed binary mask (spec section 2): {@code w = sigmoid((o + s + b) / tau)}
+ * The controller's relaxed binary mask (docs/method.md, "Formulas"): {@code w = sigmoid((o + s + b) / tau)}
  * with Gumbel noise {@code s = -log(-log(U + 1e-20) + 1e-20)}, {@code U ~ Uniform(0, 1)}, and the
  * hard mask {@code round(w)} ({@code w >= 0.5} keeps the group). The offset {@code b = 3} makes
  * the first masks keep almost everything; the temperature {@code tau = 0.4} sharpens them.

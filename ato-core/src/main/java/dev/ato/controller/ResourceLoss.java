@@ -3,7 +3,7 @@ package dev.ato.controller;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * The controller's FLOPs penalty (spec section 3). With {@code r} the ratio of the prunable
+ * The controller's FLOPs penalty (docs/method.md, "Formulas"). With {@code r} the ratio of the prunable
  * part's FLOPs that the mask keeps and {@code p} the target ratio:
  * {@code R = log(max(r, p + 0.005) / p)} if {@code r > p}, else
  * {@code R = log(p / min(r, p - 0.005))}. Both branches are at least

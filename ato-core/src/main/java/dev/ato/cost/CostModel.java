@@ -21,7 +21,7 @@ import java.util.function.Function;
 /**
  * FLOPs and parameter counts of a graph, whole and as functions of a keep-mask over its groups.
  *
- * <p>FLOPs follow the field's convention (spec section 3): multiply-accumulates of convolutions,
+ * <p>FLOPs follow the field's convention (docs/method.md, "Formulas"): multiply-accumulates of convolutions,
  * {@code kH * kW * C_in / groups * C_out * H_out * W_out}, and of linear layers,
  * {@code in * out}; batch norms, activations, pooling and adds are not counted. Parameters count
  * the trainable values (weights, biases, batch norm's gamma and beta), not running statistics.

@@ -1,7 +1,7 @@
 package dev.ato.cost;
 
 /**
- * A whole-model FLOPs reduction restated for the controller (spec section 3): the ratio
+ * A whole-model FLOPs reduction restated for the controller (docs/method.md, "Formulas"): the ratio
  * {@code p} of the prunable part's FLOPs that must remain, {@code p = 1 - reduction * total /
  * prunable}. Both views are kept so that reports can state both.
  *

@@ -3,7 +3,7 @@ package dev.ato.groups;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * One entry of the sequence the controller network reads (spec section 2): a run of
+ * One entry of the sequence the controller network reads (docs/method.md, "Formulas"): a run of
  * consecutive groups, {@code firstGroup .. firstGroup + size - 1}, that the controller's per-block
  * head scores together. Blocks partition the groups and follow the network from input to output.
  *

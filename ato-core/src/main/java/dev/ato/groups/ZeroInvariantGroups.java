@@ -18,13 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Finds the zero-invariant groups of a {@link ChannelGraph} automatically (spec section 1).
+ * Finds the zero-invariant groups of a {@link ChannelGraph} automatically (docs/design.md, "Zero-invariant groups").
  *
  * <p>Every channel a layer creates (a convolution's filter, a linear layer's unit, an input
  * channel) is a <em>source</em>. Sources flow through the graph: batch norms, activations,
@@ -471,7 +472,7 @@ public final class ZeroInvariantGroups {
         this.sources = sources;
       }
 
-      TreeSet<String> producers() {
+      SortedSet<String> producers() {
         TreeSet<String> names = new TreeSet<>(Comparator.comparingInt(order::get));
         for (int s : sources) {
           names.add(Search.this.sources.get(s).layer);

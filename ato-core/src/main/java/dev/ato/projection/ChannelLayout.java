@@ -135,17 +135,9 @@ final class ChannelLayout {
     return new ChannelLayout(plans, lengths, groupCount);
   }
 
-  /** Whether this is the layout of exactly these plans (the same objects) and lengths. */
+  /** Whether this is the layout of these plans and lengths. */
   boolean fits(List<TensorPlan> otherPlans, int[] otherLengths) {
-    if (otherPlans.size() != plans.size() || !Arrays.equals(otherLengths, lengths)) {
-      return false;
-    }
-    for (int p = 0; p < plans.size(); p++) {
-      if (otherPlans.get(p) != plans.get(p)) {
-        return false;
-      }
-    }
-    return true;
+    return Arrays.equals(otherLengths, lengths) && otherPlans.equals(plans);
   }
 
   /** The number of slots: groups with at least one member among the tensors. */

@@ -3,7 +3,7 @@ package dev.ato.projection;
 import dev.ato.tensor.TensorOps;
 
 /**
- * Drives the groups a mask prunes towards zero after each optimiser step (spec section 5).
+ * Drives the groups a mask prunes towards zero after each optimiser step (docs/method.md, "Formulas").
  * Groups the mask keeps are never touched. Implementations work per parameter tensor through
  * {@link TensorOps}, one vectorised operation per tensor, and compute per-group norms and factors
  * with the engine's vectors, so that a step copies nothing back to the host.

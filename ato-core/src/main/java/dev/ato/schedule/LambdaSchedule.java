@@ -3,7 +3,7 @@ package dev.ato.schedule;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * The group-lasso strength over a run (spec section 5): {@code duringSearch} while the
+ * The group-lasso strength over a run (docs/method.md, "Formulas"): {@code duringSearch} while the
  * controller may still change the mask ({@code t <= T_end}), {@code afterSearch} once it is
  * frozen, which drives the pruned groups to exact zero. Defaults 10 and 1000.
  *

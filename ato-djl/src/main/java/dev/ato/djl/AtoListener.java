@@ -103,12 +103,13 @@ public interface AtoListener {
    * One controller update.
    *
    * @param step the optimiser step it followed
-   * @param crossEntropy the frozen model's loss under the soft mask
+   * @param taskLoss the frozen model's task loss (the run's loss function) on a held-out batch
+   *     under the soft mask
    * @param penalty the resource loss R of the hard mask, before its weight
    * @param flopsRatio share of the prunable part's FLOPs the new mask keeps
    * @param prunedGroups groups the new mask prunes
    * @param applied false when the update was skipped because a gradient was not finite
    */
-  record ControllerUpdate(long step, double crossEntropy, double penalty, double flopsRatio,
+  record ControllerUpdate(long step, double taskLoss, double penalty, double flopsRatio,
       int prunedGroups, boolean applied) {}
 }

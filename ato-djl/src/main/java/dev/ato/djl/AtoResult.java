@@ -2,6 +2,7 @@ package dev.ato.djl;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.ato.config.AtoConfig;
 import dev.ato.cost.FlopsTarget;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.groups.GroupMask;
@@ -9,46 +10,144 @@ import java.util.Locale;
 
 /**
  * What an ATO run gives back: the compressed network, the mask that made it, what it costs
- * compared with the original, and the history of the run.
- *
- * @param compressed the physically smaller network (a new block; the user's model holds the
- *     trained dense weights with the pruned groups at zero)
- * @param mask the final mask over the groups
- * @param target the requested reduction, restated for the prunable part
- * @param channels output channels of every convolution and linear layer, before and after
- * @param flopsBefore multiply-accumulates of the original network
- * @param flopsAfter multiply-accumulates of the compressed network
- * @param parametersBefore trainable parameters of the original network
- * @param parametersAfter trainable parameters of the compressed network
- * @param budget how the mask came to its reduction when it froze
- * @param prunedNormBeforeCut the largest L2 norm among the pruned groups when training ended,
- *     before they were set to exactly zero and cut: 0 when projection had already done it
- * @param metric the name of the run's validation metric: the evaluator given to the builder or
- *     the user's training config, top-1 {@code "Accuracy"} for a classifier given none, else
- *     the loss
- * @param maskedMetric the metric of the dense model with the pruned groups at zero on the
- *     validation data, NaN without validation data
- * @param compressedMetric the metric of the compressed network on the validation data, NaN
- *     without validation data
- * @param epochs metrics of each epoch
- * @param controllerUpdates every controller update, in order
+ * compared with the original, the history of the run, and the configuration that produced it
+ * (its provenance, as a Tribuo model carries its trainer's). Immutable apart from the
+ * compressed network, which it closes.
  */
-public record AtoResult(
-    CompressedModel compressed,
-    GroupMask mask,
-    FlopsTarget target,
-    ImmutableMap<String, LayerChannels> channels,
-    long flopsBefore,
-    long flopsAfter,
-    long parametersBefore,
-    long parametersAfter,
-    BudgetOutcome budget,
-    double prunedNormBeforeCut,
-    String metric,
-    double maskedMetric,
-    double compressedMetric,
-    ImmutableList<EpochMetrics> epochs,
-    ImmutableList<AtoListener.ControllerUpdate> controllerUpdates) implements AutoCloseable {
+public final class AtoResult implements AutoCloseable {
+
+  private final AtoConfig config;
+  private final CompressedModel compressed;
+  private final GroupMask mask;
+  private final FlopsTarget target;
+  private final ImmutableMap<String, LayerChannels> channels;
+  private final long flopsBefore;
+  private final long flopsAfter;
+  private final long parametersBefore;
+  private final long parametersAfter;
+  private final BudgetOutcome budget;
+  private final double prunedNormBeforeCut;
+  private final String metric;
+  private final double maskedMetric;
+  private final double compressedMetric;
+  private final ImmutableList<EpochMetrics> epochs;
+  private final ImmutableList<AtoListener.ControllerUpdate> controllerUpdates;
+
+  AtoResult(AtoConfig config, CompressedModel compressed, GroupMask mask, FlopsTarget target,
+      ImmutableMap<String, LayerChannels> channels, long flopsBefore, long flopsAfter,
+      long parametersBefore, long parametersAfter, BudgetOutcome budget,
+      double prunedNormBeforeCut, String metric, double maskedMetric, double compressedMetric,
+      ImmutableList<EpochMetrics> epochs,
+      ImmutableList<AtoListener.ControllerUpdate> controllerUpdates) {
+    this.config = config;
+    this.compressed = compressed;
+    this.mask = mask;
+    this.target = target;
+    this.channels = channels;
+    this.flopsBefore = flopsBefore;
+    this.flopsAfter = flopsAfter;
+    this.parametersBefore = parametersBefore;
+    this.parametersAfter = parametersAfter;
+    this.budget = budget;
+    this.prunedNormBeforeCut = prunedNormBeforeCut;
+    this.metric = metric;
+    this.maskedMetric = maskedMetric;
+    this.compressedMetric = compressedMetric;
+    this.epochs = epochs;
+    this.controllerUpdates = controllerUpdates;
+  }
+
+  /** The run's configuration: every option given, defaults filled in. */
+  public AtoConfig config() {
+    return config;
+  }
+
+  /**
+   * The physically smaller network: a new block; the user's model holds the trained dense
+   * weights with the pruned groups at zero.
+   */
+  public CompressedModel compressed() {
+    return compressed;
+  }
+
+  /** The final mask over the groups. */
+  public GroupMask mask() {
+    return mask;
+  }
+
+  /** The requested reduction, restated for the prunable part. */
+  public FlopsTarget target() {
+    return target;
+  }
+
+  /** Output channels of every convolution and linear layer, before and after, by layer name. */
+  public ImmutableMap<String, LayerChannels> channels() {
+    return channels;
+  }
+
+  /** Multiply-accumulates of the original network. */
+  public long flopsBefore() {
+    return flopsBefore;
+  }
+
+  /** Multiply-accumulates of the compressed network. */
+  public long flopsAfter() {
+    return flopsAfter;
+  }
+
+  /** Trainable parameters of the original network. */
+  public long parametersBefore() {
+    return parametersBefore;
+  }
+
+  /** Trainable parameters of the compressed network. */
+  public long parametersAfter() {
+    return parametersAfter;
+  }
+
+  /** How the mask came to its reduction when it froze. */
+  public BudgetOutcome budget() {
+    return budget;
+  }
+
+  /**
+   * The largest L2 norm among the pruned groups when training ended, before they were set to
+   * exactly zero and cut: 0 when projection had already done it.
+   */
+  public double prunedNormBeforeCut() {
+    return prunedNormBeforeCut;
+  }
+
+  /**
+   * The name of the run's validation metric: the evaluator given to the builder or the user's
+   * training config, top-1 {@code "Accuracy"} for a classifier given none, else the loss.
+   */
+  public String metric() {
+    return metric;
+  }
+
+  /**
+   * The metric of the dense model with the pruned groups at zero on the validation data, NaN
+   * without validation data.
+   */
+  public double maskedMetric() {
+    return maskedMetric;
+  }
+
+  /** The metric of the compressed network on the validation data, NaN without validation data. */
+  public double compressedMetric() {
+    return compressedMetric;
+  }
+
+  /** Metrics of each epoch. */
+  public ImmutableList<EpochMetrics> epochs() {
+    return epochs;
+  }
+
+  /** Every controller update, in order. */
+  public ImmutableList<AtoListener.ControllerUpdate> controllerUpdates() {
+    return controllerUpdates;
+  }
 
   /** Frees the compressed network's parameters. */
   @Override
@@ -101,5 +200,10 @@ public record AtoResult(
     }
     return cost + String.format(Locale.ROOT, "; %s masked %.4f, compressed %.4f", metric,
         maskedMetric, compressedMetric);
+  }
+
+  @Override
+  public String toString() {
+    return "AtoResult(" + summary() + ")";
   }
 }

@@ -11,130 +11,105 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
-import dev.ato.djl.AtoListener.ControllerUpdate;
 import dev.ato.groups.GroupMask;
 import dev.ato.projection.ParameterSource;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of Algorithm 1 (spec section 4): train the model; from the warm-up on, project the
- * groups the mask prunes; in the controller window, train the controller every so many steps and
- * take its mask; freeze the mask when the window ends; cut the pruned groups out at the end. The
- * controller, the projection, the freeze and the result each have a class of their own; this one
- * holds the loop and the run's mutable state.
+ * One run of Algorithm 1 (docs/method.md, "Algorithm 1"): train the model; from the warm-up on,
+ * project the groups the mask prunes; in the controller window, train the controller every so
+ * many steps and take its mask; freeze the mask when the window ends; cut the pruned groups out
+ * at the end. {@link #run()} holds the loop; where the mask comes from ({@link MaskChoice}),
+ * checkpoints and resuming ({@link RunCheckpointing}), the projection, the freeze and the result
+ * each have a class of their own.
  */
 final class AtoRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(AtoRun.class);
 
-  private final AutoTrainOnce ato;
+  private final RunContext run;
   private final RunSettings settings;
   private final TrainingSchedule schedule;
   private final ModelProjection projection;
-  private final List<EpochMetrics> epochs = new ArrayList<>();
-  private final List<ControllerUpdate> updates = new ArrayList<>();
-  private GroupMask mask;
-  private MaskFreeze frozen;
+  private final RunCheckpointing checkpointing;
 
-  AtoRun(AutoTrainOnce ato) {
-    this.ato = ato;
-    this.settings = ato.settings;
+  AtoRun(RunContext run) {
+    this.run = run;
+    this.settings = run.settings();
     this.schedule = settings.schedule();
-    this.projection = new ModelProjection(ato.graph, ato.groups, settings);
+    this.projection = new ModelProjection(run.graph(), run.groups(), settings);
+    this.checkpointing = RunCheckpointing.of(run);
   }
 
   AtoResult run() {
     // The controller's initial weights draw from the engine's generator.
-    Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(settings.seed()));
-    RunCheckpoint checkpoints = settings.checkpoints() == null ? null
-        : RunCheckpoint.in(settings.checkpoints());
-    RunCheckpoint.Fingerprint fingerprint = checkpoints == null ? null
-        : RunCheckpoint.Fingerprint.of(ato);
+    Engine.getInstance().setRandomSeed(RunSeeds.engineSeed(settings.seed()));
     announce();
-    try (Trainer trainer = ato.model.newTrainer(settings.trainingConfig())) {
-      trainer.initialize(ato.graph.inputShape());
-      try (ControllerStep controller = ControllerStep.open(ato, trainer)) {
-        // Without the controller every group is kept until the magnitude chooses at the warm-up.
-        mask = settings.controllerChoosesMask() ? controller.mask()
-            : GroupMask.allKept(ato.groups.size());
+    try (Trainer trainer = run.model().newTrainer(settings.trainingConfig())) {
+      trainer.initialize(run.graph().inputShape());
+      try (ControllerStep controller = ControllerStep.open(run, trainer)) {
+        RunState state = new RunState(MaskChoice.initialMask(run, controller));
+        MaskChoice choice = MaskChoice.of(run, state, controller, trainer);
+        long resumeAt = checkpointing.resume(trainer, controller, state);
         long step = 0;
-        if (checkpoints != null) {
-          Optional<Path> latest = checkpoints.latest();
-          if (latest.isPresent()) {
-            step = resume(latest.get(), fingerprint, trainer, controller);
-          }
-        }
-        for (int epoch = epochs.size() + 1; epoch <= settings.epochs(); epoch++) {
-          // DJL's shuffling, random transforms and dropout draw from the engine's generator,
-          // seeded from the run's seed and the epoch alone: a run resumed at this epoch draws
-          // what an uninterrupted one does.
-          Engine.getInstance().setRandomSeed(AutoTrainOnce.engineSeed(
-              AutoTrainOnce.drawnFrom(settings.seed(), epoch).nextLong()));
-          controller.startEpoch();
-          Stopwatch watch = Stopwatch.createStarted();
-          long position = (epoch - 1L) * settings.stepsPerEpoch();
+        for (int epoch = state.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
+          Stopwatch watch = startEpoch(epoch, controller);
+          step = (epoch - 1L) * settings.stepsPerEpoch();
           for (Batch batch : iterate(trainer, settings.train(), "training")) {
-            long at = position++;
-            if (at < step) {
-              // Resumed within this epoch: its batches up to the checkpoint are read again,
-              // not trained on, so that the draws of shuffling and transforms line up.
-              batch.close();
-              if (trainsController(at)) {
-                controller.skipHeldOutBatch();
-              }
+            if (step < resumeAt) {
+              replay(batch, step++, choice, controller);
               continue;
             }
-            if (!settings.controllerChoosesMask() && frozen == null
-                && step == schedule.warmupStep()) {
-              freeze(step, controller, trainer);
-            }
-            StepTimes times = trainStep(trainer, batch, step);
+            choice.beforeStep(step);
+            StepTimes times = trainAndProject(trainer, batch, step, state.mask());
             try {
               requireFiniteLoss(trainer, step);
-              if (trainsController(step)) {
-                long started = System.nanoTime();
-                recordUpdate(controller.update(step));
-                mask = controller.mask();
-                times = times.withController(System.nanoTime() - started);
-              }
+              times = times.withController(choice.afterStep(step));
             } catch (RunDiverged e) {
-              throw diverged(e, epoch, checkpoints);
+              throw checkpointing.diverged(e, epoch);
             }
-            if (frozen == null && step == schedule.controllerEndStep()) {
-              freeze(step, controller, trainer);
-            }
-            notifyStep(trainer, step, controller, times);
-            step++;
-            if (checkpoints != null
-                && checkpoints.dueWithinEpoch(step, settings.stepsPerEpoch())) {
-              save(checkpoints, checkpointState(fingerprint, epoch - 1, step, controller,
-                  RunCheckpoint.accumulators(trainer)), controller);
-            }
+            choice.freezeAtWindowEnd(step);
+            notifyStep(trainer, step, controller, times, state.mask());
+            checkpointing.afterStep(++step, epoch, trainer, controller, state);
           }
-          endEpoch(trainer, epoch, step, watch);
-          if (checkpoints != null && checkpoints.due(epoch, settings.epochs())) {
-            save(checkpoints, checkpointState(fingerprint, epoch, step, controller, null),
-                controller);
-          }
+          endEpoch(trainer, epoch, step, watch, state);
+          checkpointing.afterEpoch(epoch, step, controller, state);
         }
-        if (frozen == null) {
-          // The window reached past the last step (controllerEnd = 1).
-          freeze(step - 1, controller, trainer);
-        }
+        choice.finish(Math.max(step, resumeAt) - 1);
+        return ResultAssembly.assemble(run, state.mask(), state.frozen().outcome(),
+            projection.largestPrunedNorm(state.mask()), state.epochs(), state.updates());
       }
-      return ResultAssembly.assemble(ato, mask, frozen.outcome(),
-          projection.largestPrunedNorm(mask), epochs, updates, trainer.getManager());
+    }
+  }
+
+  /**
+   * Starts epoch {@code epoch}. DJL's shuffling, random transforms and dropout draw from the
+   * engine's generator, seeded from the run's seed and the epoch alone: a run resumed at this
+   * epoch draws what an uninterrupted one does.
+   */
+  private Stopwatch startEpoch(int epoch, ControllerStep controller) {
+    Engine.getInstance().setRandomSeed(RunSeeds.engineSeed(
+        RunSeeds.drawnFrom(settings.seed(), epoch).nextLong()));
+    controller.startEpoch();
+    return Stopwatch.createStarted();
+  }
+
+  /**
+   * A batch of a resumed epoch before its checkpoint: read again, not trained on, so that the
+   * draws of shuffling and transforms, and the controller's held-out batches, line up.
+   */
+  private static void replay(Batch batch, long step, MaskChoice choice,
+      ControllerStep controller) {
+    batch.close();
+    if (choice.trainsAt(step)) {
+      controller.skipHeldOutBatch();
     }
   }
 
@@ -151,72 +126,13 @@ final class AtoRun {
     }
   }
 
-  /** What the user sees of a divergence: where, the likely causes, and what is kept. */
-  private static IllegalStateException diverged(RunDiverged seen, int epoch,
-      RunCheckpoint checkpoints) {
-    String kept;
-    try {
-      kept = checkpoints == null ? "no checkpoints were asked for"
-          : checkpoints.latest().map(path -> "the last checkpoint, " + path + ", is kept")
-              .orElse("no checkpoint was written yet");
-    } catch (IllegalStateException damaged) {
-      // The divergence is the news; a damaged checkpoint beside it is said, not thrown.
-      kept = damaged.getMessage();
-    }
-    return new IllegalStateException(String.format(Locale.ROOT, "%s (epoch %d): the data hold "
-        + "NaN or infinite values, or the learning rate makes the model diverge; %s",
-        seen.getMessage(), epoch, kept), seen);
-  }
-
-  private void save(RunCheckpoint checkpoints, RunCheckpoint.State state,
-      ControllerStep controller) {
-    checkpoints.write(state, ato.model.getBlock(), settings.optimizer(), controller.block(),
-        controller.optimizer());
-  }
-
   /**
-   * The run as it stands after {@code epochsDone} epochs, before step {@code step}; within an
-   * epoch with DJL's running sums of it, at an epoch's end with none.
-   */
-  private RunCheckpoint.State checkpointState(RunCheckpoint.Fingerprint fingerprint,
-      int epochsDone, long step, ControllerStep controller,
-      Map<String, Map<String, Map<String, Double>>> accumulators) {
-    return new RunCheckpoint.State(RunCheckpoint.FORMAT, fingerprint, epochsDone, step,
-        RunCheckpoint.kept(mask),
-        frozen == null ? null : RunCheckpoint.kept(frozen.mask()),
-        frozen == null ? null : frozen.outcome(), List.copyOf(epochs), List.copyOf(updates),
-        controller.skippedUpdates(), RunCheckpoint.counts(settings.optimizer(),
-            ato.model.getBlock()),
-        RunCheckpoint.counts(controller.optimizer(), controller.block()), accumulators);
-  }
-
-  /** Puts the run back where {@code checkpoint} left it; returns the next step to take. */
-  private long resume(Path checkpoint, RunCheckpoint.Fingerprint fingerprint, Trainer trainer,
-      ControllerStep controller) {
-    RunCheckpoint.State state = RunCheckpoint.readState(checkpoint, fingerprint);
-    RunCheckpoint.restore(checkpoint, state, ato.model.getBlock(), settings.optimizer(),
-        controller.block(), controller.optimizer());
-    epochs.addAll(state.epochs());
-    updates.addAll(state.updates());
-    mask = GroupMask.of(state.mask());
-    controller.resume(state.skippedUpdates());
-    if (state.frozenMask() != null) {
-      frozen = new MaskFreeze(GroupMask.of(state.frozenMask()), state.outcome());
-    }
-    if (state.withinEpoch()) {
-      RunCheckpoint.restoreAccumulators(trainer, state.accumulators());
-    }
-    LOG.info("resuming from {}: {} of {} epochs done, next step {} of {}", checkpoint,
-        state.epoch(), settings.epochs(), state.step(), schedule.totalSteps());
-    return state.step();
-  }
-
-  /**
-   * Step 1 and 2 of Algorithm 1: one optimiser step, then the projection of pruned groups.
+   * Lines 4-6 of Algorithm 1: one optimiser step, then the projection of the groups
+   * {@code mask} prunes.
    *
    * @return whether it projected, and how long each part took
    */
-  private StepTimes trainStep(Trainer trainer, Batch batch, long step) {
+  private StepTimes trainAndProject(Trainer trainer, Batch batch, long step, GroupMask mask) {
     boolean project = projection.projects(step, mask);
     try (batch; NDManager snapshot = trainer.getManager().newSubManager()) {
       long started = System.nanoTime();
@@ -242,30 +158,10 @@ final class AtoRun {
     }
   }
 
-  /** Whether the controller trains at {@code step}: in its window, when it chooses the mask. */
-  private boolean trainsController(long step) {
-    return settings.controllerChoosesMask() && schedule.trainsController(step);
-  }
-
-  private void freeze(long step, ControllerStep controller, Trainer trainer) {
-    frozen = settings.controllerChoosesMask()
-        ? MaskFreeze.at(step, mask, ato.budget, settings, controller::scores)
-        : MaskFreeze.byMagnitude(step,
-            GroupMagnitudes.rootMeanSquares(ato.graph, ato.groups, trainer.getManager()),
-            ato.budget, settings);
-    mask = frozen.mask();
-  }
-
-  private void recordUpdate(ControllerUpdate update) {
-    updates.add(update);
-    LOG.debug("controller at step {}: loss {}, R {}, {} groups pruned, r {}", update.step(),
-        format(update.crossEntropy()), format(update.penalty()), update.prunedGroups(),
-        format(update.flopsRatio()));
-    settings.listeners().forEach(l -> l.onControllerUpdate(update));
-  }
-
   /** Validation through DJL's own path, then the epoch's metrics from DJL's training result. */
-  private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch) {
+  private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch,
+      RunState state) {
+    GroupMask mask = state.mask();
     if (settings.validation() != null) {
       Validation.evaluateOnTrainer(trainer, settings.validation());
     }
@@ -275,15 +171,15 @@ final class AtoRun {
     EpochMetrics metrics = new EpochMetrics(epoch, steps, orNaN(result.getTrainLoss()),
         orNaN(result.getTrainEvaluation(metric)),
         settings.validation() == null ? Double.NaN : orNaN(result.getValidateEvaluation(metric)),
-        mask.prunedCount(), ato.cost.flops(mask) / ato.cost.flops(),
+        mask.prunedCount(), run.cost().flops(mask) / run.cost().flops(),
         projection.largestPrunedNorm(mask), watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
-    epochs.add(metrics);
+    state.addEpoch(metrics);
     String validation = settings.validation() == null ? ""
         : ", validation " + metric + " " + format(metrics.validationMetric());
     LOG.info("epoch {}/{}: loss {}, train {} {}{}, {} of {} groups pruned (largest norm {}), {} "
             + "of the FLOPs kept, {} s", epoch, settings.epochs(), format(metrics.trainLoss()),
         metric, format(metrics.trainMetric()), validation, metrics.prunedGroups(),
-        ato.groups.size(), format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
+        run.groups().size(), format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
         format(metrics.seconds()));
     settings.listeners().forEach(l -> l.onEpoch(metrics));
   }
@@ -291,20 +187,19 @@ final class AtoRun {
   private void announce() {
     LOG.info("ATO schedule: {}; controller learning rate {}", schedule,
         String.format(Locale.ROOT, "%.3g", settings.controllerLearningRate()));
-    AtoListener.RunInfo info = new AtoListener.RunInfo(ato.groups.size(),
-        ato.groups.blocks().size(), schedule.totalSteps(), settings.stepsPerEpoch(),
+    AtoListener.RunInfo info = new AtoListener.RunInfo(run.groups().size(),
+        run.groups().blocks().size(), schedule.totalSteps(), settings.stepsPerEpoch(),
         schedule.controllerStartStep(), schedule.warmupStep(), schedule.controllerEndStep(),
         schedule.controllerInterval(), schedule.controllerUpdates(),
-        settings.controllerLearningRate(), ato.target.prunableRatio());
+        settings.controllerLearningRate(), run.target().prunableRatio());
     settings.listeners().forEach(l -> l.onStart(info));
   }
 
   private void notifyStep(Trainer trainer, long step, ControllerStep controller,
-      StepTimes times) {
+      StepTimes times, GroupMask stepMask) {
     if (settings.listeners().isEmpty()) {
       return;
     }
-    GroupMask stepMask = mask;
     AtoListener.StepInfo info = new AtoListener.StepInfo() {
       @Override
       public long step() {
@@ -318,7 +213,7 @@ final class AtoRun {
 
       @Override
       public int liveArrays() {
-        return ato.model.getNDManager().getManagedArrays().size() + controller.liveArrays();
+        return run.model().getNDManager().getManagedArrays().size() + controller.liveArrays();
       }
 
       @Override
@@ -328,7 +223,7 @@ final class AtoRun {
 
       @Override
       public double flopsRatio() {
-        return ato.cost.flops(stepMask) / ato.cost.flops();
+        return run.cost().flops(stepMask) / run.cost().flops();
       }
 
       @Override

@@ -7,7 +7,7 @@ import java.util.Locale;
  * froze.
  *
  * @param kind whether the controller reached the budget, a correction brought the mask to it, the
- *     weights' magnitude chose it ({@link MaskSource#MAGNITUDE}), or the mask missed it
+ *     weights' magnitude chose it ({@link dev.ato.config.MaskSource#MAGNITUDE}), or the mask missed it
  * @param target the requested share of the whole model's FLOPs to remove
  * @param tolerance how far from the target the reduction may be
  * @param step the step at which the mask froze

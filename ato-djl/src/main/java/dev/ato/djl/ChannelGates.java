@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Multiplies the inputs of the layers that read prunable channels by a per-group keep value,
- * which is how the controller sees a candidate mask on the frozen model (spec section 4, step 3)
+ * which is how the controller sees a candidate mask on the frozen model (docs/method.md, "The training loop")
  * without changing it. Gating a channel where it is read is the same as removing it there, and
  * every place a channel is read is gated, so a hard gate computes exactly the pruned network.
  */
@@ -27,7 +27,7 @@ final class ChannelGates implements AutoCloseable {
     long alwaysKept = groups.size();
     for (Node node : model.graph().nodes()) {
       boolean reads = node.layer() instanceof Layer.Linear
-          || node.layer() instanceof Layer.Conv2d conv && conv.groups() == 1;
+          || (node.layer() instanceof Layer.Conv2d conv && conv.groups() == 1);
       if (!reads) {
         continue;
       }

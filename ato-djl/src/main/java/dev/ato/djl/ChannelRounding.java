@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * How a run rounds each controller block's kept channels when the mask freezes, so that the
  * compressed network's layers fill the engine's channel blocks and its FLOPs saving becomes time
- * saved. Asked for by {@link AutoTrainOnce.Builder#optChannelMultiple}, or chosen automatically
+ * saved. Asked for by {@link AutoTrainOnceBuilder#optChannelMultiple}, or chosen automatically
  * from the engine's block ({@link dev.ato.djl.engine.ChannelBlocks}); the result's
  * {@link BudgetOutcome#rounding()} says which multiple was applied and why.
  *

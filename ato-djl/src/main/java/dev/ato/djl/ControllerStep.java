@@ -23,15 +23,13 @@ import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.Scalars;
 import dev.ato.groups.GroupMask;
-import dev.ato.groups.GroupSet;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller of a run (spec section 4, step 3): its network, its AdamW trainer, the gates it
+ * The controller of a run (docs/method.md, "The training loop"): its network, its AdamW trainer, the gates it
  * sees the frozen model through, and the held-out batches it learns from. Made once per run and
  * closed with it.
  */
@@ -40,7 +38,7 @@ final class ControllerStep implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerStep.class);
   private static final float CONTROLLER_WEIGHT_DECAY = 1e-2f;
 
-  private final AutoTrainOnce ato;
+  private final RunContext run;
   private final RunSettings settings;
   private final Trainer modelTrainer;
   private final Model model;
@@ -53,28 +51,28 @@ final class ControllerStep implements AutoCloseable {
   private int skippedUpdates;
   private GroupMask mask;
 
-  private ControllerStep(AutoTrainOnce ato, Trainer modelTrainer, Model model, Trainer trainer,
+  private ControllerStep(RunContext run, Trainer modelTrainer, Model model, Trainer trainer,
       Optimizer optimizer, DifferentiableCost cost, ChannelGates gates) {
-    this.ato = ato;
-    this.settings = ato.settings;
+    this.run = run;
+    this.settings = run.settings();
     this.modelTrainer = modelTrainer;
     this.model = model;
     this.trainer = trainer;
     this.optimizer = optimizer;
     this.cost = cost;
     this.gates = gates;
-    this.penalty = ResourcePenalty.of(ResourceLoss.forTarget(ato.target.prunableRatio()));
-    this.mask = ato.groups.keepingEveryLayer(currentMask());
+    this.penalty = ResourcePenalty.of(ResourceLoss.forTarget(run.target().prunableRatio()));
+    this.mask = run.groups().keepingEveryLayer(currentMask());
   }
 
-  /** Makes the controller for {@code ato}'s groups, on the device of the model's trainer. */
-  static ControllerStep open(AutoTrainOnce ato, Trainer modelTrainer) {
-    RunSettings settings = ato.settings;
+  /** Makes the controller for the run's groups, on the device of the model's trainer. */
+  static ControllerStep open(RunContext run, Trainer modelTrainer) {
+    RunSettings settings = run.settings();
     Model model = Model.newInstance("ato-controller", settings.device());
     Trainer trainer = null;
     DifferentiableCost cost = null;
     try {
-      model.setBlock(ControllerNetwork.forGroups(ato.groups, settings.seed()));
+      model.setBlock(ControllerNetwork.forGroups(run.groups(), settings.seed()));
       Optimizer optimizer = Optimizer.adamW()
           .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
           .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build();
@@ -82,9 +80,9 @@ final class ControllerStep implements AutoCloseable {
           .optDevices(new ai.djl.Device[] {settings.device()})
           .optOptimizer(optimizer));
       trainer.initialize();
-      cost = DifferentiableCost.of(ato.cost, modelTrainer.getManager());
-      ChannelGates gates = new ChannelGates(ato.graph, ato.groups, modelTrainer.getManager());
-      return new ControllerStep(ato, modelTrainer, model, trainer, optimizer, cost, gates);
+      cost = DifferentiableCost.of(run.cost(), modelTrainer.getManager());
+      ChannelGates gates = new ChannelGates(run.graph(), run.groups(), modelTrainer.getManager());
+      return new ControllerStep(run, modelTrainer, model, trainer, optimizer, cost, gates);
     } catch (RuntimeException e) {
       if (cost != null) {
         cost.close();
@@ -153,7 +151,7 @@ final class ControllerStep implements AutoCloseable {
    * restored already: its mask follows from them, and the count of skipped updates is given.
    */
   void resume(int skipped) {
-    this.mask = ato.groups.keepingEveryLayer(currentMask());
+    this.mask = run.groups().keepingEveryLayer(currentMask());
     this.skippedUpdates = skipped;
   }
 
@@ -184,11 +182,11 @@ final class ControllerStep implements AutoCloseable {
         }
         // Noise drawn from the seed and the step alone: a resumed run draws the same.
         GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits,
-            AutoTrainOnce.drawnFrom(settings.seed(), step));
+            RunSeeds.drawnFrom(settings.seed(), step));
         GumbelMask.Sample plain = GumbelMask.defaults().noiseless(logits);
         NDArray keep = noisy.soft().concat(noisy.soft().getManager().ones(new Shape(1),
             noisy.soft().getDataType()));
-        NDList predictions = ato.graph.forwardGated(
+        NDList predictions = run.graph().forwardGated(
             new FrozenParameterStore(modelTrainer.getManager()), batch.getData(), false,
             (layer, input) -> gates.gate(layer, input, keep));
         NDArray loss = settings.loss().evaluate(batch.getLabels(), predictions);
@@ -202,7 +200,7 @@ final class ControllerStep implements AutoCloseable {
         // A tensor weight, not a Java number: autograd keeps it for the backward pass, and a
         // number's tensor is freed memory by then (see Scalars).
         collector.backward(loss.add(penaltyValue.mul(
-            Scalars.like(penaltyValue, settings.resourceWeight()))));
+            Scalars.like(penaltyValue, settings.config().resourceWeight()))));
         resource = penaltyValue.getFloat();
       }
     } finally {
@@ -221,9 +219,9 @@ final class ControllerStep implements AutoCloseable {
       LOG.warn("controller gradient not finite at step {}: update skipped ({} so far)", step,
           skippedUpdates);
     }
-    mask = ato.groups.keepingEveryLayer(currentMask());
+    mask = run.groups().keepingEveryLayer(currentMask());
     return new ControllerUpdate(step, taskLoss, resource,
-        ato.cost.prunableFlops(mask.toKeepVector()) / ato.cost.prunableFlops(),
+        run.cost().prunableFlops(mask.toKeepVector()) / run.cost().prunableFlops(),
         mask.prunedCount(), applied);
   }
 

@@ -2,7 +2,7 @@ package dev.ato.djl;
 
 /**
  * Thrown by {@link AutoTrainOnce#fit()} when it was told to fail on a missed target
- * ({@link AutoTrainOnce.Builder#optFailOnMissedTarget}) and the mask misses the budget once the
+ * ({@link AutoTrainOnceBuilder#optFailOnMissedTarget}) and the mask misses the budget once the
  * controller window ends. The message names the target, the reduction reached and the likely
  * fix; the user's model holds the weights trained so far.
  */

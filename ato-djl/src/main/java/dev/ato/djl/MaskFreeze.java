@@ -36,7 +36,7 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
     BudgetOutcome.Kind kind = BudgetOutcome.Kind.REACHED_BY_CONTROLLER;
     if (!budget.isMet(mask)) {
       kind = BudgetOutcome.Kind.MISSED;
-      if (settings.budgetCorrection()) {
+      if (settings.config().budgetCorrection()) {
         FlopsBudget.Correction correction = budget.correct(mask, scores.get());
         frozen = correction.mask();
         pruned = correction.pruned().length();
@@ -99,7 +99,7 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
     } else {
       String message = missedMessage(outcome, settings);
       LOG.warn(message);
-      if (settings.failOnMissedTarget()) {
+      if (settings.config().failOnMissedTarget()) {
         throw new FlopsTargetMissedException(message, outcome);
       }
     }
@@ -117,7 +117,7 @@ record MaskFreeze(GroupMask mask, BudgetOutcome outcome) {
       fix = "stepping in multiples of " + multiple + " groups per block " + coarse;
     } else if (!settings.controllerChoosesMask()) {
       fix = "pruning the groups of smallest magnitude " + coarse;
-    } else if (settings.budgetCorrection()) {
+    } else if (settings.config().budgetCorrection()) {
       fix = "correcting the mask by the controller's scores " + coarse;
     } else {
       fix = "the controller did not get there in its window: leave optBudgetCorrection on, or "

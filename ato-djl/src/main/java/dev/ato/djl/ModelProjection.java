@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The projection of a run on the model's parameters (spec section 5): after each optimiser step
+ * The projection of a run on the model's parameters (docs/method.md, "Formulas"): after each optimiser step
  * from the warm-up on, the groups the mask prunes move towards zero, with the optimiser's
  * learning rate as the step size; after the mask froze, with a deadline so that they are exactly
  * zero at the last step.
@@ -37,9 +37,9 @@ final class ModelProjection {
     this.graph = graph;
     this.groups = groups;
     this.settings = settings;
-    this.projector = settings.projection().create(groups);
+    this.projector = settings.config().projection().projector(groups);
     this.norms = GroupNorms.of(groups);
-    this.lambda = settings.projection().lambda();
+    this.lambda = settings.config().projection().lambda();
   }
 
   /** Whether step {@code step} projects under {@code mask}. */

@@ -1,6 +1,5 @@
 package dev.ato.djl;
 
-import ai.djl.ndarray.NDManager;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.ato.djl.groups.GroupZeroing;
@@ -17,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a run (spec section 6): the pruned groups set to exactly zero, cut out into the
+ * The end of a run (docs/method.md, "The training loop"): the pruned groups set to exactly zero, cut out into the
  * compressed network, both networks scored, and everything gathered into an {@link AtoResult}.
  */
 final class ResultAssembly {
@@ -28,40 +27,37 @@ final class ResultAssembly {
 
   /**
    * @param normBeforeCut the largest norm among the pruned groups when training ended
-   * @param manager a manager on the model's device for scoring's temporaries
    */
-  static AtoResult assemble(AutoTrainOnce ato, GroupMask mask, BudgetOutcome outcome,
+  static AtoResult assemble(RunContext run, GroupMask mask, BudgetOutcome outcome,
       double normBeforeCut, List<EpochMetrics> epochs,
-      List<AtoListener.ControllerUpdate> updates, NDManager manager) {
+      List<AtoListener.ControllerUpdate> updates) {
     if (normBeforeCut > 0) {
       LOG.warn("the pruned groups were not all at zero when training ended (largest norm {}); "
           + "they are set to zero now, which changes the dense model's outputs: train longer "
           + "after the controller window or use group lasso", AtoRun.format(normBeforeCut));
     }
-    List<Group> pruned = ato.groups.groups().stream().filter(g -> !mask.isKept(g.id()))
+    List<Group> pruned = run.groups().groups().stream().filter(g -> !mask.isKept(g.id()))
         .collect(Collectors.toList());
     // The last projection left them at zero already; this makes "masked" exact, not nearly.
-    GroupZeroing.zeroInPlace(ato.graph, pruned);
-    CompressedModel compressed = CompressedModel.compress(ato.graph, ato.groups, mask);
-    RunSettings settings = ato.settings;
+    GroupZeroing.zeroInPlace(run.graph(), pruned);
+    CompressedModel compressed = CompressedModel.compress(run.graph(), run.groups(), mask);
+    RunSettings settings = run.settings();
     double masked = Double.NaN;
     double small = Double.NaN;
     if (settings.validation() != null) {
-      masked = Validation.score(ato.graph.block(), settings.metric(), settings.validation(),
-          manager);
-      small = Validation.score(compressed.block(), settings.metric(), settings.validation(),
-          manager);
+      masked = Scoring.score(run.graph().block(), settings.metric(), settings.validation());
+      small = Scoring.score(compressed.block(), settings.metric(), settings.validation());
     }
     Map<String, AtoResult.LayerChannels> channels = new LinkedHashMap<>();
-    for (Node node : ato.graph.graph().nodes()) {
+    for (Node node : run.graph().graph().nodes()) {
       if (node.layer() instanceof Layer.Conv2d || node.layer() instanceof Layer.Linear) {
         channels.put(node.name(), new AtoResult.LayerChannels(node.output().channels(),
             compressed.graph().node(node.name()).output().channels()));
       }
     }
-    AtoResult result = new AtoResult(compressed, compressed.mask().orElseThrow(), ato.target,
-        ImmutableMap.copyOf(channels), ato.cost.flops(), compressed.cost().flops(),
-        ato.cost.parameters(), compressed.cost().parameters(), outcome, normBeforeCut,
+    AtoResult result = new AtoResult(settings.config(), compressed, compressed.mask().orElseThrow(), run.target(),
+        ImmutableMap.copyOf(channels), run.cost().flops(), compressed.cost().flops(),
+        run.cost().parameters(), compressed.cost().parameters(), outcome, normBeforeCut,
         settings.metric().getName(), masked, small, ImmutableList.copyOf(epochs),
         ImmutableList.copyOf(updates));
     LOG.info("ATO done: {}", result.summary());

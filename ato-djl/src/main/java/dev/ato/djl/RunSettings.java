@@ -15,15 +15,19 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
+import dev.ato.config.AtoConfig;
+import dev.ato.config.MaskSource;
 import dev.ato.schedule.TrainingSchedule;
+import dev.ato.storage.Checkpoints;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 
 /**
- * Every setting of one ATO run, resolved by {@link AutoTrainOnce.Builder#build()}: defaults
+ * Every setting of one ATO run, resolved by {@link AutoTrainOnceBuilder#build()}: defaults
  * filled in, the held-out split drawn, the schedule sized to the run. Immutable: the run reads
  * only this, so changing the builder afterwards changes nothing.
  *
+ * @param config the run's configuration, defaults filled in
  * @param loss the task loss
  * @param optimizer the model's optimiser
  * @param device the one device the model trains on
@@ -38,24 +42,19 @@ import java.util.function.Predicate;
  *     controller has data of its own
  * @param validation data scored after each epoch and at the end, or null
  * @param classification whether the loss is a classifier's (labels are class indices)
- * @param epochs passes over {@code train}
  * @param stepsPerEpoch optimiser steps per epoch
  * @param schedule when the controller trains, projection starts and the mask freezes
- * @param projection the projection that drives pruned groups to zero
- * @param maskSource what chooses the pruned groups: the controller, or the weights' magnitude
  * @param channelRounding the step each block's kept groups are rounded to when the mask
  *     freezes, and whether ato chose it
- * @param controllerLearningRate the controller's AdamW learning rate
- * @param resourceWeight the weight of the FLOPs penalty in the controller's loss
- * @param seed seed of the split, the controller, its noise and the engine
- * @param budgetCorrection whether a mask outside the budget is corrected when it freezes
- * @param failOnMissedTarget whether a missed budget fails the run
+ * @param controllerLearningRate the controller's AdamW learning rate: the configuration's, or
+ *     the paper's scaled to the run's controller updates
  * @param learningRate the optimiser's learning rate, the projection's step size
  * @param firstUpdate the optimiser's first update number
  * @param listeners ato's own listeners
  * @param checkpoints where and how often the run saves checkpoints, or null for none
  */
 record RunSettings(
+    AtoConfig config,
     Loss loss,
     Optimizer optimizer,
     Device device,
@@ -69,17 +68,10 @@ record RunSettings(
     ImmutableList<Long> heldOutIndices,
     Dataset validation,
     boolean classification,
-    int epochs,
     long stepsPerEpoch,
     TrainingSchedule schedule,
-    Projection projection,
-    MaskSource maskSource,
     ChannelRounding channelRounding,
     double controllerLearningRate,
-    double resourceWeight,
-    long seed,
-    boolean budgetCorrection,
-    boolean failOnMissedTarget,
     ParameterTracker learningRate,
     int firstUpdate,
     ImmutableList<AtoListener> listeners,
@@ -87,7 +79,17 @@ record RunSettings(
 
   /** Whether the controller trains and chooses the mask, as in ATO proper. */
   boolean controllerChoosesMask() {
-    return maskSource == MaskSource.CONTROLLER;
+    return config.maskSource() == MaskSource.CONTROLLER;
+  }
+
+  /** Passes over {@code train}. */
+  int epochs() {
+    return config.epochs();
+  }
+
+  /** The seed of the split, the controller, its noise and the engine. */
+  long seed() {
+    return config.seed();
   }
 
   /**

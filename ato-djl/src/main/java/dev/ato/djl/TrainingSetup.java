@@ -39,14 +39,15 @@ record TrainingSetup(Loss loss, Optimizer optimizer, Device device,
     ImmutableList<Pair<Initializer, Predicate<Parameter>>> initializers,
     ExecutorService executor) {
 
-  /** The setup the builder's options describe. */
-  static TrainingSetup of(AutoTrainOnce.Builder builder) {
+  /** The setup the builder's options describe, for a run of {@code totalSteps} steps. */
+  static TrainingSetup of(AutoTrainOnceBuilder builder, long totalSteps) {
     if (builder.trainingConfig != null) {
       return fromConfig(builder.trainingConfig);
     }
-    Optimizer optimizer = builder.optimizer != null ? builder.optimizer : Optimizer.sgd()
-        .setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
-        .optWeightDecays(5e-4f).build();
+    Optimizer optimizer = builder.optimizer != null ? builder.optimizer
+        : builder.optimizerForSteps != null ? forSteps(builder, totalSteps)
+        : Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
+            .optWeightDecays(5e-4f).build();
     Device device = builder.device != null ? builder.device
         : builder.model != null ? builder.model.getNDManager().getDevice()
         : Engine.getInstance().defaultDevice();
@@ -54,6 +55,13 @@ record TrainingSetup(Loss loss, Optimizer optimizer, Device device,
         builder.loss != null ? builder.loss : Loss.softmaxCrossEntropyLoss(), optimizer, device,
         ImmutableList.of(), ImmutableList.copyOf(builder.trainingListeners), ImmutableList.of(),
         null);
+  }
+
+  private static Optimizer forSteps(AutoTrainOnceBuilder builder, long totalSteps) {
+    Optimizer optimizer = builder.optimizerForSteps.apply(totalSteps);
+    checkArgument(optimizer != null, "the optimizer function of optOptimizer returned null for "
+        + "%s steps: return the optimiser to train with", totalSteps);
+    return optimizer;
   }
 
   private static TrainingSetup fromConfig(TrainingConfig config) {

@@ -1,12 +1,7 @@
 package dev.ato.djl;
 
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.training.EasyTrain;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.evaluator.Evaluator;
@@ -24,9 +19,6 @@ import java.util.List;
  * at the end, on the masked and the compressed network.
  */
 final class Validation {
-
-  /** The accumulator key for scoring a block outside the trainer's epochs. */
-  private static final String SCORING_KEY = "ato_scoring";
 
   private Validation() {}
 
@@ -60,32 +52,6 @@ final class Validation {
       throw new UncheckedIOException("cannot read the validation data", e);
     } catch (TranslateException e) {
       throw new IllegalStateException("cannot read the validation data: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * {@code metric} of {@code block} over {@code data}, in inference mode with autograd off; NaN
-   * for data without a batch.
-   */
-  static double score(Block block, Evaluator metric, Dataset data, NDManager parent) {
-    boolean any = false;
-    try (NDManager manager = parent.newSubManager(); NoGrad ignored = NoGrad.enter()) {
-      metric.addAccumulator(SCORING_KEY);
-      ParameterStore store = new ParameterStore(manager, false);
-      for (Batch batch : data.getData(manager)) {
-        try (batch) {
-          NDList predictions = block.forward(store, batch.getData(), false);
-          metric.updateAccumulator(SCORING_KEY, batch.getLabels(), predictions);
-          any = true;
-        }
-      }
-      return any ? metric.getAccumulator(SCORING_KEY) : Double.NaN;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the validation data", e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("cannot read the validation data: " + e.getMessage(), e);
-    } finally {
-      metric.resetAccumulator(SCORING_KEY);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.ato.config.AtoConfig;
 import dev.ato.cost.FlopsTarget;
 import dev.ato.groups.GroupMask;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ class AtoResultTest {
 
   /** Half of 1,000 MACs and 80 of 200 parameters removed, 2 of 4 groups pruned. */
   private static AtoResult result(double maskedMetric, double compressedMetric) {
-    return new AtoResult(null, GroupMask.of(true, false, true, false),
+    return new AtoResult(AtoConfig.builder().setFlopsReduction(0.5).setEpochs(1).build(), null,
+        GroupMask.of(true, false, true, false),
         new FlopsTarget(0.5, 0.5, 1000, 1000), ImmutableMap.of(), 1000, 500, 200, 120,
         new BudgetOutcome(BudgetOutcome.Kind.REACHED_BY_CONTROLLER, 0.5, 0.01, 10, 0.5, 0.5, 0,
             0, new ChannelRounding(8, true, "the CPU has no AVX-512")),

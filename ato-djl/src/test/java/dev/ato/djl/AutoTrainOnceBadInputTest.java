@@ -12,6 +12,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.storage.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class AutoTrainOnceBadInputTest {
 
   private static void fit(ArrayDataset data, int epochs, Optimizer optimizer,
       Checkpoints checkpoints) {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 3, 4))
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 3, 4))
         .setInputShape(new Shape(1, 1, 8, 8)).setTrainingData(data).setFlopsReduction(0.3)
         .setEpochs(epochs).optOptimizer(optimizer);
     if (checkpoints != null) {

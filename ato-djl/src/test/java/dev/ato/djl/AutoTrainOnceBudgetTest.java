@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -93,7 +94,7 @@ class AutoTrainOnceBudgetTest {
       double target) throws IOException {
     try (Slice train = FashionMnistSlices.train(length.images(), 32);
         Slice test = FashionMnistSlices.test(1000);
-        Model model = Model.newInstance(network.name().toLowerCase())) {
+        Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build());
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)
@@ -164,7 +165,7 @@ class AutoTrainOnceBudgetTest {
    * ResNet-8 of width 8 on 1,200 images for 2 epochs (72 steps of 32, controller window 7..36),
    * cut by 50%, with {@code options} on top of the defaults.
    */
-  private static AtoResult smallRun(UnaryOperator<AutoTrainOnce.Builder> options)
+  private static AtoResult smallRun(UnaryOperator<AutoTrainOnceBuilder> options)
       throws IOException {
     try (Slice train = FashionMnistSlices.train(1200, 32);
         Slice test = FashionMnistSlices.test(500);

@@ -16,7 +16,9 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.ato.config.AtoConfig;
 import dev.ato.djl.testing.CifarNetworks;
+import dev.ato.projection.Projection;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,11 +53,11 @@ class AutoTrainOnceBuilderTest {
     return CifarNetworks.resNet(8, 3);
   }
 
-  private AutoTrainOnce.Builder valid() {
+  private AutoTrainOnceBuilder valid() {
     return valid(data);
   }
 
-  private AutoTrainOnce.Builder valid(ArrayDataset training) {
+  private AutoTrainOnceBuilder valid(ArrayDataset training) {
     return AutoTrainOnce.builder().setBlock(resnet8()).setInputShape(new Shape(1, 1, 12, 12))
         .setTrainingData(training).setFlopsReduction(0.4).setEpochs(1);
   }
@@ -76,8 +78,8 @@ class AutoTrainOnceBuilderTest {
         .build();
     try (AutoTrainOnce ato = valid().optOptimizer(Optimizer.sgd()
         .setLearningRateTracker(cosine).build()).build()) {
-      assertThat(ato.settings.learningRate().getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
-      assertThat(ato.settings.learningRate().getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
+      assertThat(ato.context().settings().learningRate().getNewValue("any", 50)).isEqualTo(cosine.getNewValue(50));
+      assertThat(ato.context().settings().learningRate().getNewValue("any", 1)).isCloseTo(0.1f, within(1e-4f));
     }
   }
 
@@ -85,7 +87,7 @@ class AutoTrainOnceBuilderTest {
   void theProjectionCountsUpdatesFromTheOptimisersFirstUpdateNumber() {
     try (AutoTrainOnce ato = valid().optOptimizer(Optimizer.sgd()
         .setLearningRateTracker(Tracker.fixed(0.1f)).optBeginNumUpdate(100).build()).build()) {
-      assertThat(ato.settings.firstUpdate()).isEqualTo(101);
+      assertThat(ato.context().settings().firstUpdate()).isEqualTo(101);
     }
   }
 
@@ -110,7 +112,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void anOptimiserWhoseLearningRateCannotBeReadIsRejectedNotGuessed() {
-    AutoTrainOnce.Builder builder = valid().optOptimizer(new HandMadeOptimizer());
+    AutoTrainOnceBuilder builder = valid().optOptimizer(new HandMadeOptimizer());
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("optimizer " + HandMadeOptimizer.class.getName() + " has no "
@@ -138,7 +140,7 @@ class AutoTrainOnceBuilderTest {
   void anInputShapeThatDoesNotFitTheModelIsNamed() {
     Block block = resnet8();
     block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 12, 12));
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(block)
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(block)
         .setInputShape(new Shape(1, 3, 12, 12)).setTrainingData(data).setFlopsReduction(0.4)
         .setEpochs(1);
 
@@ -150,7 +152,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void anInputShapeWithoutChannelsIsNamed() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 12, 12)).setTrainingData(data).setFlopsReduction(0.4)
         .setEpochs(1);
 
@@ -161,11 +163,10 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void aReductionOutOfRangeIsRejected() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
-        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data).setFlopsReduction(1.2)
-        .setEpochs(1);
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
+        .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data);
 
-    assertThatThrownBy(builder::build)
+    assertThatThrownBy(() -> builder.setFlopsReduction(1.2))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; "
             + "found 1.2");
@@ -173,7 +174,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void aReductionBeyondThePrunablePartIsRejected() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data).setFlopsReduction(0.99)
         .setEpochs(1);
 
@@ -183,7 +184,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void anEmptyDatasetIsRejected() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(dataset(0))
         .setFlopsReduction(0.4).setEpochs(1);
 
@@ -192,7 +193,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void tooLittleDataForAControllerSplitIsRejected() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(dataset(5))
         .setFlopsReduction(0.4).setEpochs(1);
 
@@ -203,7 +204,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void recordsOfAnotherShapeThanTheInputShapeAreNamed() {
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 16, 16)).setTrainingData(data).setFlopsReduction(0.4)
         .setEpochs(1);
 
@@ -219,7 +220,7 @@ class AutoTrainOnceBuilderTest {
         .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
         .optLabels(manager.full(new Shape(40), 7f))
         .setSampling(8, false).build();
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(badLabels)
         .setFlopsReduction(0.4).setEpochs(1);
 
@@ -249,7 +250,7 @@ class AutoTrainOnceBuilderTest {
         .setData(manager.randomNormal(new Shape(40, 1, 12, 12)))
         .optLabels(manager.zeros(new Shape(40)))
         .setSampling(64, false, true).build();
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(resnet8())
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(resnet8())
         .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(fewRecords)
         .setFlopsReduction(0.4).setEpochs(1);
 
@@ -278,7 +279,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void aControllerDataSetAndAHeldOutFractionTogetherAreRejected() {
-    AutoTrainOnce.Builder builder = valid(dataset(41)).optControllerData(dataset(16))
+    AutoTrainOnceBuilder builder = valid(dataset(41)).optControllerData(dataset(16))
         .optControllerDataFraction(0.1);
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
@@ -288,7 +289,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void settersCalledAfterBuildChangeNothingOfTheBuiltRun() {
-    AutoTrainOnce.Builder builder = valid();
+    AutoTrainOnceBuilder builder = valid();
     List<String> heard = new ArrayList<>();
     try (AutoTrainOnce ato = builder.build()) {
       long steps = ato.totalSteps();
@@ -313,7 +314,7 @@ class AutoTrainOnceBuilderTest {
   void aTrainingConfigWithSeveralDevicesIsRejectedWithTheFix() {
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optDevices(new Device[] {Device.cpu(), Device.cpu()});
-    AutoTrainOnce.Builder builder = valid().optTrainingConfig(config);
+    AutoTrainOnceBuilder builder = valid().optTrainingConfig(config);
 
     assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the training config names 2 devices [cpu(), cpu()], but an ATO "
@@ -323,7 +324,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void aTrainingConfigTogetherWithAnIndividualTrainingOptionIsRejected() {
-    AutoTrainOnce.Builder builder = valid()
+    AutoTrainOnceBuilder builder = valid()
         .optTrainingConfig(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()))
         .optLoss(Loss.l2Loss());
 
@@ -344,7 +345,7 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void scheduleFractionsOutOfOrderAreRejected() {
-    AutoTrainOnce.Builder builder = valid().optSchedule(0.3, 0.2, 0.5);
+    AutoTrainOnceBuilder builder = valid().optSchedule(0.3, 0.2, 0.5);
 
     assertThatThrownBy(builder::build)
         .hasMessage("the controller must start no later than projection: controllerStart (0.3) "
@@ -353,9 +354,9 @@ class AutoTrainOnceBuilderTest {
 
   @Test
   void optionsCannotBeSetTwice() {
-    AutoTrainOnce.Builder builder = valid();
+    AutoTrainOnceBuilder builder = valid();
 
-    assertThatThrownBy(() -> builder.setEpochs(3)).hasMessage("the epochs were already set to 1");
+    assertThatThrownBy(() -> builder.setEpochs(3)).hasMessage("the epochs were already set");
     assertThatThrownBy(() -> builder.setBlock(resnet8())).hasMessage("the model was already set");
   }
 
@@ -366,7 +367,8 @@ class AutoTrainOnceBuilderTest {
     assertThatThrownBy(() -> AutoTrainOnce.builder().optControllerDataFraction(1.5))
         .hasMessage("the controller data fraction must lie in (0, 1), found 1.5");
     assertThatThrownBy(() -> Projection.halfSpace(1))
-        .hasMessage("epsilon of the half-space projection must lie in [0, 1), found 1.0");
+        .hasMessage("epsilon of the half-space projection must lie in [0, 1), e.g. the paper's "
+            + "0.1; found 1.0");
     assertThatThrownBy(() -> AutoTrainOnce.builder().optFlopsTolerance(0))
         .hasMessage("the FLOPs tolerance must lie in (0, 1), e.g. 0.01 for one percentage point; "
             + "found 0.0");
@@ -388,6 +390,57 @@ class AutoTrainOnceBuilderTest {
     try (AutoTrainOnce ato = valid().build()) {
       assertThat(ato.budget().target()).isEqualTo(0.4);
       assertThat(ato.budget().tolerance()).isEqualTo(0.01);
+    }
+  }
+
+  @Test
+  void theConfigurationHoldsTheOptionsGivenAndTheDefaults() {
+    try (AutoTrainOnce ato = valid().optSeed(7).optControllerInterval(5).build()) {
+      assertThat(ato.config().flopsReduction()).isEqualTo(0.4);
+      assertThat(ato.config().epochs()).isEqualTo(1);
+      assertThat(ato.config().seed()).isEqualTo(7);
+      assertThat(ato.config().controllerInterval()).hasValue(5);
+      assertThat(ato.config().projection()).isEqualTo(Projection.groupLasso());
+    }
+  }
+
+  @Test
+  void aConfigurationGivenWholeBuildsTheRunTheOptionsOneByOneBuild() {
+    AtoConfig config = AtoConfig.builder().setFlopsReduction(0.4).setEpochs(1).optSeed(7)
+        .optControllerInterval(5).build();
+    try (AutoTrainOnce oneByOne = valid().optSeed(7).optControllerInterval(5).build();
+        AutoTrainOnce whole = AutoTrainOnce.builder().setBlock(resnet8())
+            .setInputShape(new Shape(1, 1, 12, 12)).setTrainingData(data).optConfig(config)
+            .build()) {
+      assertThat(whole.config()).isEqualTo(oneByOne.config());
+      assertThat(whole.schedule().toString()).isEqualTo(oneByOne.schedule().toString());
+    }
+  }
+
+  @Test
+  void aConfigurationGivenWholeExcludesOptionsOneByOne() {
+    AtoConfig config = AtoConfig.builder().setFlopsReduction(0.4).setEpochs(1).build();
+
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optConfig(config).optSeed(3))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("given whole with optConfig");
+    assertThatThrownBy(() -> AutoTrainOnce.builder().optSeed(3).optConfig(config))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("set one by one");
+  }
+
+  @Test
+  void anOptimizerFunctionIsGivenTheRunsTotalSteps() {
+    long[] given = new long[1];
+    try (AutoTrainOnce ato = valid().optOptimizer(steps -> {
+      given[0] = steps;
+      return Optimizer.sgd().setLearningRateTracker(Tracker.cosine().setBaseValue(0.1f)
+          .optFinalValue(0.001f).setMaxUpdates((int) steps).build()).build();
+    }).build()) {
+      assertThat(given[0]).isEqualTo(ato.totalSteps()).isPositive();
+      // The projection's step size follows the tracker: at the run's end, the final value.
+      assertThat(ato.context().settings().learningRate()
+          .getNewValue("any", (int) ato.totalSteps())).isCloseTo(0.001f, within(1e-6f));
     }
   }
 }

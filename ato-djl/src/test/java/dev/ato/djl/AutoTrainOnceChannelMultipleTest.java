@@ -37,7 +37,7 @@ class AutoTrainOnceChannelMultipleTest {
     train.close();
   }
 
-  private static AutoTrainOnce.Builder builder() {
+  private static AutoTrainOnceBuilder builder() {
     return DefaultRuns.halvingResNet(20, train);
   }
 

@@ -6,16 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.testing.CheckpointedRun;
+import dev.ato.storage.Checkpoints;
+import dev.ato.storage.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import dev.ato.djl.storage.Checksums;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -143,7 +144,7 @@ class AutoTrainOnceCheckpointTest {
     assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 7, new AtoListener() {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is of another run")
-        .hasMessageContaining("the seed is 7, the checkpoint's 42");
+        .hasMessageContaining("the configuration differs: seed is 7, not 42");
   }
 
   @Test
@@ -267,7 +268,7 @@ class AutoTrainOnceCheckpointTest {
 
     assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("it is not an ato-checkpoint/2 checkpoint");
+        .hasMessageContaining("it is not an ato-checkpoint/3 checkpoint");
   }
 
   @Test

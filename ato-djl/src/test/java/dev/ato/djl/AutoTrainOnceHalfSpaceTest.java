@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
+import dev.ato.projection.Projection;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

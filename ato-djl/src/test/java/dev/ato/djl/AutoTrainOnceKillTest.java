@@ -35,8 +35,8 @@ class AutoTrainOnceKillTest {
       expected = CheckpointedRun.figures(uninterrupted);
     }
     long seed = System.nanoTime();
-    long killAt = CheckpointedRun.STEPS_PER_EPOCH
-        + new Random(seed).nextInt((int) (TOTAL_STEPS - CheckpointedRun.STEPS_PER_EPOCH - 1));
+    long killAt = (long) CheckpointedRun.STEPS_PER_EPOCH
+        + new Random(seed).nextInt((int) (TOTAL_STEPS - CheckpointedRun.STEPS_PER_EPOCH - 1L));
     String why = "killed at step " + killAt + " (random seed " + seed + ")";
     Path checkpoints = directory.resolve("checkpoints");
     Path figures = directory.resolve("figures.txt");

@@ -44,7 +44,7 @@ class AutoTrainOnceLeakTest {
                 public void onStep(StepInfo step) {
                   steps[0] = step.totalSteps();
                   // From step 1000 on, projection and controller state exist: sample.
-                  if (step.step() >= 1000 && step.step() % 100 == 0
+                  if ((step.step() >= 1000 && step.step() % 100 == 0)
                       || step.step() == step.totalSteps() - 1) {
                     live.add(step.liveArrays());
                   }

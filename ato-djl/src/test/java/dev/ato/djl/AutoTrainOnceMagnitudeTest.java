@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.ato.config.MaskSource;
 import dev.ato.djl.testing.DefaultRuns;
 import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.groups.ControllerBlock;
@@ -54,7 +55,7 @@ class AutoTrainOnceMagnitudeTest {
             frozen = outcome;
             AutoTrainOnce ato = run.get();
             try (NDManager manager = NDManager.newBaseManager()) {
-              magnitudesAtFreeze = GroupMagnitudes.rootMeanSquares(ato.graph, ato.groups,
+              magnitudesAtFreeze = GroupMagnitudes.rootMeanSquares(ato.graph(), ato.groups(),
                   manager);
             }
           }
@@ -70,7 +71,7 @@ class AutoTrainOnceMagnitudeTest {
     train.close();
   }
 
-  private static AutoTrainOnce.Builder builder() {
+  private static AutoTrainOnceBuilder builder() {
     return DefaultRuns.halvingResNet(8, train);
   }
 
@@ -116,7 +117,7 @@ class AutoTrainOnceMagnitudeTest {
       for (Pair<String, Parameter> parameter : ato.model().getBlock().getParameters()) {
         parameter.getValue().getArray().set(filled(parameter.getValue(), -0.5f));
       }
-      double[] magnitudes = GroupMagnitudes.absoluteRootMeanSquares(ato.graph, ato.groups,
+      double[] magnitudes = GroupMagnitudes.absoluteRootMeanSquares(ato.graph(), ato.groups(),
           manager);
       // Every weight is -0.5: sqrt(n * 0.25) / sqrt(n) = 0.5 for a group of n weights.
       for (double magnitude : magnitudes) {
@@ -128,15 +129,15 @@ class AutoTrainOnceMagnitudeTest {
   @Test
   void magnitudesCompareWithTheMeanOfTheirLayer() {
     try (AutoTrainOnce ato = builder().build()) {
-      double[] values = new double[ato.groups.size()];
-      for (ControllerBlock block : ato.groups.blocks()) {
+      double[] values = new double[ato.groups().size()];
+      for (ControllerBlock block : ato.groups().blocks()) {
         // Block b: its first group 2(b + 1), the other n - 1 groups b + 1.
         for (int g = block.firstGroup(); g < block.endGroup(); g++) {
           values[g] = (block.index() + 1) * (g == block.firstGroup() ? 2.0 : 1.0);
         }
       }
-      double[] relative = GroupMagnitudes.relativeToLayer(values, ato.groups);
-      for (ControllerBlock block : ato.groups.blocks()) {
+      double[] relative = GroupMagnitudes.relativeToLayer(values, ato.groups());
+      for (ControllerBlock block : ato.groups().blocks()) {
         // The mean is (b + 1)(n + 1) / n: 2n / (n + 1) for the first group, n / (n + 1) after.
         double n = block.size();
         assertThat(relative[block.firstGroup()]).isCloseTo(2 * n / (n + 1), offset(1e-12));

@@ -41,8 +41,7 @@ class AutoTrainOncePretrainedTest {
         trainer.initialize(new Shape(1, 1, 28, 28));
         EasyTrain.fit(trainer, 6, train, null);
       }
-      double before = Validation.score(model.getBlock(), new Accuracy(), test,
-          model.getNDManager());
+      double before = Scoring.score(model.getBlock(), new Accuracy(), test);
 
       try (AutoTrainOnce ato = AutoTrainOnce.builder()
               .setModel(model)

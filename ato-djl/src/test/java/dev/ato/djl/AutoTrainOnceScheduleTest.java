@@ -57,7 +57,7 @@ class AutoTrainOnceScheduleTest {
     train.close();
   }
 
-  private static AutoTrainOnce.Builder builder() {
+  private static AutoTrainOnceBuilder builder() {
     return DefaultRuns.halvingResNet(8, train);
   }
 

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
+import com.google.common.base.Splitter;
+import dev.ato.config.AtoConfig;
+import dev.ato.config.MaskSource;
 import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.testing.CifarNetworks;
-import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.djl.testing.FashionMnistSlices.Slice;
+import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.groups.GroupOptions;
+import dev.ato.projection.Projection;
 import dev.ato.schedule.LambdaSchedule;
 import dev.ato.schedule.TrainingSchedule;
+import dev.ato.storage.Checkpoints;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -22,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -49,7 +55,7 @@ class ConfigurationReferenceTest {
   @Test
   void everyBuilderOptionHasARowAndEveryRowIsAnOption() {
     assertThat(page.get("`AutoTrainOnce.builder()`").keySet())
-        .containsExactlyInAnyOrderElementsOf(signatures(AutoTrainOnce.Builder.class, "",
+        .containsExactlyInAnyOrderElementsOf(signatures(AutoTrainOnceBuilder.class, "",
             method -> !Modifier.isStatic(method.getModifiers())
                 && !method.getName().equals("build")));
   }
@@ -58,8 +64,11 @@ class ConfigurationReferenceTest {
   void projectionsGroupsAndReadOptionsAreListedWhole() {
     Predicate<Method> factories = method -> Modifier.isStatic(method.getModifiers());
     assertThat(page.get("Projections").keySet()).containsExactlyInAnyOrderElementsOf(
-        Stream.concat(signatures(Projection.class, "Projection.", factories).stream(),
-            signatures(LambdaSchedule.class, "LambdaSchedule.", factories).stream()).toList());
+        Stream.of(signatures(Projection.class, "Projection.", factories),
+            constructors(Projection.GroupLasso.class, "new Projection.GroupLasso"),
+            constructors(Projection.HalfSpace.class, "new Projection.HalfSpace"),
+            signatures(LambdaSchedule.class, "LambdaSchedule.", factories))
+            .flatMap(List::stream).toList());
     assertThat(page.get("Groups").keySet()).containsExactlyInAnyOrderElementsOf(
         signatures(GroupOptions.Builder.class, "",
             method -> !method.getName().equals("build")));
@@ -81,9 +90,9 @@ class ConfigurationReferenceTest {
   @Test
   void theBuilderDefaultsAreWhatADefaultRunUses() throws IOException {
     Map<String, String> used = new LinkedHashMap<>();
-    AutoTrainOnce.Builder fresh = AutoTrainOnce.builder();
-    used.put("optSchedule(double, double, double)", number(fresh.controllerStart) + ", "
-        + number(fresh.warmup) + ", " + number(fresh.controllerEnd));
+    AtoConfig fresh = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(1).build();
+    used.put("optSchedule(double, double, double)", number(fresh.controllerStart()) + ", "
+        + number(fresh.warmup()) + ", " + number(fresh.controllerEnd()));
     // A default run shorter than the window only shows the scaled-down count; the count asked
     // for is the schedule's own default, which the builder leaves in place.
     used.put("optControllerUpdates(int)", Integer.toString(
@@ -92,20 +101,20 @@ class ConfigurationReferenceTest {
         AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
             .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
             .setFlopsReduction(0.5).setEpochs(1).build()) {
-      RunSettings run = ato.settings;
+      RunSettings run = ato.context().settings();
       used.put("optValidationData(Dataset)", run.validation() == null ? "none" : "some");
       used.put("optOptimizer(Optimizer)", describe(run.optimizer(), run));
       used.put("optLoss(Loss)", run.loss().getName());
-      used.put("optProjection(Projection)", run.projection().toString());
+      used.put("optProjection(Projection)", run.config().projection().toString());
       used.put("optFlopsTolerance(double)", number(ato.budget().tolerance()));
-      used.put("optMaskSource(MaskSource)", run.maskSource().name());
+      used.put("optMaskSource(MaskSource)", run.config().maskSource().name());
       used.put("optChannelMultiple(int)", run.channelRounding().automatic() ? "automatic"
           : Integer.toString(run.channelRounding().multiple()));
-      used.put("optBudgetCorrection(boolean)", Boolean.toString(run.budgetCorrection()));
-      used.put("optFailOnMissedTarget(boolean)", Boolean.toString(run.failOnMissedTarget()));
+      used.put("optBudgetCorrection(boolean)", Boolean.toString(run.config().budgetCorrection()));
+      used.put("optFailOnMissedTarget(boolean)", Boolean.toString(run.config().failOnMissedTarget()));
       used.put("optControllerDataFraction(double)",
           number((double) run.heldOut().size() / train.size()));
-      used.put("optResourceWeight(double)", number(run.resourceWeight()));
+      used.put("optResourceWeight(double)", number(run.config().resourceWeight()));
       used.put("optControllerLearningRate(double)", number(run.controllerLearningRate()
           / run.schedule().controllerLearningRateScale()));
       used.put("optSeed(long)", Long.toString(run.seed()));
@@ -140,7 +149,7 @@ class ConfigurationReferenceTest {
 
   /** "SGD: learning rate 0.05, momentum 0.9, weight decay 0.0005", read off the optimiser. */
   private static String describe(Optimizer optimizer, RunSettings run) {
-    return optimizer.getClass().getSimpleName().toUpperCase() + ": learning rate "
+    return optimizer.getClass().getSimpleName().toUpperCase(Locale.ROOT) + ": learning rate "
         + number(run.learningRate().getNewValue("any", run.firstUpdate()))
         + ", momentum " + number(field(optimizer, optimizer.getClass(), "momentum"))
         + ", weight decay " + number(field(optimizer, Optimizer.class, "weightDecays"));
@@ -152,7 +161,7 @@ class ConfigurationReferenceTest {
       field.setAccessible(true);
       return field.getFloat(owner);
     } catch (ReflectiveOperationException e) {
-      throw new AssertionError("DJL's " + declaring.getSimpleName() + " has no " + name, e);
+      throw new LinkageError("DJL's " + declaring.getSimpleName() + " has no " + name, e);
     }
   }
 
@@ -179,6 +188,14 @@ class ConfigurationReferenceTest {
         .toList();
   }
 
+  /** The public constructors of {@code type}, as {@code name(ParameterType, ...)}. */
+  private static List<String> constructors(Class<?> type, String name) {
+    return Arrays.stream(type.getConstructors())
+        .map(constructor -> name + "(" + Arrays.stream(constructor.getParameterTypes())
+            .map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")")
+        .toList();
+  }
+
   /** The page's tables by section: first cell (backticks dropped) to second cell. */
   private static Map<String, Map<String, String>> sections(List<String> lines) {
     Map<String, Map<String, String>> sections = new LinkedHashMap<>();
@@ -188,10 +205,10 @@ class ConfigurationReferenceTest {
         current = new LinkedHashMap<>();
         sections.put(line.substring(3).trim(), current);
       } else if (current != null && line.startsWith("| `")) {
-        String[] cells = line.split("\\|");
-        String previous = current.put(cells[1].trim().replace("`", ""),
-            cells[2].trim().replace("`", ""));
-        assertThat(previous).as("a second row for %s", cells[1]).isNull();
+        List<String> cells = Splitter.on('|').splitToList(line);
+        String previous = current.put(cells.get(1).trim().replace("`", ""),
+            cells.get(2).trim().replace("`", ""));
+        assertThat(previous).as("a second row for %s", cells.get(1)).isNull();
       }
     }
     return sections;

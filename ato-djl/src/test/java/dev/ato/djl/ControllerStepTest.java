@@ -38,9 +38,9 @@ class ControllerStepTest {
       throws IOException {
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(240, 20);
         AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).build();
-        Trainer trainer = ato.model.newTrainer(ato.settings.trainingConfig())) {
-      trainer.initialize(ato.graph.inputShape());
-      for (Batch batch : AtoRun.iterate(trainer, ato.settings.train(), "training")) {
+        Trainer trainer = ato.model().newTrainer(ato.context().settings().trainingConfig())) {
+      trainer.initialize(ato.graph().inputShape());
+      for (Batch batch : AtoRun.iterate(trainer, ato.context().settings().train(), "training")) {
         // Forward and backward only: the gradients stay for the optimiser step to come.
         EasyTrain.trainBatch(trainer, batch);
         batch.close();
@@ -51,7 +51,7 @@ class ControllerStepTest {
       assertThat(before.get("gradient of 01Conv2d_weight")).isNotEqualTo(
           new float[before.get("gradient of 01Conv2d_weight").length]);
 
-      try (ControllerStep controller = ControllerStep.open(ato, trainer)) {
+      try (ControllerStep controller = ControllerStep.open(ato.context(), trainer)) {
         AtoListener.ControllerUpdate update = controller.update(3);
         assertThat(update.applied()).isTrue();
       }
@@ -88,7 +88,7 @@ class ControllerStepTest {
               .setInputShape(new Shape(1, 1, 8, 8)).setTrainingData(data)
               .setFlopsReduction(0.3).setEpochs(2).addTrainingListeners(spy).build();
           AtoResult ignored = ato.fit()) {
-        Set<Long> heldOut = new HashSet<>(ato.settings.heldOutIndices());
+        Set<Long> heldOut = new HashSet<>(ato.context().settings().heldOutIndices());
         assertThat(heldOut).hasSize(10);
         assertThat(trained).doesNotContainAnyElementsOf(heldOut);
         assertThat(trained).hasSize(records - heldOut.size());
@@ -109,7 +109,7 @@ class ControllerStepTest {
   /** Every parameter's values, and every gradient, by name. */
   private static Map<String, float[]> modelState(AutoTrainOnce ato) {
     Map<String, float[]> state = new LinkedHashMap<>();
-    for (Pair<String, Parameter> pair : ato.model.getBlock().getParameters()) {
+    for (Pair<String, Parameter> pair : ato.model().getBlock().getParameters()) {
       NDArray array = pair.getValue().getArray();
       state.put(pair.getKey(), array.toFloatArray());
       if (pair.getValue().requiresGradient()) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.NoiseImages;
+import dev.ato.storage.Checkpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

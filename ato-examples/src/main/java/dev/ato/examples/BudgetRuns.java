@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.AutoTrainOnceBuilder;
 import dev.ato.djl.BudgetOutcome;
 import dev.ato.examples.data.IdxImageDataset;
 import dev.ato.schedule.TrainingSchedule;
@@ -13,10 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Runs ATO with the builder's defaults on the runs of {@code AutoTrainOnceBudgetTest} (slices of
@@ -101,7 +102,7 @@ public final class BudgetRuns implements Callable<Integer> {
   private record Run(long steps, double reduction, String how, double accuracy) {}
 
   private Run run(ControllerConvergence.Network network, Length length, double target,
-      UnaryOperator<AutoTrainOnce.Builder> options) throws IOException {
+      UnaryOperator<AutoTrainOnceBuilder> options) throws IOException {
     try (IdxImageDataset train = Commands.fashionMnistTrain(length.images, 32);
         IdxImageDataset test = Commands.fashionMnistTest(1000);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {

@@ -38,13 +38,21 @@ final class GraphCommand implements Callable<Integer> {
 
     ChannelGraph graph(int classes, double width) {
       ChannelShape cifar = ChannelShape.spatial(3, 32, 32);
-      switch (this) {
-        case RESNET20: return Architectures.resnetCifar(20, cifar, classes);
-        case RESNET56: return Architectures.resnetCifar(56, cifar, classes);
-        case RESNET110: return Architectures.resnetCifar(110, cifar, classes);
-        case RESNET50: return Architectures.resnet50(classes);
-        default: return Architectures.mobileNetV2(classes, width);
-      }
+      return switch (this) {
+        case RESNET20 -> Architectures.resnetCifar(20, cifar, classes);
+        case RESNET56 -> Architectures.resnetCifar(56, cifar, classes);
+        case RESNET110 -> Architectures.resnetCifar(110, cifar, classes);
+        case RESNET50 -> Architectures.resnet50(classes);
+        case MOBILENETV2 -> Architectures.mobileNetV2(classes, width);
+      };
+    }
+
+    /** The classes of the data set the architecture is made for: CIFAR-10's, or ImageNet's. */
+    int defaultClasses() {
+      return switch (this) {
+        case RESNET20, RESNET56, RESNET110 -> 10;
+        case RESNET50, MOBILENETV2 -> 1000;
+      };
     }
   }
 
@@ -78,7 +86,7 @@ final class GraphCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    int outputs = classes > 0 ? classes : model.ordinal() <= Model.RESNET110.ordinal() ? 10 : 1000;
+    int outputs = classes > 0 ? classes : model.defaultClasses();
     ChannelGraph graph = model.graph(outputs, width);
     GroupOptions options = GroupOptions.builder().optPruneResidualStreams(pruneResidualStreams)
         .optBlockPartition(partition).build();

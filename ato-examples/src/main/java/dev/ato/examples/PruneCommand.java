@@ -6,13 +6,14 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import com.google.common.base.Stopwatch;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.gson.JsonParser;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.djl.Checkpoints;
-import dev.ato.djl.Projection;
+import dev.ato.djl.AutoTrainOnceBuilder;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.examples.data.Augmentation;
@@ -28,7 +29,9 @@ import dev.ato.examples.report.ReportCharts;
 import dev.ato.examples.report.ReportPage;
 import dev.ato.examples.report.RunReport;
 import dev.ato.examples.report.RunTrace;
+import dev.ato.projection.Projection;
 import dev.ato.schedule.TrainingSchedule;
+import dev.ato.storage.Checkpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -41,13 +44,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * What every pruning command shares: it reads the data, builds its network, prunes it with
@@ -249,16 +252,15 @@ abstract class PruneCommand implements Callable<Integer> {
       double dataSeconds = seconds(total);
       Network network = network(images);
       model.setBlock(network.block());
-      LearningRateSchedule.Sized rates = schedule.tracker(learningRate);
       RunTrace trace = new RunTrace();
-      AutoTrainOnce.Builder options = AutoTrainOnce.builder()
+      AutoTrainOnceBuilder options = AutoTrainOnce.builder()
           .setModel(model)
           .setInputShape(new Shape(1).addAll(images.imageShape()))
           .setTrainingData(images.train())
           .optValidationData(images.test())
           .setFlopsReduction(reduction)
           .setEpochs(epochs)
-          .optOptimizer(optimizer(rates))
+          .optOptimizer(steps -> optimizer(schedule.tracker(learningRate, steps)))
           .optProjection(projector == ProjectorChoice.HALF_SPACE
               ? Projection.halfSpace(halfSpaceEpsilon) : Projection.groupLasso())
           .optSeed(seed)
@@ -275,7 +277,6 @@ abstract class PruneCommand implements Callable<Integer> {
       Stopwatch phase = Stopwatch.createStarted();
       try (AutoTrainOnce ato = options.build()) {
         double buildSeconds = seconds(phase);
-        rates.size(ato.totalSteps());
         LOG.info("pruning {} on {}: {} groups, {} steps, -{}% of {} FLOPs asked",
             network.description(), images.description(), ato.groups().size(), ato.totalSteps(),
             String.format(Locale.ROOT, "%.1f", 100 * reduction),
@@ -306,7 +307,7 @@ abstract class PruneCommand implements Callable<Integer> {
                 inference, onnx, images.imageShape().getShape());
             double latencySeconds = seconds(phase);
             RunReport report = new RunReport(RunReport.FORMAT, commandLine(), settings(),
-                network.description(), images.description(), Versions.environment(chosen),
+                JsonParser.parseString(result.config().toJson()), network.description(), images.description(), Versions.environment(chosen),
                 trace.info().orElse(null), RunReport.Cost.of(result), scores,
                 new RunReport.WallTimes(dataSeconds, buildSeconds, trainingSeconds,
                     savingSeconds, reloadingSeconds, latencySeconds, seconds(total)),
@@ -374,14 +375,14 @@ abstract class PruneCommand implements Callable<Integer> {
     List<Integer> batches = batch == 1 ? List.of(1) : List.of(1, batch);
     ImmutableList.Builder<PruningSpeed.Figure> figures = ImmutableList.builder();
     try (Forwards networks = new Forwards()) {
-      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Runtime(DJL,
+      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Backend(DJL,
           networks.openAll(List.of(() -> new DjlForward(DENSE, ato.model().getBlock()),
               () -> new DjlForward("compressed, trainable form", trainable.block()),
               () -> new DjlForward("compressed, inference form", inference.block()))))),
           inputShape, batches, LATENCY_SECONDS));
     }
     try (Forwards networks = new Forwards()) {
-      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Runtime(ONNX_RUNTIME,
+      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Backend(ONNX_RUNTIME,
           networks.openAll(List.of(
               () -> new OnnxForward(DENSE, OnnxExport.of(ato.graph()).toByteArray(), threads),
               () -> new OnnxForward("compressed, inference form (model.onnx)", onnx,
@@ -486,7 +487,7 @@ abstract class PruneCommand implements Callable<Integer> {
     };
   }
 
-  private Optimizer optimizer(LearningRateSchedule.Sized rates) {
+  private Optimizer optimizer(Tracker rates) {
     return switch (optimizer) {
       case SGD -> Optimizer.sgd().setLearningRateTracker(rates).optMomentum(momentum)
           .optWeightDecays(weightDecay).build();
@@ -497,7 +498,7 @@ abstract class PruneCommand implements Callable<Integer> {
     };
   }
 
-  private void controllerOptions(AutoTrainOnce.Builder options) {
+  private void controllerOptions(AutoTrainOnceBuilder options) {
     if (controllerUpdates != null) {
       options.optControllerUpdates(controllerUpdates);
     }

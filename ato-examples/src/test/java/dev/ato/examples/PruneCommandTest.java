@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import com.google.gson.Gson;
+import dev.ato.config.AtoConfig;
 import dev.ato.examples.report.ReportCharts;
 import dev.ato.examples.report.RunReport;
 import dev.ato.examples.testing.DataFiles;
@@ -69,6 +71,10 @@ class PruneCommandTest {
         .isEqualTo(((Number) scores.get("compressed")).doubleValue());
     Map<?, ?> settings = (Map<?, ?>) report.get("settings");
     assertThat(settings.get("augmentation")).isEqualTo("AUTO");
+    AtoConfig config = AtoConfig.fromJson(new Gson().toJson(report.get("config")));
+    assertThat(config.flopsReduction()).isEqualTo(
+        Double.parseDouble(String.valueOf(settings.get("reduction"))));
+    assertThat(config.epochs()).isEqualTo(2);
     assertThat(((Map<?, ?>) report.get("environment")).get("ato")).asString()
         .isNotBlank().doesNotContain("${");
     assertThat(run.out).contains("Accuracy of the saved network, loaded back")

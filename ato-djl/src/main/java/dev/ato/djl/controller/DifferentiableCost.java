@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * The kept share of the prunable FLOPs as a differentiable function of a keep vector (Wu, Gao et
- * al., CVPR 2024, section 3.3; spec section 3): {@code r(keep) = FLOPs(keep) / FLOPs(ones)} over
+ * al., CVPR 2024, section 3.3; docs/method.md, "Formulas"): {@code r(keep) = FLOPs(keep) / FLOPs(ones)} over
  * the {@link CostModel}'s terms that a mask can change.
  *
  * <p>Each term is {@code c_t * kept_out_t * kept_in_t} with {@code kept = fixed + multiplicities

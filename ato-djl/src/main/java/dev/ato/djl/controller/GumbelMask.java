@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 
 /**
  * The controller's straight-through Gumbel-sigmoid on NDArrays (Wu, Gao et al., CVPR 2024,
- * section 3.2; spec section 2): {@code w = sigmoid((o + s + b) / tau)} with Gumbel noise
+ * section 3.2; docs/method.md, "Formulas"): {@code w = sigmoid((o + s + b) / tau)} with Gumbel noise
  * {@code s}, and the hard mask {@code w >= 0.5} whose gradient is that of {@code w}.
  *
  * <p>The noise comes from the caller's uniform draws and is computed by the core's

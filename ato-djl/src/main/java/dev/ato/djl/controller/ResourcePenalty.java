@@ -7,7 +7,7 @@ import dev.ato.djl.tensor.Scalars;
 
 /**
  * The FLOPs penalty {@code R(r)} of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.3;
- * spec section 3) as an NDArray expression, so that its gradient reaches the mask through
+ * docs/method.md, "Formulas") as an NDArray expression, so that its gradient reaches the mask through
  * {@link DifferentiableCost#flopsRatio}: {@code log(max(r, p + 0.005) / p)} when {@code r > p},
  * else {@code log(p / min(r, p - 0.005))}.
  *

@@ -3,6 +3,9 @@ package dev.ato.djl.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.evaluator.Evaluator;
@@ -13,14 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The DJL values ato needs and DJL keeps private, reached by reflection in this one place: an
  * optimiser's learning-rate tracker (the projection's step size), the update number it counts
- * from, its state between updates (for checkpoints), and a data set's sampler (to count an
- * epoch's batches without reading data). DJL has no public accessor for any of them in {@value
+ * from, its state between updates (for checkpoints), a data set's sampler (to count an epoch's
+ * batches without reading data), a BatchNorm's settings and a ParallelBlock's join function
+ * (to read a model). DJL has no public accessor for any of them in {@value
  * #VERIFIED_VERSION}.
  *
  * <p>Each read either succeeds or fails with an {@link IllegalStateException} that names the
@@ -194,6 +199,45 @@ public final class DjlInternals {
           + "sampler: build it with setSampling(batchSize, shuffle) or optSampler(...)");
     }
     return sampler;
+  }
+
+  /**
+   * The settings DJL's BatchNorm keeps private, needed to read it and to rebuild it exactly.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  public static BatchNormFields batchNorm(BatchNorm block) {
+    checkVersion();
+    String what = "a setting of DJL's BatchNorm";
+    return new BatchNormFields((Integer) read(field(BatchNorm.class, "axis"), block, what),
+        (Float) read(field(BatchNorm.class, "epsilon"), block, what),
+        (Float) read(field(BatchNorm.class, "momentum"), block, what),
+        (Boolean) read(field(BatchNorm.class, "center"), block, what),
+        (Boolean) read(field(BatchNorm.class, "scale"), block, what));
+  }
+
+  /**
+   * A BatchNorm's private settings.
+   *
+   * @param axis the axis it normalises
+   * @param epsilon added to the variance
+   * @param momentum of its running statistics
+   * @param center whether it has a shift (beta)
+   * @param scale whether it has a scale (gamma)
+   */
+  public record BatchNormFields(int axis, float epsilon, float momentum, boolean center,
+      boolean scale) {}
+
+  /**
+   * The function a ParallelBlock joins its branches' outputs with.
+   *
+   * @throws IllegalStateException when DJL's internals are not as verified
+   */
+  @SuppressWarnings("unchecked")
+  public static Function<List<NDList>, NDList> parallelJoin(ParallelBlock block) {
+    checkVersion();
+    return (Function<List<NDList>, NDList>) read(field(ParallelBlock.class, "function"), block,
+        "the join function of DJL's ParallelBlock");
   }
 
   private static Field field(Class<?> owner, String name) {

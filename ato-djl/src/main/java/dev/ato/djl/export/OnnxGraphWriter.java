@@ -447,7 +447,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   private String initializer(String name, int type, ByteBuffer bytes, long... dims) {
     TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(type)
-        .setRawData(ByteString.copyFrom(bytes.array()));
+        .setRawData(ByteString.copyFrom(bytes));
     for (long dim : dims) {
       tensor.addDims(dim);
     }

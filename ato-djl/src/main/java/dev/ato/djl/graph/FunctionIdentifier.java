@@ -8,10 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.ParallelBlock;
 import ai.djl.training.ParameterStore;
+import dev.ato.djl.engine.DjlInternals;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.graph.ChannelShape;
 import dev.ato.graph.Layer;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -117,12 +117,12 @@ final class FunctionIdentifier {
    */
   Join identifyJoin(ParallelBlock block, String path, List<NDArray> branchOutputs,
       NDArray joined) {
-    Optional<Function<List<NDList>, NDList>> function = joinFunction(block);
-    List<NDArray> probes = function.isPresent() ? widen(branchOutputs) : branchOutputs;
-    NDArray result = function.isPresent()
-        ? function.get().apply(probes.stream().map(NDList::new).collect(Collectors.toList()))
-            .singletonOrThrow()
-        : joined;
+    // The join applied to wide random probes, not to the real branch outputs: ReLU after a
+    // sum is invisible on outputs that are all positive already.
+    Function<List<NDList>, NDList> function = DjlInternals.parallelJoin(block);
+    List<NDArray> probes = widen(branchOutputs);
+    NDArray result = function.apply(probes.stream().map(NDList::new)
+        .collect(Collectors.toList())).singletonOrThrow();
     boolean sameShapes = probes.stream().allMatch(p -> p.getShape().equals(
         probes.get(0).getShape()));
     if (sameShapes && result.getShape().equals(probes.get(0).getShape())) {
@@ -160,18 +160,6 @@ final class FunctionIdentifier {
       probes.add(wideRandom(branch.getShape()));
     }
     return probes;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Optional<Function<List<NDList>, NDList>> joinFunction(ParallelBlock block) {
-    try {
-      Field field = ParallelBlock.class.getDeclaredField("function");
-      field.setAccessible(true);
-      return Optional.of((Function<List<NDList>, NDList>) field.get(block));
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // A DJL version without that field: fall back on the real branch outputs.
-      return Optional.empty();
-    }
   }
 
   private Optional<Layer> elementwise(NDArray x, NDArray y) {

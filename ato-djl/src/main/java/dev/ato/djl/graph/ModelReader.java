@@ -18,12 +18,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import dev.ato.djl.engine.DjlInternals;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
 import dev.ato.graph.Layer;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,26 +265,13 @@ public final class ModelReader {
   }
 
   private Layer batchNorm(Block block, String path, Shape in) {
-    int axis = (Integer) field(block, "axis");
-    checkArgument(axis == 1, "batch norm '%s' normalises axis %s; ato reads batch norms over "
-        + "channels (axis 1)", path, axis);
-    BatchNormSettings settings = new BatchNormSettings((Float) field(block, "epsilon"),
-        (Float) field(block, "momentum"), (Boolean) field(block, "center"),
-        (Boolean) field(block, "scale"));
+    DjlInternals.BatchNormFields fields = DjlInternals.batchNorm((BatchNorm) block);
+    checkArgument(fields.axis() == 1, "batch norm '%s' normalises axis %s; ato reads batch "
+        + "norms over channels (axis 1)", path, fields.axis());
+    BatchNormSettings settings = new BatchNormSettings(fields.epsilon(), fields.momentum(),
+        fields.center(), fields.scale());
     batchNorms.put(path, settings);
     return new Layer.BatchNorm(Math.toIntExact(in.get(1)), settings.scale(), settings.center());
-  }
-
-  /** DJL's BatchNorm keeps its settings private; they are needed to rebuild it exactly. */
-  private static Object field(Block block, String name) {
-    try {
-      Field field = BatchNorm.class.getDeclaredField(name);
-      field.setAccessible(true);
-      return field.get(block);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("cannot read the setting '" + name + "' of DJL's BatchNorm "
-          + "in this DJL version; ato was built against DJL 0.35.1", e);
-    }
   }
 
   private void addNode(String node, Layer layer, Shape runtime, String... inputs) {

@@ -67,7 +67,7 @@ public final class ZeroInvarianceCheck {
         model.graph().name());
     checkArgument(batch >= 1, "the batch must hold at least 1 sample, found %s", batch);
     ImmutableList.Builder<Violation> violations = ImmutableList.builder();
-    NDManager owner = model.parameter(anyLayer(model, groups, groupIds), "weight").getArray()
+    NDManager owner = model.parameter(anyLayer(groups, groupIds), "weight").getArray()
         .getManager();
     try (NDManager manager = owner.newSubManager(); NoGrad ignored = NoGrad.enter()) {
       NDArray input = RandomArrays.gaussian(manager, batchShape(model.inputShape(), batch), 1,
@@ -106,8 +106,9 @@ public final class ZeroInvarianceCheck {
       return found.build();
     } finally {
       saved.forEach((key, copy) -> {
-        String[] parts = key.split("\u0000");
-        InPlace.copy(copy, model.parameter(parts[0], parts[1]).getArray());
+        int separator = key.indexOf('\u0000');
+        InPlace.copy(copy, model.parameter(key.substring(0, separator),
+            key.substring(separator + 1)).getArray());
       });
     }
   }
@@ -120,7 +121,7 @@ public final class ZeroInvarianceCheck {
     GroupZeroing.zeroInPlace(model, List.of(group));
   }
 
-  private static String anyLayer(ModelGraph model, GroupSet groups, List<Integer> groupIds) {
+  private static String anyLayer(GroupSet groups, List<Integer> groupIds) {
     checkArgument(!groupIds.isEmpty(), "name at least one group to check");
     for (int id : groupIds) {
       checkArgument(id >= 0 && id < groups.size(), "group %s does not exist; there are %s",

@@ -14,7 +14,7 @@ import dev.ato.cost.CostModel;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
-import dev.ato.djl.storage.Checksums;
+import dev.ato.storage.Checksums;
 import dev.ato.djl.tensor.InPlace;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * A physically smaller network cut from a model by a mask (spec section 6): every pruned group's
+ * A physically smaller network cut from a model by a mask (docs/method.md, "The training loop"): every pruned group's
  * channels are gone, with fewer filters, smaller batch norms (running statistics sliced too) and
  * sliced consumer inputs, flatten-to-linear included. The user's model is not changed. When the
  * pruned groups are zero, as ATO leaves them, the compressed network computes the same outputs as

@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxCheckerTest extends ManagedTest {
 
   private static final String PYTHON = "/usr/bin/python3";
-  private static final String CHECK = String.join("\n",
-      "import sys, onnx",
-      "for path in sys.argv[1:]:",
-      "    model = onnx.load(path)",
-      "    onnx.checker.check_model(model, full_check=True)",
-      "    print('accepted', path)");
+  private static final String CHECK = """
+      import sys, onnx
+      for path in sys.argv[1:]:
+          model = onnx.load(path)
+          onnx.checker.check_model(model, full_check=True)
+          print('accepted', path)""";
 
   @TempDir
   Path directory;

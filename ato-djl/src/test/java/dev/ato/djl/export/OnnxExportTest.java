@@ -22,14 +22,15 @@ import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.ManagedTest;
-import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.OnnxRuntimes;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,7 +133,9 @@ class OnnxExportTest extends ManagedTest {
 
     OnnxExport.of(compressed).save(file);
 
-    assertThat(Files.list(directory)).containsExactly(file);
+    try (Stream<Path> files = Files.list(directory)) {
+      assertThat(files).containsExactly(file);
+    }
     try (OrtSession session = OnnxRuntimes.session(Files.readAllBytes(file))) {
       assertThat(session.getMetadata().getCustomMetadata())
           .containsEntry(OnnxExport.ATO_VERSION, AtoVersion.current());

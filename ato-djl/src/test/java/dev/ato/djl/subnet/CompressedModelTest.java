@@ -28,7 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import dev.ato.djl.storage.Checksums;
+import dev.ato.storage.Checksums;
 import java.util.SplittableRandom;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.SavedModels;
@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The compressed network computes what the masked dense network computes (spec section 6) and
+ * The compressed network computes what the masked dense network computes (docs/method.md, "The training loop") and
  * costs what the cost model predicts, on DJL's zoo ResNetV1-50, MobileNetV2 and SqueezeNet, on a
  * CNN with a concat and on one whose pools round up, for random masks of several seeds.
  */

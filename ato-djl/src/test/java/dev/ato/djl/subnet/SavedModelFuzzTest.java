@@ -13,7 +13,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.ato.djl.storage.Checksums;
+import dev.ato.storage.Checksums;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
@@ -134,8 +134,8 @@ class SavedModelFuzzTest extends ManagedTest {
         }
       } catch (IllegalArgumentException | IllegalStateException e) {
         refused++;
-        if (e.getMessage() == null || !e.getMessage().contains(copy.toString())
-            && !e.getMessage().contains("layer '")) {
+        if (e.getMessage() == null || (!e.getMessage().contains(copy.toString())
+            && !e.getMessage().contains("layer '"))) {
           wrong.add(mutation + ": an error that names neither the file nor the layer: " + e);
         }
       } catch (RuntimeException e) {

@@ -319,14 +319,14 @@ class NDArrayOpsTest extends ManagedTest {
   }
 
   private static int[] shapeOf(String key) {
-    switch (key) {
-      case "h1.weight": return new int[] {4, 3};
-      case "h1.bias": return new int[] {4};
-      case "h2.weight": return new int[] {3, 4};
-      case "h2.bias": return new int[] {3};
-      case "bn.gamma", "bn.beta": return new int[] {4};
-      default: throw new IllegalArgumentException(key);
-    }
+    return switch (key) {
+      case "h1.weight" -> new int[] {4, 3};
+      case "h1.bias" -> new int[] {4};
+      case "h2.weight" -> new int[] {3, 4};
+      case "h2.bias" -> new int[] {3};
+      case "bn.gamma", "bn.beta" -> new int[] {4};
+      default -> throw new IllegalArgumentException(key);
+    };
   }
 
   private static <T> ParameterSource<T> source(Map<String, T> tensors) {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.djl.Checkpoints;
+import dev.ato.storage.Checkpoints;
 import dev.ato.djl.EpochMetrics;
 import java.io.IOException;
 import java.io.PrintStream;

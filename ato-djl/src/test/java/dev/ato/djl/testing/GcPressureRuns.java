@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,7 +38,8 @@ public final class GcPressureRuns {
       thread.setDaemon(true);
       return thread;
     });
-    collector.scheduleAtFixedRate(System::gc, 0, 20, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> collecting =
+        collector.scheduleAtFixedRate(System::gc, 0, 20, TimeUnit.MILLISECONDS);
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(600, 64)) {
       for (int seed = 1; seed <= runs; seed++) {
         List<AtoListener.ControllerUpdate> seen = new ArrayList<>();
@@ -60,6 +62,7 @@ public final class GcPressureRuns {
         }
       }
     } finally {
+      collecting.cancel(false);
       collector.shutdownNow();
     }
     return new Outcome(updates, skipped);

@@ -4,41 +4,39 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
+import dev.ato.config.MaskSource;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.AutoTrainOnceBuilder;
 import dev.ato.djl.MagnitudePruning;
-import dev.ato.djl.MaskSource;
-import dev.ato.djl.Projection;
+import dev.ato.djl.Scoring;
 import dev.ato.djl.cost.FlopsCounter;
-import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.examples.LearningRateSchedule;
 import dev.ato.examples.data.Augmentation;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
-import dev.ato.examples.latency.Stats;
 import dev.ato.examples.data.ImageData;
+import dev.ato.examples.latency.Stats;
 import dev.ato.examples.models.CifarResNet;
+import dev.ato.projection.Projection;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -152,7 +150,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
             + "found %s, %s and %s", epochs, magnitudeEpochs(), fineTuneEpochs);
     parent.configureEngine();
     for (int s = 0; s < seeds; s++) {
-      long seed = 42 + s;
+      long seed = 42L + s;
       LOG.info("accuracy, seed {} ({} of {})", seed, s + 1, seeds);
       try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX)
           .setDirectory(FashionMnist.directory()).setBatchSize(batch).optTrainLimit(images)
@@ -220,7 +218,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
   }
 
-  private Optimizer sgd(LearningRateSchedule.Sized rates) {
+  private static Optimizer sgd(Tracker rates) {
     return Optimizer.sgd().setLearningRateTracker(rates).optMomentum(0.9f)
         .optWeightDecays(5e-4f).build();
   }
@@ -238,7 +236,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
       CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
       long flops = cost.flops();
       long parameters = cost.parameters();
-      double denseAccuracy = accuracy(model.getBlock(), data.test());
+      double denseAccuracy = Scoring.accuracy(model.getBlock(), data.test());
       if (denseEpochs == epochs) {
         record(new Outcome("dense", "dense network", 0, seed, denseAccuracy, 0, 0, epochs,
             seconds));
@@ -257,13 +255,13 @@ final class AccuracyBenchmark implements Callable<Integer> {
           double fewer = 1 - (double) pruned.cost().parameters() / parameters;
           record(new Outcome("magnitude", "magnitude pruning of the trained dense network "
               + "(MagnitudePruning), no fine-tuning", reduction, seed,
-              accuracy(pruned.block(), data.test()), cut, fewer, denseEpochs, seconds));
+              Scoring.accuracy(pruned.block(), data.test()), cut, fewer, denseEpochs, seconds));
           try (Model tuned = Model.newInstance("fine-tuned")) {
             tuned.setBlock(pruned.block());
             double tuning = train(tuned, data.train(), fineTuneEpochs, fineTuneLearningRate);
             record(new Outcome("magnitude-fine-tuned", "magnitude pruning of the trained dense "
                 + "network, then " + epochCount(fineTuneEpochs) + " of fine-tuning at base rate "
-                + fineTuneLearningRate, reduction, seed, accuracy(pruned.block(), data.test()),
+                + fineTuneLearningRate, reduction, seed, Scoring.accuracy(pruned.block(), data.test()),
                 cut, fewer, denseEpochs + fineTuneEpochs, seconds + tuning));
           }
         }
@@ -291,7 +289,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
           / measure(FULL_WIDTH, CostModel::parameters);
       record(new Outcome("uniform", "uniform channel scaling (first-stage width " + width
           + " of " + FULL_WIDTH + ", the nearest to the budget), trained from scratch",
-          reduction, seed, accuracy(model.getBlock(), data.test()), cut, fewer, epochs,
+          reduction, seed, Scoring.accuracy(model.getBlock(), data.test()), cut, fewer, epochs,
           seconds));
     }
   }
@@ -303,11 +301,10 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private void ato(ImageData data, long seed, double reduction, Projection projection,
       MaskSource source, String multiple, String method, String description)
       throws IOException, TranslateException {
-    LearningRateSchedule.Sized rates = LearningRateSchedule.COSINE.tracker(learningRate);
     Stopwatch watch = Stopwatch.createStarted();
-    AutoTrainOnce.Builder builder = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
+    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
         .setInputShape(inputShape()).setTrainingData(data.train())
-        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd(rates))
+        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(steps -> sgd(LearningRateSchedule.COSINE.tracker(learningRate, steps)))
         .optProjection(projection).optMaskSource(source).optSeed(seed);
     String rowMethod = method;
     String rowDescription = description;
@@ -320,12 +317,11 @@ final class AccuracyBenchmark implements Callable<Integer> {
           : ", channels rounded to multiples of " + set + " (optChannelMultiple(" + set + "))");
     }
     try (AutoTrainOnce ato = builder.build()) {
-      rates.size(ato.totalSteps());
       try (AtoResult result = ato.fit()) {
         double seconds = watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
         LOG.info("{} at -{}: {}", rowMethod, reduction, result.summary());
         record(new Outcome(rowMethod, rowDescription, reduction, seed,
-            accuracy(result.compressed().block(), data.test()), result.flopsReduction(),
+            Scoring.accuracy(result.compressed().block(), data.test()), result.flopsReduction(),
             result.parameterReduction(), epochs, seconds,
             result.budget().rounding().multiple()));
       }
@@ -335,8 +331,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** Plain DJL training, {@code EasyTrain.fit}, with the cosine schedule sized to it. */
   private double train(Model model, RandomAccessDataset train, int epochCount, float rate)
       throws IOException, TranslateException {
-    LearningRateSchedule.Sized rates = LearningRateSchedule.COSINE.tracker(rate);
-    rates.size((train.size() + batch - 1) / batch * epochCount);
+    Tracker rates = LearningRateSchedule.COSINE.tracker(rate,
+        (train.size() + batch - 1) / batch * epochCount);
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optOptimizer(sgd(rates)).addTrainingListeners(new EvaluatorTrainingListener());
     Stopwatch watch = Stopwatch.createStarted();
@@ -347,30 +343,6 @@ final class AccuracyBenchmark implements Callable<Integer> {
           trainer.getTrainingResult().getTrainLoss(), epochCount);
     }
     return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
-  }
-
-  /** Top-1 accuracy on {@code test}, in inference mode without autograd. */
-  static double accuracy(Block block, RandomAccessDataset test) {
-    long correct = 0;
-    long total = 0;
-    try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
-      for (Batch batch : test.getData(manager)) {
-        // Each batch's manager also takes the forward pass's intermediate arrays.
-        try (batch) {
-          NDList output = block.forward(new ParameterStore(batch.getManager(), false),
-              batch.getData(), false);
-          NDArray labels = batch.getLabels().head();
-          NDArray predicted = output.head().argMax(1).toType(labels.getDataType(), false);
-          correct += predicted.eq(labels.reshape(predicted.getShape())).sum().getLong();
-          total += predicted.size();
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the test data", e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("cannot read the test data: " + e.getMessage(), e);
-    }
-    return (double) correct / total;
   }
 
   private static Shape inputShape() {

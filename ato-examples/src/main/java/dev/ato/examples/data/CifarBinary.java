@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import ai.djl.training.dataset.Dataset;
+import com.google.common.collect.ImmutableList;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -77,8 +78,8 @@ public final class CifarBinary extends InMemoryImageDataset {
     private final String tarball;
     private final int classes;
     private final int labelBytes;
-    private final List<String> trainFiles;
-    private final List<String> testFiles;
+    private final ImmutableList<String> trainFiles;
+    private final ImmutableList<String> testFiles;
 
     Variant(String displayName, String folder, String tarball, int classes, int labelBytes,
         List<String> trainFiles, List<String> testFiles) {
@@ -87,8 +88,8 @@ public final class CifarBinary extends InMemoryImageDataset {
       this.tarball = tarball;
       this.classes = classes;
       this.labelBytes = labelBytes;
-      this.trainFiles = trainFiles;
-      this.testFiles = testFiles;
+      this.trainFiles = ImmutableList.copyOf(trainFiles);
+      this.testFiles = ImmutableList.copyOf(testFiles);
     }
 
     /** "CIFAR-10" or "CIFAR-100". */

@@ -37,8 +37,8 @@ public final class PruningSpeed {
    * @param name the runtime's name
    * @param networks the dense network, then the compressed ones
    */
-  public record Runtime(String name, List<? extends Forward> networks) {
-    public Runtime {
+  public record Backend(String name, List<? extends Forward> networks) {
+    public Backend {
       checkArgument(networks.size() >= 2, "runtime '%s' needs the dense network and at least "
           + "one compressed one, found %s", name, networks.size());
       networks = List.copyOf(networks);
@@ -51,11 +51,11 @@ public final class PruningSpeed {
    *
    * @param inputShape one input's shape, without the batch axis
    */
-  public static ImmutableList<Figure> measure(List<Runtime> runtimes, long[] inputShape,
+  public static ImmutableList<Figure> measure(List<Backend> runtimes, long[] inputShape,
       List<Integer> batches, double seconds) {
     ImmutableList.Builder<Figure> figures = ImmutableList.builder();
     for (int batch : batches) {
-      for (Runtime runtime : runtimes) {
+      for (Backend runtime : runtimes) {
         List<Latencies.Latency> times = Latencies.measure(runtime.networks(), inputShape, batch,
             3, 5, 10_000, seconds);
         double dense = times.get(0).median();

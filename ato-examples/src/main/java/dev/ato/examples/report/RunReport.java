@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
@@ -28,7 +29,10 @@ import java.util.Map;
  *
  * @param format the report's format and version, {@value #FORMAT}
  * @param command the command line as typed
- * @param settings every option of the command, resolved (defaults filled in)
+ * @param settings every option of the command, resolved (defaults filled in), the data and the
+ *     training recipe among them
+ * @param config the run's configuration as {@code AtoConfig.toJson()} writes it (the result's
+ *     own, so the provenance of the network left); {@code AtoConfig.fromJson} reads it back
  * @param model the network pruned, e.g. "CIFAR ResNet-20 (width 16)"
  * @param data what the run trained and scored on
  * @param environment machine and versions
@@ -48,6 +52,7 @@ public record RunReport(
     String format,
     String command,
     ImmutableMap<String, Object> settings,
+    JsonElement config,
     String model,
     String data,
     Environment environment,
@@ -66,7 +71,7 @@ public record RunReport(
   public static final String FILE_NAME = "report.json";
 
   /** The format written by this version. */
-  public static final String FORMAT = "ato-run-report/2";
+  public static final String FORMAT = "ato-run-report/3";
 
   /**
    * The machine and the software that ran.

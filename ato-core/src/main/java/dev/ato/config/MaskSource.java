@@ -1,4 +1,4 @@
-package dev.ato.djl;
+package dev.ato.config;
 
 /**
  * Where a run's mask comes from. ATO's is the controller; the other source is the same run

@@ -1,4 +1,4 @@
-package dev.ato.djl.storage;
+package dev.ato.storage;
 
 import com.google.common.hash.Hashing;
 import com.google.common.hash.HashingInputStream;

@@ -1,4 +1,4 @@
-package dev.ato.djl;
+package dev.ato.djl.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.ato.djl;
+package dev.ato.storage;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * Where and how often an ATO run saves checkpoints, and how many it keeps. A run with
- * checkpoints resumes from the latest one when {@link AutoTrainOnce#fit()} finds one in the
+ * checkpoints resumes from the latest one when {@code AutoTrainOnce.fit()} finds one in the
  * directory, and ends with the same mask and metrics as a run that was never interrupted.
  *
  * <p>A checkpoint is written after every {@code everyEpochs}-th epoch and after the last one
@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * controller's parameters and AdamW state, the mask (and the frozen mask with its budget
  * outcome), the step, the epoch and controller history and the held-out split; the random state
  * needs no saving because every epoch reseeds the engine from the run's seed. Each is written
- * under a temporary name and renamed, so a run killed while writing leaves the previous one
- * intact. See docs/checkpoints.md.
+ * whole or not at all ({@link StagedDirectory}), so a run killed while writing leaves the previous one
+ * intact. See docs/reliability.md, "Checkpoints and resume".
  *
  * <pre>{@code
  * AutoTrainOnce.builder()
@@ -78,7 +78,7 @@ public final class Checkpoints {
    * @throws IOException when a checkpoint cannot be deleted
    */
   public void clear() throws IOException {
-    RunCheckpoint.clear(directory);
+    CheckpointDirectory.clear(directory);
   }
 
   @Override
