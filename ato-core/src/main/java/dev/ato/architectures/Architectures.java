@@ -20,18 +20,20 @@ public final class Architectures {
   private Architectures() {}
 
   /**
-   * The CIFAR ResNet of He et al. (2016), depth {@code 6n + 2} (20, 32, 44, 56, 110): a 3x3 stem
-   * of 16 channels, three stages of {@code n} basic units with 16, 32 and 64 channels, global
-   * average pooling and a linear classifier. Where a unit changes width or stride its shortcut is
-   * a 1x1 convolution with batch norm (option B), so every channel has parameters to prune.
+   * The CIFAR ResNet of He et al. (2016), depth {@code 6n + 2} (20, 32, 44, 56, 110): a 3x3 stem of
+   * 16 channels, three stages of {@code n} basic units with 16, 32 and 64 channels, global average
+   * pooling and a linear classifier. Where a unit changes width or stride its shortcut is a 1x1
+   * convolution with batch norm (option B), so every channel has parameters to prune.
    *
    * @param depth 6n + 2 for some n >= 1
    * @param input the input shape, e.g. {@code spatial(3, 32, 32)}
    * @param classes number of outputs
    */
   public static ChannelGraph resnetCifar(int depth, ChannelShape input, int classes) {
-    checkArgument(depth >= 8 && (depth - 2) % 6 == 0,
-        "a CIFAR ResNet has depth 6n + 2 (20, 32, 44, 56, 110), found %s", depth);
+    checkArgument(
+        depth >= 8 && (depth - 2) % 6 == 0,
+        "a CIFAR ResNet has depth 6n + 2 (20, 32, 44, 56, 110), found %s",
+        depth);
     int units = (depth - 2) / 6;
     ChannelGraph.Builder b = ChannelGraph.builder("resnet" + depth + "-cifar");
     String x = b.input("data", input);
@@ -46,9 +48,11 @@ public final class Architectures {
         String y = convBn(b, p + "conv1", p + "bn1", x, conv(width, 3, stride, 1, 1));
         y = b.add(p + "relu1", Activation.RELU, y);
         y = convBn(b, p + "conv2", p + "bn2", y, conv(width, 3, 1, 1, 1));
-        String shortcut = stride != 1 || channels != width
-            ? convBn(b, p + "downsample_conv", p + "downsample_bn", x, conv(width, 1, stride, 0, 1))
-            : x;
+        String shortcut =
+            stride != 1 || channels != width
+                ? convBn(
+                    b, p + "downsample_conv", p + "downsample_bn", x, conv(width, 1, stride, 0, 1))
+                : x;
         x = b.add(p + "relu", Activation.RELU, b.add(p + "add", new Layer.Add(), y, shortcut));
         channels = width;
       }
@@ -57,9 +61,9 @@ public final class Architectures {
   }
 
   /**
-   * ResNet-50 for 224x224 ImageNet input, as in torchvision (stride in the 3x3 convolution of
-   * each bottleneck, "v1.5"): 7x7 stem and max pool, stages of 3, 4, 6 and 3 bottlenecks of
-   * width 64 to 512 (outputs 4x wider), global average pooling, linear classifier.
+   * ResNet-50 for 224x224 ImageNet input, as in torchvision (stride in the 3x3 convolution of each
+   * bottleneck, "v1.5"): 7x7 stem and max pool, stages of 3, 4, 6 and 3 bottlenecks of width 64 to
+   * 512 (outputs 4x wider), global average pooling, linear classifier.
    */
   public static ChannelGraph resnet50(int classes) {
     ChannelGraph.Builder b = ChannelGraph.builder("resnet50");
@@ -79,10 +83,15 @@ public final class Architectures {
         y = convBn(b, p + "conv2", p + "bn2", y, conv(width, 3, stride, 1, 1));
         y = b.add(p + "relu2", Activation.RELU, y);
         y = convBn(b, p + "conv3", p + "bn3", y, conv(4 * width, 1, 1, 0, 1));
-        String shortcut = unit == 0
-            ? convBn(b, p + "downsample_conv", p + "downsample_bn", x,
-                conv(4 * width, 1, stride, 0, 1))
-            : x;
+        String shortcut =
+            unit == 0
+                ? convBn(
+                    b,
+                    p + "downsample_conv",
+                    p + "downsample_bn",
+                    x,
+                    conv(4 * width, 1, stride, 0, 1))
+                : x;
         x = b.add(p + "relu", Activation.RELU, b.add(p + "add", new Layer.Add(), y, shortcut));
         channels = 4 * width;
       }
@@ -92,20 +101,26 @@ public final class Architectures {
   }
 
   /**
-   * MobileNetV2 (Sandler et al., 2018) for 224x224 input, as in torchvision: a strided 3x3 stem,
-   * 17 inverted residuals (1x1 expansion, 3x3 depthwise, 1x1 linear projection; a residual add
-   * where stride is 1 and width unchanged), a 1x1 convolution to 1280 channels, global average
-   * pooling and a linear classifier. ReLU6 throughout.
+   * MobileNetV2 (Sandler et al., 2018) for 224x224 input, as in torchvision: a strided 3x3 stem, 17
+   * inverted residuals (1x1 expansion, 3x3 depthwise, 1x1 linear projection; a residual add where
+   * stride is 1 and width unchanged), a 1x1 convolution to 1280 channels, global average pooling
+   * and a linear classifier. ReLU6 throughout.
    *
    * @param classes number of outputs
    * @param widthMultiplier scales every width (rounded to multiples of 8); 1.0 is the standard net
    */
   public static ChannelGraph mobileNetV2(int classes, double widthMultiplier) {
-    checkArgument(widthMultiplier > 0, "the width multiplier must be positive, found %s",
-        widthMultiplier);
+    checkArgument(
+        widthMultiplier > 0, "the width multiplier must be positive, found %s", widthMultiplier);
     int[][] settings = {
-        {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
-        {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+      {1, 16, 1, 1},
+      {6, 24, 2, 2},
+      {6, 32, 3, 2},
+      {6, 64, 4, 2},
+      {6, 96, 3, 1},
+      {6, 160, 3, 2},
+      {6, 320, 1, 1}
+    };
     ChannelGraph.Builder b = ChannelGraph.builder("mobilenetv2");
     String x = b.input("data", ChannelShape.spatial(3, 224, 224));
     int channels = divisible(32 * widthMultiplier);
@@ -139,12 +154,18 @@ public final class Architectures {
   }
 
   private static Conv2d conv(int filters, int kernel, int stride, int padding, int groups) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride)
-        .optPadding(padding).optGroups(groups).optBias(false).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(kernel)
+        .optStride(stride)
+        .optPadding(padding)
+        .optGroups(groups)
+        .optBias(false)
+        .build();
   }
 
-  private static String convBn(ChannelGraph.Builder b, String convName, String bnName,
-      String input, Conv2d conv) {
+  private static String convBn(
+      ChannelGraph.Builder b, String convName, String bnName, String input, Conv2d conv) {
     return b.add(bnName, new BatchNorm(0), b.add(convName, conv, input));
   }
 

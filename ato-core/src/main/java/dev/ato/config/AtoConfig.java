@@ -15,18 +15,17 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Everything that decides what an ATO run computes, apart from the model, the data and the
- * engine's training setup: the FLOPs budget, the epochs, the schedule, the controller's
- * settings, the projection, where the mask comes from, the channel rounding, the group options
- * and the seed. Engine-neutral and immutable; equal configurations give equal runs on equal
- * models and data.
+ * Everything that decides what an ATO run computes, apart from the model, the data and the engine's
+ * training setup: the FLOPs budget, the epochs, the schedule, the controller's settings, the
+ * projection, where the mask comes from, the channel rounding, the group options and the seed.
+ * Engine-neutral and immutable; equal configurations give equal runs on equal models and data.
  *
- * <p>A run carries its configuration into its result (the provenance of a compressed network)
- * and its checkpoints (a checkpoint resumes only the run it came from); {@link #toJson()} and
- * {@link #fromJson(String)} write and read it. Settings that ato resolves for the run at hand
- * are empty optionals here: the controller's learning rate (the paper's, scaled to the run's
- * controller updates), the channel multiple (the engine's channel block) and the controller's
- * data fraction (5%, or none when the controller has data of its own).
+ * <p>A run carries its configuration into its result (the provenance of a compressed network) and
+ * its checkpoints (a checkpoint resumes only the run it came from); {@link #toJson()} and {@link
+ * #fromJson(String)} write and read it. Settings that ato resolves for the run at hand are empty
+ * optionals here: the controller's learning rate (the paper's, scaled to the run's controller
+ * updates), the channel multiple (the engine's channel block) and the controller's data fraction
+ * (5%, or none when the controller has data of its own).
  *
  * <pre>{@code
  * AtoConfig config = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(12)
@@ -37,8 +36,10 @@ public final class AtoConfig {
 
   /** The paper's weight of the FLOPs penalty in the controller's loss. */
   public static final double DEFAULT_RESOURCE_WEIGHT = 4.0;
+
   /** The paper's share of the training data held out for the controller. */
   public static final double DEFAULT_CONTROLLER_DATA_FRACTION = 0.05;
+
   /** The seed of a run that names none. */
   public static final long DEFAULT_SEED = 42L;
 
@@ -152,8 +153,8 @@ public final class AtoConfig {
   }
 
   /**
-   * The controller updates spread over its window; empty when {@link #controllerInterval()}
-   * sets the steps between updates instead.
+   * The controller updates spread over its window; empty when {@link #controllerInterval()} sets
+   * the steps between updates instead.
    */
   public OptionalInt controllerUpdates() {
     return controllerInterval > 0 ? OptionalInt.empty() : OptionalInt.of(controllerUpdates);
@@ -165,11 +166,12 @@ public final class AtoConfig {
   }
 
   /**
-   * The controller's AdamW learning rate; empty for the paper's 1e-3 scaled to the run's
-   * controller updates.
+   * The controller's AdamW learning rate; empty for the paper's 1e-3 scaled to the run's controller
+   * updates.
    */
   public OptionalDouble controllerLearningRate() {
-    return Double.isNaN(controllerLearningRate) ? OptionalDouble.empty()
+    return Double.isNaN(controllerLearningRate)
+        ? OptionalDouble.empty()
         : OptionalDouble.of(controllerLearningRate);
   }
 
@@ -179,11 +181,12 @@ public final class AtoConfig {
   }
 
   /**
-   * The share of the training data held out for the controller; empty for the default
-   * {@value #DEFAULT_CONTROLLER_DATA_FRACTION}, or none when the controller has data of its own.
+   * The share of the training data held out for the controller; empty for the default {@value
+   * #DEFAULT_CONTROLLER_DATA_FRACTION}, or none when the controller has data of its own.
    */
   public OptionalDouble controllerDataFraction() {
-    return Double.isNaN(controllerDataFraction) ? OptionalDouble.empty()
+    return Double.isNaN(controllerDataFraction)
+        ? OptionalDouble.empty()
         : OptionalDouble.of(controllerDataFraction);
   }
 
@@ -198,8 +201,8 @@ public final class AtoConfig {
   }
 
   /**
-   * The step to which each controller block's kept groups are rounded when the mask freezes;
-   * empty for the engine's channel block, which ato reads off the device.
+   * The step to which each controller block's kept groups are rounded when the mask freezes; empty
+   * for the engine's channel block, which ato reads off the device.
    */
   public OptionalInt channelMultiple() {
     return channelMultiple > 0 ? OptionalInt.of(channelMultiple) : OptionalInt.empty();
@@ -217,8 +220,12 @@ public final class AtoConfig {
 
   /** The run's schedule for {@code totalSteps} optimiser steps. */
   public TrainingSchedule schedule(long totalSteps) {
-    TrainingSchedule.Builder schedule = TrainingSchedule.builder().setTotalSteps(totalSteps)
-        .optControllerStart(controllerStart).optWarmup(warmup).optControllerEnd(controllerEnd);
+    TrainingSchedule.Builder schedule =
+        TrainingSchedule.builder()
+            .setTotalSteps(totalSteps)
+            .optControllerStart(controllerStart)
+            .optWarmup(warmup)
+            .optControllerEnd(controllerEnd);
     if (controllerInterval > 0) {
       schedule.optControllerInterval(controllerInterval);
     } else {
@@ -235,16 +242,16 @@ public final class AtoConfig {
   /**
    * The configuration {@link #toJson()} wrote.
    *
-   * @throws IllegalArgumentException when {@code json} is not such a configuration, naming what
-   *     is wrong
+   * @throws IllegalArgumentException when {@code json} is not such a configuration, naming what is
+   *     wrong
    */
   public static AtoConfig fromJson(String json) {
     return ConfigJson.read(json);
   }
 
   /**
-   * The first setting in which this configuration differs from {@code other}, in words, e.g.
-   * {@code "seed is 43, not 42"}; empty when they are equal.
+   * The first setting in which this configuration differs from {@code other}, in words, e.g. {@code
+   * "seed is 43, not 42"}; empty when they are equal.
    */
   public Optional<String> differenceFrom(AtoConfig other) {
     return ConfigJson.firstDifference(toJson(), other.toJson());
@@ -266,9 +273,9 @@ public final class AtoConfig {
   }
 
   /**
-   * Collects a configuration. {@code set*} options are required, {@code opt*} ones have the
-   * paper's defaults; setting an option twice is an error, and {@link #build()} checks the
-   * rules between options.
+   * Collects a configuration. {@code set*} options are required, {@code opt*} ones have the paper's
+   * defaults; setting an option twice is an error, and {@link #build()} checks the rules between
+   * options.
    */
   public static final class Builder {
     private double flopsReduction = Double.NaN;
@@ -301,7 +308,8 @@ public final class AtoConfig {
     /** Sets the share of the whole model's FLOPs to remove, in (0, 1), e.g. 0.55. Required. */
     public Builder setFlopsReduction(double reduction) {
       once("the FLOPs reduction was");
-      checkArgument(reduction > 0 && reduction < 1,
+      checkArgument(
+          reduction > 0 && reduction < 1,
           "a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; found %s",
           reduction);
       this.flopsReduction = reduction;
@@ -322,7 +330,8 @@ public final class AtoConfig {
      */
     public Builder optFlopsTolerance(double tolerance) {
       once("the FLOPs tolerance was");
-      checkArgument(tolerance > 0 && tolerance < 1,
+      checkArgument(
+          tolerance > 0 && tolerance < 1,
           "the FLOPs tolerance must lie in (0, 1), e.g. 0.01 for one percentage point; found %s",
           tolerance);
       this.flopsTolerance = tolerance;
@@ -330,8 +339,8 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets whether a mask outside the budget when it freezes is corrected to the budget
-     * (pruning or keeping the groups the controller scored nearest its threshold). Default on.
+     * Sets whether a mask outside the budget when it freezes is corrected to the budget (pruning or
+     * keeping the groups the controller scored nearest its threshold). Default on.
      */
     public Builder optBudgetCorrection(boolean correct) {
       once("the budget correction was");
@@ -340,9 +349,9 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets whether a run whose mask misses the budget fails with a
-     * {@code FlopsTargetMissedException} when the mask freezes, instead of finishing and saying
-     * so. Default off.
+     * Sets whether a run whose mask misses the budget fails with a {@code
+     * FlopsTargetMissedException} when the mask freezes, instead of finishing and saying so.
+     * Default off.
      */
     public Builder optFailOnMissedTarget(boolean fail) {
       once("failing on a missed target was");
@@ -351,9 +360,9 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets when things happen, as fractions of all steps: the controller trains from
-     * {@code controllerStart} to {@code controllerEnd}, projection starts at {@code warmup}.
-     * Defaults 0.1, 0.2, 0.5, in the order {@code controllerStart <= warmup <= controllerEnd}.
+     * Sets when things happen, as fractions of all steps: the controller trains from {@code
+     * controllerStart} to {@code controllerEnd}, projection starts at {@code warmup}. Defaults 0.1,
+     * 0.2, 0.5, in the order {@code controllerStart <= warmup <= controllerEnd}.
      */
     public Builder optSchedule(double controllerStart, double warmup, double controllerEnd) {
       once("the schedule was");
@@ -370,8 +379,10 @@ public final class AtoConfig {
      */
     public Builder optControllerUpdates(int updates) {
       once("the controller updates were");
-      checkState(controllerInterval == 0, "the controller interval was set: give either "
-          + "optControllerUpdates or optControllerInterval, not both");
+      checkState(
+          controllerInterval == 0,
+          "the controller interval was set: give either "
+              + "optControllerUpdates or optControllerInterval, not both");
       checkArgument(updates >= 1, "the controller needs at least 1 update, found %s", updates);
       this.controllerUpdates = updates;
       return this;
@@ -383,22 +394,25 @@ public final class AtoConfig {
      */
     public Builder optControllerInterval(int steps) {
       once("the controller interval was");
-      checkState(!set.contains("the controller updates were"), "the controller updates were "
-          + "set: give either optControllerUpdates or optControllerInterval, not both");
-      checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s",
-          steps);
+      checkState(
+          !set.contains("the controller updates were"),
+          "the controller updates were "
+              + "set: give either optControllerUpdates or optControllerInterval, not both");
+      checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s", steps);
       this.controllerInterval = steps;
       return this;
     }
 
     /**
-     * Sets the controller's AdamW learning rate. Default: the paper's 1e-3, scaled up when the
-     * run has fewer controller updates than the paper's.
+     * Sets the controller's AdamW learning rate. Default: the paper's 1e-3, scaled up when the run
+     * has fewer controller updates than the paper's.
      */
     public Builder optControllerLearningRate(double rate) {
       once("the controller learning rate was");
-      checkArgument(rate > 0 && Double.isFinite(rate),
-          "the controller learning rate must be positive and finite, found %s", rate);
+      checkArgument(
+          rate > 0 && Double.isFinite(rate),
+          "the controller learning rate must be positive and finite, found %s",
+          rate);
       this.controllerLearningRate = rate;
       return this;
     }
@@ -406,20 +420,24 @@ public final class AtoConfig {
     /** Sets the weight of the FLOPs penalty in the controller's loss. Default 4, the paper's. */
     public Builder optResourceWeight(double weight) {
       once("the resource weight was");
-      checkArgument(weight > 0 && Double.isFinite(weight),
-          "the resource weight must be positive and finite, found %s", weight);
+      checkArgument(
+          weight > 0 && Double.isFinite(weight),
+          "the resource weight must be positive and finite, found %s",
+          weight);
       this.resourceWeight = weight;
       return this;
     }
 
     /**
-     * Sets the share of the training data held out for the controller. Default
-     * {@value #DEFAULT_CONTROLLER_DATA_FRACTION}, the paper's.
+     * Sets the share of the training data held out for the controller. Default {@value
+     * #DEFAULT_CONTROLLER_DATA_FRACTION}, the paper's.
      */
     public Builder optControllerDataFraction(double fraction) {
       once("the controller data fraction was");
-      checkArgument(fraction > 0 && fraction < 1,
-          "the controller data fraction must lie in (0, 1), found %s", fraction);
+      checkArgument(
+          fraction > 0 && fraction < 1,
+          "the controller data fraction must lie in (0, 1), found %s",
+          fraction);
       this.controllerDataFraction = fraction;
       return this;
     }
@@ -432,9 +450,9 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets where the mask comes from. Default {@link MaskSource#CONTROLLER}, ATO itself;
-     * {@link MaskSource#MAGNITUDE} is the same run with the groups chosen by their weights'
-     * magnitude, a baseline to compare ATO with.
+     * Sets where the mask comes from. Default {@link MaskSource#CONTROLLER}, ATO itself; {@link
+     * MaskSource#MAGNITUDE} is the same run with the groups chosen by their weights' magnitude, a
+     * baseline to compare ATO with.
      */
     public Builder optMaskSource(MaskSource source) {
       once("the mask source was");
@@ -443,17 +461,20 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets the step to which each controller block's kept groups are rounded when the mask
-     * freezes: a multiple of {@code multiple}, or the whole block, the budget then reached in
-     * such steps ({@link FlopsBudget#roundBlocks}). Engines compute in blocks of channels and pay
-     * for a partly filled block as for a full one (oneDNN: 8 for SSE4.1 and AVX2, 16 for
-     * AVX-512). Default: the engine's block on the training device, or a finer step when the
-     * engine's misses the budget; 1 for no rounding.
+     * Sets the step to which each controller block's kept groups are rounded when the mask freezes:
+     * a multiple of {@code multiple}, or the whole block, the budget then reached in such steps
+     * ({@link FlopsBudget#roundBlocks}). Engines compute in blocks of channels and pay for a partly
+     * filled block as for a full one (oneDNN: 8 for SSE4.1 and AVX2, 16 for AVX-512). Default: the
+     * engine's block on the training device, or a finer step when the engine's misses the budget; 1
+     * for no rounding.
      */
     public Builder optChannelMultiple(int multiple) {
       once("the channel multiple was");
-      checkArgument(multiple >= 1, "the channel multiple must be at least 1 (1 for no "
-          + "rounding, 8 or 16 for oneDNN's blocks), found %s", multiple);
+      checkArgument(
+          multiple >= 1,
+          "the channel multiple must be at least 1 (1 for no "
+              + "rounding, 8 or 16 for oneDNN's blocks), found %s",
+          multiple);
       this.channelMultiple = multiple;
       return this;
     }
@@ -466,8 +487,8 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets the seed of the held-out split, the initial weights, the controller and its noise,
-     * and the engine's generator for each epoch. Default {@value #DEFAULT_SEED}.
+     * Sets the seed of the held-out split, the initial weights, the controller and its noise, and
+     * the engine's generator for each epoch. Default {@value #DEFAULT_SEED}.
      */
     public Builder optSeed(long seed) {
       once("the seed was");

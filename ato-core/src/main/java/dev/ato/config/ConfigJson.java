@@ -20,15 +20,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The JSON form of an {@link AtoConfig}: one object, every setting named, in a fixed order, so
- * that equal configurations give equal text. Settings that ato resolves for the run at hand are
- * {@code null}. Reading goes through {@link AtoConfig.Builder}, so a file is held to the same
- * rules as code.
+ * The JSON form of an {@link AtoConfig}: one object, every setting named, in a fixed order, so that
+ * equal configurations give equal text. Settings that ato resolves for the run at hand are {@code
+ * null}. Reading goes through {@link AtoConfig.Builder}, so a file is held to the same rules as
+ * code.
  */
 final class ConfigJson {
 
   /** The format written; a reader refuses others, naming both. */
   static final String FORMAT = "ato-config/1";
+
   private static final Gson GSON = new GsonBuilder().serializeNulls().create();
 
   private ConfigJson() {}
@@ -45,22 +46,31 @@ final class ConfigJson {
     schedule.addProperty("controllerStart", config.controllerStart());
     schedule.addProperty("warmup", config.warmup());
     schedule.addProperty("controllerEnd", config.controllerEnd());
-    schedule.addProperty("controllerUpdates", config.controllerUpdates().isPresent()
-        ? config.controllerUpdates().getAsInt() : null);
-    schedule.addProperty("controllerInterval", config.controllerInterval().isPresent()
-        ? config.controllerInterval().getAsInt() : null);
+    schedule.addProperty(
+        "controllerUpdates",
+        config.controllerUpdates().isPresent() ? config.controllerUpdates().getAsInt() : null);
+    schedule.addProperty(
+        "controllerInterval",
+        config.controllerInterval().isPresent() ? config.controllerInterval().getAsInt() : null);
     json.add("schedule", schedule);
     JsonObject controller = new JsonObject();
-    controller.addProperty("learningRate", config.controllerLearningRate().isPresent()
-        ? config.controllerLearningRate().getAsDouble() : null);
+    controller.addProperty(
+        "learningRate",
+        config.controllerLearningRate().isPresent()
+            ? config.controllerLearningRate().getAsDouble()
+            : null);
     controller.addProperty("resourceWeight", config.resourceWeight());
-    controller.addProperty("dataFraction", config.controllerDataFraction().isPresent()
-        ? config.controllerDataFraction().getAsDouble() : null);
+    controller.addProperty(
+        "dataFraction",
+        config.controllerDataFraction().isPresent()
+            ? config.controllerDataFraction().getAsDouble()
+            : null);
     json.add("controller", controller);
     json.add("projection", projection(config.projection()));
     json.addProperty("maskSource", config.maskSource().name());
-    json.addProperty("channelMultiple", config.channelMultiple().isPresent()
-        ? config.channelMultiple().getAsInt() : null);
+    json.addProperty(
+        "channelMultiple",
+        config.channelMultiple().isPresent() ? config.channelMultiple().getAsInt() : null);
     JsonObject groups = new JsonObject();
     groups.addProperty("pruneResidualStreams", config.groupOptions().pruneResidualStreams());
     groups.addProperty("blockPartition", config.groupOptions().blockPartition().name());
@@ -87,25 +97,33 @@ final class ConfigJson {
     JsonObject json;
     try {
       JsonElement parsed = JsonParser.parseString(text);
-      checkArgument(parsed.isJsonObject(), "an ATO configuration is a JSON object, found: %s",
+      checkArgument(
+          parsed.isJsonObject(),
+          "an ATO configuration is a JSON object, found: %s",
           abbreviate(text));
       json = parsed.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException("not an ATO configuration: malformed JSON ("
-          + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "not an ATO configuration: malformed JSON (" + e.getMessage() + ")", e);
     }
     String format = text(json, "format");
-    checkArgument(FORMAT.equals(format), "an ATO configuration of format '%s', but this ato "
-        + "reads '%s'", format, FORMAT);
+    checkArgument(
+        FORMAT.equals(format),
+        "an ATO configuration of format '%s', but this ato " + "reads '%s'",
+        format,
+        FORMAT);
     try {
-      AtoConfig.Builder b = AtoConfig.builder()
-          .setFlopsReduction(number(json, "flopsReduction"))
-          .setEpochs(integer(json, "epochs"))
-          .optFlopsTolerance(number(json, "flopsTolerance"))
-          .optBudgetCorrection(bool(json, "budgetCorrection"))
-          .optFailOnMissedTarget(bool(json, "failOnMissedTarget"));
+      AtoConfig.Builder b =
+          AtoConfig.builder()
+              .setFlopsReduction(number(json, "flopsReduction"))
+              .setEpochs(integer(json, "epochs"))
+              .optFlopsTolerance(number(json, "flopsTolerance"))
+              .optBudgetCorrection(bool(json, "budgetCorrection"))
+              .optFailOnMissedTarget(bool(json, "failOnMissedTarget"));
       JsonObject schedule = object(json, "schedule");
-      b.optSchedule(number(schedule, "controllerStart"), number(schedule, "warmup"),
+      b.optSchedule(
+          number(schedule, "controllerStart"),
+          number(schedule, "warmup"),
           number(schedule, "controllerEnd"));
       if (isNull(schedule, "controllerInterval")) {
         b.optControllerUpdates(integer(schedule, "controllerUpdates"));
@@ -126,11 +144,15 @@ final class ConfigJson {
         b.optChannelMultiple(integer(json, "channelMultiple"));
       }
       JsonObject groups = object(json, "groupOptions");
-      b.optGroupOptions(GroupOptions.builder()
-          .optPruneResidualStreams(bool(groups, "pruneResidualStreams"))
-          .optBlockPartition(constant(BlockPartition.class, groups, "blockPartition")).build());
+      b.optGroupOptions(
+          GroupOptions.builder()
+              .optPruneResidualStreams(bool(groups, "pruneResidualStreams"))
+              .optBlockPartition(constant(BlockPartition.class, groups, "blockPartition"))
+              .build());
       return b.optSeed(field(json, "seed").getAsLong()).build();
-    } catch (IllegalStateException | ClassCastException | NumberFormatException
+    } catch (IllegalStateException
+        | ClassCastException
+        | NumberFormatException
         | UnsupportedOperationException e) {
       throw new IllegalArgumentException("not a valid ATO configuration: " + e.getMessage(), e);
     }
@@ -146,15 +168,23 @@ final class ConfigJson {
         return Optional.of(setting.getKey() + " is " + setting.getValue() + ", not " + other);
       }
     }
-    return others.keySet().stream().filter(key -> !these.containsKey(key)).findFirst()
+    return others.keySet().stream()
+        .filter(key -> !these.containsKey(key))
+        .findFirst()
         .map(key -> key + " is not set, not " + others.get(key));
   }
 
   private static Map<String, JsonElement> flatten(String prefix, JsonElement json) {
     Map<String, JsonElement> settings = new LinkedHashMap<>();
     if (json.isJsonObject()) {
-      json.getAsJsonObject().entrySet().forEach(entry -> settings.putAll(
-          flatten(prefix + (prefix.isEmpty() ? "" : ".") + entry.getKey(), entry.getValue())));
+      json.getAsJsonObject()
+          .entrySet()
+          .forEach(
+              entry ->
+                  settings.putAll(
+                      flatten(
+                          prefix + (prefix.isEmpty() ? "" : ".") + entry.getKey(),
+                          entry.getValue())));
     } else {
       settings.put(prefix, json);
     }
@@ -162,14 +192,15 @@ final class ConfigJson {
   }
 
   private static Projection readProjection(JsonObject json) {
-    LambdaSchedule lambda = new LambdaSchedule(number(json, "lambdaDuringSearch"),
-        number(json, "lambdaAfterSearch"));
+    LambdaSchedule lambda =
+        new LambdaSchedule(number(json, "lambdaDuringSearch"), number(json, "lambdaAfterSearch"));
     String kind = text(json, "kind");
     return switch (kind) {
       case "group-lasso" -> new Projection.GroupLasso(lambda);
       case "half-space" -> new Projection.HalfSpace(number(json, "epsilon"), lambda);
-      default -> throw new IllegalArgumentException("unknown projection kind '" + kind
-          + "': 'group-lasso' or 'half-space'");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown projection kind '" + kind + "': 'group-lasso' or 'half-space'");
     };
   }
 
@@ -199,8 +230,11 @@ final class ConfigJson {
 
   private static boolean bool(JsonObject json, String name) {
     JsonElement value = field(json, name);
-    checkArgument(value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean(),
-        "'%s' of the ATO configuration must be true or false, found %s", name, value);
+    checkArgument(
+        value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean(),
+        "'%s' of the ATO configuration must be true or false, found %s",
+        name,
+        value);
     return value.getAsBoolean();
   }
 
@@ -210,8 +244,11 @@ final class ConfigJson {
 
   private static JsonObject object(JsonObject json, String name) {
     JsonElement value = field(json, name);
-    checkArgument(value.isJsonObject(), "'%s' of the ATO configuration must be an object, "
-        + "found %s", name, value);
+    checkArgument(
+        value.isJsonObject(),
+        "'%s' of the ATO configuration must be an object, " + "found %s",
+        name,
+        value);
     return value.getAsJsonObject();
   }
 
@@ -220,9 +257,14 @@ final class ConfigJson {
     try {
       return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "'%s' of the ATO "
-          + "configuration is '%s', not one of %s", name, value,
-          Arrays.toString(type.getEnumConstants())), e);
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "'%s' of the ATO " + "configuration is '%s', not one of %s",
+              name,
+              value,
+              Arrays.toString(type.getEnumConstants())),
+          e);
     }
   }
 

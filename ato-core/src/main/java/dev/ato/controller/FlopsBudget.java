@@ -19,16 +19,17 @@ import java.util.stream.IntStream;
  * not to the budget by the controller's own scores. Immutable.
  *
  * <p>The rule of {@link #correct}: when the mask keeps too many FLOPs, prune kept groups in order
- * of their score, lowest first; when it keeps too few, restore pruned groups, highest score
- * first; stop once the reduction has reached the target. A group whose change would carry the
- * reduction beyond the tolerance on the other side is passed over, and so is one that would
- * leave a layer with no channel. The scores are the controller's logits, so the groups changed
- * are the ones the controller was least sure of.
+ * of their score, lowest first; when it keeps too few, restore pruned groups, highest score first;
+ * stop once the reduction has reached the target. A group whose change would carry the reduction
+ * beyond the tolerance on the other side is passed over, and so is one that would leave a layer
+ * with no channel. The scores are the controller's logits, so the groups changed are the ones the
+ * controller was least sure of.
  */
 public final class FlopsBudget {
 
   /** One percentage point of the whole model's FLOPs. */
   public static final double DEFAULT_TOLERANCE = 0.01;
+
   /** Float slack so that a mask exactly at the edge of the tolerance counts as meeting it. */
   private static final double SLACK = 1e-12;
 
@@ -47,16 +48,20 @@ public final class FlopsBudget {
   /**
    * The budget of {@code target} for the model {@code cost} prices.
    *
-   * @throws IllegalArgumentException when the tolerance is not in (0, 1) or the cost model and
-   *     the groups disagree
+   * @throws IllegalArgumentException when the tolerance is not in (0, 1) or the cost model and the
+   *     groups disagree
    */
-  public static FlopsBudget of(CostModel cost, GroupSet groups, FlopsTarget target,
-      double tolerance) {
-    checkArgument(tolerance > 0 && tolerance < 1,
+  public static FlopsBudget of(
+      CostModel cost, GroupSet groups, FlopsTarget target, double tolerance) {
+    checkArgument(
+        tolerance > 0 && tolerance < 1,
         "the tolerance is a share of the model's FLOPs and must lie in (0, 1), e.g. 0.01 for one "
-            + "percentage point; found %s", tolerance);
-    checkArgument(cost.groupCount() == groups.size(),
-        "the cost model prices %s groups but the group set has %s", cost.groupCount(),
+            + "percentage point; found %s",
+        tolerance);
+    checkArgument(
+        cost.groupCount() == groups.size(),
+        "the cost model prices %s groups but the group set has %s",
+        cost.groupCount(),
         groups.size());
     return new FlopsBudget(cost, groups, target.reduction(), tolerance);
   }
@@ -82,16 +87,19 @@ public final class FlopsBudget {
   }
 
   /**
-   * {@code mask} brought to the budget by the rule in the class comment; {@code mask} itself
-   * when it meets the budget already. The result may still miss the budget when no order of
-   * single changes reaches it (groups too coarse for the tolerance): check {@link #isMet}.
+   * {@code mask} brought to the budget by the rule in the class comment; {@code mask} itself when
+   * it meets the budget already. The result may still miss the budget when no order of single
+   * changes reaches it (groups too coarse for the tolerance): check {@link #isMet}.
    *
    * @param scores one per group; higher means the controller prefers to keep the group
    * @throws IllegalArgumentException when the mask or the scores do not cover the groups
    */
   public Correction correct(GroupMask mask, double[] scores) {
-    checkArgument(mask.size() == groups.size() && scores.length == groups.size(),
-        "the mask (%s) and the scores (%s) must cover the %s groups", mask.size(), scores.length,
+    checkArgument(
+        mask.size() == groups.size() && scores.length == groups.size(),
+        "the mask (%s) and the scores (%s) must cover the %s groups",
+        mask.size(),
+        scores.length,
         groups.size());
     if (isMet(mask)) {
       return new Correction(mask, ImmutableIntArray.of(), ImmutableIntArray.of());
@@ -103,8 +111,12 @@ public final class FlopsBudget {
     }
     // Candidates: the kept groups, least wanted first, or the pruned ones, most wanted first.
     Comparator<Integer> order = Comparator.comparingDouble(g -> scores[g]);
-    List<Integer> candidates = IntStream.range(0, keep.length).filter(g -> keep[g] == prune)
-        .boxed().sorted(prune ? order : order.reversed()).toList();
+    List<Integer> candidates =
+        IntStream.range(0, keep.length)
+            .filter(g -> keep[g] == prune)
+            .boxed()
+            .sorted(prune ? order : order.reversed())
+            .toList();
     ImmutableIntArray.Builder changed = ImmutableIntArray.builder();
     double reduction = reduction(mask);
     for (int g : candidates) {
@@ -123,32 +135,36 @@ public final class FlopsBudget {
       changed.add(g);
     }
     GroupMask corrected = GroupMask.of(keep);
-    return prune ? new Correction(corrected, changed.build(), ImmutableIntArray.of())
+    return prune
+        ? new Correction(corrected, changed.build(), ImmutableIntArray.of())
         : new Correction(corrected, ImmutableIntArray.of(), changed.build());
   }
 
   /**
-   * {@code mask} with every controller block keeping a multiple of {@code multiple} of its
-   * groups, or all of them, and then brought to the budget in such steps. Engines that compute
-   * in blocks of channels (oneDNN: 8 wide for SSE4.1 and AVX2, 16 for AVX-512) pay for a partly
-   * filled block as for a full one, so only whole blocks turn fewer FLOPs into less time.
+   * {@code mask} with every controller block keeping a multiple of {@code multiple} of its groups,
+   * or all of them, and then brought to the budget in such steps. Engines that compute in blocks of
+   * channels (oneDNN: 8 wide for SSE4.1 and AVX2, 16 for AVX-512) pay for a partly filled block as
+   * for a full one, so only whole blocks turn fewer FLOPs into less time.
    *
    * <p>Each block's count goes to the nearest allowed one (the larger on a tie), keeping its
-   * highest-scored groups. While the budget is missed, the block whose next step towards the
-   * target changes the groups of lowest mean score (when pruning; highest when restoring) takes
-   * that step, unless it would carry the reduction beyond the tolerance on the other side; when
-   * no single step fits, one block steps towards the target and another away from it, the pair
-   * landing within the tolerance nearest the target. A block of fewer groups than
-   * {@code multiple} is kept whole. The result may miss the budget
-   * when the steps are too coarse for the tolerance: check {@link #isMet}.
+   * highest-scored groups. While the budget is missed, the block whose next step towards the target
+   * changes the groups of lowest mean score (when pruning; highest when restoring) takes that step,
+   * unless it would carry the reduction beyond the tolerance on the other side; when no single step
+   * fits, one block steps towards the target and another away from it, the pair landing within the
+   * tolerance nearest the target. A block of fewer groups than {@code multiple} is kept whole. The
+   * result may miss the budget when the steps are too coarse for the tolerance: check {@link
+   * #isMet}.
    *
    * @param scores one per group; higher means more wanted
    * @param multiple the step, at least 1; 1 leaves {@code mask} as it is
    * @throws IllegalArgumentException when the mask or the scores do not cover the groups
    */
   public GroupMask roundBlocks(GroupMask mask, double[] scores, int multiple) {
-    checkArgument(mask.size() == groups.size() && scores.length == groups.size(),
-        "the mask (%s) and the scores (%s) must cover the %s groups", mask.size(), scores.length,
+    checkArgument(
+        mask.size() == groups.size() && scores.length == groups.size(),
+        "the mask (%s) and the scores (%s) must cover the %s groups",
+        mask.size(),
+        scores.length,
         groups.size());
     checkArgument(multiple >= 1, "the channel multiple must be at least 1, found %s", multiple);
     if (multiple == 1) {
@@ -167,8 +183,10 @@ public final class FlopsBudget {
       int[] tried = kept.clone();
       for (ControllerBlock block : blocks) {
         int now = kept[block.index()];
-        int next = prune ? now - step(now, block.size(), multiple, false)
-            : now + step(now, block.size(), multiple, true);
+        int next =
+            prune
+                ? now - step(now, block.size(), multiple, false)
+                : now + step(now, block.size(), multiple, true);
         if (next == now) {
           continue;
         }
@@ -193,8 +211,10 @@ public final class FlopsBudget {
         continue;
       }
       ControllerBlock block = blocks.get(best);
-      kept[best] = prune ? kept[best] - step(kept[best], block.size(), multiple, false)
-          : kept[best] + step(kept[best], block.size(), multiple, true);
+      kept[best] =
+          prune
+              ? kept[best] - step(kept[best], block.size(), multiple, false)
+              : kept[best] + step(kept[best], block.size(), multiple, true);
     }
     return keeping(kept, scores);
   }
@@ -272,21 +292,24 @@ public final class FlopsBudget {
 
   /** The mean score of the groups ranked {@code from} (inclusive) to {@code to} in a block. */
   private static double meanScore(ControllerBlock block, double[] scores, int from, int to) {
-    return ranked(block, scores).subList(from, to).stream().mapToDouble(g -> scores[g])
-        .average().orElse(0);
+    return ranked(block, scores).subList(from, to).stream()
+        .mapToDouble(g -> scores[g])
+        .average()
+        .orElse(0);
   }
 
   /** A block's groups, most wanted first. */
   private static List<Integer> ranked(ControllerBlock block, double[] scores) {
-    return IntStream.range(block.firstGroup(), block.endGroup()).boxed()
-        .sorted(Comparator.comparingDouble((Integer g) -> -scores[g])
-            .thenComparingInt(g -> g)).toList();
+    return IntStream.range(block.firstGroup(), block.endGroup())
+        .boxed()
+        .sorted(Comparator.comparingDouble((Integer g) -> -scores[g]).thenComparingInt(g -> g))
+        .toList();
   }
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "FlopsBudget(-%.1f%% +- %.1f points)", 100 * target,
-        100 * tolerance);
+    return String.format(
+        Locale.ROOT, "FlopsBudget(-%.1f%% +- %.1f points)", 100 * target, 100 * tolerance);
   }
 
   /**
@@ -296,8 +319,7 @@ public final class FlopsBudget {
    * @param pruned groups the correction pruned, in the order it pruned them
    * @param restored groups the correction kept again, in order
    */
-  public record Correction(GroupMask mask, ImmutableIntArray pruned,
-      ImmutableIntArray restored) {
+  public record Correction(GroupMask mask, ImmutableIntArray pruned, ImmutableIntArray restored) {
 
     /** Whether the correction changed the mask. */
     public boolean changed() {

@@ -6,10 +6,10 @@ import dev.ato.groups.GroupMask;
 import java.util.SplittableRandom;
 
 /**
- * The controller's relaxed binary mask (docs/method.md, "Formulas"): {@code w = sigmoid((o + s + b) / tau)}
- * with Gumbel noise {@code s = -log(-log(U + 1e-20) + 1e-20)}, {@code U ~ Uniform(0, 1)}, and the
- * hard mask {@code round(w)} ({@code w >= 0.5} keeps the group). The offset {@code b = 3} makes
- * the first masks keep almost everything; the temperature {@code tau = 0.4} sharpens them.
+ * The controller's relaxed binary mask (docs/method.md, "Formulas"): {@code w = sigmoid((o + s + b)
+ * / tau)} with Gumbel noise {@code s = -log(-log(U + 1e-20) + 1e-20)}, {@code U ~ Uniform(0, 1)},
+ * and the hard mask {@code round(w)} ({@code w >= 0.5} keeps the group). The offset {@code b = 3}
+ * makes the first masks keep almost everything; the temperature {@code tau = 0.4} sharpens them.
  * Immutable; randomness comes from a caller's seeded generator, so runs repeat exactly.
  *
  * <p>This is the reference computation without autodiff; an engine binding computes the same
@@ -19,6 +19,7 @@ public final class GumbelSigmoid {
 
   /** The paper's temperature. */
   public static final double DEFAULT_TEMPERATURE = 0.4;
+
   /** The paper's offset, which starts the mask near all ones. */
   public static final double DEFAULT_OFFSET = 3.0;
 
@@ -44,10 +45,12 @@ public final class GumbelSigmoid {
    *     finite
    */
   public static GumbelSigmoid of(double temperature, double offset) {
-    checkArgument(temperature > 0 && Double.isFinite(temperature),
-        "the Gumbel-sigmoid temperature must be positive and finite, found %s", temperature);
-    checkArgument(Double.isFinite(offset), "the Gumbel-sigmoid offset must be finite, found %s",
-        offset);
+    checkArgument(
+        temperature > 0 && Double.isFinite(temperature),
+        "the Gumbel-sigmoid temperature must be positive and finite, found %s",
+        temperature);
+    checkArgument(
+        Double.isFinite(offset), "the Gumbel-sigmoid offset must be finite, found %s", offset);
     return new GumbelSigmoid(temperature, offset);
   }
 
@@ -58,8 +61,11 @@ public final class GumbelSigmoid {
 
   /** The soft mask for {@code logits} with the given uniform draws (one per logit). */
   public double[] soft(double[] logits, double[] uniforms) {
-    checkArgument(logits.length == uniforms.length, "%s logits but %s uniform draws",
-        logits.length, uniforms.length);
+    checkArgument(
+        logits.length == uniforms.length,
+        "%s logits but %s uniform draws",
+        logits.length,
+        uniforms.length);
     double[] w = new double[logits.length];
     for (int i = 0; i < w.length; i++) {
       double z = (logits[i] + gumbelNoise(uniforms[i]) + offset) / temperature;

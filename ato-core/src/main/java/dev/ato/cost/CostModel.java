@@ -21,13 +21,13 @@ import java.util.function.Function;
 /**
  * FLOPs and parameter counts of a graph, whole and as functions of a keep-mask over its groups.
  *
- * <p>FLOPs follow the field's convention (docs/method.md, "Formulas"): multiply-accumulates of convolutions,
- * {@code kH * kW * C_in / groups * C_out * H_out * W_out}, and of linear layers,
+ * <p>FLOPs follow the field's convention (docs/method.md, "Formulas"): multiply-accumulates of
+ * convolutions, {@code kH * kW * C_in / groups * C_out * H_out * W_out}, and of linear layers,
  * {@code in * out}; batch norms, activations, pooling and adds are not counted. Parameters count
  * the trainable values (weights, biases, batch norm's gamma and beta), not running statistics.
  *
- * <p>A mask removes a pruned group's channels both where they are produced and where they are
- * read, so each cost is a sum of {@link CostTerm}s, bilinear in kept channel counts. Immutable.
+ * <p>A mask removes a pruned group's channels both where they are produced and where they are read,
+ * so each cost is a sum of {@link CostTerm}s, bilinear in kept channel counts. Immutable.
  */
 public final class CostModel {
 
@@ -39,22 +39,28 @@ public final class CostModel {
   private final long prunableFlops;
   private final long totalParameters;
 
-  private CostModel(String graphName, int groupCount, ImmutableList<CostTerm> flopsTerms,
+  private CostModel(
+      String graphName,
+      int groupCount,
+      ImmutableList<CostTerm> flopsTerms,
       ImmutableList<CostTerm> parameterTerms) {
     this.graphName = graphName;
     this.groupCount = groupCount;
     this.flopsTerms = flopsTerms;
     this.parameterTerms = parameterTerms;
     this.totalFlops = flopsTerms.stream().mapToLong(CostTerm::full).sum();
-    this.prunableFlops = flopsTerms.stream().filter(CostTerm::dependsOnGroups)
-        .mapToLong(CostTerm::full).sum();
+    this.prunableFlops =
+        flopsTerms.stream().filter(CostTerm::dependsOnGroups).mapToLong(CostTerm::full).sum();
     this.totalParameters = parameterTerms.stream().mapToLong(CostTerm::full).sum();
   }
 
   /** Prices {@code graph} with masks over {@code groups}, which were found in that graph. */
   public static CostModel of(ChannelGraph graph, GroupSet groups) {
-    checkArgument(graph.name().equals(groups.graphName()),
-        "the groups were found in graph '%s', not in '%s'", groups.graphName(), graph.name());
+    checkArgument(
+        graph.name().equals(groups.graphName()),
+        "the groups were found in graph '%s', not in '%s'",
+        groups.graphName(),
+        graph.name());
     return build(graph, groups.size(), groups::channelGroups);
   }
 
@@ -63,15 +69,18 @@ public final class CostModel {
    * compressed) network needs.
    */
   public static CostModel of(ChannelGraph graph) {
-    return build(graph, 0, layer -> {
-      int[] unprunable = new int[graph.node(layer).output().channels()];
-      Arrays.fill(unprunable, GroupSet.UNPRUNABLE);
-      return ImmutableIntArray.copyOf(unprunable);
-    });
+    return build(
+        graph,
+        0,
+        layer -> {
+          int[] unprunable = new int[graph.node(layer).output().channels()];
+          Arrays.fill(unprunable, GroupSet.UNPRUNABLE);
+          return ImmutableIntArray.copyOf(unprunable);
+        });
   }
 
-  private static CostModel build(ChannelGraph graph, int groupCount,
-      Function<String, ImmutableIntArray> channelGroups) {
+  private static CostModel build(
+      ChannelGraph graph, int groupCount, Function<String, ImmutableIntArray> channelGroups) {
     ImmutableList.Builder<CostTerm> flops = ImmutableList.builder();
     ImmutableList.Builder<CostTerm> parameters = ImmutableList.builder();
     for (Node node : graph.nodes()) {
@@ -83,26 +92,35 @@ public final class CostModel {
         parameters.add(count);
         long positions = macsPerWeight(node, p);
         if (positions > 0) {
-          flops.add(new CostTerm(node.name(), p.name(), count.coefficient() * positions,
-              count.outputs(), count.inputs()));
+          flops.add(
+              new CostTerm(
+                  node.name(),
+                  p.name(),
+                  count.coefficient() * positions,
+                  count.outputs(),
+                  count.inputs()));
         }
       }
     }
     return new CostModel(graph.name(), groupCount, flops.build(), parameters.build());
   }
 
-  private static CostTerm countTerm(Node node, Parameter p,
-      Function<String, ImmutableIntArray> channelGroups) {
+  private static CostTerm countTerm(
+      Node node, Parameter p, Function<String, ImmutableIntArray> channelGroups) {
     long coefficient = 1;
     for (int axis = 0; axis < p.shape().length(); axis++) {
       if (axis != p.outputAxis() && axis != p.inputAxis()) {
         coefficient *= p.shape().get(axis);
       }
     }
-    KeptCount outputs = p.outputAxis() == Parameter.NO_AXIS ? KeptCount.constant(1)
-        : KeptCount.of(channelGroups.apply(node.name()));
-    KeptCount inputs = p.inputAxis() == Parameter.NO_AXIS ? KeptCount.constant(1)
-        : KeptCount.of(channelGroups.apply(node.inputs().get(0)));
+    KeptCount outputs =
+        p.outputAxis() == Parameter.NO_AXIS
+            ? KeptCount.constant(1)
+            : KeptCount.of(channelGroups.apply(node.name()));
+    KeptCount inputs =
+        p.inputAxis() == Parameter.NO_AXIS
+            ? KeptCount.constant(1)
+            : KeptCount.of(channelGroups.apply(node.inputs().get(0)));
     return new CostTerm(node.name(), p.name(), coefficient, outputs, inputs);
   }
 
@@ -172,7 +190,9 @@ public final class CostModel {
     return parameterTerms;
   }
 
-  /** Multiply-accumulates per layer, all groups kept, in network order (zero-cost layers left out). */
+  /**
+   * Multiply-accumulates per layer, all groups kept, in network order (zero-cost layers left out).
+   */
   public ImmutableMap<String, Long> flopsPerLayer() {
     Map<String, Long> perLayer = new LinkedHashMap<>();
     flopsTerms.forEach(t -> perLayer.merge(t.layer(), t.full(), Long::sum));
@@ -183,34 +203,46 @@ public final class CostModel {
    * Restates a whole-model FLOPs reduction as the share {@code p} of the prunable part to keep.
    *
    * @param reduction share of the whole model's FLOPs to remove, e.g. 0.55 to cut 55%
-   * @throws IllegalArgumentException when {@code reduction} is outside (0, 1), or larger than
-   *     what removing every prunable group could give
+   * @throws IllegalArgumentException when {@code reduction} is outside (0, 1), or larger than what
+   *     removing every prunable group could give
    */
   public FlopsTarget targetForReduction(double reduction) {
-    checkArgument(reduction > 0 && reduction < 1,
+    checkArgument(
+        reduction > 0 && reduction < 1,
         "a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; found %s",
         reduction);
     double floor = prunableFlops(new double[groupCount]);
     double maximum = (prunableFlops - floor) / totalFlops;
-    checkArgument(reduction < maximum,
+    checkArgument(
+        reduction < maximum,
         "a FLOPs reduction of %s is more than graph '%s' can give: removing every prunable group "
             + "cuts at most %s of its %s MACs, as %s MACs are in layers that no group changes; "
             + "choose a reduction below %s",
-        reduction, graphName, format(maximum), totalFlops, totalFlops - prunableFlops,
+        reduction,
+        graphName,
+        format(maximum),
+        totalFlops,
+        totalFlops - prunableFlops,
         format(maximum));
     double p = 1 - reduction * totalFlops / prunableFlops;
     return new FlopsTarget(reduction, p, totalFlops, prunableFlops);
   }
 
   private double[] checkedKeep(GroupMask mask) {
-    checkArgument(mask.size() == groupCount, "the mask covers %s groups but the model has %s",
-        mask.size(), groupCount);
+    checkArgument(
+        mask.size() == groupCount,
+        "the mask covers %s groups but the model has %s",
+        mask.size(),
+        groupCount);
     return mask.toKeepVector();
   }
 
   private double sum(List<CostTerm> terms, double[] keep, boolean prunableOnly) {
-    checkArgument(keep.length == groupCount,
-        "the keep vector has %s entries but the model has %s groups", keep.length, groupCount);
+    checkArgument(
+        keep.length == groupCount,
+        "the keep vector has %s entries but the model has %s groups",
+        keep.length,
+        groupCount);
     double total = 0;
     for (CostTerm term : terms) {
       if (!prunableOnly || term.dependsOnGroups()) {
@@ -226,7 +258,14 @@ public final class CostModel {
 
   @Override
   public String toString() {
-    return "CostModel of '" + graphName + "': " + totalFlops + " MACs (" + prunableFlops
-        + " prunable), " + totalParameters + " parameters";
+    return "CostModel of '"
+        + graphName
+        + "': "
+        + totalFlops
+        + " MACs ("
+        + prunableFlops
+        + " prunable), "
+        + totalParameters
+        + " parameters";
   }
 }

@@ -10,8 +10,8 @@ package dev.ato.cost;
  * @param totalFlops the whole model's multiply-accumulates, all groups kept
  * @param prunableFlops multiply-accumulates of the layers a mask can change, all groups kept
  */
-public record FlopsTarget(double reduction, double prunableRatio, long totalFlops,
-    long prunableFlops) {
+public record FlopsTarget(
+    double reduction, double prunableRatio, long totalFlops, long prunableFlops) {
 
   /** Multiply-accumulates the whole model has once the reduction is reached. */
   public double targetFlops() {

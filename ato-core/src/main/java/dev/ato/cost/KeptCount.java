@@ -34,14 +34,18 @@ public record KeptCount(int fixed, ImmutableIntArray groups, ImmutableIntArray m
         counts.merge(group, 1, Integer::sum);
       }
     }
-    return new KeptCount(fixed, ImmutableIntArray.copyOf(counts.keySet()),
+    return new KeptCount(
+        fixed,
+        ImmutableIntArray.copyOf(counts.keySet()),
         ImmutableIntArray.copyOf(counts.values()));
   }
 
   public KeptCount {
-    checkArgument(groups.length() == multiplicities.length(),
+    checkArgument(
+        groups.length() == multiplicities.length(),
         "one multiplicity per group: %s groups, %s multiplicities",
-        groups.length(), multiplicities.length());
+        groups.length(),
+        multiplicities.length());
   }
 
   /** The count when every group is kept. */

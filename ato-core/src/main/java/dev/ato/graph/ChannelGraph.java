@@ -39,8 +39,8 @@ public final class ChannelGraph {
   private final ImmutableSet<String> outputs;
   private final ImmutableListMultimap<String, String> consumers;
 
-  private ChannelGraph(String name, ImmutableMap<String, Node> nodes,
-      ImmutableSet<String> outputs) {
+  private ChannelGraph(
+      String name, ImmutableMap<String, Node> nodes, ImmutableSet<String> outputs) {
     this.name = name;
     this.nodes = nodes;
     this.outputs = outputs;
@@ -118,20 +118,25 @@ public final class ChannelGraph {
      * Declares a layer reading the named inputs (declared before it); returns its name so that
      * declarations chain: {@code x = b.add("relu1", Activation.RELU, x)}.
      *
-     * @throws IllegalArgumentException when the name is taken, an input is unknown, or the
-     *     layer does not fit its inputs
+     * @throws IllegalArgumentException when the name is taken, an input is unknown, or the layer
+     *     does not fit its inputs
      */
     public String add(String layerName, Layer layer, String... inputs) {
       checkArgument(layerName != null && !layerName.isBlank(), "a layer needs a name");
-      checkArgument(!nodes.containsKey(layerName),
-          "graph '%s' already has a layer '%s'; layer names must be unique", name, layerName);
+      checkArgument(
+          !nodes.containsKey(layerName),
+          "graph '%s' already has a layer '%s'; layer names must be unique",
+          name,
+          layerName);
       checkArgument(layer != null, "layer '%s' needs a Layer, found null", layerName);
       List<ChannelShape> shapes = new ArrayList<>();
       for (String input : inputs) {
         Node source = nodes.get(input);
-        checkArgument(source != null,
+        checkArgument(
+            source != null,
             "layer '%s' reads '%s', which is not declared; declare layers before their readers",
-            layerName, input);
+            layerName,
+            input);
         shapes.add(source.output());
       }
       ChannelShape output =
@@ -139,8 +144,9 @@ public final class ChannelGraph {
       ChannelShape input = shapes.isEmpty() ? output : shapes.get(0);
       ImmutableList<Parameter> parameters =
           layer instanceof Layer.Input ? ImmutableList.of() : layer.parameters(input);
-      nodes.put(layerName, new Node(layerName, layer, ImmutableList.copyOf(inputs), input,
-          output, parameters));
+      nodes.put(
+          layerName,
+          new Node(layerName, layer, ImmutableList.copyOf(inputs), input, output, parameters));
       return layerName;
     }
 
@@ -156,22 +162,29 @@ public final class ChannelGraph {
      * that nothing reads is an output.
      */
     public Builder markOutput(String layerName) {
-      checkArgument(nodes.containsKey(layerName),
-          "cannot mark '%s' as an output: graph '%s' has no such layer", layerName, name);
+      checkArgument(
+          nodes.containsKey(layerName),
+          "cannot mark '%s' as an output: graph '%s' has no such layer",
+          layerName,
+          name);
       outputs.add(layerName);
       return this;
     }
 
     /** Builds the immutable graph; may be called again after more layers are added. */
     public ChannelGraph build() {
-      checkState(nodes.values().stream().anyMatch(n -> n.layer() instanceof Layer.Input),
-          "graph '%s' has no input; declare one with input(...)", name);
+      checkState(
+          nodes.values().stream().anyMatch(n -> n.layer() instanceof Layer.Input),
+          "graph '%s' has no input; declare one with input(...)",
+          name);
       ImmutableSet<String> finalOutputs;
       if (outputs.isEmpty()) {
         Set<String> read = new LinkedHashSet<>();
         nodes.values().forEach(n -> read.addAll(n.inputs()));
-        finalOutputs = nodes.keySet().stream().filter(n -> !read.contains(n))
-            .collect(ImmutableSet.toImmutableSet());
+        finalOutputs =
+            nodes.keySet().stream()
+                .filter(n -> !read.contains(n))
+                .collect(ImmutableSet.toImmutableSet());
       } else {
         finalOutputs = ImmutableSet.copyOf(outputs);
       }

@@ -3,9 +3,9 @@ package dev.ato.graph;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * The shape of one sample of a tensor flowing through a {@link ChannelGraph}, batch axis left
- * out: either spatial ({@code channels x height x width}, as between convolutions) or flat
- * ({@code features}, as after a flatten). A flat tensor reports height and width 1.
+ * The shape of one sample of a tensor flowing through a {@link ChannelGraph}, batch axis left out:
+ * either spatial ({@code channels x height x width}, as between convolutions) or flat ({@code
+ * features}, as after a flatten). A flat tensor reports height and width 1.
  *
  * @param channels channels of a spatial tensor, features of a flat one; at least 1
  * @param height rows; 1 for a flat tensor
@@ -16,10 +16,16 @@ public record ChannelShape(int channels, int height, int width, boolean flat) {
 
   public ChannelShape {
     checkArgument(channels >= 1, "a tensor needs at least 1 channel, found %s", channels);
-    checkArgument(height >= 1 && width >= 1,
-        "a feature map needs a positive size, found %sx%s", height, width);
-    checkArgument(!flat || (height == 1 && width == 1),
-        "a flat tensor has height and width 1, found %sx%s", height, width);
+    checkArgument(
+        height >= 1 && width >= 1,
+        "a feature map needs a positive size, found %sx%s",
+        height,
+        width);
+    checkArgument(
+        !flat || (height == 1 && width == 1),
+        "a flat tensor has height and width 1, found %sx%s",
+        height,
+        width);
   }
 
   /** A feature map of {@code channels x height x width}. */

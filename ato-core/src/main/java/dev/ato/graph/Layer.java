@@ -9,17 +9,26 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What a node of a {@link ChannelGraph} computes, as far as channels, zero-invariance and cost
- * are concerned. Each kind is a small immutable record; a layer works out its output shape and
- * its parameters from the shapes of its inputs, so a graph declares only what a user would write
- * in a model definition.
+ * What a node of a {@link ChannelGraph} computes, as far as channels, zero-invariance and cost are
+ * concerned. Each kind is a small immutable record; a layer works out its output shape and its
+ * parameters from the shapes of its inputs, so a graph declares only what a user would write in a
+ * model definition.
  *
  * <p>The kinds say explicitly what an engine often hides: whether a join adds or concatenates,
  * whether an activation keeps zero at zero, whether a convolution is depthwise.
  */
 public sealed interface Layer
-    permits Layer.Input, Layer.Conv2d, Layer.BatchNorm, Layer.Linear, Layer.Activation,
-        Layer.Pool2d, Layer.GlobalPool, Layer.Flatten, Layer.Add, Layer.Concat, Layer.Identity,
+    permits Layer.Input,
+        Layer.Conv2d,
+        Layer.BatchNorm,
+        Layer.Linear,
+        Layer.Activation,
+        Layer.Pool2d,
+        Layer.GlobalPool,
+        Layer.Flatten,
+        Layer.Add,
+        Layer.Concat,
+        Layer.Identity,
         Layer.Opaque {
 
   /** A short lower-case name of the kind, used in messages ({@code "conv2d"}, {@code "add"}). */
@@ -48,8 +57,8 @@ public sealed interface Layer
 
   /**
    * An operation defined for every kind of layer, one method per kind. Code that treats kinds
-   * differently goes through a visitor rather than a chain of {@code instanceof} tests, so that
-   * a new kind fails to compile at every such place until each says what the kind means there,
+   * differently goes through a visitor rather than a chain of {@code instanceof} tests, so that a
+   * new kind fails to compile at every such place until each says what the kind means there,
    * instead of falling through to a default. Where a kind has no meaning, the method throws.
    *
    * @param <R> what the operation gives for one layer
@@ -117,30 +126,43 @@ public sealed interface Layer
 
   /**
    * A 2-D convolution, weight of shape {@code [filters, inChannels / groups, kernelH, kernelW]}.
-   * {@code groups == inChannels == filters} is a depthwise convolution: its channel {@code k}
-   * reads only input channel {@code k}. {@code inChannels} of 0 means "whatever the input has";
-   * a positive value is checked against the input.
+   * {@code groups == inChannels == filters} is a depthwise convolution: its channel {@code k} reads
+   * only input channel {@code k}. {@code inChannels} of 0 means "whatever the input has"; a
+   * positive value is checked against the input.
    */
   record Conv2d(
-      int filters, int inChannels, int kernelH, int kernelW, int strideH, int strideW,
-      int padH, int padW, int dilationH, int dilationW, int groups, boolean bias)
+      int filters,
+      int inChannels,
+      int kernelH,
+      int kernelW,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int dilationH,
+      int dilationW,
+      int groups,
+      boolean bias)
       implements Layer {
 
     public Conv2d {
       checkArgument(filters >= 1, "a convolution needs at least 1 filter, found %s", filters);
-      checkArgument(inChannels >= 0, "inChannels must be positive (or 0 to infer), found %s",
-          inChannels);
-      checkArgument(kernelH >= 1 && kernelW >= 1, "kernel must be positive, found %sx%s",
-          kernelH, kernelW);
-      checkArgument(strideH >= 1 && strideW >= 1, "stride must be positive, found %sx%s",
-          strideH, strideW);
-      checkArgument(padH >= 0 && padW >= 0, "padding must not be negative, found %sx%s",
-          padH, padW);
-      checkArgument(dilationH >= 1 && dilationW >= 1, "dilation must be positive, found %sx%s",
-          dilationH, dilationW);
+      checkArgument(
+          inChannels >= 0, "inChannels must be positive (or 0 to infer), found %s", inChannels);
+      checkArgument(
+          kernelH >= 1 && kernelW >= 1, "kernel must be positive, found %sx%s", kernelH, kernelW);
+      checkArgument(
+          strideH >= 1 && strideW >= 1, "stride must be positive, found %sx%s", strideH, strideW);
+      checkArgument(
+          padH >= 0 && padW >= 0, "padding must not be negative, found %sx%s", padH, padW);
+      checkArgument(
+          dilationH >= 1 && dilationW >= 1,
+          "dilation must be positive, found %sx%s",
+          dilationH,
+          dilationW);
       checkArgument(groups >= 1, "groups must be positive, found %s", groups);
-      checkArgument(filters % groups == 0, "groups (%s) must divide the filters (%s)",
-          groups, filters);
+      checkArgument(
+          filters % groups == 0, "groups (%s) must divide the filters (%s)", groups, filters);
     }
 
     /** Starts a convolution in DJL's style: {@code setFilters}, {@code setKernelShape}, opts. */
@@ -166,19 +188,36 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
-      checkArgument(!in.flat(), "conv2d '%s' needs a feature map but '%s' gives a flat %s",
-          inputs.layer(), inputs.name(0), in);
-      checkArgument(inChannels == 0 || inChannels == in.channels(),
+      checkArgument(
+          !in.flat(),
+          "conv2d '%s' needs a feature map but '%s' gives a flat %s",
+          inputs.layer(),
+          inputs.name(0),
+          in);
+      checkArgument(
+          inChannels == 0 || inChannels == in.channels(),
           "conv2d '%s' expects %s input channels but '%s' gives %s",
-          inputs.layer(), inChannels, inputs.name(0), in.channels());
-      checkArgument(in.channels() % groups == 0,
+          inputs.layer(),
+          inChannels,
+          inputs.name(0),
+          in.channels());
+      checkArgument(
+          in.channels() % groups == 0,
           "conv2d '%s' has %s groups, which do not divide the %s channels of '%s'",
-          inputs.layer(), groups, in.channels(), inputs.name(0));
+          inputs.layer(),
+          groups,
+          in.channels(),
+          inputs.name(0));
       int height = outputSize(in.height(), kernelH, strideH, padH, dilationH);
       int width = outputSize(in.width(), kernelW, strideW, padW, dilationW);
-      checkArgument(height >= 1 && width >= 1,
+      checkArgument(
+          height >= 1 && width >= 1,
           "conv2d '%s' turns the %s input from '%s' into an empty %sx%s map",
-          inputs.layer(), in, inputs.name(0), height, width);
+          inputs.layer(),
+          in,
+          inputs.name(0),
+          height,
+          width);
       return ChannelShape.spatial(filters, height, width);
     }
 
@@ -186,12 +225,16 @@ public sealed interface Layer
     public ImmutableList<Parameter> parameters(ChannelShape input) {
       boolean dense = groups == 1;
       ImmutableList.Builder<Parameter> params = ImmutableList.builder();
-      params.add(new Parameter("weight",
-          ImmutableIntArray.of(filters, input.channels() / groups, kernelH, kernelW),
-          0, dense ? 1 : Parameter.NO_AXIS, true));
+      params.add(
+          new Parameter(
+              "weight",
+              ImmutableIntArray.of(filters, input.channels() / groups, kernelH, kernelW),
+              0,
+              dense ? 1 : Parameter.NO_AXIS,
+              true));
       if (bias) {
-        params.add(new Parameter("bias", ImmutableIntArray.of(filters), 0, Parameter.NO_AXIS,
-            true));
+        params.add(
+            new Parameter("bias", ImmutableIntArray.of(filters), 0, Parameter.NO_AXIS, true));
       }
       return params.build();
     }
@@ -284,23 +327,33 @@ public sealed interface Layer
       public Conv2d build() {
         checkState(filters > 0, "setFilters(...) is required, with a positive count");
         checkState(kernelH > 0 && kernelW > 0, "setKernelShape(...) is required");
-        return new Conv2d(filters, inChannels, kernelH, kernelW, strideH, strideW, padH, padW,
-            dilationH, dilationW, groups, bias);
+        return new Conv2d(
+            filters,
+            inChannels,
+            kernelH,
+            kernelW,
+            strideH,
+            strideW,
+            padH,
+            padW,
+            dilationH,
+            dilationW,
+            groups,
+            bias);
       }
     }
   }
 
   /**
-   * Batch normalisation over channels (or over the features of a flat tensor). Its
-   * {@code gamma} and {@code beta} and its running statistics all follow the channel.
-   * {@code channels} of 0 means "whatever the input has". {@code scale} and {@code center} say
-   * whether gamma and beta are trained; a frozen one cannot be driven to zero, so channels
-   * through such a batch norm are not zero-invariant.
+   * Batch normalisation over channels (or over the features of a flat tensor). Its {@code gamma}
+   * and {@code beta} and its running statistics all follow the channel. {@code channels} of 0 means
+   * "whatever the input has". {@code scale} and {@code center} say whether gamma and beta are
+   * trained; a frozen one cannot be driven to zero, so channels through such a batch norm are not
+   * zero-invariant.
    */
   record BatchNorm(int channels, boolean scale, boolean center) implements Layer {
     public BatchNorm {
-      checkArgument(channels >= 0, "channels must be positive (or 0 to infer), found %s",
-          channels);
+      checkArgument(channels >= 0, "channels must be positive (or 0 to infer), found %s", channels);
     }
 
     /** A batch norm whose gamma and beta are both trained, the usual kind. */
@@ -321,9 +374,13 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
-      checkArgument(channels == 0 || channels == in.channels(),
+      checkArgument(
+          channels == 0 || channels == in.channels(),
           "batchnorm '%s' expects %s channels but '%s' gives %s",
-          inputs.layer(), channels, inputs.name(0), in.channels());
+          inputs.layer(),
+          channels,
+          inputs.name(0),
+          in.channels());
       return in;
     }
 
@@ -339,15 +396,15 @@ public sealed interface Layer
   }
 
   /**
-   * A fully connected layer, weight of shape {@code [units, inFeatures]} (DJL's layout). Its
-   * input is flat, or a feature map of size 1x1 such as a global pool gives. {@code inFeatures}
-   * of 0 means "whatever the input has".
+   * A fully connected layer, weight of shape {@code [units, inFeatures]} (DJL's layout). Its input
+   * is flat, or a feature map of size 1x1 such as a global pool gives. {@code inFeatures} of 0
+   * means "whatever the input has".
    */
   record Linear(int units, int inFeatures, boolean bias) implements Layer {
     public Linear {
       checkArgument(units >= 1, "a linear layer needs at least 1 unit, found %s", units);
-      checkArgument(inFeatures >= 0, "inFeatures must be positive (or 0 to infer), found %s",
-          inFeatures);
+      checkArgument(
+          inFeatures >= 0, "inFeatures must be positive (or 0 to infer), found %s", inFeatures);
     }
 
     /** A linear layer with bias whose input size is inferred. */
@@ -368,23 +425,30 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
-      checkArgument(in.flat() || in.spatialSize() == 1,
+      checkArgument(
+          in.flat() || in.spatialSize() == 1,
           "linear '%s' needs flat input but '%s' gives a %s feature map; add a flatten "
-              + "between them", inputs.layer(), inputs.name(0), in);
-      checkArgument(inFeatures == 0 || inFeatures == in.channels(),
+              + "between them",
+          inputs.layer(),
+          inputs.name(0),
+          in);
+      checkArgument(
+          inFeatures == 0 || inFeatures == in.channels(),
           "linear '%s' expects %s input features but '%s' gives %s",
-          inputs.layer(), inFeatures, inputs.name(0), in.channels());
+          inputs.layer(),
+          inFeatures,
+          inputs.name(0),
+          in.channels());
       return ChannelShape.flat(units);
     }
 
     @Override
     public ImmutableList<Parameter> parameters(ChannelShape input) {
       ImmutableList.Builder<Parameter> params = ImmutableList.builder();
-      params.add(new Parameter("weight", ImmutableIntArray.of(units, input.channels()), 0, 1,
-          true));
+      params.add(
+          new Parameter("weight", ImmutableIntArray.of(units, input.channels()), 0, 1, true));
       if (bias) {
-        params.add(new Parameter("bias", ImmutableIntArray.of(units), 0, Parameter.NO_AXIS,
-            true));
+        params.add(new Parameter("bias", ImmutableIntArray.of(units), 0, Parameter.NO_AXIS, true));
       }
       return params.build();
     }
@@ -392,8 +456,8 @@ public sealed interface Layer
 
   /**
    * An element-wise function. {@code zeroPreserving} says whether it maps 0 to 0 (ReLU does,
-   * sigmoid does not); only then do zeroed channels stay zero through it, so channels that pass
-   * a function that is not zero-preserving cannot be pruned.
+   * sigmoid does not); only then do zeroed channels stay zero through it, so channels that pass a
+   * function that is not zero-preserving cannot be pruned.
    */
   record Activation(String function, boolean zeroPreserving) implements Layer {
     public static final Activation RELU = new Activation("relu", true);
@@ -406,8 +470,7 @@ public sealed interface Layer
     public static final Activation SOFTPLUS = new Activation("softplus", false);
 
     public Activation {
-      checkArgument(function != null && !function.isEmpty(),
-          "an activation needs a function name");
+      checkArgument(function != null && !function.isEmpty(), "an activation needs a function name");
     }
 
     @Override
@@ -428,10 +491,10 @@ public sealed interface Layer
 
   /**
    * Max or average pooling over a square window, as PyTorch (and DJL) compute it. Max pooling
-   * ignores padding (pads with minus infinity); average pooling counts it as zero, dividing by
-   * the window's size within the padded input. With {@code ceilMode} the output size rounds up
-   * instead of down, so that a last, partial window covers what remains of the input (DJL's
-   * SqueezeNet pools this way). Either way a channel that is zero stays zero.
+   * ignores padding (pads with minus infinity); average pooling counts it as zero, dividing by the
+   * window's size within the padded input. With {@code ceilMode} the output size rounds up instead
+   * of down, so that a last, partial window covers what remains of the input (DJL's SqueezeNet
+   * pools this way). Either way a channel that is zero stays zero.
    *
    * @param pool max or average
    * @param kernel the window's height and width
@@ -464,8 +527,8 @@ public sealed interface Layer
     }
 
     /**
-     * The output size along one axis for an input of {@code size} along it, by PyTorch's rule;
-     * less than 1 when the window does not fit.
+     * The output size along one axis for an input of {@code size} along it, by PyTorch's rule; less
+     * than 1 when the window does not fit.
      */
     public int outputSize(int size) {
       int span = size + 2 * padding - kernel;
@@ -480,13 +543,24 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
-      checkArgument(!in.flat(), "%s '%s' needs a feature map but '%s' gives a flat %s",
-          kind(), inputs.layer(), inputs.name(0), in);
+      checkArgument(
+          !in.flat(),
+          "%s '%s' needs a feature map but '%s' gives a flat %s",
+          kind(),
+          inputs.layer(),
+          inputs.name(0),
+          in);
       int height = outputSize(in.height());
       int width = outputSize(in.width());
-      checkArgument(height >= 1 && width >= 1,
+      checkArgument(
+          height >= 1 && width >= 1,
           "%s '%s' turns the %s input from '%s' into an empty %sx%s map",
-          kind(), inputs.layer(), in, inputs.name(0), height, width);
+          kind(),
+          inputs.layer(),
+          in,
+          inputs.name(0),
+          height,
+          width);
       return ChannelShape.spatial(in.channels(), height, width);
     }
   }
@@ -510,15 +584,20 @@ public sealed interface Layer
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
       ChannelShape in = inputs.single();
-      checkArgument(!in.flat(), "%s '%s' needs a feature map but '%s' gives a flat %s",
-          kind(), inputs.layer(), inputs.name(0), in);
+      checkArgument(
+          !in.flat(),
+          "%s '%s' needs a feature map but '%s' gives a flat %s",
+          kind(),
+          inputs.layer(),
+          inputs.name(0),
+          in);
       return ChannelShape.spatial(in.channels(), 1, 1);
     }
   }
 
   /**
-   * Flattens a feature map channel by channel: feature {@code j} of the output is position
-   * {@code j % (H*W)} of channel {@code j / (H*W)}. A flat input passes unchanged.
+   * Flattens a feature map channel by channel: feature {@code j} of the output is position {@code j
+   * % (H*W)} of channel {@code j / (H*W)}. A flat input passes unchanged.
    */
   record Flatten() implements Layer {
     @Override
@@ -552,13 +631,21 @@ public sealed interface Layer
 
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
-      checkArgument(inputs.size() >= 2, "add '%s' needs at least 2 inputs, found %s",
-          inputs.layer(), inputs.size());
+      checkArgument(
+          inputs.size() >= 2,
+          "add '%s' needs at least 2 inputs, found %s",
+          inputs.layer(),
+          inputs.size());
       ChannelShape first = inputs.shape(0);
       for (int i = 1; i < inputs.size(); i++) {
-        checkArgument(inputs.shape(i).equals(first),
+        checkArgument(
+            inputs.shape(i).equals(first),
             "add '%s' cannot add '%s' (%s) and '%s' (%s): shapes must be equal",
-            inputs.layer(), inputs.name(0), first, inputs.name(i), inputs.shape(i));
+            inputs.layer(),
+            inputs.name(0),
+            first,
+            inputs.name(i),
+            inputs.shape(i));
       }
       return first;
     }
@@ -578,16 +665,25 @@ public sealed interface Layer
 
     @Override
     public ChannelShape outputShape(LayerInputs inputs) {
-      checkArgument(inputs.size() >= 2, "concat '%s' needs at least 2 inputs, found %s",
-          inputs.layer(), inputs.size());
+      checkArgument(
+          inputs.size() >= 2,
+          "concat '%s' needs at least 2 inputs, found %s",
+          inputs.layer(),
+          inputs.size());
       ChannelShape first = inputs.shape(0);
       int channels = first.channels();
       for (int i = 1; i < inputs.size(); i++) {
         ChannelShape other = inputs.shape(i);
-        checkArgument(other.flat() == first.flat() && other.height() == first.height()
+        checkArgument(
+            other.flat() == first.flat()
+                && other.height() == first.height()
                 && other.width() == first.width(),
             "concat '%s' cannot join '%s' (%s) and '%s' (%s): spatial sizes must be equal",
-            inputs.layer(), inputs.name(0), first, inputs.name(i), other);
+            inputs.layer(),
+            inputs.name(0),
+            first,
+            inputs.name(i),
+            other);
         channels += other.channels();
       }
       return new ChannelShape(channels, first.height(), first.width(), first.flat());
@@ -614,9 +710,9 @@ public sealed interface Layer
 
   /**
    * A layer whose insides are unknown: it gives {@code output} and holds {@code parameters}
-   * trainable values. Its input and output channels are never pruned, and its FLOPs are not
-   * counted (they cannot be); its parameters are. Lets a graph include a block an engine binding
-   * cannot read, when the user asks for that instead of an error.
+   * trainable values. Its input and output channels are never pruned, and its FLOPs are not counted
+   * (they cannot be); its parameters are. Lets a graph include a block an engine binding cannot
+   * read, when the user asks for that instead of an error.
    *
    * @param description what the layer is, for messages (e.g. its class)
    * @param output the shape it gives
@@ -624,10 +720,10 @@ public sealed interface Layer
    */
   record Opaque(String description, ChannelShape output, long parameters) implements Layer {
     public Opaque {
-      checkArgument(description != null && output != null,
+      checkArgument(
+          description != null && output != null,
           "an opaque layer needs a description and an output shape");
-      checkArgument(parameters >= 0, "a parameter count cannot be negative, found %s",
-          parameters);
+      checkArgument(parameters >= 0, "a parameter count cannot be negative, found %s", parameters);
     }
 
     @Override
@@ -652,8 +748,13 @@ public sealed interface Layer
         return ImmutableList.of();
       }
       // One flat stand-in, so that the values are counted; it follows no channel.
-      return ImmutableList.of(new Parameter("opaque", ImmutableIntArray.of(
-          Math.toIntExact(parameters)), Parameter.NO_AXIS, Parameter.NO_AXIS, true));
+      return ImmutableList.of(
+          new Parameter(
+              "opaque",
+              ImmutableIntArray.of(Math.toIntExact(parameters)),
+              Parameter.NO_AXIS,
+              Parameter.NO_AXIS,
+              true));
     }
   }
 
@@ -690,8 +791,12 @@ public sealed interface Layer
     }
 
     ChannelShape single() {
-      checkArgument(names.size() == 1, "layer '%s' takes exactly 1 input, found %s: %s",
-          layer, names.size(), names);
+      checkArgument(
+          names.size() == 1,
+          "layer '%s' takes exactly 1 input, found %s: %s",
+          layer,
+          names.size(),
+          names);
       return shapes.get(0);
     }
   }

@@ -4,8 +4,8 @@ import com.google.common.collect.ImmutableList;
 import java.util.Optional;
 
 /**
- * One layer of a {@link ChannelGraph}: its name, what it computes, which layers it reads, the
- * shape it gives and its parameters.
+ * One layer of a {@link ChannelGraph}: its name, what it computes, which layers it reads, the shape
+ * it gives and its parameters.
  *
  * @param name unique within the graph, hierarchical by convention ({@code stage1.unit0.conv1})
  * @param layer what the node computes

@@ -8,9 +8,9 @@ public enum BlockPartition {
    */
   LAYER,
   /**
-   * One block per scope: groups whose first producing layer shares the name prefix up to its
-   * last dot ({@code stage1.unit0}), i.e. per residual unit or inverted residual when layers are
-   * named hierarchically.
+   * One block per scope: groups whose first producing layer shares the name prefix up to its last
+   * dot ({@code stage1.unit0}), i.e. per residual unit or inverted residual when layers are named
+   * hierarchically.
    */
   SCOPE
 }

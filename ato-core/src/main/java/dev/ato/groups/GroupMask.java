@@ -5,9 +5,7 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 
 import java.util.BitSet;
 
-/**
- * Which groups are kept (1) and which are pruned (0): the controller's hard mask. Immutable.
- */
+/** Which groups are kept (1) and which are pruned (0): the controller's hard mask. Immutable. */
 public final class GroupMask {
 
   private final int size;
@@ -53,8 +51,12 @@ public final class GroupMask {
 
   /** Number of pruned groups among {@code start .. start + length - 1}. */
   public int prunedCount(int start, int length) {
-    checkArgument(start >= 0 && length >= 0 && start + length <= size,
-        "range %s..%s is outside a mask of %s groups", start, start + length - 1, size);
+    checkArgument(
+        start >= 0 && length >= 0 && start + length <= size,
+        "range %s..%s is outside a mask of %s groups",
+        start,
+        start + length - 1,
+        size);
     return length - kept.get(start, start + length).cardinality();
   }
 
@@ -83,7 +85,13 @@ public final class GroupMask {
     for (int i = 0; i < Math.min(size, 64); i++) {
       bits.append(kept.get(i) ? '1' : '0');
     }
-    return "GroupMask(" + (size - prunedCount()) + "/" + size + " kept: " + bits
-        + (size > 64 ? "..." : "") + ")";
+    return "GroupMask("
+        + (size - prunedCount())
+        + "/"
+        + size
+        + " kept: "
+        + bits
+        + (size > 64 ? "..." : "")
+        + ")";
   }
 }

@@ -4,13 +4,13 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 /**
- * Choices for {@link ZeroInvariantGroups#find}: whether residual streams are pruned and how
- * groups form controller blocks. Immutable; {@link #defaults()} follows the paper's runs.
+ * Choices for {@link ZeroInvariantGroups#find}: whether residual streams are pruned and how groups
+ * form controller blocks. Immutable; {@link #defaults()} follows the paper's runs.
  *
  * @param pruneResidualStreams whether channels joined by residual adds form prunable groups
  *     (default false: ATO's runs keep the residual stream whole, OTO prunes it)
- * @param blockPartition how groups are partitioned into controller blocks (default
- *     {@link BlockPartition#LAYER})
+ * @param blockPartition how groups are partitioned into controller blocks (default {@link
+ *     BlockPartition#LAYER})
  */
 public record GroupOptions(boolean pruneResidualStreams, BlockPartition blockPartition) {
 
@@ -51,7 +51,8 @@ public record GroupOptions(boolean pruneResidualStreams, BlockPartition blockPar
 
     /** Builds the options; may be called again. */
     public GroupOptions build() {
-      return new GroupOptions(pruneResidualStreams != null && pruneResidualStreams,
+      return new GroupOptions(
+          pruneResidualStreams != null && pruneResidualStreams,
           blockPartition == null ? BlockPartition.LAYER : blockPartition);
     }
   }

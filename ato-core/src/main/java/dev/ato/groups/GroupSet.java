@@ -8,9 +8,9 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.primitives.ImmutableIntArray;
 
 /**
- * The zero-invariant groups of one graph, ordered block by block, with the controller blocks
- * that partition them and the channels that were found but not offered. Immutable; made by
- * {@link ZeroInvariantGroups#find}.
+ * The zero-invariant groups of one graph, ordered block by block, with the controller blocks that
+ * partition them and the channels that were found but not offered. Immutable; made by {@link
+ * ZeroInvariantGroups#find}.
  *
  * <p>A mask over the groups (one entry per group, in {@link #groups()} order) is what the
  * controller produces, the projectors apply and the cost model prices.
@@ -27,8 +27,12 @@ public final class GroupSet {
   private final ImmutableList<UnprunableChannels> unprunable;
   private final ImmutableMap<String, ImmutableIntArray> channelGroups;
 
-  GroupSet(String graphName, GroupOptions options, ImmutableList<Group> groups,
-      ImmutableList<ControllerBlock> blocks, ImmutableList<UnprunableChannels> unprunable,
+  GroupSet(
+      String graphName,
+      GroupOptions options,
+      ImmutableList<Group> groups,
+      ImmutableList<ControllerBlock> blocks,
+      ImmutableList<UnprunableChannels> unprunable,
       ImmutableMap<String, ImmutableIntArray> channelGroups) {
     this.graphName = graphName;
     this.options = options;
@@ -86,12 +90,16 @@ public final class GroupSet {
 
   /**
    * {@code mask}, with one group kept again wherever the mask would remove every channel of a
-   * layer: a layer needs at least one channel to exist. The group kept is the layer's first.
-   * Masks from a trained controller rarely need this; random masks may.
+   * layer: a layer needs at least one channel to exist. The group kept is the layer's first. Masks
+   * from a trained controller rarely need this; random masks may.
    */
   public GroupMask keepingEveryLayer(GroupMask mask) {
-    checkArgument(mask.size() == groups.size(), "the mask covers %s groups but graph '%s' has %s",
-        mask.size(), graphName, groups.size());
+    checkArgument(
+        mask.size() == groups.size(),
+        "the mask covers %s groups but graph '%s' has %s",
+        mask.size(),
+        graphName,
+        groups.size());
     boolean[] keep = new boolean[mask.size()];
     for (int g = 0; g < keep.length; g++) {
       keep[g] = mask.isKept(g);
@@ -111,7 +119,14 @@ public final class GroupSet {
 
   @Override
   public String toString() {
-    return "GroupSet of '" + graphName + "': " + groups.size() + " groups in " + blocks.size()
-        + " blocks, " + unprunable.size() + " unprunable";
+    return "GroupSet of '"
+        + graphName
+        + "': "
+        + groups.size()
+        + " groups in "
+        + blocks.size()
+        + " blocks, "
+        + unprunable.size()
+        + " unprunable";
   }
 }

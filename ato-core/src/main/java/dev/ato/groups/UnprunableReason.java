@@ -7,15 +7,16 @@ public enum UnprunableReason {
   /** The channels reach a network output, such as the classifier's logits. */
   NETWORK_OUTPUT("they reach the network's output"),
   /**
-   * The channels feed or leave a grouped (not depthwise) convolution, whose groups must keep
-   * equal sizes.
+   * The channels feed or leave a grouped (not depthwise) convolution, whose groups must keep equal
+   * sizes.
    */
   GROUPED_CONVOLUTION("they feed or leave a grouped convolution, whose groups must stay equal"),
   /** The channels enter or leave a layer whose insides are unknown. */
   OPAQUE_LAYER("they enter or leave a layer ato cannot see into"),
   /** The channels pass a batch norm whose gamma or beta is not trained. */
-  FROZEN_NORMALISATION("they pass a batch norm whose gamma or beta is frozen, which projection "
-      + "cannot drive to zero"),
+  FROZEN_NORMALISATION(
+      "they pass a batch norm whose gamma or beta is frozen, which projection "
+          + "cannot drive to zero"),
   /** The channels pass an element-wise function that does not map zero to zero. */
   NOT_ZERO_PRESERVING("they pass a function that does not map 0 to 0"),
   /** The channels are joined by a residual add and residual-stream pruning is off. */

@@ -25,23 +25,24 @@ import java.util.function.BinaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Finds the zero-invariant groups of a {@link ChannelGraph} automatically (docs/design.md, "Zero-invariant groups").
+ * Finds the zero-invariant groups of a {@link ChannelGraph} automatically (docs/design.md,
+ * "Zero-invariant groups").
  *
  * <p>Every channel a layer creates (a convolution's filter, a linear layer's unit, an input
- * channel) is a <em>source</em>. Sources flow through the graph: batch norms, activations,
- * pooling, identity and depthwise convolutions keep channel {@code k} at {@code k}; concat
- * shifts each branch by its offset; flatten spreads channel {@code c} over features
- * {@code c*H*W .. (c+1)*H*W - 1}; an add couples the sources it sums, channel by channel. The
- * sources coupled this way form one group with every per-channel parameter they meet; the
- * layers that read them contribute consumer slices, cut later with the group.
+ * channel) is a <em>source</em>. Sources flow through the graph: batch norms, activations, pooling,
+ * identity and depthwise convolutions keep channel {@code k} at {@code k}; concat shifts each
+ * branch by its offset; flatten spreads channel {@code c} over features {@code c*H*W .. (c+1)*H*W -
+ * 1}; an add couples the sources it sums, channel by channel. The sources coupled this way form one
+ * group with every per-channel parameter they meet; the layers that read them contribute consumer
+ * slices, cut later with the group.
  *
- * <p>Coupled sources are not offered when zeroing them would not zero the network's function:
- * input channels, channels reaching an output, channels through a grouped convolution or a
- * function that does not keep 0 at 0, and, unless {@link GroupOptions#pruneResidualStreams()},
- * channels joined by a residual add.
+ * <p>Coupled sources are not offered when zeroing them would not zero the network's function: input
+ * channels, channels reaching an output, channels through a grouped convolution or a function that
+ * does not keep 0 at 0, and, unless {@link GroupOptions#pruneResidualStreams()}, channels joined by
+ * a residual add.
  *
- * <p>Reference: Chen et al., "Only Train Once" (NeurIPS 2021) and "OTOv2" (ICLR 2023) for ZIGs;
- * Wu et al., "Auto-Train-Once" (CVPR 2024) for the controller blocks.
+ * <p>Reference: Chen et al., "Only Train Once" (NeurIPS 2021) and "OTOv2" (ICLR 2023) for ZIGs; Wu
+ * et al., "Auto-Train-Once" (CVPR 2024) for the controller blocks.
  */
 public final class ZeroInvariantGroups {
 
@@ -49,9 +50,10 @@ public final class ZeroInvariantGroups {
    * Rules that a layer inside the network applies, as opposed to the input, the outputs and the
    * residual-stream option: a message names the layer, which is what the user would change.
    */
-  private static final Set<UnprunableReason> LAYER_RULES = EnumSet.of(
-      UnprunableReason.GROUPED_CONVOLUTION, UnprunableReason.OPAQUE_LAYER,
-      UnprunableReason.FROZEN_NORMALISATION, UnprunableReason.NOT_ZERO_PRESERVING);
+  private static final Set<UnprunableReason> LAYER_RULES =
+      EnumSet.of(
+          UnprunableReason.GROUPED_CONVOLUTION, UnprunableReason.OPAQUE_LAYER,
+          UnprunableReason.FROZEN_NORMALISATION, UnprunableReason.NOT_ZERO_PRESERVING);
 
   /** How many layers a message names for one rule before it only counts the rest. */
   private static final int MAX_NAMED_LAYERS = 3;
@@ -66,9 +68,9 @@ public final class ZeroInvariantGroups {
   /**
    * Finds the groups of {@code graph}.
    *
-   * @throws IllegalArgumentException when the graph has no prunable group; the message counts
-   *     the channels excluded by each rule and names the layers inside the network (a function
-   *     that does not keep 0 at 0, an opaque block...) that excluded them
+   * @throws IllegalArgumentException when the graph has no prunable group; the message counts the
+   *     channels excluded by each rule and names the layers inside the network (a function that
+   *     does not keep 0 at 0, an opaque block...) that excluded them
    */
   public static GroupSet find(ChannelGraph graph, GroupOptions options) {
     return new Search(graph, options).run();
@@ -107,8 +109,8 @@ public final class ZeroInvariantGroups {
     }
 
     /**
-     * The rule of each kind of layer for one node: which sources its output channels carry,
-     * which slices it records and which sources it excludes.
+     * The rule of each kind of layer for one node: which sources its output channels carry, which
+     * slices it records and which sources it excludes.
      */
     private final class Flow implements Layer.Visitor<int[]> {
       private final Node node;
@@ -239,8 +241,10 @@ public final class ZeroInvariantGroups {
         created[k] = id;
         for (Parameter p : node.parameters()) {
           if (p.outputAxis() != Parameter.NO_AXIS) {
-            sources.get(id).members.add(
-                new Slice(node.name(), p.name(), p.outputAxis(), k, 1, p.trainable()));
+            sources
+                .get(id)
+                .members
+                .add(new Slice(node.name(), p.name(), p.outputAxis(), k, 1, p.trainable()));
           }
         }
       }
@@ -252,8 +256,10 @@ public final class ZeroInvariantGroups {
       for (int k = 0; k < in.length; k++) {
         for (Parameter p : node.parameters()) {
           if (p.outputAxis() != Parameter.NO_AXIS) {
-            sources.get(in[k]).members.add(
-                new Slice(node.name(), p.name(), p.outputAxis(), k, 1, p.trainable()));
+            sources
+                .get(in[k])
+                .members
+                .add(new Slice(node.name(), p.name(), p.outputAxis(), k, 1, p.trainable()));
           }
         }
       }
@@ -264,8 +270,10 @@ public final class ZeroInvariantGroups {
       for (int k = 0; k < in.length; k++) {
         for (Parameter p : node.parameters()) {
           if (p.inputAxis() != Parameter.NO_AXIS) {
-            sources.get(in[k]).consumers.add(
-                new Slice(node.name(), p.name(), p.inputAxis(), k, 1, p.trainable()));
+            sources
+                .get(in[k])
+                .consumers
+                .add(new Slice(node.name(), p.name(), p.inputAxis(), k, 1, p.trainable()));
           }
         }
       }
@@ -320,8 +328,9 @@ public final class ZeroInvariantGroups {
 
     private GroupSet order(List<Candidate> prunable, List<UnprunableChannels> excluded) {
       Map<String, List<Candidate>> byBlock = new LinkedHashMap<>();
-      prunable.sort(Comparator.comparingInt((Candidate c) -> order.get(c.root.layer))
-          .thenComparingInt(c -> c.root.channel));
+      prunable.sort(
+          Comparator.comparingInt((Candidate c) -> order.get(c.root.layer))
+              .thenComparingInt(c -> c.root.channel));
       for (Candidate candidate : prunable) {
         byBlock.computeIfAbsent(blockKey(candidate), k -> new ArrayList<>()).add(candidate);
       }
@@ -332,8 +341,9 @@ public final class ZeroInvariantGroups {
       Arrays.fill(groupOfRoot, GroupSet.UNPRUNABLE);
       int blockIndex = 0;
       for (Map.Entry<String, List<Candidate>> block : byBlock.entrySet()) {
-        blocks.add(new ControllerBlock(blockIndex, blockName(block), ordered.size(),
-            block.getValue().size()));
+        blocks.add(
+            new ControllerBlock(
+                blockIndex, blockName(block), ordered.size(), block.getValue().size()));
         for (Candidate candidate : block.getValue()) {
           groupOfRoot[candidate.rootId] = ordered.size();
           ordered.add(candidate);
@@ -344,21 +354,27 @@ public final class ZeroInvariantGroups {
       List<List<ChannelSpan>> zeros = new ArrayList<>();
       ordered.forEach(c -> zeros.add(new ArrayList<>()));
       ImmutableMap.Builder<String, ImmutableIntArray> channelGroups = ImmutableMap.builder();
-      origin.forEach((layer, channels) -> {
-        int[] ids = Arrays.stream(channels).map(s -> groupOfRoot[find(s)]).toArray();
-        for (int k = 0; k < ids.length; k++) {
-          if (ids[k] != GroupSet.UNPRUNABLE) {
-            zeros.get(ids[k]).add(new ChannelSpan(layer, k, 1));
-          }
-        }
-        channelGroups.put(layer, ImmutableIntArray.copyOf(ids));
-      });
+      origin.forEach(
+          (layer, channels) -> {
+            int[] ids = Arrays.stream(channels).map(s -> groupOfRoot[find(s)]).toArray();
+            for (int k = 0; k < ids.length; k++) {
+              if (ids[k] != GroupSet.UNPRUNABLE) {
+                zeros.get(ids[k]).add(new ChannelSpan(layer, k, 1));
+              }
+            }
+            channelGroups.put(layer, ImmutableIntArray.copyOf(ids));
+          });
       ImmutableList.Builder<Group> groups = ImmutableList.builder();
       for (int id = 0; id < ordered.size(); id++) {
         groups.add(toGroup(id, blockOfGroup.get(id), ordered.get(id), zeros.get(id)));
       }
-      return new GroupSet(graph.name(), options, groups.build(), blocks.build(),
-          ImmutableList.copyOf(excluded), channelGroups.buildOrThrow());
+      return new GroupSet(
+          graph.name(),
+          options,
+          groups.build(),
+          blocks.build(),
+          ImmutableList.copyOf(excluded),
+          channelGroups.buildOrThrow());
     }
 
     private String blockKey(Candidate candidate) {
@@ -376,7 +392,8 @@ public final class ZeroInvariantGroups {
       }
       Candidate first = block.getValue().get(0);
       int producers = first.producers().size();
-      return producers == 1 ? first.root.layer
+      return producers == 1
+          ? first.root.layer
           : first.root.layer + " (residual stream of " + producers + " layers)";
     }
 
@@ -387,30 +404,49 @@ public final class ZeroInvariantGroups {
         members.addAll(sources.get(s).members);
         consumers.addAll(sources.get(s).consumers);
       }
-      return new Group(id, candidate.root.name(), block, coalesce(members), coalesce(consumers),
-          coalesceSpans(zeros), ImmutableSet.copyOf(candidate.producers()));
+      return new Group(
+          id,
+          candidate.root.name(),
+          block,
+          coalesce(members),
+          coalesce(consumers),
+          coalesceSpans(zeros),
+          ImmutableSet.copyOf(candidate.producers()));
     }
 
     private ImmutableList<Slice> coalesce(List<Slice> slices) {
-      slices.sort(Comparator.comparingInt((Slice s) -> order.get(s.layer()))
-          .thenComparing(Slice::parameter).thenComparingInt(Slice::axis)
-          .thenComparingInt(Slice::start));
-      return mergeRuns(slices,
-          (run, s) -> run.layer().equals(s.layer()) && run.parameter().equals(s.parameter())
-              && run.axis() == s.axis() && run.end() == s.start(),
-          (run, s) -> new Slice(run.layer(), run.parameter(), run.axis(), run.start(),
-              run.length() + s.length(), run.trainable()));
+      slices.sort(
+          Comparator.comparingInt((Slice s) -> order.get(s.layer()))
+              .thenComparing(Slice::parameter)
+              .thenComparingInt(Slice::axis)
+              .thenComparingInt(Slice::start));
+      return mergeRuns(
+          slices,
+          (run, s) ->
+              run.layer().equals(s.layer())
+                  && run.parameter().equals(s.parameter())
+                  && run.axis() == s.axis()
+                  && run.end() == s.start(),
+          (run, s) ->
+              new Slice(
+                  run.layer(),
+                  run.parameter(),
+                  run.axis(),
+                  run.start(),
+                  run.length() + s.length(),
+                  run.trainable()));
     }
 
     private static ImmutableList<ChannelSpan> coalesceSpans(List<ChannelSpan> spans) {
-      return mergeRuns(spans,
+      return mergeRuns(
+          spans,
           (run, s) -> run.layer().equals(s.layer()) && run.start() + run.length() == s.start(),
           (run, s) -> new ChannelSpan(run.layer(), run.start(), run.length() + s.length()));
     }
 
     /** Merges each item into the run before it while {@code adjacent} says they touch. */
-    private static <T> ImmutableList<T> mergeRuns(List<T> items, BiPredicate<T, T> adjacent,
-        BinaryOperator<T> merge) {
+    private static <T> ImmutableList<T> mergeRuns(
+        List<T> items, BiPredicate<T, T> adjacent, BinaryOperator<T> merge) {
       ImmutableList.Builder<T> merged = ImmutableList.builder();
       T run = null;
       for (T item : items) {
@@ -430,33 +466,57 @@ public final class ZeroInvariantGroups {
     }
 
     /**
-     * Counts the excluded channel sets by rule. Where a layer inside the network excluded them
-     * (a sigmoid, an opaque block...), it names those layers, since changing them is the fix;
-     * only when nothing but the input and output rules applied does it suggest missing layers.
+     * Counts the excluded channel sets by rule. Where a layer inside the network excluded them (a
+     * sigmoid, an opaque block...), it names those layers, since changing them is the fix; only
+     * when nothing but the input and output rules applied does it suggest missing layers.
      */
     private String noPrunableGroupMessage(List<UnprunableChannels> excluded) {
-      Map<UnprunableReason, List<UnprunableChannels>> byReason = excluded.stream().collect(
-          Collectors.groupingBy(UnprunableChannels::reason,
-              () -> new EnumMap<>(UnprunableReason.class), Collectors.toList()));
-      String detail = byReason.entrySet().stream()
-          .map(e -> e.getValue().size() + " channel sets because " + e.getKey().explanation()
-              + (LAYER_RULES.contains(e.getKey()) ? " (" + layersNamed(e.getValue()) + ")" : ""))
-          .collect(Collectors.joining("; "));
-      boolean onlyInputAndOutput = byReason.keySet().stream().allMatch(
-          r -> r == UnprunableReason.NETWORK_INPUT || r == UnprunableReason.NETWORK_OUTPUT);
-      return "graph '" + graph.name() + "' has no prunable group: " + detail
+      Map<UnprunableReason, List<UnprunableChannels>> byReason =
+          excluded.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      UnprunableChannels::reason,
+                      () -> new EnumMap<>(UnprunableReason.class),
+                      Collectors.toList()));
+      String detail =
+          byReason.entrySet().stream()
+              .map(
+                  e ->
+                      e.getValue().size()
+                          + " channel sets because "
+                          + e.getKey().explanation()
+                          + (LAYER_RULES.contains(e.getKey())
+                              ? " (" + layersNamed(e.getValue()) + ")"
+                              : ""))
+              .collect(Collectors.joining("; "));
+      boolean onlyInputAndOutput =
+          byReason.keySet().stream()
+              .allMatch(
+                  r -> r == UnprunableReason.NETWORK_INPUT || r == UnprunableReason.NETWORK_OUTPUT);
+      return "graph '"
+          + graph.name()
+          + "' has no prunable group: "
+          + detail
           + (onlyInputAndOutput
-              ? ". Check that the graph declares the layers between input and output" : "");
+              ? ". Check that the graph declares the layers between input and output"
+              : "");
     }
 
     /** The distinct layers where {@code channels} were excluded, as "sigmoid 'act'". */
     private String layersNamed(List<UnprunableChannels> channels) {
-      List<String> layers = channels.stream().map(UnprunableChannels::layer).distinct()
-          .sorted(Comparator.comparingInt(order::get)).collect(Collectors.toList());
-      String named = layers.stream().limit(MAX_NAMED_LAYERS)
-          .map(l -> graph.node(l).layer().kind() + " '" + l + "'")
-          .collect(Collectors.joining(", "));
-      return layers.size() <= MAX_NAMED_LAYERS ? named
+      List<String> layers =
+          channels.stream()
+              .map(UnprunableChannels::layer)
+              .distinct()
+              .sorted(Comparator.comparingInt(order::get))
+              .collect(Collectors.toList());
+      String named =
+          layers.stream()
+              .limit(MAX_NAMED_LAYERS)
+              .map(l -> graph.node(l).layer().kind() + " '" + l + "'")
+              .collect(Collectors.joining(", "));
+      return layers.size() <= MAX_NAMED_LAYERS
+          ? named
           : named + " and " + (layers.size() - MAX_NAMED_LAYERS) + " more";
     }
 

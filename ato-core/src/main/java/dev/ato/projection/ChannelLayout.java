@@ -13,20 +13,20 @@ import java.util.stream.IntStream;
 
 /**
  * Where the channels of some parameter tensors and their groups sit in the vectors a projection
- * computes on the engine's side, worked out on the host once for a set of tensors and reused
- * while their shapes stay the same.
+ * computes on the engine's side, worked out on the host once for a set of tensors and reused while
+ * their shapes stay the same.
  *
  * <p><b>Channels</b> are the per-index results of the tensors one after another: index {@code i}
  * along tensor {@code p}'s axis is channel {@code offset(p) + i}. <b>Slots</b> number the groups
- * with a member among them, ordered by member count (then id), so that the groups of one count
- * form a bucket whose sums are a single row sum of a {@code [groups, count]} matrix gathered
- * from the channels. Without scatter-add (DJL 0.35.1 has none), that makes per-group sums a
- * handful of engine operations whatever the number of groups; and a row sums its members in the
- * order the tensors list them, as a sequential sum would.
+ * with a member among them, ordered by member count (then id), so that the groups of one count form
+ * a bucket whose sums are a single row sum of a {@code [groups, count]} matrix gathered from the
+ * channels. Without scatter-add (DJL 0.35.1 has none), that makes per-group sums a handful of
+ * engine operations whatever the number of groups; and a row sums its members in the order the
+ * tensors list them, as a sequential sum would.
  *
- * <p>The engine needs two index vectors: the member channels of every slot (slot by slot), and
- * the slot of every channel (the extra slot {@link #slots()} for channels in no group, whose
- * factor is 1). They travel with the step's per-slot values in a single {@link #upload}.
+ * <p>The engine needs two index vectors: the member channels of every slot (slot by slot), and the
+ * slot of every channel (the extra slot {@link #slots()} for channels in no group, whose factor is
+ * 1). They travel with the step's per-slot values in a single {@link #upload}.
  */
 final class ChannelLayout {
 
@@ -45,10 +45,13 @@ final class ChannelLayout {
   private final int[] axes;
   private final int[] groupOfSlot;
   private final int[] slotOfGroup;
+
   /** Per bucket: its slot count, and the number of its members in {@code positions}. */
   private final int[] bucketRows;
+
   private final int[] bucketLengths;
   private final int positionCount;
+
   /** The member positions, then the channel slots, as the engine receives them. */
   private final double[] indices;
 
@@ -70,9 +73,16 @@ final class ChannelLayout {
       for (int i = 0; i < plan.indices().length(); i++) {
         int index = plan.indices().get(i);
         int group = plan.groups().get(i);
-        checkArgument(index < lengths[p], "parameter '%s' of layer '%s' has %s indices along "
-            + "axis %s but group %s needs index %s", plan.parameter(), plan.layer(), lengths[p],
-            plan.axis(), group, index);
+        checkArgument(
+            index < lengths[p],
+            "parameter '%s' of layer '%s' has %s indices along "
+                + "axis %s but group %s needs index %s",
+            plan.parameter(),
+            plan.layer(),
+            lengths[p],
+            plan.axis(),
+            group,
+            index);
         counts[group]++;
         // A channel listed for two groups takes the factor of the last one.
         channelGroup[offsets[p] + index] = group;
@@ -90,9 +100,13 @@ final class ChannelLayout {
         members[group][filled[group]++] = offsets[p] + plan.indices().get(i);
       }
     }
-    this.groupOfSlot = IntStream.range(0, groupCount).filter(g -> counts[g] > 0).boxed()
-        .sorted(Comparator.comparingInt((Integer g) -> counts[g]).thenComparingInt(g -> g))
-        .mapToInt(Integer::intValue).toArray();
+    this.groupOfSlot =
+        IntStream.range(0, groupCount)
+            .filter(g -> counts[g] > 0)
+            .boxed()
+            .sorted(Comparator.comparingInt((Integer g) -> counts[g]).thenComparingInt(g -> g))
+            .mapToInt(Integer::intValue)
+            .toArray();
     this.slotOfGroup = new int[groupCount];
     Arrays.fill(slotOfGroup, -1);
     int[] memberPositions = new int[Arrays.stream(counts).sum()];
@@ -130,8 +144,8 @@ final class ChannelLayout {
    * @throws IllegalArgumentException when a tensor is too short for its plan
    */
   static ChannelLayout of(List<TensorPlan> plans, int[] lengths, int groupCount) {
-    checkArgument(plans.size() == lengths.length, "%s plans but %s lengths", plans.size(),
-        lengths.length);
+    checkArgument(
+        plans.size() == lengths.length, "%s plans but %s lengths", plans.size(), lengths.length);
     return new ChannelLayout(plans, lengths, groupCount);
   }
 
@@ -166,12 +180,14 @@ final class ChannelLayout {
   }
 
   /**
-   * Sends {@code head} and the layout's index vectors to the engine in one copy, next to
-   * {@code near}; the head comes back cut into parts of {@code headParts} values.
+   * Sends {@code head} and the layout's index vectors to the engine in one copy, next to {@code
+   * near}; the head comes back cut into parts of {@code headParts} values.
    */
   <T, V> Upload<V> upload(TensorOps<T, V> ops, double[] head, int[] headParts, T near) {
-    checkArgument(Arrays.stream(headParts).sum() == head.length,
-        "head parts %s do not make a head of %s values", Arrays.toString(headParts),
+    checkArgument(
+        Arrays.stream(headParts).sum() == head.length,
+        "head parts %s do not make a head of %s values",
+        Arrays.toString(headParts),
         head.length);
     double[] all = Arrays.copyOf(head, head.length + indices.length);
     System.arraycopy(indices, 0, all, head.length, indices.length);
@@ -179,13 +195,15 @@ final class ChannelLayout {
     parts[headParts.length] = positionCount;
     parts[headParts.length + 1] = indices.length - positionCount;
     List<V> uploaded = ops.split(ops.upload(all, near), parts);
-    return new Upload<>(uploaded.subList(0, headParts.length),
-        uploaded.get(headParts.length), uploaded.get(headParts.length + 1));
+    return new Upload<>(
+        uploaded.subList(0, headParts.length),
+        uploaded.get(headParts.length),
+        uploaded.get(headParts.length + 1));
   }
 
   /**
-   * Per-slot sums of per-channel values, as {@link TensorOps#sumOfSquares(List, int[])} gives
-   * them for the layout's tensors: each slot sums its members' values.
+   * Per-slot sums of per-channel values, as {@link TensorOps#sumOfSquares(List, int[])} gives them
+   * for the layout's tensors: each slot sums its members' values.
    */
   <T, V> V slotSums(TensorOps<T, V> ops, V perChannel, Upload<V> upload) {
     V members = ops.take(perChannel, upload.positions());
@@ -198,13 +216,16 @@ final class ChannelLayout {
   }
 
   /**
-   * Multiplies every channel of {@code tensors} (the layout's tensors, in its order) by its
-   * slot's value in {@code slotFactors}, in place; channels in no group by {@code one}.
+   * Multiplies every channel of {@code tensors} (the layout's tensors, in its order) by its slot's
+   * value in {@code slotFactors}, in place; channels in no group by {@code one}.
    */
-  <T, V> void scaleInPlace(TensorOps<T, V> ops, List<T> tensors, V slotFactors, V one,
-      Upload<V> upload) {
-    checkArgument(tensors.size() == plans.size(), "%s tensors for a layout of %s",
-        tensors.size(), plans.size());
+  <T, V> void scaleInPlace(
+      TensorOps<T, V> ops, List<T> tensors, V slotFactors, V one, Upload<V> upload) {
+    checkArgument(
+        tensors.size() == plans.size(),
+        "%s tensors for a layout of %s",
+        tensors.size(),
+        plans.size());
     V perChannel = ops.take(ops.concat(List.of(slotFactors, one)), upload.channelSlots());
     ops.scaleInPlace(tensors, axes, perChannel);
   }

@@ -9,18 +9,17 @@ import dev.ato.tensor.TensorOps;
 import java.util.List;
 
 /**
- * The group-lasso proximal operator of ATO (Eq. 2 of Wu et al., CVPR 2024), applied to the
- * groups a mask prunes:
- * {@code z_g <- z_g * max(0, 1 - eta * lambda_g / ||z_g||_2)}, with
- * {@code lambda_g = lambda * (pruned groups in g's block / pruned groups in all blocks)}, so that
- * blocks losing more channels are pushed harder. A group already at zero stays at zero.
+ * The group-lasso proximal operator of ATO (Eq. 2 of Wu et al., CVPR 2024), applied to the groups a
+ * mask prunes: {@code z_g <- z_g * max(0, 1 - eta * lambda_g / ||z_g||_2)}, with {@code lambda_g =
+ * lambda * (pruned groups in g's block / pruned groups in all blocks)}, so that blocks losing more
+ * channels are pushed harder. A group already at zero stays at zero.
  *
- * <p>Once the mask is frozen the run has a deadline: the paper's lambda (1000 after the search)
- * is sized for runs of 100,000+ steps, and in a short run a group in a block with few pruned
- * groups gets a small share of it and can end the run far from zero. So a step that knows the
- * {@linkplain ProjectionStep#projectionsLeft projections left} shrinks each pruned group by at
- * least {@code 1 / projectionsLeft} of its norm: never less than Eq. 2, and exactly zero at the
- * last step, whatever the optimiser pushed back in between.
+ * <p>Once the mask is frozen the run has a deadline: the paper's lambda (1000 after the search) is
+ * sized for runs of 100,000+ steps, and in a short run a group in a block with few pruned groups
+ * gets a small share of it and can end the run far from zero. So a step that knows the {@linkplain
+ * ProjectionStep#projectionsLeft projections left} shrinks each pruned group by at least {@code 1 /
+ * projectionsLeft} of its norm: never less than Eq. 2, and exactly zero at the last step, whatever
+ * the optimiser pushed back in between.
  */
 public final class GroupLassoProjector implements Projector {
 
@@ -43,8 +42,8 @@ public final class GroupLassoProjector implements Projector {
   }
 
   /**
-   * The per-group strengths {@code lambda_g} under {@code mask}: {@code lambda} times the share
-   * of all pruned groups that lie in the group's block; 0 for kept groups.
+   * The per-group strengths {@code lambda_g} under {@code mask}: {@code lambda} times the share of
+   * all pruned groups that lie in the group's block; 0 for kept groups.
    */
   public double[] groupLambdas(GroupMask mask, double lambda) {
     checkArgument(lambda >= 0, "lambda must not be negative, found %s", lambda);
@@ -66,9 +65,9 @@ public final class GroupLassoProjector implements Projector {
   /**
    * {@inheritDoc}
    *
-   * <p>Norms and factors are computed next to the parameters, through {@code ops}: per tensor
-   * one reduction and one scale, and one copy from the host (the step's per-group strengths and
-   * the channel layout); nothing is copied back.
+   * <p>Norms and factors are computed next to the parameters, through {@code ops}: per tensor one
+   * reduction and one scale, and one copy from the host (the step's per-group strengths and the
+   * channel layout); nothing is copied back.
    */
   @Override
   public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
@@ -104,8 +103,10 @@ public final class GroupLassoProjector implements Projector {
       V projectionsLeft = upload.head().get(4);
 
       V norms = ops.sqrt(layout.slotSums(ops, ops.sumOfSquares(tensors, layout.axes()), upload));
-      V shrink = step.projectionsLeft() > 0
-          ? ops.maximum(lassoShrink, ops.div(norms, projectionsLeft)) : lassoShrink;
+      V shrink =
+          step.projectionsLeft() > 0
+              ? ops.maximum(lassoShrink, ops.div(norms, projectionsLeft))
+              : lassoShrink;
       // max(0, 1 - shrink / norm); a group at zero gets 0 (the division gave NaN or infinity).
       V factors = ops.maximum(zero, ops.sub(one, ops.div(shrink, norms)));
       factors = ops.whereZero(norms, zero, factors);
@@ -115,8 +116,11 @@ public final class GroupLassoProjector implements Projector {
   }
 
   private void checkMaskSize(GroupMask mask) {
-    checkArgument(mask.size() == groups.size(),
-        "the mask covers %s groups but graph '%s' has %s", mask.size(), groups.graphName(),
+    checkArgument(
+        mask.size() == groups.size(),
+        "the mask covers %s groups but graph '%s' has %s",
+        mask.size(),
+        groups.graphName(),
         groups.size());
   }
 }

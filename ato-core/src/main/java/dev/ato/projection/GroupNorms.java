@@ -5,9 +5,9 @@ import dev.ato.tensor.TensorOps;
 import java.util.List;
 
 /**
- * The L2 norm of every group's trainable slices, one reduction per parameter tensor: how far
- * each group is from zero. A run reports the largest norm among pruned groups to show that
- * projection did its work before the groups are cut.
+ * The L2 norm of every group's trainable slices, one reduction per parameter tensor: how far each
+ * group is from zero. A run reports the largest norm among pruned groups to show that projection
+ * did its work before the groups are cut.
  */
 public final class GroupNorms {
 
@@ -39,8 +39,8 @@ public final class GroupNorms {
     List<T> tensors = TensorPlan.lookupAll(parameters, all);
     ChannelLayout layout = plans.layout(ops, all, tensors);
     try (TensorOps.Scope ignored = ops.openScope()) {
-      ChannelLayout.Upload<V> upload = layout.upload(ops, new double[0], new int[0],
-          tensors.get(0));
+      ChannelLayout.Upload<V> upload =
+          layout.upload(ops, new double[0], new int[0], tensors.get(0));
       V squares = layout.slotSums(ops, ops.sumOfSquares(tensors, layout.axes()), upload);
       return layout.byGroup(ops.download(ops.sqrt(squares)));
     }

@@ -10,20 +10,20 @@ import java.util.List;
 /**
  * Half-space projection (Eq. 3 of Wu et al., CVPR 2024, from Chen et al., "Only Train Once",
  * NeurIPS 2021), applied to the groups a mask prunes, in the form of OTO's half-space projected
- * gradient: the step of a pruned group includes the pull of its group-sparsity term, and then
- * the group is tested against the half-space. With {@code x_g} the group before the optimiser
- * step and {@code z_g} after it, {@code z_g} first takes the group-lasso step of
- * {@link GroupLassoProjector} (the run's lambda and, once the mask froze, its deadline), then
- * {@code z_g <- 0} if {@code z_g . x_g < epsilon * ||x_g||^2}, else it is left as it is.
+ * gradient: the step of a pruned group includes the pull of its group-sparsity term, and then the
+ * group is tested against the half-space. With {@code x_g} the group before the optimiser step and
+ * {@code z_g} after it, {@code z_g} first takes the group-lasso step of {@link GroupLassoProjector}
+ * (the run's lambda and, once the mask froze, its deadline), then {@code z_g <- 0} if {@code z_g .
+ * x_g < epsilon * ||x_g||^2}, else it is left as it is.
  *
- * <p>Without the sparsity term (lambda 0, no deadline) this is Eq. 3 alone. Eq. 3 alone only
- * zeroes a group that the task gradient happens to push out of the half-space, and in runs of a
- * few thousand steps it left pruned groups at norm ~1.9; the pull shrinks each pruned group
- * until the test zeroes it, and the deadline makes every one exactly zero by the last step.
+ * <p>Without the sparsity term (lambda 0, no deadline) this is Eq. 3 alone. Eq. 3 alone only zeroes
+ * a group that the task gradient happens to push out of the half-space, and in runs of a few
+ * thousand steps it left pruned groups at norm ~1.9; the pull shrinks each pruned group until the
+ * test zeroes it, and the deadline makes every one exactly zero by the last step.
  *
  * <p>A group that was already zero before the step ({@code x_g = 0}) is set to zero again: the
- * half-space is undefined there, and a pruned group must stay zero so that removing it changes
- * no output.
+ * half-space is undefined there, and a pruned group must stay zero so that removing it changes no
+ * output.
  */
 public final class HalfSpaceProjector implements Projector {
 
@@ -42,12 +42,14 @@ public final class HalfSpaceProjector implements Projector {
   /**
    * A projector for the groups of {@code groups}.
    *
-   * @param epsilon how far into the half-space a group must stay to survive, in [0, 1); the
-   *     paper's default is 0.1
+   * @param epsilon how far into the half-space a group must stay to survive, in [0, 1); the paper's
+   *     default is 0.1
    */
   public static HalfSpaceProjector of(GroupSet groups, double epsilon) {
-    checkArgument(epsilon >= 0 && epsilon < 1,
-        "epsilon of the half-space projection must lie in [0, 1), found %s", epsilon);
+    checkArgument(
+        epsilon >= 0 && epsilon < 1,
+        "epsilon of the half-space projection must lie in [0, 1), found %s",
+        epsilon);
     return new HalfSpaceProjector(groups, epsilon);
   }
 
@@ -64,17 +66,21 @@ public final class HalfSpaceProjector implements Projector {
   /**
    * {@inheritDoc}
    *
-   * <p>Dot products, norms and factors are computed next to the parameters, through
-   * {@code ops}: per tensor two reductions and one scale, and one copy from the host (the mask
-   * and the channel layout); nothing is copied back.
+   * <p>Dot products, norms and factors are computed next to the parameters, through {@code ops}:
+   * per tensor two reductions and one scale, and one copy from the host (the mask and the channel
+   * layout); nothing is copied back.
    */
   @Override
   public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
     GroupMask mask = step.mask();
-    checkArgument(mask.size() == groups.size(),
-        "the mask covers %s groups but graph '%s' has %s", mask.size(), groups.graphName(),
+    checkArgument(
+        mask.size() == groups.size(),
+        "the mask covers %s groups but graph '%s' has %s",
+        mask.size(),
+        groups.graphName(),
         groups.size());
-    checkArgument(step.beforeStep().isPresent(),
+    checkArgument(
+        step.beforeStep().isPresent(),
         "half-space projection needs the parameters before the optimiser step");
     if (mask.prunedCount() == 0) {
       return;

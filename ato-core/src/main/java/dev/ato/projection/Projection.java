@@ -7,10 +7,9 @@ import dev.ato.groups.GroupSet;
 import dev.ato.schedule.LambdaSchedule;
 
 /**
- * Which projection drives an ATO run's pruned groups to zero (docs/method.md, "Projection"):
- * the group-lasso proximal step with a lambda schedule (the paper's default), or
- * Only-Train-Once's half-space projection. Each kind is a value: immutable, equal when its
- * settings are.
+ * Which projection drives an ATO run's pruned groups to zero (docs/method.md, "Projection"): the
+ * group-lasso proximal step with a lambda schedule (the paper's default), or Only-Train-Once's
+ * half-space projection. Each kind is a value: immutable, equal when its settings are.
  */
 public sealed interface Projection permits Projection.GroupLasso, Projection.HalfSpace {
 
@@ -35,8 +34,8 @@ public sealed interface Projection permits Projection.GroupLasso, Projection.Hal
   }
 
   /**
-   * The group-lasso proximal step: each pruned group's norm shrinks by learning rate times
-   * lambda per step, and reaches zero in finitely many steps.
+   * The group-lasso proximal step: each pruned group's norm shrinks by learning rate times lambda
+   * per step, and reaches zero in finitely many steps.
    *
    * @param lambda the lambda schedule
    */
@@ -54,15 +53,14 @@ public sealed interface Projection permits Projection.GroupLasso, Projection.Hal
 
     @Override
     public String toString() {
-      return "group lasso (lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch()
-          + ")";
+      return "group lasso (lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch() + ")";
     }
   }
 
   /**
-   * Half-space projection in Only-Train-Once's projected-gradient form: each pruned group takes
-   * the group-lasso pull, then the half-space test; once the mask froze the pull has a deadline,
-   * so pruned groups are exactly zero at the end of the run.
+   * Half-space projection in Only-Train-Once's projected-gradient form: each pruned group takes the
+   * group-lasso pull, then the half-space test; once the mask froze the pull has a deadline, so
+   * pruned groups are exactly zero at the end of the run.
    *
    * @param epsilon the half-space test's margin, in [0, 1)
    * @param lambda the lambda schedule of the group-sparsity pull
@@ -71,9 +69,11 @@ public sealed interface Projection permits Projection.GroupLasso, Projection.Hal
 
     /** Checks epsilon and the schedule. */
     public HalfSpace {
-      checkArgument(epsilon >= 0 && epsilon < 1,
+      checkArgument(
+          epsilon >= 0 && epsilon < 1,
           "epsilon of the half-space projection must lie in [0, 1), e.g. the paper's 0.1; "
-              + "found %s", epsilon);
+              + "found %s",
+          epsilon);
       checkNotNull(lambda, "the lambda schedule must not be null");
     }
 
@@ -84,8 +84,13 @@ public sealed interface Projection permits Projection.GroupLasso, Projection.Hal
 
     @Override
     public String toString() {
-      return "half-space projection (epsilon " + epsilon + ", lambda " + lambda.duringSearch()
-          + " -> " + lambda.afterSearch() + ")";
+      return "half-space projection (epsilon "
+          + epsilon
+          + ", lambda "
+          + lambda.duringSearch()
+          + " -> "
+          + lambda.afterSearch()
+          + ")";
     }
   }
 }

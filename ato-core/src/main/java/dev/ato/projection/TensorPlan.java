@@ -13,28 +13,28 @@ import java.util.Map;
 
 /**
  * Where the groups sit in each trainable parameter tensor: for the tensor {@code layer.parameter},
- * along {@code axis}, index {@code indices[i]} belongs to group {@code groups[i]}. Precomputed
- * once so that a projection touches each tensor with whole-tensor operations, and so that a
- * {@link ChannelLayout} can place every channel of a step's tensors.
+ * along {@code axis}, index {@code indices[i]} belongs to group {@code groups[i]}. Precomputed once
+ * so that a projection touches each tensor with whole-tensor operations, and so that a {@link
+ * ChannelLayout} can place every channel of a step's tensors.
  */
-record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray indices,
-    ImmutableIntArray groups) {
+record TensorPlan(
+    String layer, String parameter, int axis, ImmutableIntArray indices, ImmutableIntArray groups) {
 
   /** One plan per trainable tensor that holds a member slice of some group. */
   static ImmutableList<TensorPlan> of(GroupSet groupSet) {
     Map<String, Builder> byTensor = new LinkedHashMap<>();
     for (Group group : groupSet.groups()) {
       for (Slice slice : group.trainableMembers()) {
-        Builder builder = byTensor.computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(),
-            k -> new Builder(slice));
+        Builder builder =
+            byTensor.computeIfAbsent(
+                slice.layer() + "\u0000" + slice.parameter(), k -> new Builder(slice));
         for (int i = slice.start(); i < slice.end(); i++) {
           builder.indices.add(i);
           builder.groups.add(group.id());
         }
       }
     }
-    return byTensor.values().stream().map(Builder::build)
-        .collect(ImmutableList.toImmutableList());
+    return byTensor.values().stream().map(Builder::build).collect(ImmutableList.toImmutableList());
   }
 
   /** Whether the mask prunes any group in this tensor. */
@@ -77,8 +77,12 @@ record TensorPlan(String layer, String parameter, int axis, ImmutableIntArray in
   static <T> T lookup(ParameterSource<T> source, TensorPlan plan) {
     T tensor = source.get(plan.layer(), plan.parameter());
     if (tensor == null) {
-      throw new IllegalArgumentException("no tensor for parameter '" + plan.parameter()
-          + "' of layer '" + plan.layer() + "', which holds pruned groups");
+      throw new IllegalArgumentException(
+          "no tensor for parameter '"
+              + plan.parameter()
+              + "' of layer '"
+              + plan.layer()
+              + "', which holds pruned groups");
     }
     return tensor;
   }

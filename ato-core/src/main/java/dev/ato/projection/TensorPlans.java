@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The {@link TensorPlan}s of a group set, and the {@link ChannelLayout} of the tensors last
- * projected: between two changes of the mask every step projects the same tensors, so the
- * layout is worked out once and reused. Safe to share between threads.
+ * projected: between two changes of the mask every step projects the same tensors, so the layout is
+ * worked out once and reused. Safe to share between threads.
  */
 final class TensorPlans {
 
@@ -32,7 +32,8 @@ final class TensorPlans {
 
   /** The plans of the tensors that hold a group {@code mask} prunes, in order. */
   ImmutableList<TensorPlan> touching(GroupMask mask) {
-    return all.stream().filter(plan -> plan.touchesPruned(mask))
+    return all.stream()
+        .filter(plan -> plan.touchesPruned(mask))
         .collect(ImmutableList.toImmutableList());
   }
 
@@ -42,9 +43,13 @@ final class TensorPlans {
     for (int p = 0; p < lengths.length; p++) {
       TensorPlan plan = plans.get(p);
       int[] shape = ops.shape(tensors.get(p));
-      checkArgument(plan.axis() < shape.length,
-          "parameter '%s' of layer '%s' has shape %s, which has no axis %s", plan.parameter(),
-          plan.layer(), Arrays.toString(shape), plan.axis());
+      checkArgument(
+          plan.axis() < shape.length,
+          "parameter '%s' of layer '%s' has shape %s, which has no axis %s",
+          plan.parameter(),
+          plan.layer(),
+          Arrays.toString(shape),
+          plan.axis());
       lengths[p] = shape[plan.axis()];
     }
     ChannelLayout layout = last;

@@ -6,36 +6,41 @@ import static com.google.common.base.Preconditions.checkState;
 import java.util.Locale;
 
 /**
- * When each part of ATO's Algorithm 1 runs, in optimiser steps {@code 0 .. T - 1} (spec
- * section 4): the controller trains every {@code controllerInterval} steps of the window
- * {@code [T_start, T_end]}; pruned groups are projected from {@code T_w} on; after
- * {@code T_end} the mask is frozen. The three are given as fractions of {@code T}, defaults
- * 0.1, 0.2 and 0.5, and must keep the order {@code T_start <= T_w <= T_end}. Immutable.
+ * When each part of ATO's Algorithm 1 runs, in optimiser steps {@code 0 .. T - 1} (spec section 4):
+ * the controller trains every {@code controllerInterval} steps of the window {@code [T_start,
+ * T_end]}; pruned groups are projected from {@code T_w} on; after {@code T_end} the mask is frozen.
+ * The three are given as fractions of {@code T}, defaults 0.1, 0.2 and 0.5, and must keep the order
+ * {@code T_start <= T_w <= T_end}. Immutable.
  *
- * <p>How often the controller trains fits the run: by default the window holds
- * {@value #DEFAULT_CONTROLLER_UPDATES} updates, one every {@code floor(window / updates)} steps
- * (the paper's every {@value #PAPER_CONTROLLER_INTERVAL} steps is meant for runs of 100,000
- * steps and more, where it gives thousands of updates; on a run of 1,000 steps it gives 21, far
- * too few to reach a budget). A window shorter than the updates asked for gets one update per
- * step and a {@linkplain #controllerLearningRateScale() larger controller learning rate} in
- * proportion, so that the controller travels as far. An explicit interval is taken as it is.
+ * <p>How often the controller trains fits the run: by default the window holds {@value
+ * #DEFAULT_CONTROLLER_UPDATES} updates, one every {@code floor(window / updates)} steps (the
+ * paper's every {@value #PAPER_CONTROLLER_INTERVAL} steps is meant for runs of 100,000 steps and
+ * more, where it gives thousands of updates; on a run of 1,000 steps it gives 21, far too few to
+ * reach a budget). A window shorter than the updates asked for gets one update per step and a
+ * {@linkplain #controllerLearningRateScale() larger controller learning rate} in proportion, so
+ * that the controller travels as far. An explicit interval is taken as it is.
  */
 public final class TrainingSchedule {
 
   /**
    * Controller updates in the window unless told otherwise: what the paper's interval gives its
-   * 100,000-step runs, and several times what the measured networks needed at AdamW's 1e-3 to
-   * reach budgets up to a 70% FLOPs reduction (docs/design.md).
+   * 100,000-step runs, and several times what the measured networks needed at AdamW's 1e-3 to reach
+   * budgets up to a 70% FLOPs reduction (docs/design.md).
    */
   public static final int DEFAULT_CONTROLLER_UPDATES = 2000;
+
   /** The paper's {@code T_start / T}: the controller starts training after 10% of the steps. */
   public static final double DEFAULT_CONTROLLER_START = 0.1;
+
   /** The paper's {@code T_w / T}: projection starts after 20% of the steps. */
   public static final double DEFAULT_WARMUP = 0.2;
+
   /** The paper's {@code T_end / T}: the mask freezes after half of the steps. */
   public static final double DEFAULT_CONTROLLER_END = 0.5;
+
   /** The paper's steps between controller updates, for runs of 100,000 steps and more. */
   public static final int PAPER_CONTROLLER_INTERVAL = 20;
+
   /** The most a short window raises the controller's learning rate. */
   public static final double MAX_LEARNING_RATE_SCALE = 10;
 
@@ -56,10 +61,10 @@ public final class TrainingSchedule {
       this.controllerInterval = b.controllerInterval;
       this.learningRateScale = 1;
     } else {
-      this.controllerInterval = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
-          window / b.controllerUpdates));
-      this.learningRateScale = Math.min(MAX_LEARNING_RATE_SCALE,
-          Math.max(1, (double) b.controllerUpdates / window));
+      this.controllerInterval =
+          (int) Math.max(1, Math.min(Integer.MAX_VALUE, window / b.controllerUpdates));
+      this.learningRateScale =
+          Math.min(MAX_LEARNING_RATE_SCALE, Math.max(1, (double) b.controllerUpdates / window));
     }
   }
 
@@ -102,9 +107,9 @@ public final class TrainingSchedule {
   }
 
   /**
-   * What the controller's learning rate is multiplied by: {@code updates asked / updates
-   * possible} when the window has fewer steps than the updates asked for (at most
-   * {@value #MAX_LEARNING_RATE_SCALE}), else 1; always 1 with an explicit interval.
+   * What the controller's learning rate is multiplied by: {@code updates asked / updates possible}
+   * when the window has fewer steps than the updates asked for (at most {@value
+   * #MAX_LEARNING_RATE_SCALE}), else 1; always 1 with an explicit interval.
    */
   public double controllerLearningRateScale() {
     return learningRateScale;
@@ -117,7 +122,8 @@ public final class TrainingSchedule {
 
   /** Whether the controller trains at step {@code step}. */
   public boolean trainsController(long step) {
-    return step >= controllerStart && step <= controllerEnd
+    return step >= controllerStart
+        && step <= controllerEnd
         && (step - controllerStart) % controllerInterval == 0;
   }
 
@@ -128,15 +134,22 @@ public final class TrainingSchedule {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "TrainingSchedule(T=%d, T_start=%d, T_w=%d, T_end=%d, controller every %d steps: %d "
-            + "updates, learning rate x%.2f)", totalSteps, controllerStart, warmup,
-        controllerEnd, controllerInterval, controllerUpdates(), learningRateScale);
+            + "updates, learning rate x%.2f)",
+        totalSteps,
+        controllerStart,
+        warmup,
+        controllerEnd,
+        controllerInterval,
+        controllerUpdates(),
+        learningRateScale);
   }
 
   /**
-   * Builds a {@link TrainingSchedule}. Fractions are of the total steps; setting an option twice
-   * is an error; {@link #build()} checks the order of the fractions.
+   * Builds a {@link TrainingSchedule}. Fractions are of the total steps; setting an option twice is
+   * an error; {@link #build()} checks the order of the fractions.
    */
   public static final class Builder {
     private long totalSteps = -1;
@@ -178,28 +191,31 @@ public final class TrainingSchedule {
     }
 
     /**
-     * Sets the steps between controller updates, e.g. the paper's
-     * {@value #PAPER_CONTROLLER_INTERVAL}, instead of spreading a number of updates over the
-     * window; the controller's learning rate is then not scaled.
+     * Sets the steps between controller updates, e.g. the paper's {@value
+     * #PAPER_CONTROLLER_INTERVAL}, instead of spreading a number of updates over the window; the
+     * controller's learning rate is then not scaled.
      */
     public Builder optControllerInterval(int steps) {
       checkState(controllerInterval < 0, "controllerInterval was already set");
-      checkState(controllerUpdates < 0, "controllerUpdates was set: give either the number of "
-          + "controller updates or the interval between them, not both");
-      checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s",
-          steps);
+      checkState(
+          controllerUpdates < 0,
+          "controllerUpdates was set: give either the number of "
+              + "controller updates or the interval between them, not both");
+      checkArgument(steps >= 1, "the controller interval must be at least 1 step, found %s", steps);
       this.controllerInterval = steps;
       return this;
     }
 
     /**
-     * Sets the number of controller updates to spread evenly over the window; default
-     * {@value #DEFAULT_CONTROLLER_UPDATES}.
+     * Sets the number of controller updates to spread evenly over the window; default {@value
+     * #DEFAULT_CONTROLLER_UPDATES}.
      */
     public Builder optControllerUpdates(int updates) {
       checkState(controllerUpdates < 0, "controllerUpdates was already set");
-      checkState(controllerInterval < 0, "controllerInterval was set: give either the number of "
-          + "controller updates or the interval between them, not both");
+      checkState(
+          controllerInterval < 0,
+          "controllerInterval was set: give either the number of "
+              + "controller updates or the interval between them, not both");
       checkArgument(updates >= 1, "the controller needs at least 1 update, found %s", updates);
       this.controllerUpdates = updates;
       return this;
@@ -215,25 +231,36 @@ public final class TrainingSchedule {
       checkState(totalSteps >= 1, "setTotalSteps(...) is required");
       Builder b = new Builder();
       b.totalSteps = totalSteps;
-      b.controllerStart = Double.isNaN(controllerStart) ? DEFAULT_CONTROLLER_START
-          : controllerStart;
+      b.controllerStart =
+          Double.isNaN(controllerStart) ? DEFAULT_CONTROLLER_START : controllerStart;
       b.warmup = Double.isNaN(warmup) ? DEFAULT_WARMUP : warmup;
       b.controllerEnd = Double.isNaN(controllerEnd) ? DEFAULT_CONTROLLER_END : controllerEnd;
       b.controllerInterval = controllerInterval;
-      b.controllerUpdates = controllerInterval > 0 ? -1
-          : controllerUpdates > 0 ? controllerUpdates : DEFAULT_CONTROLLER_UPDATES;
-      checkArgument(b.controllerStart <= b.warmup,
+      b.controllerUpdates =
+          controllerInterval > 0
+              ? -1
+              : controllerUpdates > 0 ? controllerUpdates : DEFAULT_CONTROLLER_UPDATES;
+      checkArgument(
+          b.controllerStart <= b.warmup,
           "the controller must start no later than projection: controllerStart (%s) must not "
-              + "exceed warmup (%s)", b.controllerStart, b.warmup);
-      checkArgument(b.warmup <= b.controllerEnd,
+              + "exceed warmup (%s)",
+          b.controllerStart,
+          b.warmup);
+      checkArgument(
+          b.warmup <= b.controllerEnd,
           "projection must start before the mask freezes: warmup (%s) must not exceed "
-              + "controllerEnd (%s)", b.warmup, b.controllerEnd);
+              + "controllerEnd (%s)",
+          b.warmup,
+          b.controllerEnd);
       return new TrainingSchedule(b);
     }
 
     private static double checkFraction(String name, double fraction) {
-      checkArgument(fraction >= 0 && fraction <= 1,
-          "%s is a fraction of the total steps and must lie in [0, 1], found %s", name, fraction);
+      checkArgument(
+          fraction >= 0 && fraction <= 1,
+          "%s is a fraction of the total steps and must lie in [0, 1], found %s",
+          name,
+          fraction);
       return fraction;
     }
   }

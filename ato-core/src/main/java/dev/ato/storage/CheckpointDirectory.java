@@ -14,11 +14,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The checkpoints of one run in their directory, whatever the engine: their names, when one is
- * due, writing one whole ({@link StagedDirectory}) with a checksum manifest, keeping the latest
- * few, and finding and checking the latest. A checkpoint is a directory {@code epoch-NNNN}
- * (within the next epoch {@code epoch-NNNN+step-SSSSSSSS}) whose files the engine binding
- * chooses; its state file, written last, marks it complete.
+ * The checkpoints of one run in their directory, whatever the engine: their names, when one is due,
+ * writing one whole ({@link StagedDirectory}) with a checksum manifest, keeping the latest few, and
+ * finding and checking the latest. A checkpoint is a directory {@code epoch-NNNN} (within the next
+ * epoch {@code epoch-NNNN+step-SSSSSSSS}) whose files the engine binding chooses; its state file,
+ * written last, marks it complete.
  */
 public final class CheckpointDirectory {
 
@@ -34,8 +34,8 @@ public final class CheckpointDirectory {
   }
 
   /**
-   * The checkpoints of {@code settings}' directory, made writable now: a directory that cannot
-   * be made or written fails here, before any training.
+   * The checkpoints of {@code settings}' directory, made writable now: a directory that cannot be
+   * made or written fails here, before any training.
    *
    * @param stateFile the file a complete checkpoint holds, written last
    * @throws IllegalArgumentException when the directory cannot be used
@@ -47,9 +47,16 @@ public final class CheckpointDirectory {
       Path probe = Files.createTempFile(directory, ".write-test", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new IllegalArgumentException("cannot write checkpoints to " + directory + " ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + "): give a directory this "
-          + "process may create and write", e);
+      throw new IllegalArgumentException(
+          "cannot write checkpoints to "
+              + directory
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "): give a directory this "
+              + "process may create and write",
+          e);
     }
     return new CheckpointDirectory(settings, stateFile);
   }
@@ -60,11 +67,12 @@ public final class CheckpointDirectory {
   }
 
   /**
-   * Whether the run writes a checkpoint within an epoch before step {@code nextStep}: every
-   * {@code everySteps} steps, except where an epoch ends (the epoch's own checkpoint is due).
+   * Whether the run writes a checkpoint within an epoch before step {@code nextStep}: every {@code
+   * everySteps} steps, except where an epoch ends (the epoch's own checkpoint is due).
    */
   public boolean dueWithinEpoch(long nextStep, long stepsPerEpoch) {
-    return settings.everySteps() > 0 && nextStep % settings.everySteps() == 0
+    return settings.everySteps() > 0
+        && nextStep % settings.everySteps() == 0
         && nextStep % stepsPerEpoch != 0;
   }
 
@@ -76,19 +84,21 @@ public final class CheckpointDirectory {
   }
 
   /**
-   * Writes the checkpoint after {@code epochsDone} epochs (within the next one before step
-   * {@code step}, when {@code withinEpoch}): its files, then a checksum manifest over them,
-   * renamed into place whole; then deletes what the retention no longer keeps and what killed
-   * runs left half-written.
+   * Writes the checkpoint after {@code epochsDone} epochs (within the next one before step {@code
+   * step}, when {@code withinEpoch}): its files, then a checksum manifest over them, renamed into
+   * place whole; then deletes what the retention no longer keeps and what killed runs left
+   * half-written.
    *
    * @param files the names of the files {@code contents} writes, which the manifest lists
    * @return the checkpoint's directory
    * @throws UncheckedIOException when it cannot be written
    */
-  public Path write(int epochsDone, long step, boolean withinEpoch, List<String> files,
-      Contents contents) {
-    String name = withinEpoch ? String.format("epoch-%04d+step-%08d", epochsDone, step)
-        : String.format("epoch-%04d", epochsDone);
+  public Path write(
+      int epochsDone, long step, boolean withinEpoch, List<String> files, Contents contents) {
+    String name =
+        withinEpoch
+            ? String.format("epoch-%04d+step-%08d", epochsDone, step)
+            : String.format("epoch-%04d", epochsDone);
     Path target = settings.directory().resolve(name);
     try (StagedDirectory staged = StagedDirectory.beside(target)) {
       contents.writeTo(staged.staging());
@@ -100,8 +110,14 @@ public final class CheckpointDirectory {
       }
       StagedDirectory.deleteLeftovers(settings.directory(), n -> NAME.matcher(n).matches());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the checkpoint " + target + " of epoch "
-          + epochsDone + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the checkpoint "
+              + target
+              + " of epoch "
+              + epochsDone
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return target;
   }
@@ -110,8 +126,8 @@ public final class CheckpointDirectory {
    * The directory of the latest checkpoint, if any.
    *
    * @throws IllegalStateException when the latest one has lost its state file: checkpoints are
-   *     renamed into place whole, and only older ones are deleted (where an interrupted
-   *     deletion may leave part of one), so the latest one without it was damaged
+   *     renamed into place whole, and only older ones are deleted (where an interrupted deletion
+   *     may leave part of one), so the latest one without it was damaged
    */
   public Optional<Path> latest() {
     List<Path> named = named();
@@ -126,15 +142,21 @@ public final class CheckpointDirectory {
   }
 
   /**
-   * Checks {@code checkpoint}'s files against its checksum manifest, which must list every one
-   * of {@code files}.
+   * Checks {@code checkpoint}'s files against its checksum manifest, which must list every one of
+   * {@code files}.
    *
    * @throws IllegalStateException naming the checkpoint and the damage
    */
   public static void verify(Path checkpoint, List<String> files) {
     try {
-      List<String> checked = Checksums.verify(checkpoint).orElseThrow(() -> unreadable(
-          checkpoint, Checksums.FILE_NAME + " is missing, so its files cannot be trusted", null));
+      List<String> checked =
+          Checksums.verify(checkpoint)
+              .orElseThrow(
+                  () ->
+                      unreadable(
+                          checkpoint,
+                          Checksums.FILE_NAME + " is missing, so its files cannot be trusted",
+                          null));
       List<String> unlisted = files.stream().filter(f -> !checked.contains(f)).toList();
       if (!unlisted.isEmpty()) {
         throw unreadable(checkpoint, Checksums.FILE_NAME + " does not list " + unlisted, null);
@@ -145,18 +167,23 @@ public final class CheckpointDirectory {
   }
 
   /**
-   * The error for a checkpoint that cannot be read: it names it, says why, and that it was left
-   * as it is.
+   * The error for a checkpoint that cannot be read: it names it, says why, and that it was left as
+   * it is.
    */
   public static IllegalStateException unreadable(Path checkpoint, String why, Exception cause) {
-    return new IllegalStateException("the checkpoint " + checkpoint + " cannot be read (" + why
-        + "); it was left as it is. Delete it to resume from the one before, or give the run "
-        + "another checkpoint directory to start afresh", cause);
+    return new IllegalStateException(
+        "the checkpoint "
+            + checkpoint
+            + " cannot be read ("
+            + why
+            + "); it was left as it is. Delete it to resume from the one before, or give the run "
+            + "another checkpoint directory to start afresh",
+        cause);
   }
 
   /**
-   * Deletes every checkpoint in {@code directory}, complete or half-written, and the directory
-   * when nothing else is left in it; a missing directory is left missing.
+   * Deletes every checkpoint in {@code directory}, complete or half-written, and the directory when
+   * nothing else is left in it; a missing directory is left missing.
    */
   static void clear(Path directory) throws IOException {
     if (!Files.isDirectory(directory)) {
@@ -182,16 +209,16 @@ public final class CheckpointDirectory {
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
-        if (NAME.matcher(entry.getFileName().toString()).matches()
-            && Files.isDirectory(entry)) {
+        if (NAME.matcher(entry.getFileName().toString()).matches() && Files.isDirectory(entry)) {
           found.add(entry);
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the checkpoints in " + directory, e);
     }
-    found.sort(Comparator.comparingLong((Path p) -> position(p)[0])
-        .thenComparingLong(p -> position(p)[1]));
+    found.sort(
+        Comparator.comparingLong((Path p) -> position(p)[0])
+            .thenComparingLong(p -> position(p)[1]));
     return found;
   }
 
@@ -204,7 +231,9 @@ public final class CheckpointDirectory {
   private static long[] position(Path checkpoint) {
     Matcher matcher = NAME.matcher(checkpoint.getFileName().toString());
     matcher.matches();
-    return new long[] {Long.parseLong(matcher.group(1)),
-        matcher.group(2) == null ? -1 : Long.parseLong(matcher.group(2))};
+    return new long[] {
+      Long.parseLong(matcher.group(1)),
+      matcher.group(2) == null ? -1 : Long.parseLong(matcher.group(2))
+    };
   }
 }

@@ -6,18 +6,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where and how often an ATO run saves checkpoints, and how many it keeps. A run with
- * checkpoints resumes from the latest one when {@code AutoTrainOnce.fit()} finds one in the
- * directory, and ends with the same mask and metrics as a run that was never interrupted.
+ * Where and how often an ATO run saves checkpoints, and how many it keeps. A run with checkpoints
+ * resumes from the latest one when {@code AutoTrainOnce.fit()} finds one in the directory, and ends
+ * with the same mask and metrics as a run that was never interrupted.
  *
- * <p>A checkpoint is written after every {@code everyEpochs}-th epoch and after the last one
- * (and, if asked, every {@code everySteps} steps within epochs). It
- * holds the model's parameters and batch-norm statistics, its optimiser's state, the
- * controller's parameters and AdamW state, the mask (and the frozen mask with its budget
- * outcome), the step, the epoch and controller history and the held-out split; the random state
- * needs no saving because every epoch reseeds the engine from the run's seed. Each is written
- * whole or not at all ({@link StagedDirectory}), so a run killed while writing leaves the previous one
- * intact. See docs/reliability.md, "Checkpoints and resume".
+ * <p>A checkpoint is written after every {@code everyEpochs}-th epoch and after the last one (and,
+ * if asked, every {@code everySteps} steps within epochs). It holds the model's parameters and
+ * batch-norm statistics, its optimiser's state, the controller's parameters and AdamW state, the
+ * mask (and the frozen mask with its budget outcome), the step, the epoch and controller history
+ * and the held-out split; the random state needs no saving because every epoch reseeds the engine
+ * from the run's seed. Each is written whole or not at all ({@link StagedDirectory}), so a run
+ * killed while writing leaves the previous one intact. See docs/reliability.md, "Checkpoints and
+ * resume".
  *
  * <pre>{@code
  * AutoTrainOnce.builder()
@@ -29,6 +29,7 @@ public final class Checkpoints {
 
   /** Epochs between checkpoints by default: one after every epoch. */
   public static final int DEFAULT_EVERY_EPOCHS = 1;
+
   /** Checkpoints kept by default: the latest and the one before it. */
   public static final int DEFAULT_RETAIN = 2;
 
@@ -83,8 +84,15 @@ public final class Checkpoints {
 
   @Override
   public String toString() {
-    return "Checkpoints(" + directory + ", every " + everyEpochs + " epochs"
-        + (everySteps > 0 ? " and every " + everySteps + " steps" : "") + ", keep " + retain + ")";
+    return "Checkpoints("
+        + directory
+        + ", every "
+        + everyEpochs
+        + " epochs"
+        + (everySteps > 0 ? " and every " + everySteps + " steps" : "")
+        + ", keep "
+        + retain
+        + ")";
   }
 
   /** Builds {@link Checkpoints}; every option has a default. */
@@ -109,9 +117,9 @@ public final class Checkpoints {
 
     /**
      * Also writes a checkpoint every {@code steps} steps within an epoch, for epochs too long to
-     * lose. A run resumed from one reads the epoch's batches up to that step again without
-     * training on them (so that shuffling and random transforms draw as before) and restores
-     * DJL's running loss and metrics of the epoch. Default: none, only the epochs'.
+     * lose. A run resumed from one reads the epoch's batches up to that step again without training
+     * on them (so that shuffling and random transforms draw as before) and restores DJL's running
+     * loss and metrics of the epoch. Default: none, only the epochs'.
      */
     public Builder optEverySteps(int steps) {
       checkArgument(steps >= 1, "checkpoints are written every n >= 1 steps, got %s", steps);
@@ -121,8 +129,10 @@ public final class Checkpoints {
 
     /** Sets how many checkpoints are kept. Default {@value Checkpoints#DEFAULT_RETAIN}. */
     public Builder optRetain(int checkpoints) {
-      checkArgument(checkpoints >= 1, "at least the latest checkpoint is kept: retain >= 1, "
-          + "got %s", checkpoints);
+      checkArgument(
+          checkpoints >= 1,
+          "at least the latest checkpoint is kept: retain >= 1, " + "got %s",
+          checkpoints);
       this.retain = checkpoints;
       return this;
     }

@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A directory written whole or not at all: its files go into a staging directory beside the
- * target ({@code .NAME.partial-PID}), which {@link #commit()} flushes to disk and renames to the
- * target in one step, replacing what was there. An interrupted writer therefore never leaves a
- * directory that looks finished; {@link #close()} without a commit removes the staging
- * directory, and {@link #deleteLeftovers} removes what killed writers left. Checkpoints and the
- * command line's output directory are written this way.
+ * A directory written whole or not at all: its files go into a staging directory beside the target
+ * ({@code .NAME.partial-PID}), which {@link #commit()} flushes to disk and renames to the target in
+ * one step, replacing what was there. An interrupted writer therefore never leaves a directory that
+ * looks finished; {@link #close()} without a commit removes the staging directory, and {@link
+ * #deleteLeftovers} removes what killed writers left. Checkpoints and the command line's output
+ * directory are written this way.
  */
 public final class StagedDirectory implements AutoCloseable {
 
@@ -37,8 +37,8 @@ public final class StagedDirectory implements AutoCloseable {
   }
 
   /**
-   * Starts writing {@code target}: a fresh, empty staging directory beside it (one a killed run
-   * of this process id left is replaced), its parent made when missing.
+   * Starts writing {@code target}: a fresh, empty staging directory beside it (one a killed run of
+   * this process id left is replaced), its parent made when missing.
    */
   public static StagedDirectory beside(Path target) throws IOException {
     Path absolute = target.toAbsolutePath().normalize();
@@ -60,8 +60,8 @@ public final class StagedDirectory implements AutoCloseable {
   }
 
   /**
-   * Flushes every file of the staging directory to disk, then renames it to the target in one
-   * step; a target that was there is moved aside first and deleted after.
+   * Flushes every file of the staging directory to disk, then renames it to the target in one step;
+   * a target that was there is moved aside first and deleted after.
    */
   public void commit() throws IOException {
     try (Stream<Path> files = Files.walk(staging)) {
@@ -96,8 +96,7 @@ public final class StagedDirectory implements AutoCloseable {
    * Deletes, in {@code directory}, the staging directories and moved-aside targets that killed
    * writers left, of targets whose name {@code names} accepts.
    */
-  public static void deleteLeftovers(Path directory, Predicate<String> names)
-      throws IOException {
+  public static void deleteLeftovers(Path directory, Predicate<String> names) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
       for (Path entry : entries) {
         var matcher = LEFTOVER.matcher(entry.getFileName().toString());

@@ -5,9 +5,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.Arrays;
 
 /**
- * A dense row-major float tensor held in a Java array: the plain-Java backend of
- * {@link TensorOps}, for tests and for tools that need no engine. Mutable, like an engine's
- * parameter tensor.
+ * A dense row-major float tensor held in a Java array: the plain-Java backend of {@link TensorOps},
+ * for tests and for tools that need no engine. Mutable, like an engine's parameter tensor.
  */
 public final class ArrayTensor {
 
@@ -27,12 +26,16 @@ public final class ArrayTensor {
   public static ArrayTensor of(float[] values, int... shape) {
     long size = 1;
     for (int dim : shape) {
-      checkArgument(dim >= 1, "every dimension must be positive, found shape %s",
-          Arrays.toString(shape));
+      checkArgument(
+          dim >= 1, "every dimension must be positive, found shape %s", Arrays.toString(shape));
       size *= dim;
     }
-    checkArgument(size == values.length, "shape %s holds %s values but %s were given",
-        Arrays.toString(shape), size, values.length);
+    checkArgument(
+        size == values.length,
+        "shape %s holds %s values but %s were given",
+        Arrays.toString(shape),
+        size,
+        values.length);
     return new ArrayTensor(values.clone(), shape.clone());
   }
 

@@ -18,7 +18,7 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
   /** The stateless instance. */
   public static final ArrayTensorOps INSTANCE = new ArrayTensorOps();
 
-  private static final Scope NO_SCOPE = () -> { };
+  private static final Scope NO_SCOPE = () -> {};
 
   private ArrayTensorOps() {}
 
@@ -39,8 +39,12 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
 
   @Override
   public double[] dot(List<ArrayTensor> a, List<ArrayTensor> b, int[] axes) {
-    checkArgument(a.size() == axes.length && b.size() == axes.length,
-        "%s and %s tensors for %s axes", a.size(), b.size(), axes.length);
+    checkArgument(
+        a.size() == axes.length && b.size() == axes.length,
+        "%s and %s tensors for %s axes",
+        a.size(),
+        b.size(),
+        axes.length);
     List<double[]> parts = new ArrayList<>();
     for (int t = 0; t < axes.length; t++) {
       parts.add(dotAlong(a.get(t), b.get(t), axes[t]));
@@ -50,16 +54,19 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
 
   @Override
   public void scaleInPlace(List<ArrayTensor> tensors, int[] axes, double[] factors) {
-    checkArgument(tensors.size() == axes.length, "%s tensors for %s axes", tensors.size(),
-        axes.length);
+    checkArgument(
+        tensors.size() == axes.length, "%s tensors for %s axes", tensors.size(), axes.length);
     int length = 0;
     for (int t = 0; t < axes.length; t++) {
       int[] shape = tensors.get(t).shape();
       checkElementIndex(axes[t], shape.length, "axis");
       length += shape[axes[t]];
     }
-    checkArgument(factors.length == length, "the axes have %s indices but %s factors given",
-        length, factors.length);
+    checkArgument(
+        factors.length == length,
+        "the axes have %s indices but %s factors given",
+        length,
+        factors.length);
     int at = 0;
     for (int t = 0; t < axes.length; t++) {
       ArrayTensor tensor = tensors.get(t);
@@ -78,14 +85,21 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
   public void scaleInPlace(ArrayTensor tensor, int axis, double[] factors) {
     int[] shape = tensor.shape();
     checkElementIndex(axis, shape.length, "axis");
-    checkArgument(factors.length == shape[axis], "axis %s has %s indices but %s factors given",
-        axis, shape[axis], factors.length);
+    checkArgument(
+        factors.length == shape[axis],
+        "axis %s has %s indices but %s factors given",
+        axis,
+        shape[axis],
+        factors.length);
     scaleInPlace(List.of(tensor), new int[] {axis}, factors);
   }
 
   private static double[] dotAlong(ArrayTensor a, ArrayTensor b, int axis) {
-    checkArgument(Arrays.equals(a.shape(), b.shape()), "shapes differ: %s and %s",
-        Arrays.toString(a.shape()), Arrays.toString(b.shape()));
+    checkArgument(
+        Arrays.equals(a.shape(), b.shape()),
+        "shapes differ: %s and %s",
+        Arrays.toString(a.shape()),
+        Arrays.toString(b.shape()));
     int[] shape = a.shape();
     checkElementIndex(axis, shape.length, "axis");
     double[] sums = new double[shape[axis]];
@@ -121,9 +135,11 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
 
   @Override
   public List<double[]> split(double[] vector, int... lengths) {
-    checkArgument(Arrays.stream(lengths).allMatch(l -> l >= 0)
+    checkArgument(
+        Arrays.stream(lengths).allMatch(l -> l >= 0)
             && Arrays.stream(lengths).sum() == vector.length,
-        "parts of lengths %s do not make a vector of length %s", Arrays.toString(lengths),
+        "parts of lengths %s do not make a vector of length %s",
+        Arrays.toString(lengths),
         vector.length);
     List<double[]> parts = new ArrayList<>(lengths.length);
     int at = 0;
@@ -139,8 +155,10 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
     double[] taken = new double[positions.length];
     for (int i = 0; i < positions.length; i++) {
       int position = (int) positions[i];
-      checkArgument(position == positions[i] && position >= 0 && position < source.length,
-          "position %s is not an index of a vector of length %s", (Object) positions[i],
+      checkArgument(
+          position == positions[i] && position >= 0 && position < source.length,
+          "position %s is not an index of a vector of length %s",
+          (Object) positions[i],
           source.length);
       taken[i] = source[position];
     }
@@ -149,8 +167,11 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
 
   @Override
   public double[] rowSums(double[] vector, int rows) {
-    checkArgument(rows >= 1 && vector.length % rows == 0,
-        "a vector of length %s does not split into %s rows", vector.length, rows);
+    checkArgument(
+        rows >= 1 && vector.length % rows == 0,
+        "a vector of length %s does not split into %s rows",
+        vector.length,
+        rows);
     int columns = vector.length / rows;
     double[] sums = new double[rows];
     for (int r = 0; r < rows; r++) {
@@ -210,8 +231,11 @@ public final class ArrayTensorOps implements TensorOps<ArrayTensor, double[]> {
   }
 
   private static int broadcastLength(int a, int b) {
-    checkArgument(a == b || a == 1 || b == 1,
-        "vectors of lengths %s and %s do not combine elementwise", a, b);
+    checkArgument(
+        a == b || a == 1 || b == 1,
+        "vectors of lengths %s and %s do not combine elementwise",
+        a,
+        b);
     return a == 1 ? b : a;
   }
 

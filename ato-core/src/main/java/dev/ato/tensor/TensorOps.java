@@ -4,19 +4,18 @@ import java.util.List;
 
 /**
  * The few tensor and vector operations the projectors need. Each tensor operation covers a whole
- * parameter tensor at once, so an engine runs one vectorised operation per tensor and never a
- * loop over channels. Per-index results run along one {@code axis}: index {@code i} of the
- * result reduces the sub-tensor at position {@code i} of that axis.
+ * parameter tensor at once, so an engine runs one vectorised operation per tensor and never a loop
+ * over channels. Per-index results run along one {@code axis}: index {@code i} of the result
+ * reduces the sub-tensor at position {@code i} of that axis.
  *
  * <p>Those results are vectors of type {@code V}, kept where the engine keeps its tensors (for a
  * GPU engine: on the device), so that a projection's per-channel and per-group arithmetic runs
  * there too. Only {@link #upload} and {@link #download} cross between the host and the engine's
  * device. Vectors hold double-precision values; an engine may compute in less where its device
- * offers no doubles. Vectors made inside a {@linkplain #openScope scope} are freed when it
- * closes.
+ * offers no doubles. Vectors made inside a {@linkplain #openScope scope} are freed when it closes.
  *
- * <p>The elementwise operations take two vectors of the same length, or one of length 1, which
- * then stands for that value at every index.
+ * <p>The elementwise operations take two vectors of the same length, or one of length 1, which then
+ * stands for that value at every index.
  *
  * @param <T> the engine's tensor type
  * @param <V> the engine's vector type
@@ -33,14 +32,14 @@ public interface TensorOps<T, V> {
   int[] shape(T tensor);
 
   /**
-   * Opens a scope: every vector this instance makes on this thread until the scope closes is
-   * freed then, except tensors edited in place.
+   * Opens a scope: every vector this instance makes on this thread until the scope closes is freed
+   * then, except tensors edited in place.
    */
   Scope openScope();
 
   /**
-   * For each tensor, and each index {@code i} of its axis: the sum of squares of the sub-tensor
-   * at i. The tensors' results follow one another in one vector, as long as their axes together.
+   * For each tensor, and each index {@code i} of its axis: the sum of squares of the sub-tensor at
+   * i. The tensors' results follow one another in one vector, as long as their axes together.
    *
    * @param axes the axis of each tensor
    */
@@ -55,8 +54,8 @@ public interface TensorOps<T, V> {
 
   /**
    * Multiplies each tensor's sub-tensor at index {@code i} of its axis by a factor, in place:
-   * {@code factors} holds them one tensor after another, as {@link #sumOfSquares(List, int[])}
-   * lays out its results.
+   * {@code factors} holds them one tensor after another, as {@link #sumOfSquares(List, int[])} lays
+   * out its results.
    */
   void scaleInPlace(List<T> tensors, int[] axes, V factors);
 

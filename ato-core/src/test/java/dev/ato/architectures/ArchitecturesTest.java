@@ -15,9 +15,9 @@ import dev.ato.groups.ZeroInvariantGroups;
 import org.junit.jupiter.api.Test;
 
 /**
- * Costs against the literature (He et al. 2016: ResNet-56 on CIFAR 125 M MACs, 0.85 M
- * parameters; ResNet-50 4.1 G MACs, 25.6 M parameters; Sandler et al. 2018: MobileNetV2 300 M
- * MACs, 3.4-3.5 M parameters) and group counts worked out by hand in each test.
+ * Costs against the literature (He et al. 2016: ResNet-56 on CIFAR 125 M MACs, 0.85 M parameters;
+ * ResNet-50 4.1 G MACs, 25.6 M parameters; Sandler et al. 2018: MobileNetV2 300 M MACs, 3.4-3.5 M
+ * parameters) and group counts worked out by hand in each test.
  */
 class ArchitecturesTest {
 
@@ -56,8 +56,11 @@ class ArchitecturesTest {
     // Streams of 16, 32 and 64 channels on top of the 1008 inner groups.
     assertThat(groups.size()).isEqualTo(1008 + 16 + 32 + 64);
     // Stage 2's stream is produced by its 9 conv2 layers and the downsample shortcut.
-    Group stage2Stream = groups.groups().stream()
-        .filter(g -> g.name().equals("stage2.unit0.conv2:out[0]")).findFirst().orElseThrow();
+    Group stage2Stream =
+        groups.groups().stream()
+            .filter(g -> g.name().equals("stage2.unit0.conv2:out[0]"))
+            .findFirst()
+            .orElseThrow();
     assertThat(stage2Stream.producers()).hasSize(10).contains("stage2.unit0.downsample_conv");
     assertThat(groups.blocks()).hasSize(27 + 3);
   }
@@ -107,14 +110,17 @@ class ArchitecturesTest {
 
     // block2 expands 24 channels six-fold: 144 groups, each holding the expand conv's filter,
     // its batch norm, the depthwise filter and the depthwise batch norm.
-    ControllerBlock block2 = groups.blocks().stream()
-        .filter(b -> b.name().equals("block2.expand_conv")).findFirst().orElseThrow();
+    ControllerBlock block2 =
+        groups.blocks().stream()
+            .filter(b -> b.name().equals("block2.expand_conv"))
+            .findFirst()
+            .orElseThrow();
     assertThat(block2.size()).isEqualTo(144);
     Group first = groups.group(block2.firstGroup());
     assertThat(first.producers()).containsExactly("block2.expand_conv");
-    assertThat(first.members()).extracting(s -> s.layer())
-        .containsOnly("block2.expand_conv", "block2.expand_bn", "block2.dw_conv",
-            "block2.dw_bn");
+    assertThat(first.members())
+        .extracting(s -> s.layer())
+        .containsOnly("block2.expand_conv", "block2.expand_bn", "block2.dw_conv", "block2.dw_bn");
   }
 
   @Test
@@ -122,15 +128,15 @@ class ArchitecturesTest {
     GroupSet groups = ZeroInvariantGroups.find(Architectures.mobileNetV2(1000, 1.0));
 
     // Hidden channels of the 16 expanding blocks (in * 6):
-    int hidden = 6 * (16 + 24 + 24 + 32 + 32 + 32 + 64 + 64 + 64 + 64 + 96 + 96 + 96
-        + 160 + 160 + 160);
+    int hidden =
+        6 * (16 + 24 + 24 + 32 + 32 + 32 + 64 + 64 + 64 + 64 + 96 + 96 + 96 + 160 + 160 + 160);
     assertThat(hidden).isEqualTo(7104);
     // Plus channels on no residual stream: the stem's 32 (through block0's depthwise), block0's
     // 16 outputs, block16's 320 outputs and the last conv's 1280.
     assertThat(groups.size()).isEqualTo(hidden + 32 + 16 + 320 + 1280);
     // Streams of 24, 32, 64, 96 and 160 channels when residual streams are pruned.
-    assertThat(ZeroInvariantGroups.find(Architectures.mobileNetV2(1000, 1.0), WITH_STREAMS)
-        .size()).isEqualTo(groups.size() + 24 + 32 + 64 + 96 + 160);
+    assertThat(ZeroInvariantGroups.find(Architectures.mobileNetV2(1000, 1.0), WITH_STREAMS).size())
+        .isEqualTo(groups.size() + 24 + 32 + 64 + 96 + 160);
   }
 
   @Test

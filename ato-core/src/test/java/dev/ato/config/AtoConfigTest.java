@@ -18,16 +18,27 @@ class AtoConfigTest {
 
   /** Every option away from its default. */
   private static AtoConfig everythingSet() {
-    return AtoConfig.builder().setFlopsReduction(0.65).setEpochs(12)
-        .optFlopsTolerance(0.02).optBudgetCorrection(false).optFailOnMissedTarget(true)
-        .optSchedule(0.05, 0.25, 0.6).optControllerInterval(50)
-        .optControllerLearningRate(3e-3).optResourceWeight(2.5)
+    return AtoConfig.builder()
+        .setFlopsReduction(0.65)
+        .setEpochs(12)
+        .optFlopsTolerance(0.02)
+        .optBudgetCorrection(false)
+        .optFailOnMissedTarget(true)
+        .optSchedule(0.05, 0.25, 0.6)
+        .optControllerInterval(50)
+        .optControllerLearningRate(3e-3)
+        .optResourceWeight(2.5)
         .optControllerDataFraction(0.1)
         .optProjection(new Projection.HalfSpace(0.2, new LambdaSchedule(5, 500)))
-        .optMaskSource(MaskSource.MAGNITUDE).optChannelMultiple(16)
-        .optGroupOptions(GroupOptions.builder().optPruneResidualStreams(true)
-            .optBlockPartition(BlockPartition.SCOPE).build())
-        .optSeed(-7L).build();
+        .optMaskSource(MaskSource.MAGNITUDE)
+        .optChannelMultiple(16)
+        .optGroupOptions(
+            GroupOptions.builder()
+                .optPruneResidualStreams(true)
+                .optBlockPartition(BlockPartition.SCOPE)
+                .build())
+        .optSeed(-7L)
+        .build();
   }
 
   @Test
@@ -66,8 +77,8 @@ class AtoConfigTest {
 
   @Test
   void oneDifferentSettingMakesADifferentConfig() {
-    AtoConfig otherSeed = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(4).optSeed(43)
-        .build();
+    AtoConfig otherSeed =
+        AtoConfig.builder().setFlopsReduction(0.5).setEpochs(4).optSeed(43).build();
 
     assertThat(otherSeed).isNotEqualTo(defaults());
   }
@@ -100,8 +111,8 @@ class AtoConfigTest {
     AtoConfig back = AtoConfig.fromJson(everythingSet().toJson());
 
     assertThat(back).isEqualTo(everythingSet());
-    assertThat(back.projection()).isEqualTo(new Projection.HalfSpace(0.2,
-        new LambdaSchedule(5, 500)));
+    assertThat(back.projection())
+        .isEqualTo(new Projection.HalfSpace(0.2, new LambdaSchedule(5, 500)));
     assertThat(back.controllerInterval()).hasValue(50);
     assertThat(back.controllerUpdates()).isEmpty();
     assertThat(back.channelMultiple()).hasValue(16);
@@ -113,10 +124,18 @@ class AtoConfigTest {
   void jsonNamesEachSettingAndLeavesResolvedOnesNull() {
     String json = defaults().toJson();
 
-    assertThat(json).contains("\"format\":\"ato-config/1\"", "\"flopsReduction\":0.5",
-        "\"epochs\":4", "\"controllerUpdates\":2000", "\"controllerInterval\":null",
-        "\"learningRate\":null", "\"channelMultiple\":null", "\"kind\":\"group-lasso\"",
-        "\"maskSource\":\"CONTROLLER\"", "\"seed\":42");
+    assertThat(json)
+        .contains(
+            "\"format\":\"ato-config/1\"",
+            "\"flopsReduction\":0.5",
+            "\"epochs\":4",
+            "\"controllerUpdates\":2000",
+            "\"controllerInterval\":null",
+            "\"learningRate\":null",
+            "\"channelMultiple\":null",
+            "\"kind\":\"group-lasso\"",
+            "\"maskSource\":\"CONTROLLER\"",
+            "\"seed\":42");
   }
 
   @Test
@@ -125,7 +144,8 @@ class AtoConfigTest {
 
     assertThatThrownBy(() -> AtoConfig.fromJson(json))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ato-config/9").hasMessageContaining("ato-config/1");
+        .hasMessageContaining("ato-config/9")
+        .hasMessageContaining("ato-config/1");
   }
 
   @Test
@@ -133,7 +153,8 @@ class AtoConfigTest {
     String json = defaults().toJson().replace("\"epochs\":4,", "");
 
     assertThatThrownBy(() -> AtoConfig.fromJson(json))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'epochs'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'epochs'");
   }
 
   @Test
@@ -142,7 +163,8 @@ class AtoConfigTest {
 
     assertThatThrownBy(() -> AtoConfig.fromJson(json))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("ORACLE").hasMessageContaining("MAGNITUDE");
+        .hasMessageContaining("ORACLE")
+        .hasMessageContaining("MAGNITUDE");
   }
 
   @Test
@@ -150,19 +172,22 @@ class AtoConfigTest {
     String json = defaults().toJson().replace("\"flopsReduction\":0.5", "\"flopsReduction\":1.5");
 
     assertThatThrownBy(() -> AtoConfig.fromJson(json))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1.5");
   }
 
   @Test
   void malformedJsonIsAnIllegalArgument() {
     assertThatThrownBy(() -> AtoConfig.fromJson("{\"format\": "))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("malformed");
   }
 
   @Test
   void theReductionIsRequired() {
     assertThatThrownBy(() -> AtoConfig.builder().setEpochs(3).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("setFlopsReduction");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("setFlopsReduction");
   }
 
   @Test
@@ -170,7 +195,8 @@ class AtoConfigTest {
     AtoConfig.Builder builder = AtoConfig.builder().optSeed(1);
 
     assertThatThrownBy(() -> builder.optSeed(2))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("seed");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("seed");
   }
 
   @Test
@@ -178,22 +204,29 @@ class AtoConfigTest {
     AtoConfig.Builder builder = AtoConfig.builder().optControllerUpdates(100);
 
     assertThatThrownBy(() -> builder.optControllerInterval(5))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not both");
   }
 
   @Test
   void scheduleFractionsOutOfOrderAreRefusedAtBuild() {
-    AtoConfig.Builder builder = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(2)
-        .optSchedule(0.3, 0.2, 0.5);
+    AtoConfig.Builder builder =
+        AtoConfig.builder().setFlopsReduction(0.5).setEpochs(2).optSchedule(0.3, 0.2, 0.5);
 
-    assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("controllerStart (0.3)");
   }
 
   @Test
   void theScheduleIsSizedToTheRun() {
-    TrainingSchedule schedule = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(2)
-        .optControllerInterval(10).build().schedule(1000);
+    TrainingSchedule schedule =
+        AtoConfig.builder()
+            .setFlopsReduction(0.5)
+            .setEpochs(2)
+            .optControllerInterval(10)
+            .build()
+            .schedule(1000);
 
     assertThat(schedule.totalSteps()).isEqualTo(1000);
     assertThat(schedule.controllerStartStep()).isEqualTo(100);
@@ -213,6 +246,7 @@ class AtoConfigTest {
   @Test
   void halfSpaceEpsilonOutsideItsRangeIsRefused() {
     assertThatThrownBy(() -> Projection.halfSpace(1.0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1)");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[0, 1)");
   }
 }

@@ -16,11 +16,11 @@ import dev.ato.testing.SmallGraphs;
 import org.junit.jupiter.api.Test;
 
 /**
- * The budget's rule on {@link SmallGraphs#twoConvolutions()}: data 3x8x8 -> a: conv 3x3, 4
- * filters -> bn -> relu -> b: conv 1x1, 2 filters -> global pool -> fc: 5 units. Groups 0..3 are
- * a's channels, 4..5 b's. All kept: a 27 * 4 * 64 = 6912, b 4 * 2 * 64 = 512, fc 2 * 5 = 10, 7434
- * MACs. Pruning one of a's channels removes 1856 MACs (reduction 0.2497); one of b's, 261
- * (0.0351); both one of a's and one of b's leave 5381 (0.2762); two of a's leave 3722 (0.4993).
+ * The budget's rule on {@link SmallGraphs#twoConvolutions()}: data 3x8x8 -> a: conv 3x3, 4 filters
+ * -> bn -> relu -> b: conv 1x1, 2 filters -> global pool -> fc: 5 units. Groups 0..3 are a's
+ * channels, 4..5 b's. All kept: a 27 * 4 * 64 = 6912, b 4 * 2 * 64 = 512, fc 2 * 5 = 10, 7434 MACs.
+ * Pruning one of a's channels removes 1856 MACs (reduction 0.2497); one of b's, 261 (0.0351); both
+ * one of a's and one of b's leave 5381 (0.2762); two of a's leave 3722 (0.4993).
  */
 class FlopsBudgetTest {
 
@@ -85,8 +85,8 @@ class FlopsBudgetTest {
     FlopsBudget.Correction correction = budget(0.12).correct(GroupMask.allKept(6), SCORES);
 
     assertThat(correction.pruned().asList()).containsExactly(4);
-    assertThat(budget(0.12).reduction(correction.mask())).isCloseTo(1 - 7173 / 7434.0,
-        within(1e-12));
+    assertThat(budget(0.12).reduction(correction.mask()))
+        .isCloseTo(1 - 7173 / 7434.0, within(1e-12));
     assertThat(budget(0.12).isMet(correction.mask())).isFalse();
   }
 
@@ -134,8 +134,8 @@ class FlopsBudgetTest {
   void stepsTooCoarseForTheToleranceLeaveTheBudgetMissed() {
     // Target 0.25: a's counts give 0 or 0.4993, and b cannot be cut; from 4 (the tie of 3) the
     // step to 2 overshoots 0.26, so the mask keeps everything and misses.
-    GroupMask rounded = budget(0.25).roundBlocks(GroupMask.of(true, false, true, true, true,
-        true), SCORES, 2);
+    GroupMask rounded =
+        budget(0.25).roundBlocks(GroupMask.of(true, false, true, true, true, true), SCORES, 2);
 
     assertThat(rounded).isEqualTo(GroupMask.allKept(6));
     assertThat(budget(0.25).isMet(rounded)).isFalse();
@@ -156,12 +156,13 @@ class FlopsBudgetTest {
     ChannelGraph pair = b.build();
     GroupSet pairGroups = ZeroInvariantGroups.find(pair);
     CostModel pairCost = CostModel.of(pair, pairGroups);
-    FlopsBudget budget = FlopsBudget.of(pairCost, pairGroups,
-        pairCost.targetForReduction(14 / 32.0), 0.01);
+    FlopsBudget budget =
+        FlopsBudget.of(pairCost, pairGroups, pairCost.targetForReduction(14 / 32.0), 0.01);
     double[] scores = {0.9, 0.8, 0.2, 0.1, 0.6, 0.3, 0.7, 0.4};
 
-    GroupMask rounded = budget.roundBlocks(
-        GroupMask.of(true, true, false, false, true, true, true, true), scores, 2);
+    GroupMask rounded =
+        budget.roundBlocks(
+            GroupMask.of(true, true, false, false, true, true, true, true), scores, 2);
 
     assertThat(pairCost.flops()).isEqualTo(32);
     assertThat(rounded).isEqualTo(GroupMask.of(true, true, true, true, true, false, true, false));
@@ -179,7 +180,8 @@ class FlopsBudgetTest {
   void aToleranceOutsideTheUnitIntervalIsRejected() {
     assertThatThrownBy(() -> FlopsBudget.of(cost, groups, cost.targetForReduction(0.3), 0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the tolerance is a share of the model's FLOPs and must lie in (0, 1), e.g. "
-            + "0.01 for one percentage point; found 0.0");
+        .hasMessage(
+            "the tolerance is a share of the model's FLOPs and must lie in (0, 1), e.g. "
+                + "0.01 for one percentage point; found 0.0");
   }
 }

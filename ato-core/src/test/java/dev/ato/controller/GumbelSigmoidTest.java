@@ -24,12 +24,13 @@ class GumbelSigmoidTest {
     double zeroNoise = Math.exp(-1);
     double minusOneNoise = Math.exp(-Math.E);
 
-    double[] w = gumbel.soft(new double[] {-3, -3, 0.2},
-        new double[] {zeroNoise, minusOneNoise, zeroNoise});
+    double[] w =
+        gumbel.soft(new double[] {-3, -3, 0.2}, new double[] {zeroNoise, minusOneNoise, zeroNoise});
 
     // (-3 + 0 + 3) / 0.4 = 0 -> 0.5; (-3 - 1 + 3) / 0.4 = -2.5; (0.2 + 3) / 0.4 = 8.
-    assertThat(w).containsExactly(new double[] {0.5, 1 / (1 + Math.exp(2.5)),
-        1 / (1 + Math.exp(-8))}, within(1e-12));
+    assertThat(w)
+        .containsExactly(
+            new double[] {0.5, 1 / (1 + Math.exp(2.5)), 1 / (1 + Math.exp(-8))}, within(1e-12));
   }
 
   @Test

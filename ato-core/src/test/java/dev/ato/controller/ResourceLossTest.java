@@ -36,10 +36,10 @@ class ResourceLossTest {
   @Test
   void theTargetMustLeaveRoomForTheMargin() {
     assertThatThrownBy(() -> ResourceLoss.forTarget(0.004))
-        .hasMessage("the target ratio p of the prunable part's FLOPs must lie in (0.005, 1], "
-            + "found 0.004; ask for a smaller FLOPs reduction");
-    assertThatThrownBy(() -> ResourceLoss.forTarget(1.2))
-        .hasMessageContaining("found 1.2");
+        .hasMessage(
+            "the target ratio p of the prunable part's FLOPs must lie in (0.005, 1], "
+                + "found 0.004; ask for a smaller FLOPs reduction");
+    assertThatThrownBy(() -> ResourceLoss.forTarget(1.2)).hasMessageContaining("found 1.2");
   }
 
   @Test

@@ -29,9 +29,11 @@ class CostModelTest {
   void flopsAreMultiplyAccumulatesOfConvolutionsAndLinearLayers() {
     // a: 3*3*3 * 4 * 8*8 = 6912; b: 1*1*4 * 2 * 8*8 = 512; fc: 2 * 5 = 10.
     assertThat(smallCost().flops()).isEqualTo(6912 + 512 + 10);
-    assertThat(smallCost().flopsPerLayer()).containsExactly(
-        java.util.Map.entry("a", 6912L), java.util.Map.entry("b", 512L),
-        java.util.Map.entry("fc", 10L));
+    assertThat(smallCost().flopsPerLayer())
+        .containsExactly(
+            java.util.Map.entry("a", 6912L),
+            java.util.Map.entry("b", 512L),
+            java.util.Map.entry("fc", 10L));
   }
 
   @Test
@@ -89,8 +91,10 @@ class CostModelTest {
     for (double bad : new double[] {0, 1, -0.2, 1.5, Double.NaN}) {
       assertThatThrownBy(() -> cost.targetForReduction(bad))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; "
-              + "found " + bad);
+          .hasMessage(
+              "a FLOPs reduction must lie in (0, 1), e.g. 0.55 to remove 55% of FLOPs; "
+                  + "found "
+                  + bad);
     }
   }
 
@@ -102,16 +106,18 @@ class CostModelTest {
     CostModel cost = CostModel.of(graph, ZeroInvariantGroups.find(graph));
     // With every inner group pruned, each unit's conv1 and conv2 vanish (they read or make only
     // inner channels); what stays is the fixed part.
-    double maximum = (cost.prunableFlops() - cost.prunableFlops(new double[cost.groupCount()]))
-        / (double) cost.flops();
+    double maximum =
+        (cost.prunableFlops() - cost.prunableFlops(new double[cost.groupCount()]))
+            / (double) cost.flops();
     assertThat(maximum).isCloseTo(1 - 705152.0 / cost.flops(), within(1e-12));
 
     assertThatThrownBy(() -> cost.targetForReduction(0.9999))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("a FLOPs reduction of 0.9999 is more than graph 'resnet56-cifar' "
-            + "can give: removing every prunable group cuts at most 0.9944 of its 125747840 MACs, "
-            + "as 705152 MACs are in layers that no group changes; choose a reduction below "
-            + "0.9944");
+        .hasMessageStartingWith(
+            "a FLOPs reduction of 0.9999 is more than graph 'resnet56-cifar' "
+                + "can give: removing every prunable group cuts at most 0.9944 of its 125747840 MACs, "
+                + "as 705152 MACs are in layers that no group changes; choose a reduction below "
+                + "0.9944");
   }
 
   @Test
@@ -136,8 +142,9 @@ class CostModelTest {
 
   @Test
   void groupsFromAnotherGraphAreRejected() {
-    GroupSet otherGroups = ZeroInvariantGroups.find(
-        Architectures.resnetCifar(20, ChannelShape.spatial(3, 32, 32), 10));
+    GroupSet otherGroups =
+        ZeroInvariantGroups.find(
+            Architectures.resnetCifar(20, ChannelShape.spatial(3, 32, 32), 10));
 
     assertThatThrownBy(() -> CostModel.of(small(), otherGroups))
         .hasMessage("the groups were found in graph 'resnet20-cifar', not in 'small'");

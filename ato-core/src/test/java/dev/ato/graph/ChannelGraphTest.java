@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class ChannelGraphTest {
 
   private static Conv2d conv(int filters, int kernel, int stride, int padding) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optStride(stride)
-        .optPadding(padding).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(kernel)
+        .optStride(stride)
+        .optPadding(padding)
+        .build();
   }
 
   @Test
@@ -123,15 +127,19 @@ class ChannelGraphTest {
     String x = b.add("conv", conv(4, 3, 1, 1), b.input("data", ChannelShape.spatial(3, 8, 8)));
 
     assertThatThrownBy(() -> b.add("fc", Layer.Linear.of(10), x))
-        .hasMessage("linear 'fc' needs flat input but 'conv' gives a 4x8x8 feature map; add a "
-            + "flatten between them");
+        .hasMessage(
+            "linear 'fc' needs flat input but 'conv' gives a 4x8x8 feature map; add a "
+                + "flatten between them");
   }
 
   @Test
   void linearAcceptsAGloballyPooledMap() {
     ChannelGraph.Builder b = ChannelGraph.builder("g");
-    String x = b.add("pool", new Layer.GlobalPool(Layer.PoolKind.AVG),
-        b.input("data", ChannelShape.spatial(7, 8, 8)));
+    String x =
+        b.add(
+            "pool",
+            new Layer.GlobalPool(Layer.PoolKind.AVG),
+            b.input("data", ChannelShape.spatial(7, 8, 8)));
     b.add("fc", Layer.Linear.of(3), x);
 
     assertThat(b.build().node("fc").parameter("weight").orElseThrow().shape().asList())
@@ -144,8 +152,9 @@ class ChannelGraphTest {
     b.input("data", ChannelShape.spatial(3, 8, 8));
 
     assertThatThrownBy(() -> b.add("relu", Activation.RELU, "conv"))
-        .hasMessage("layer 'relu' reads 'conv', which is not declared; declare layers before "
-            + "their readers");
+        .hasMessage(
+            "layer 'relu' reads 'conv', which is not declared; declare layers before "
+                + "their readers");
   }
 
   @Test

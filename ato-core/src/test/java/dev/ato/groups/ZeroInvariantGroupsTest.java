@@ -14,18 +14,24 @@ import org.junit.jupiter.api.Test;
 class ZeroInvariantGroupsTest {
 
   private static Conv2d conv(int filters, int kernel) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optPadding(kernel / 2)
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(kernel)
+        .optPadding(kernel / 2)
         .build();
   }
 
   private static Conv2d convNoBias(int filters, int kernel) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(kernel).optPadding(kernel / 2)
-        .optBias(false).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(kernel)
+        .optPadding(kernel / 2)
+        .optBias(false)
+        .build();
   }
 
   private static Slice slice(String layer, String parameter, int axis, int start, int length) {
-    return new Slice(layer, parameter, axis, start, length,
-        !parameter.startsWith("running"));
+    return new Slice(layer, parameter, axis, start, length, !parameter.startsWith("running"));
   }
 
   /** data 2x4x4 -> a (3 filters) -> bn -> relu -> b (2 filters) -> pool -> flatten -> fc. */
@@ -48,15 +54,17 @@ class ZeroInvariantGroupsTest {
 
     Group first = groups.group(0);
     assertThat(first.name()).isEqualTo("a:out[0]");
-    assertThat(first.members()).containsExactly(
-        slice("a", "weight", 0, 0, 1),
-        slice("bn", "beta", 0, 0, 1),
-        slice("bn", "gamma", 0, 0, 1),
-        slice("bn", "runningMean", 0, 0, 1),
-        slice("bn", "runningVar", 0, 0, 1));
+    assertThat(first.members())
+        .containsExactly(
+            slice("a", "weight", 0, 0, 1),
+            slice("bn", "beta", 0, 0, 1),
+            slice("bn", "gamma", 0, 0, 1),
+            slice("bn", "runningMean", 0, 0, 1),
+            slice("bn", "runningVar", 0, 0, 1));
     assertThat(first.consumerSlices()).containsExactly(slice("b", "weight", 1, 0, 1));
-    assertThat(first.zeroChannels()).containsExactly(
-        new ChannelSpan("a", 0, 1), new ChannelSpan("bn", 0, 1), new ChannelSpan("relu", 0, 1));
+    assertThat(first.zeroChannels())
+        .containsExactly(
+            new ChannelSpan("a", 0, 1), new ChannelSpan("bn", 0, 1), new ChannelSpan("relu", 0, 1));
     assertThat(first.trainableMembers()).hasSize(3);
   }
 
@@ -64,10 +72,11 @@ class ZeroInvariantGroupsTest {
   void everyFilterOfEveryProducerIsAGroupAndEachProducerIsABlock() {
     GroupSet groups = ZeroInvariantGroups.find(convBnReluConvHead());
 
-    assertThat(groups.groups()).extracting(Group::name)
+    assertThat(groups.groups())
+        .extracting(Group::name)
         .containsExactly("a:out[0]", "a:out[1]", "a:out[2]", "b:out[0]", "b:out[1]");
-    assertThat(groups.blocks()).containsExactly(
-        new ControllerBlock(0, "a", 0, 3), new ControllerBlock(1, "b", 3, 2));
+    assertThat(groups.blocks())
+        .containsExactly(new ControllerBlock(0, "a", 0, 3), new ControllerBlock(1, "b", 3, 2));
     assertThat(groups.group(4).block()).isEqualTo(1);
   }
 
@@ -75,18 +84,22 @@ class ZeroInvariantGroupsTest {
   void aGroupReadByAClassifierThroughGlobalPoolingIsCutFromTheClassifierInputs() {
     Group bOut1 = ZeroInvariantGroups.find(convBnReluConvHead()).group(4);
 
-    assertThat(bOut1.members()).containsExactly(
-        slice("b", "bias", 0, 1, 1), slice("b", "weight", 0, 1, 1));
+    assertThat(bOut1.members())
+        .containsExactly(slice("b", "bias", 0, 1, 1), slice("b", "weight", 0, 1, 1));
     assertThat(bOut1.consumerSlices()).containsExactly(slice("fc", "weight", 1, 1, 1));
-    assertThat(bOut1.zeroChannels()).containsExactly(new ChannelSpan("b", 1, 1),
-        new ChannelSpan("pool", 1, 1), new ChannelSpan("flatten", 1, 1));
+    assertThat(bOut1.zeroChannels())
+        .containsExactly(
+            new ChannelSpan("b", 1, 1),
+            new ChannelSpan("pool", 1, 1),
+            new ChannelSpan("flatten", 1, 1));
   }
 
   @Test
   void inputAndOutputChannelsAreNotOffered() {
     GroupSet groups = ZeroInvariantGroups.find(convBnReluConvHead());
 
-    assertThat(groups.unprunable()).extracting(UnprunableChannels::reason)
+    assertThat(groups.unprunable())
+        .extracting(UnprunableChannels::reason)
         .containsOnly(UnprunableReason.NETWORK_INPUT, UnprunableReason.NETWORK_OUTPUT);
     assertThat(groups.unprunable()).hasSize(2 + 5);
     assertThat(groups.unprunable().get(2))
@@ -104,11 +117,14 @@ class ZeroInvariantGroupsTest {
     b.add("d", conv(4, 1), b.add("cat", new Layer.Concat(), left, right));
     GroupSet groups = ZeroInvariantGroups.find(b.build());
 
-    Group right1 = groups.groups().stream().filter(g -> g.name().equals("right:out[1]"))
-        .findFirst().orElseThrow();
+    Group right1 =
+        groups.groups().stream()
+            .filter(g -> g.name().equals("right:out[1]"))
+            .findFirst()
+            .orElseThrow();
     assertThat(right1.consumerSlices()).containsExactly(slice("d", "weight", 1, 3, 1));
-    assertThat(right1.zeroChannels()).containsExactly(
-        new ChannelSpan("right", 1, 1), new ChannelSpan("cat", 3, 1));
+    assertThat(right1.zeroChannels())
+        .containsExactly(new ChannelSpan("right", 1, 1), new ChannelSpan("cat", 3, 1));
     assertThat(groups.channelGroups("cat").asList()).containsExactly(0, 1, 2, 3, 4);
   }
 
@@ -124,8 +140,8 @@ class ZeroInvariantGroupsTest {
     // Channel 1 of a 2x2 map is flattened to features 4, 5, 6 and 7.
     Group a1 = groups.group(1);
     assertThat(a1.consumerSlices()).containsExactly(slice("fc", "weight", 1, 4, 4));
-    assertThat(a1.zeroChannels()).containsExactly(
-        new ChannelSpan("a", 1, 1), new ChannelSpan("flatten", 4, 4));
+    assertThat(a1.zeroChannels())
+        .containsExactly(new ChannelSpan("a", 1, 1), new ChannelSpan("flatten", 4, 4));
     assertThat(groups.channelGroups("flatten").asList()).containsExactly(0, 0, 0, 0, 1, 1, 1, 1);
   }
 
@@ -134,24 +150,34 @@ class ZeroInvariantGroupsTest {
     ChannelGraph.Builder b = ChannelGraph.builder("dw");
     String x = b.input("data", ChannelShape.spatial(3, 4, 4));
     x = b.add("expand", conv(4, 1), x);
-    x = b.add("dw", Conv2d.builder().setFilters(4).setKernelShape(3).optPadding(1).optGroups(4)
-        .optBias(false).build(), x);
+    x =
+        b.add(
+            "dw",
+            Conv2d.builder()
+                .setFilters(4)
+                .setKernelShape(3)
+                .optPadding(1)
+                .optGroups(4)
+                .optBias(false)
+                .build(),
+            x);
     x = b.add("dw_bn", new BatchNorm(0), x);
     x = b.add("relu6", Activation.RELU6, x);
     b.add("project", conv(2, 1), x);
     GroupSet groups = ZeroInvariantGroups.find(b.build());
 
     assertThat(groups.size()).isEqualTo(4);
-    assertThat(groups.group(2).members()).containsExactly(
-        slice("expand", "bias", 0, 2, 1),
-        slice("expand", "weight", 0, 2, 1),
-        slice("dw", "weight", 0, 2, 1),
-        slice("dw_bn", "beta", 0, 2, 1),
-        slice("dw_bn", "gamma", 0, 2, 1),
-        slice("dw_bn", "runningMean", 0, 2, 1),
-        slice("dw_bn", "runningVar", 0, 2, 1));
-    assertThat(groups.group(2).consumerSlices()).containsExactly(
-        slice("project", "weight", 1, 2, 1));
+    assertThat(groups.group(2).members())
+        .containsExactly(
+            slice("expand", "bias", 0, 2, 1),
+            slice("expand", "weight", 0, 2, 1),
+            slice("dw", "weight", 0, 2, 1),
+            slice("dw_bn", "beta", 0, 2, 1),
+            slice("dw_bn", "gamma", 0, 2, 1),
+            slice("dw_bn", "runningMean", 0, 2, 1),
+            slice("dw_bn", "runningVar", 0, 2, 1));
+    assertThat(groups.group(2).consumerSlices())
+        .containsExactly(slice("project", "weight", 1, 2, 1));
     assertThat(groups.group(2).producers()).containsExactly("expand");
   }
 
@@ -172,9 +198,11 @@ class ZeroInvariantGroupsTest {
   void residualStreamsAreKeptWholeByDefault() {
     GroupSet groups = ZeroInvariantGroups.find(residualUnit());
 
-    assertThat(groups.groups()).extracting(Group::name)
+    assertThat(groups.groups())
+        .extracting(Group::name)
         .containsExactly("u.conv1:out[0]", "u.conv1:out[1]", "u.conv1:out[2]");
-    assertThat(groups.unprunable()).filteredOn(u -> u.reason() == UnprunableReason.RESIDUAL_STREAM)
+    assertThat(groups.unprunable())
+        .filteredOn(u -> u.reason() == UnprunableReason.RESIDUAL_STREAM)
         .extracting(UnprunableChannels::name, UnprunableChannels::layer)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("stem:out[0]", "u.add"),
@@ -185,18 +213,20 @@ class ZeroInvariantGroupsTest {
 
   @Test
   void anAddCouplesTheChannelsItSumsIntoOneGroupWhenStreamsArePruned() {
-    GroupSet groups = ZeroInvariantGroups.find(residualUnit(),
-        GroupOptions.builder().optPruneResidualStreams(true).build());
+    GroupSet groups =
+        ZeroInvariantGroups.find(
+            residualUnit(), GroupOptions.builder().optPruneResidualStreams(true).build());
 
     assertThat(groups.size()).isEqualTo(4 + 3);
     Group stream1 = groups.group(1);
     assertThat(stream1.name()).isEqualTo("stem:out[1]");
     assertThat(stream1.producers()).containsExactly("stem", "u.conv2");
-    assertThat(stream1.members()).containsExactly(
-        slice("stem", "bias", 0, 1, 1), slice("stem", "weight", 0, 1, 1),
-        slice("u.conv2", "bias", 0, 1, 1), slice("u.conv2", "weight", 0, 1, 1));
-    assertThat(stream1.consumerSlices()).containsExactly(
-        slice("u.conv1", "weight", 1, 1, 1), slice("head", "weight", 1, 1, 1));
+    assertThat(stream1.members())
+        .containsExactly(
+            slice("stem", "bias", 0, 1, 1), slice("stem", "weight", 0, 1, 1),
+            slice("u.conv2", "bias", 0, 1, 1), slice("u.conv2", "weight", 0, 1, 1));
+    assertThat(stream1.consumerSlices())
+        .containsExactly(slice("u.conv1", "weight", 1, 1, 1), slice("head", "weight", 1, 1, 1));
     assertThat(groups.blocks().get(0))
         .isEqualTo(new ControllerBlock(0, "stem (residual stream of 2 layers)", 0, 4));
   }
@@ -213,8 +243,8 @@ class ZeroInvariantGroupsTest {
     GroupSet groups = ZeroInvariantGroups.find(b.build());
 
     assertThat(groups.groups()).extracting(Group::name).containsExactly("a:out[0]", "a:out[1]");
-    assertThat(groups.unprunable()).contains(
-        new UnprunableChannels("b:out[0]", UnprunableReason.NOT_ZERO_PRESERVING, "sig"));
+    assertThat(groups.unprunable())
+        .contains(new UnprunableChannels("b:out[0]", UnprunableReason.NOT_ZERO_PRESERVING, "sig"));
   }
 
   @Test
@@ -228,8 +258,8 @@ class ZeroInvariantGroupsTest {
     GroupSet groups = ZeroInvariantGroups.find(b.build());
 
     assertThat(groups.groups()).extracting(Group::name).containsExactly("b:out[0]", "b:out[1]");
-    assertThat(groups.unprunable()).contains(
-        new UnprunableChannels("a:out[1]", UnprunableReason.FROZEN_NORMALISATION, "bn"));
+    assertThat(groups.unprunable())
+        .contains(new UnprunableChannels("a:out[1]", UnprunableReason.FROZEN_NORMALISATION, "bn"));
   }
 
   @Test
@@ -237,18 +267,23 @@ class ZeroInvariantGroupsTest {
     ChannelGraph.Builder b = ChannelGraph.builder("grouped");
     String x = b.input("data", ChannelShape.spatial(4, 4, 4));
     x = b.add("a", conv(4, 1), x);
-    x = b.add("g", Conv2d.builder().setFilters(4).setKernelShape(3).optPadding(1).optGroups(2)
-        .build(), x);
+    x =
+        b.add(
+            "g",
+            Conv2d.builder().setFilters(4).setKernelShape(3).optPadding(1).optGroups(2).build(),
+            x);
     x = b.add("relu", Activation.RELU, x);
     x = b.add("b", conv(3, 1), x);
     b.add("c", conv(1, 1), b.add("relu2", Activation.RELU, x));
     GroupSet groups = ZeroInvariantGroups.find(b.build());
 
-    assertThat(groups.groups()).extracting(Group::name)
+    assertThat(groups.groups())
+        .extracting(Group::name)
         .containsExactly("b:out[0]", "b:out[1]", "b:out[2]");
-    assertThat(groups.unprunable()).contains(
-        new UnprunableChannels("a:out[0]", UnprunableReason.GROUPED_CONVOLUTION, "g"),
-        new UnprunableChannels("g:out[3]", UnprunableReason.GROUPED_CONVOLUTION, "g"));
+    assertThat(groups.unprunable())
+        .contains(
+            new UnprunableChannels("a:out[0]", UnprunableReason.GROUPED_CONVOLUTION, "g"),
+            new UnprunableChannels("g:out[3]", UnprunableReason.GROUPED_CONVOLUTION, "g"));
   }
 
   @Test
@@ -262,11 +297,13 @@ class ZeroInvariantGroupsTest {
     ChannelGraph graph = b.build();
     GroupSet groups = ZeroInvariantGroups.find(graph);
 
-    assertThat(groups.groups()).extracting(Group::name)
+    assertThat(groups.groups())
+        .extracting(Group::name)
         .containsExactly("b:out[0]", "b:out[1]", "b:out[2]", "b:out[3]");
-    assertThat(groups.unprunable()).contains(
-        new UnprunableChannels("a:out[2]", UnprunableReason.OPAQUE_LAYER, "custom"),
-        new UnprunableChannels("custom:out[4]", UnprunableReason.OPAQUE_LAYER, "custom"));
+    assertThat(groups.unprunable())
+        .contains(
+            new UnprunableChannels("a:out[2]", UnprunableReason.OPAQUE_LAYER, "custom"),
+            new UnprunableChannels("custom:out[4]", UnprunableReason.OPAQUE_LAYER, "custom"));
     // Its 40 values count as parameters; its FLOPs cannot be known.
     assertThat(dev.ato.cost.CostModel.of(graph).parameters())
         .isEqualTo(3 * 2 * 9 + 3 + 40 + 4 * 5 * 9 + 4 + 4 + 1);
@@ -280,9 +317,10 @@ class ZeroInvariantGroupsTest {
 
     assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("graph 'tiny' has no prunable group: 3 channel sets because they are "
-            + "channels of the network's input; 2 channel sets because they reach the network's "
-            + "output. Check that the graph declares the layers between input and output");
+        .hasMessage(
+            "graph 'tiny' has no prunable group: 3 channel sets because they are "
+                + "channels of the network's input; 2 channel sets because they reach the network's "
+                + "output. Check that the graph declares the layers between input and output");
   }
 
   @Test
@@ -295,10 +333,11 @@ class ZeroInvariantGroupsTest {
     // a's 4 channels are the only candidates, and the sigmoid turns their zeros into 0.5.
     assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("graph 'gate' has no prunable group: 3 channel sets because they are "
-            + "channels of the network's input; 2 channel sets because they reach the network's "
-            + "output; 4 channel sets because they pass a function that does not map 0 to 0 "
-            + "(sigmoid 'sig')");
+        .hasMessage(
+            "graph 'gate' has no prunable group: 3 channel sets because they are "
+                + "channels of the network's input; 2 channel sets because they reach the network's "
+                + "output; 4 channel sets because they pass a function that does not map 0 to 0 "
+                + "(sigmoid 'sig')");
   }
 
   @Test
@@ -310,8 +349,9 @@ class ZeroInvariantGroupsTest {
     ChannelGraph graph = b.build();
 
     assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
-        .hasMessageEndingWith("; 8 channel sets because they enter or leave a layer ato cannot "
-            + "see into (opaque 'custom')");
+        .hasMessageEndingWith(
+            "; 8 channel sets because they enter or leave a layer ato cannot "
+                + "see into (opaque 'custom')");
   }
 
   @Test
@@ -319,26 +359,42 @@ class ZeroInvariantGroupsTest {
     ChannelGraph.Builder b = ChannelGraph.builder("stream");
     String x = b.add("stem", conv(2, 1), b.input("data", ChannelShape.spatial(3, 4, 4)));
     String y = b.add("branch", conv(2, 1), x);
-    b.add("head", Layer.Linear.of(1), b.add("flatten", new Layer.Flatten(),
-        b.add("pool", new Layer.GlobalPool(Layer.PoolKind.AVG),
-            b.add("add", new Layer.Add(), x, y))));
+    b.add(
+        "head",
+        Layer.Linear.of(1),
+        b.add(
+            "flatten",
+            new Layer.Flatten(),
+            b.add(
+                "pool",
+                new Layer.GlobalPool(Layer.PoolKind.AVG),
+                b.add("add", new Layer.Add(), x, y))));
     ChannelGraph graph = b.build();
 
     assertThatThrownBy(() -> ZeroInvariantGroups.find(graph))
-        .hasMessageContaining("2 channel sets because they are on a residual stream; enable "
-            + "pruneResidualStreams to include them");
-    assertThat(ZeroInvariantGroups.find(graph,
-        GroupOptions.builder().optPruneResidualStreams(true).build()).size()).isEqualTo(2);
+        .hasMessageContaining(
+            "2 channel sets because they are on a residual stream; enable "
+                + "pruneResidualStreams to include them");
+    assertThat(
+            ZeroInvariantGroups.find(
+                    graph, GroupOptions.builder().optPruneResidualStreams(true).build())
+                .size())
+        .isEqualTo(2);
   }
 
   @Test
   void scopePartitionMakesOneBlockPerNamePrefix() {
-    GroupSet groups = ZeroInvariantGroups.find(residualUnit(), GroupOptions.builder()
-        .optPruneResidualStreams(true).optBlockPartition(BlockPartition.SCOPE).build());
+    GroupSet groups =
+        ZeroInvariantGroups.find(
+            residualUnit(),
+            GroupOptions.builder()
+                .optPruneResidualStreams(true)
+                .optBlockPartition(BlockPartition.SCOPE)
+                .build());
 
     // "stem" (the stream, first produced by the stem) and "u" (u.conv1's groups).
-    assertThat(groups.blocks()).containsExactly(
-        new ControllerBlock(0, "stem", 0, 4), new ControllerBlock(1, "u", 4, 3));
+    assertThat(groups.blocks())
+        .containsExactly(new ControllerBlock(0, "stem", 0, 4), new ControllerBlock(1, "u", 4, 3));
   }
 
   @Test

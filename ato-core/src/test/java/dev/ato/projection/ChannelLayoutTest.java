@@ -10,19 +10,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layout of three tensors and three groups: {@code a.weight} (axis 0) holds groups 0, 1, 2
- * at indices 0, 1, 2; {@code b.weight} (axis 1) holds groups 0 and 2 at indices 0 and 1;
- * {@code c.gamma} holds group 0 at index 0. Group 0 has three members, group 1 one, group 2
- * two. Channels: a's at 0..2 (and 3 when a is longer), then b's, then c's.
+ * The layout of three tensors and three groups: {@code a.weight} (axis 0) holds groups 0, 1, 2 at
+ * indices 0, 1, 2; {@code b.weight} (axis 1) holds groups 0 and 2 at indices 0 and 1; {@code
+ * c.gamma} holds group 0 at index 0. Group 0 has three members, group 1 one, group 2 two. Channels:
+ * a's at 0..2 (and 3 when a is longer), then b's, then c's.
  */
 class ChannelLayoutTest {
 
   private static final ArrayTensorOps OPS = ArrayTensorOps.INSTANCE;
-  private static final List<TensorPlan> PLANS = List.of(
-      new TensorPlan("a", "weight", 0, ImmutableIntArray.of(0, 1, 2), ImmutableIntArray.of(0, 1,
-          2)),
-      new TensorPlan("b", "weight", 1, ImmutableIntArray.of(0, 1), ImmutableIntArray.of(0, 2)),
-      new TensorPlan("c", "gamma", 0, ImmutableIntArray.of(0), ImmutableIntArray.of(0)));
+  private static final List<TensorPlan> PLANS =
+      List.of(
+          new TensorPlan(
+              "a", "weight", 0, ImmutableIntArray.of(0, 1, 2), ImmutableIntArray.of(0, 1, 2)),
+          new TensorPlan("b", "weight", 1, ImmutableIntArray.of(0, 1), ImmutableIntArray.of(0, 2)),
+          new TensorPlan("c", "gamma", 0, ImmutableIntArray.of(0), ImmutableIntArray.of(0)));
 
   @Test
   void slotsOrderGroupsByMemberCountSoThatEqualCountsFormABucket() {
@@ -62,8 +63,7 @@ class ChannelLayoutTest {
     ArrayTensor c = ArrayTensor.of(new float[] {1}, 1);
 
     // Slot factors in slot order: group 1, group 2, group 0.
-    layout.scaleInPlace(OPS, List.of(a, b, c), new double[] {10, 20, 30}, new double[] {1},
-        upload);
+    layout.scaleInPlace(OPS, List.of(a, b, c), new double[] {10, 20, 30}, new double[] {1}, upload);
 
     assertThat(a.toArray()).containsExactly(30, 10, 20, 1);
     assertThat(b.toArray()).containsExactly(30, 20, 30, 20);
@@ -88,8 +88,9 @@ class ChannelLayoutTest {
   @Test
   void aTensorTooShortForItsPlanIsNamed() {
     assertThatThrownBy(() -> ChannelLayout.of(PLANS, new int[] {2, 2, 1}, 3))
-        .hasMessage("parameter 'weight' of layer 'a' has 2 indices along axis 0 but group 2 "
-            + "needs index 2");
+        .hasMessage(
+            "parameter 'weight' of layer 'a' has 2 indices along axis 0 but group 2 "
+                + "needs index 2");
   }
 
   @Test

@@ -21,9 +21,16 @@ import org.junit.jupiter.api.Test;
 class TensorPlansTest {
 
   private final TensorPlans plans = new TensorPlans(ZeroInvariantGroups.find(graph()));
-  private final Map<String, ArrayTensor> tensors = Map.of(
-      "h1.weight", ArrayTensor.of(new float[4], 2, 2), "h1.bias", ArrayTensor.of(new float[2], 2),
-      "h2.weight", ArrayTensor.of(new float[4], 2, 2), "h2.bias", ArrayTensor.of(new float[2], 2));
+  private final Map<String, ArrayTensor> tensors =
+      Map.of(
+          "h1.weight",
+          ArrayTensor.of(new float[4], 2, 2),
+          "h1.bias",
+          ArrayTensor.of(new float[2], 2),
+          "h2.weight",
+          ArrayTensor.of(new float[4], 2, 2),
+          "h2.bias",
+          ArrayTensor.of(new float[2], 2));
 
   private static ChannelGraph graph() {
     ChannelGraph.Builder b = ChannelGraph.builder("mlp");
@@ -36,9 +43,10 @@ class TensorPlansTest {
 
   private ChannelLayout layoutFor(GroupMask mask) {
     List<TensorPlan> touched = plans.touching(mask);
-    return plans.layout(ArrayTensorOps.INSTANCE, touched,
-        TensorPlan.lookupAll((layer, parameter) -> tensors.get(layer + "." + parameter),
-            touched));
+    return plans.layout(
+        ArrayTensorOps.INSTANCE,
+        touched,
+        TensorPlan.lookupAll((layer, parameter) -> tensors.get(layer + "." + parameter), touched));
   }
 
   @Test

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Test;
 class TrainingScheduleTest {
 
   private final TrainingSchedule defaults = TrainingSchedule.builder().setTotalSteps(1000).build();
-  private final TrainingSchedule paper = TrainingSchedule.builder().setTotalSteps(1000)
-      .optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL).build();
+  private final TrainingSchedule paper =
+      TrainingSchedule.builder()
+          .setTotalSteps(1000)
+          .optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL)
+          .build();
 
   @Test
   void defaultFractionsGiveTheStepsOfThePaper() {
@@ -43,14 +46,13 @@ class TrainingScheduleTest {
     TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(200).build();
 
     assertThat(s.controllerUpdates()).isEqualTo(81);
-    assertThat(s.controllerLearningRateScale())
-        .isEqualTo(TrainingSchedule.MAX_LEARNING_RATE_SCALE);
+    assertThat(s.controllerLearningRateScale()).isEqualTo(TrainingSchedule.MAX_LEARNING_RATE_SCALE);
   }
 
   @Test
   void aRequestedNumberOfUpdatesSetsTheInterval() {
-    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(1000).optControllerUpdates(100)
-        .build();
+    TrainingSchedule s =
+        TrainingSchedule.builder().setTotalSteps(1000).optControllerUpdates(100).build();
 
     // 401 steps / 100 -> every 4 steps: 100, 104, .., 500.
     assertThat(s.controllerInterval()).isEqualTo(4);
@@ -67,11 +69,12 @@ class TrainingScheduleTest {
 
   @Test
   void updatesAndIntervalTogetherAreRejected() {
-    assertThatThrownBy(() -> TrainingSchedule.builder().optControllerInterval(5)
-        .optControllerUpdates(10))
+    assertThatThrownBy(
+            () -> TrainingSchedule.builder().optControllerInterval(5).optControllerUpdates(10))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("controllerInterval was set: give either the number of controller updates "
-            + "or the interval between them, not both");
+        .hasMessage(
+            "controllerInterval was set: give either the number of controller updates "
+                + "or the interval between them, not both");
   }
 
   @Test
@@ -98,8 +101,14 @@ class TrainingScheduleTest {
 
   @Test
   void fractionsRoundDownToWholeSteps() {
-    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(95).optControllerStart(0.15)
-        .optWarmup(0.25).optControllerEnd(0.55).optControllerInterval(3).build();
+    TrainingSchedule s =
+        TrainingSchedule.builder()
+            .setTotalSteps(95)
+            .optControllerStart(0.15)
+            .optWarmup(0.25)
+            .optControllerEnd(0.55)
+            .optControllerInterval(3)
+            .build();
 
     // 14.25, 23.75 and 52.25 steps.
     assertThat(s.controllerStartStep()).isEqualTo(14);
@@ -113,25 +122,28 @@ class TrainingScheduleTest {
 
     assertThatThrownBy(b::build)
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the controller must start no later than projection: controllerStart (0.1) "
-            + "must not exceed warmup (0.05)");
+        .hasMessage(
+            "the controller must start no later than projection: controllerStart (0.1) "
+                + "must not exceed warmup (0.05)");
   }
 
   @Test
   void controllerEndBeforeWarmupIsRejected() {
-    TrainingSchedule.Builder b = TrainingSchedule.builder().setTotalSteps(100)
-        .optControllerEnd(0.15);
+    TrainingSchedule.Builder b =
+        TrainingSchedule.builder().setTotalSteps(100).optControllerEnd(0.15);
 
     assertThatThrownBy(b::build)
-        .hasMessage("projection must start before the mask freezes: warmup (0.2) must not exceed "
-            + "controllerEnd (0.15)");
+        .hasMessage(
+            "projection must start before the mask freezes: warmup (0.2) must not exceed "
+                + "controllerEnd (0.15)");
   }
 
   @Test
   void aFractionOutsideTheUnitIntervalIsRejected() {
     assertThatThrownBy(() -> TrainingSchedule.builder().optControllerEnd(1.5))
-        .hasMessage("controllerEnd is a fraction of the total steps and must lie in [0, 1], "
-            + "found 1.5");
+        .hasMessage(
+            "controllerEnd is a fraction of the total steps and must lie in [0, 1], "
+                + "found 1.5");
   }
 
   @Test

@@ -15,8 +15,7 @@ class CheckpointDirectoryTest {
 
   private static final List<String> FILES = List.of("weights.bin", "state.json");
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private CheckpointDirectory directory(Checkpoints.Builder settings) {
     return CheckpointDirectory.open(settings.build(), "state.json");
@@ -79,8 +78,10 @@ class CheckpointDirectoryTest {
     CheckpointDirectory checkpoints = directory(Checkpoints.in(root));
     Files.delete(checkpoints.write(1, 10, false, FILES, holding("x")).resolve("state.json"));
 
-    assertThatThrownBy(checkpoints::latest).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("epoch-0001").hasMessageContaining("state.json is missing");
+    assertThatThrownBy(checkpoints::latest)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("epoch-0001")
+        .hasMessageContaining("state.json is missing");
   }
 
   @Test
@@ -89,7 +90,8 @@ class CheckpointDirectoryTest {
     Files.writeString(written.resolve("weights.bin"), "y");
 
     assertThatThrownBy(() -> CheckpointDirectory.verify(written, FILES))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be read")
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot be read")
         .hasMessageContaining("weights.bin");
   }
 
@@ -97,9 +99,12 @@ class CheckpointDirectoryTest {
   void aFileTheManifestDoesNotListIsAnError() {
     Path written = directory(Checkpoints.in(root)).write(1, 10, false, FILES, holding("x"));
 
-    assertThatThrownBy(() -> CheckpointDirectory.verify(written,
-        List.of("weights.bin", "state.json", "optimizer.bin")))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("optimizer.bin");
+    assertThatThrownBy(
+            () ->
+                CheckpointDirectory.verify(
+                    written, List.of("weights.bin", "state.json", "optimizer.bin")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("optimizer.bin");
   }
 
   @Test

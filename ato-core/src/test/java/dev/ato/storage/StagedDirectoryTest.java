@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StagedDirectoryTest {
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private static String[] names(Path directory) throws IOException {
     try (Stream<Path> entries = Files.list(directory)) {

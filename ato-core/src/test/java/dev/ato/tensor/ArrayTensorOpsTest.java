@@ -115,13 +115,16 @@ class ArrayTensorOpsTest {
     assertThat(ops.mul(new double[] {2, 3}, new double[] {0.5, -1})).containsExactly(1, -3);
     assertThat(ops.div(new double[] {1, 0}, new double[] {0, 0}))
         .containsExactly(Double.POSITIVE_INFINITY, Double.NaN);
-    assertThat(ops.maximum(new double[] {0}, new double[] {Double.NaN})).containsExactly(Double.NaN);
+    assertThat(ops.maximum(new double[] {0}, new double[] {Double.NaN}))
+        .containsExactly(Double.NaN);
   }
 
   @Test
   void whereZeroPicksByTheTest() {
-    assertThat(ops.whereZero(new double[] {0, 3, Double.NaN}, new double[] {-1},
-        new double[] {7, 8, 9})).containsExactly(-1, 8, 9);
+    assertThat(
+            ops.whereZero(
+                new double[] {0, 3, Double.NaN}, new double[] {-1}, new double[] {7, 8, 9}))
+        .containsExactly(-1, 8, 9);
   }
 
   @Test
@@ -147,8 +150,10 @@ class ArrayTensorOpsTest {
 
   @Test
   void scaledTensorsNeedOneFactorPerIndexOfTheirAxes() {
-    assertThatThrownBy(() -> ops.scaleInPlace(List.of(twoByThree(), twoByThree()),
-        new int[] {0, 1}, new double[4]))
+    assertThatThrownBy(
+            () ->
+                ops.scaleInPlace(
+                    List.of(twoByThree(), twoByThree()), new int[] {0, 1}, new double[4]))
         .hasMessage("the axes have 5 indices but 4 factors given");
   }
 }

@@ -4,9 +4,9 @@ import dev.ato.groups.GroupMask;
 
 /**
  * Hears what an ATO run does: progress step by step, each controller update, and each epoch's
- * metrics. All methods have empty defaults; implement what you need. Called on the training
- * thread, so keep them quick. DJL's own {@code TrainingListener}s can be added too and hear
- * the model's batches as in any DJL training.
+ * metrics. All methods have empty defaults; implement what you need. Called on the training thread,
+ * so keep them quick. DJL's own {@code TrainingListener}s can be added too and hear the model's
+ * batches as in any DJL training.
  */
 public interface AtoListener {
 
@@ -37,14 +37,14 @@ public interface AtoListener {
     long totalSteps();
 
     /**
-     * NDArrays alive in the model's and the controller's managers, counted when asked: flat over
-     * a run when nothing leaks.
+     * NDArrays alive in the model's and the controller's managers, counted when asked: flat over a
+     * run when nothing leaks.
      */
     int liveArrays();
 
     /**
-     * Mean training loss of the epoch's steps so far, read from DJL's loss accumulator when
-     * asked (one small device-to-host copy).
+     * Mean training loss of the epoch's steps so far, read from DJL's loss accumulator when asked
+     * (one small device-to-host copy).
      */
     double epochLoss();
 
@@ -65,8 +65,8 @@ public interface AtoListener {
 
     /**
      * Wall-clock seconds of the step's forward pass, backward pass and optimiser step, batch
-     * loading excluded. On a CPU libtorch computes synchronously, so this is the compute time;
-     * on a GPU it is the time to queue the work.
+     * loading excluded. On a CPU libtorch computes synchronously, so this is the compute time; on a
+     * GPU it is the time to queue the work.
      */
     double trainSeconds();
 
@@ -74,8 +74,8 @@ public interface AtoListener {
     double projectionSeconds();
 
     /**
-     * Wall-clock seconds of the step's controller update (its held-out batch, the frozen
-     * model's forward and backward passes, the controller's step); 0 at a step without one.
+     * Wall-clock seconds of the step's controller update (its held-out batch, the frozen model's
+     * forward and backward passes, the controller's step); 0 at a step without one.
      */
     double controllerSeconds();
   }
@@ -95,9 +95,18 @@ public interface AtoListener {
    * @param controllerLearningRate learning rate of the controller's AdamW
    * @param targetRatio share of the prunable part's FLOPs the controller aims to keep
    */
-  record RunInfo(int groups, int blocks, long totalSteps, long stepsPerEpoch,
-      long controllerStart, long warmup, long controllerEnd, int controllerInterval,
-      long controllerUpdates, double controllerLearningRate, double targetRatio) {}
+  record RunInfo(
+      int groups,
+      int blocks,
+      long totalSteps,
+      long stepsPerEpoch,
+      long controllerStart,
+      long warmup,
+      long controllerEnd,
+      int controllerInterval,
+      long controllerUpdates,
+      double controllerLearningRate,
+      double targetRatio) {}
 
   /**
    * One controller update.
@@ -110,6 +119,11 @@ public interface AtoListener {
    * @param prunedGroups groups the new mask prunes
    * @param applied false when the update was skipped because a gradient was not finite
    */
-  record ControllerUpdate(long step, double taskLoss, double penalty, double flopsRatio,
-      int prunedGroups, boolean applied) {}
+  record ControllerUpdate(
+      long step,
+      double taskLoss,
+      double penalty,
+      double flopsRatio,
+      int prunedGroups,
+      boolean applied) {}
 }

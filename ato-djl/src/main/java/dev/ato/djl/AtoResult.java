@@ -9,10 +9,10 @@ import dev.ato.groups.GroupMask;
 import java.util.Locale;
 
 /**
- * What an ATO run gives back: the compressed network, the mask that made it, what it costs
- * compared with the original, the history of the run, and the configuration that produced it
- * (its provenance, as a Tribuo model carries its trainer's). Immutable apart from the
- * compressed network, which it closes.
+ * What an ATO run gives back: the compressed network, the mask that made it, what it costs compared
+ * with the original, the history of the run, and the configuration that produced it (its
+ * provenance, as a Tribuo model carries its trainer's). Immutable apart from the compressed
+ * network, which it closes.
  */
 public final class AtoResult implements AutoCloseable {
 
@@ -33,10 +33,21 @@ public final class AtoResult implements AutoCloseable {
   private final ImmutableList<EpochMetrics> epochs;
   private final ImmutableList<AtoListener.ControllerUpdate> controllerUpdates;
 
-  AtoResult(AtoConfig config, CompressedModel compressed, GroupMask mask, FlopsTarget target,
-      ImmutableMap<String, LayerChannels> channels, long flopsBefore, long flopsAfter,
-      long parametersBefore, long parametersAfter, BudgetOutcome budget,
-      double prunedNormBeforeCut, String metric, double maskedMetric, double compressedMetric,
+  AtoResult(
+      AtoConfig config,
+      CompressedModel compressed,
+      GroupMask mask,
+      FlopsTarget target,
+      ImmutableMap<String, LayerChannels> channels,
+      long flopsBefore,
+      long flopsAfter,
+      long parametersBefore,
+      long parametersAfter,
+      BudgetOutcome budget,
+      double prunedNormBeforeCut,
+      String metric,
+      double maskedMetric,
+      double compressedMetric,
       ImmutableList<EpochMetrics> epochs,
       ImmutableList<AtoListener.ControllerUpdate> controllerUpdates) {
     this.config = config;
@@ -63,8 +74,8 @@ public final class AtoResult implements AutoCloseable {
   }
 
   /**
-   * The physically smaller network: a new block; the user's model holds the trained dense
-   * weights with the pruned groups at zero.
+   * The physically smaller network: a new block; the user's model holds the trained dense weights
+   * with the pruned groups at zero.
    */
   public CompressedModel compressed() {
     return compressed;
@@ -169,8 +180,8 @@ public final class AtoResult implements AutoCloseable {
   }
 
   /**
-   * Whether the compressed network's FLOPs reduction is within the tolerance of the target. A
-   * run that misses it says so in a warning; see {@link #budget()} for how the mask came to it.
+   * Whether the compressed network's FLOPs reduction is within the tolerance of the target. A run
+   * that misses it says so in a warning; see {@link #budget()} for how the mask came to it.
    */
   public boolean targetMet() {
     return Math.abs(flopsReduction() - target.reduction()) <= budget.tolerance() + 1e-12;
@@ -182,24 +193,40 @@ public final class AtoResult implements AutoCloseable {
   }
 
   /**
-   * A few lines for a log or a console; the validation metric only when the run had validation
-   * data to measure it on.
+   * A few lines for a log or a console; the validation metric only when the run had validation data
+   * to measure it on.
    */
   public String summary() {
-    String cost = String.format(Locale.ROOT,
-        "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
-            + "groups pruned %d of %d, %s",
-        flopsBefore, flopsAfter, 100 * flopsReduction(), 100 * target.reduction(),
-        !targetMet() ? "MISSED" : budget.kind() == BudgetOutcome.Kind.CORRECTED
-            ? "met after correction" : "met",
-        parametersBefore, parametersAfter, 100 * parameterReduction(), mask.prunedCount(),
-        mask.size(), budget.rounding().multiple() == 1 ? "channels not rounded"
-            : "channels in multiples of " + budget.rounding().multiple());
+    String cost =
+        String.format(
+            Locale.ROOT,
+            "FLOPs %,d -> %,d (-%.1f%%, target -%.1f%%, %s); parameters %,d -> %,d (-%.1f%%); "
+                + "groups pruned %d of %d, %s",
+            flopsBefore,
+            flopsAfter,
+            100 * flopsReduction(),
+            100 * target.reduction(),
+            !targetMet()
+                ? "MISSED"
+                : budget.kind() == BudgetOutcome.Kind.CORRECTED ? "met after correction" : "met",
+            parametersBefore,
+            parametersAfter,
+            100 * parameterReduction(),
+            mask.prunedCount(),
+            mask.size(),
+            budget.rounding().multiple() == 1
+                ? "channels not rounded"
+                : "channels in multiples of " + budget.rounding().multiple());
     if (Double.isNaN(maskedMetric) && Double.isNaN(compressedMetric)) {
       return cost + "; " + metric + " not measured (no validation data)";
     }
-    return cost + String.format(Locale.ROOT, "; %s masked %.4f, compressed %.4f", metric,
-        maskedMetric, compressedMetric);
+    return cost
+        + String.format(
+            Locale.ROOT,
+            "; %s masked %.4f, compressed %.4f",
+            metric,
+            maskedMetric,
+            compressedMetric);
   }
 
   @Override

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of Algorithm 1 (docs/method.md, "Algorithm 1"): train the model; from the warm-up on,
- * project the groups the mask prunes; in the controller window, train the controller every so
- * many steps and take its mask; freeze the mask when the window ends; cut the pruned groups out
- * at the end. {@link #run()} holds the loop; where the mask comes from ({@link MaskChoice}),
- * checkpoints and resuming ({@link RunCheckpointing}), the projection, the freeze and the result
- * each have a class of their own.
+ * project the groups the mask prunes; in the controller window, train the controller every so many
+ * steps and take its mask; freeze the mask when the window ends; cut the pruned groups out at the
+ * end. {@link #run()} holds the loop; where the mask comes from ({@link MaskChoice}), checkpoints
+ * and resuming ({@link RunCheckpointing}), the projection, the freeze and the result each have a
+ * class of their own.
  */
 final class AtoRun {
 
@@ -69,12 +69,7 @@ final class AtoRun {
             }
             choice.beforeStep(step);
             StepTimes times = trainAndProject(trainer, batch, step, state.mask());
-            try {
-              requireFiniteLoss(trainer, step);
-              times = times.withController(choice.afterStep(step));
-            } catch (RunDiverged e) {
-              throw checkpointing.diverged(e, epoch);
-            }
+            times = times.withController(searchAfter(trainer, step, epoch, choice));
             choice.freezeAtWindowEnd(step);
             notifyStep(trainer, step, controller, times, state.mask());
             checkpointing.afterStep(++step, epoch, trainer, controller, state);
@@ -83,30 +78,54 @@ final class AtoRun {
           checkpointing.afterEpoch(epoch, step, controller, state);
         }
         choice.finish(Math.max(step, resumeAt) - 1);
-        return ResultAssembly.assemble(run, state.mask(), state.frozen().outcome(),
-            projection.largestPrunedNorm(state.mask()), state.epochs(), state.updates());
+        return result(state);
       }
     }
   }
 
   /**
+   * Lines 7-11 of Algorithm 1, after step {@code step}'s optimiser step: the training loss is
+   * checked, then the mask source acts (the controller's update, in its window).
+   *
+   * @return nanoseconds the mask source took
+   */
+  private long searchAfter(Trainer trainer, long step, int epoch, MaskChoice choice) {
+    try {
+      requireFiniteLoss(trainer, step);
+      return choice.afterStep(step);
+    } catch (RunDiverged e) {
+      throw checkpointing.diverged(e, epoch);
+    }
+  }
+
+  /** The end of the run: the cut, the scores and the result. */
+  private AtoResult result(RunState state) {
+    return ResultAssembly.assemble(
+        run,
+        state.mask(),
+        state.frozen().outcome(),
+        projection.largestPrunedNorm(state.mask()),
+        state.epochs(),
+        state.updates());
+  }
+
+  /**
    * Starts epoch {@code epoch}. DJL's shuffling, random transforms and dropout draw from the
-   * engine's generator, seeded from the run's seed and the epoch alone: a run resumed at this
-   * epoch draws what an uninterrupted one does.
+   * engine's generator, seeded from the run's seed and the epoch alone: a run resumed at this epoch
+   * draws what an uninterrupted one does.
    */
   private Stopwatch startEpoch(int epoch, ControllerStep controller) {
-    Engine.getInstance().setRandomSeed(RunSeeds.engineSeed(
-        RunSeeds.drawnFrom(settings.seed(), epoch).nextLong()));
+    Engine.getInstance()
+        .setRandomSeed(RunSeeds.engineSeed(RunSeeds.drawnFrom(settings.seed(), epoch).nextLong()));
     controller.startEpoch();
     return Stopwatch.createStarted();
   }
 
   /**
-   * A batch of a resumed epoch before its checkpoint: read again, not trained on, so that the
-   * draws of shuffling and transforms, and the controller's held-out batches, line up.
+   * A batch of a resumed epoch before its checkpoint: read again, not trained on, so that the draws
+   * of shuffling and transforms, and the controller's held-out batches, line up.
    */
-  private static void replay(Batch batch, long step, MaskChoice choice,
-      ControllerStep controller) {
+  private static void replay(Batch batch, long step, MaskChoice choice, ControllerStep controller) {
     batch.close();
     if (choice.trainsAt(step)) {
       controller.skipHeldOutBatch();
@@ -115,29 +134,35 @@ final class AtoRun {
 
   /**
    * Stops the run at the first step whose training loss is not finite. The loss is DJL's running
-   * mean of the epoch, which its loss evaluator has already copied to the host, so the check
-   * costs nothing.
+   * mean of the epoch, which its loss evaluator has already copied to the host, so the check costs
+   * nothing.
    */
   private void requireFiniteLoss(Trainer trainer, long step) {
     float loss = trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
     if (!Float.isFinite(loss)) {
-      throw new RunDiverged(String.format(Locale.ROOT, "the model's training loss is %s at step "
-          + "%d of %d", loss, step, schedule.totalSteps()));
+      throw new RunDiverged(
+          String.format(
+              Locale.ROOT,
+              "the model's training loss is %s at step " + "%d of %d",
+              loss,
+              step,
+              schedule.totalSteps()));
     }
   }
 
   /**
-   * Lines 4-6 of Algorithm 1: one optimiser step, then the projection of the groups
-   * {@code mask} prunes.
+   * Lines 4-6 of Algorithm 1: one optimiser step, then the projection of the groups {@code mask}
+   * prunes.
    *
    * @return whether it projected, and how long each part took
    */
   private StepTimes trainAndProject(Trainer trainer, Batch batch, long step, GroupMask mask) {
     boolean project = projection.projects(step, mask);
-    try (batch; NDManager snapshot = trainer.getManager().newSubManager()) {
+    try (batch;
+        NDManager snapshot = trainer.getManager().newSubManager()) {
       long started = System.nanoTime();
-      Optional<ParameterSource<NDArray>> before = project ? projection.before(mask, snapshot)
-          : Optional.empty();
+      Optional<ParameterSource<NDArray>> before =
+          project ? projection.before(mask, snapshot) : Optional.empty();
       long trainStarted = System.nanoTime();
       EasyTrain.trainBatch(trainer, batch);
       trainer.step();
@@ -151,16 +176,15 @@ final class AtoRun {
   }
 
   /** Whether a step projected, and the nanoseconds of its parts. */
-  private record StepTimes(boolean projected, long trainNanos, long projectionNanos,
-      long controllerNanos) {
+  private record StepTimes(
+      boolean projected, long trainNanos, long projectionNanos, long controllerNanos) {
     StepTimes withController(long nanos) {
       return new StepTimes(projected, trainNanos, projectionNanos, nanos);
     }
   }
 
   /** Validation through DJL's own path, then the epoch's metrics from DJL's training result. */
-  private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch,
-      RunState state) {
+  private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch, RunState state) {
     GroupMask mask = state.mask();
     if (settings.validation() != null) {
       Validation.evaluateOnTrainer(trainer, settings.validation());
@@ -168,94 +192,124 @@ final class AtoRun {
     trainer.notifyListeners(listener -> listener.onEpoch(trainer));
     TrainingResult result = trainer.getTrainingResult();
     String metric = settings.metric().getName();
-    EpochMetrics metrics = new EpochMetrics(epoch, steps, orNaN(result.getTrainLoss()),
-        orNaN(result.getTrainEvaluation(metric)),
-        settings.validation() == null ? Double.NaN : orNaN(result.getValidateEvaluation(metric)),
-        mask.prunedCount(), run.cost().flops(mask) / run.cost().flops(),
-        projection.largestPrunedNorm(mask), watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
+    EpochMetrics metrics =
+        new EpochMetrics(
+            epoch,
+            steps,
+            orNaN(result.getTrainLoss()),
+            orNaN(result.getTrainEvaluation(metric)),
+            settings.validation() == null
+                ? Double.NaN
+                : orNaN(result.getValidateEvaluation(metric)),
+            mask.prunedCount(),
+            run.cost().flops(mask) / run.cost().flops(),
+            projection.largestPrunedNorm(mask),
+            watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
     state.addEpoch(metrics);
-    String validation = settings.validation() == null ? ""
-        : ", validation " + metric + " " + format(metrics.validationMetric());
-    LOG.info("epoch {}/{}: loss {}, train {} {}{}, {} of {} groups pruned (largest norm {}), {} "
-            + "of the FLOPs kept, {} s", epoch, settings.epochs(), format(metrics.trainLoss()),
-        metric, format(metrics.trainMetric()), validation, metrics.prunedGroups(),
-        run.groups().size(), format(metrics.prunedGroupNorm()), format(metrics.flopsRatio()),
+    String validation =
+        settings.validation() == null
+            ? ""
+            : ", validation " + metric + " " + format(metrics.validationMetric());
+    LOG.info(
+        "epoch {}/{}: loss {}, train {} {}{}, {} of {} groups pruned (largest norm {}), {} "
+            + "of the FLOPs kept, {} s",
+        epoch,
+        settings.epochs(),
+        format(metrics.trainLoss()),
+        metric,
+        format(metrics.trainMetric()),
+        validation,
+        metrics.prunedGroups(),
+        run.groups().size(),
+        format(metrics.prunedGroupNorm()),
+        format(metrics.flopsRatio()),
         format(metrics.seconds()));
     settings.listeners().forEach(l -> l.onEpoch(metrics));
   }
 
   private void announce() {
-    LOG.info("ATO schedule: {}; controller learning rate {}", schedule,
+    LOG.info(
+        "ATO schedule: {}; controller learning rate {}",
+        schedule,
         String.format(Locale.ROOT, "%.3g", settings.controllerLearningRate()));
-    AtoListener.RunInfo info = new AtoListener.RunInfo(run.groups().size(),
-        run.groups().blocks().size(), schedule.totalSteps(), settings.stepsPerEpoch(),
-        schedule.controllerStartStep(), schedule.warmupStep(), schedule.controllerEndStep(),
-        schedule.controllerInterval(), schedule.controllerUpdates(),
-        settings.controllerLearningRate(), run.target().prunableRatio());
+    AtoListener.RunInfo info =
+        new AtoListener.RunInfo(
+            run.groups().size(),
+            run.groups().blocks().size(),
+            schedule.totalSteps(),
+            settings.stepsPerEpoch(),
+            schedule.controllerStartStep(),
+            schedule.warmupStep(),
+            schedule.controllerEndStep(),
+            schedule.controllerInterval(),
+            schedule.controllerUpdates(),
+            settings.controllerLearningRate(),
+            run.target().prunableRatio());
     settings.listeners().forEach(l -> l.onStart(info));
   }
 
-  private void notifyStep(Trainer trainer, long step, ControllerStep controller,
-      StepTimes times, GroupMask stepMask) {
+  private void notifyStep(
+      Trainer trainer, long step, ControllerStep controller, StepTimes times, GroupMask stepMask) {
     if (settings.listeners().isEmpty()) {
       return;
     }
-    AtoListener.StepInfo info = new AtoListener.StepInfo() {
-      @Override
-      public long step() {
-        return step;
-      }
+    AtoListener.StepInfo info =
+        new AtoListener.StepInfo() {
+          @Override
+          public long step() {
+            return step;
+          }
 
-      @Override
-      public long totalSteps() {
-        return schedule.totalSteps();
-      }
+          @Override
+          public long totalSteps() {
+            return schedule.totalSteps();
+          }
 
-      @Override
-      public int liveArrays() {
-        return run.model().getNDManager().getManagedArrays().size() + controller.liveArrays();
-      }
+          @Override
+          public int liveArrays() {
+            return run.model().getNDManager().getManagedArrays().size() + controller.liveArrays();
+          }
 
-      @Override
-      public double epochLoss() {
-        return trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
-      }
+          @Override
+          public double epochLoss() {
+            return trainer.getLoss().getAccumulator(EvaluatorTrainingListener.TRAIN_EPOCH);
+          }
 
-      @Override
-      public double flopsRatio() {
-        return run.cost().flops(stepMask) / run.cost().flops();
-      }
+          @Override
+          public double flopsRatio() {
+            return run.cost().flops(stepMask) / run.cost().flops();
+          }
 
-      @Override
-      public GroupMask mask() {
-        return stepMask;
-      }
+          @Override
+          public GroupMask mask() {
+            return stepMask;
+          }
 
-      @Override
-      public boolean projected() {
-        return times.projected();
-      }
+          @Override
+          public boolean projected() {
+            return times.projected();
+          }
 
-      @Override
-      public double lambda() {
-        return times.projected() ? projection.lambdaAt(step) : Double.NaN;
-      }
+          @Override
+          public double lambda() {
+            return times.projected() ? projection.lambdaAt(step) : Double.NaN;
+          }
 
-      @Override
-      public double trainSeconds() {
-        return times.trainNanos() / 1e9;
-      }
+          @Override
+          public double trainSeconds() {
+            return times.trainNanos() / 1e9;
+          }
 
-      @Override
-      public double projectionSeconds() {
-        return times.projectionNanos() / 1e9;
-      }
+          @Override
+          public double projectionSeconds() {
+            return times.projectionNanos() / 1e9;
+          }
 
-      @Override
-      public double controllerSeconds() {
-        return times.controllerNanos() / 1e9;
-      }
-    };
+          @Override
+          public double controllerSeconds() {
+            return times.controllerNanos() / 1e9;
+          }
+        };
     settings.listeners().forEach(l -> l.onStep(info));
   }
 

@@ -3,7 +3,6 @@ package dev.ato.djl;
 import static com.google.common.base.Preconditions.checkState;
 
 import ai.djl.Model;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import dev.ato.config.AtoConfig;
 import dev.ato.controller.FlopsBudget;
@@ -15,19 +14,19 @@ import dev.ato.schedule.TrainingSchedule;
 
 /**
  * Auto-Train-Once (Wu, Gao et al., "Auto-Train-Once: Controller Network Guided Automatic Network
- * Pruning from Scratch", CVPR 2024) on a DJL model: one training run that trains the model, lets
- * a controller network choose which zero-invariant groups to drop under a FLOPs budget, drives
- * the dropped groups to zero, and hands back a physically smaller network that needs no
- * fine-tuning.
+ * Pruning from Scratch", CVPR 2024) on a DJL model: one training run that trains the model, lets a
+ * controller network choose which zero-invariant groups to drop under a FLOPs budget, drives the
+ * dropped groups to zero, and hands back a physically smaller network that needs no fine-tuning.
  *
  * <p>Lifecycle, as for a DJL {@code Trainer}:
+ *
  * <ol>
- *   <li>{@link #builder()} collects the model, data, budget and options;</li>
- *   <li>{@link AutoTrainOnceBuilder#build()} checks all of them before any training: it initialises the
- *       model for the input shape, reads its channel-flow graph, finds its groups and converts
- *       the budget, so a bad input fails here with a message that names it;</li>
- *   <li>{@link #fit()} runs Algorithm 1 of the paper and returns an {@link AtoResult};</li>
- *   <li>{@link #close()} frees the model ato made when it was given a bare {@link Block}.</li>
+ *   <li>{@link #builder()} collects the model, data, budget and options;
+ *   <li>{@link AutoTrainOnceBuilder#build()} checks all of them before any training: it initialises
+ *       the model for the input shape, reads its channel-flow graph, finds its groups and converts
+ *       the budget, so a bad input fails here with a message that names it;
+ *   <li>{@link #fit()} runs Algorithm 1 of the paper and returns an {@link AtoResult};
+ *   <li>{@link #close()} frees the model ato made when it was given a bare {@link Block}.
  * </ol>
  *
  * <pre>{@code
@@ -45,8 +44,9 @@ import dev.ato.schedule.TrainingSchedule;
  * }</pre>
  *
  * <p>The options that decide what the run computes, apart from the model, the data and DJL's
- * training setup, form an {@link AtoConfig}: set them here one by one, or whole with
- * {@link AutoTrainOnceBuilder#optConfig}. The result carries the configuration ({@link AtoResult#config()}).
+ * training setup, form an {@link AtoConfig}: set them here one by one, or whole with {@link
+ * AutoTrainOnceBuilder#optConfig}. The result carries the configuration ({@link
+ * AtoResult#config()}).
  */
 public final class AutoTrainOnce implements AutoCloseable {
 
@@ -101,8 +101,8 @@ public final class AutoTrainOnce implements AutoCloseable {
   }
 
   /**
-   * The optimiser steps {@link #fit()} will take: batches per epoch of the training data less
-   * the controller's held-out share, times the epochs. For sizing a learning-rate schedule.
+   * The optimiser steps {@link #fit()} will take: batches per epoch of the training data less the
+   * controller's held-out share, times the epochs. For sizing a learning-rate schedule.
    */
   public long totalSteps() {
     return schedule().totalSteps();
@@ -123,8 +123,10 @@ public final class AutoTrainOnce implements AutoCloseable {
    * them out. The user's model ends up holding the trained dense weights, pruned groups at zero.
    */
   public AtoResult fit() {
-    checkState(!fitted, "fit() was already called: an ATO run trains its model once; build a "
-        + "new AutoTrainOnce for another run");
+    checkState(
+        !fitted,
+        "fit() was already called: an ATO run trains its model once; build a "
+            + "new AutoTrainOnce for another run");
     fitted = true;
     return new AtoRun(context).run();
   }

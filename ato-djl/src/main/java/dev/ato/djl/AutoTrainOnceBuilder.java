@@ -26,9 +26,9 @@ import java.util.function.LongFunction;
 
 /**
  * Collects what an ATO run needs, for {@link AutoTrainOnce#builder()}. {@code set*} options are
- * required, {@code opt*} ones have the paper's defaults; setting an option twice is an error,
- * and {@link #build()} checks everything, including the rules between options. The options of
- * the run's {@link AtoConfig} are documented on {@link AtoConfig.Builder}.
+ * required, {@code opt*} ones have the paper's defaults; setting an option twice is an error, and
+ * {@link #build()} checks everything, including the rules between options. The options of the run's
+ * {@link AtoConfig} are documented on {@link AtoConfig.Builder}.
  */
 public final class AutoTrainOnceBuilder {
   Model model;
@@ -53,17 +53,25 @@ public final class AutoTrainOnceBuilder {
 
   AutoTrainOnceBuilder() {}
 
-  /** Sets the DJL model to train and prune; its block may be uninitialised. Required (or {@link #setBlock}). */
+  /**
+   * Sets the DJL model to train and prune; its block may be uninitialised. Required (or {@link
+   * #setBlock}).
+   */
   public AutoTrainOnceBuilder setModel(Model model) {
     checkState(this.model == null && block == null, "the model was already set");
     checkArgument(model != null, "the model must not be null");
-    checkArgument(model.getBlock() != null, "model '%s' has no block; call setBlock on it "
-        + "first", model.getName());
+    checkArgument(
+        model.getBlock() != null,
+        "model '%s' has no block; call setBlock on it " + "first",
+        model.getName());
     this.model = model;
     return this;
   }
 
-  /** Sets the block to train and prune; ato wraps it in a model it owns. Required (or {@link #setModel}). */
+  /**
+   * Sets the block to train and prune; ato wraps it in a model it owns. Required (or {@link
+   * #setModel}).
+   */
   public AutoTrainOnceBuilder setBlock(Block block) {
     checkState(model == null && this.block == null, "the model was already set");
     checkArgument(block != null, "the block must not be null");
@@ -73,17 +81,15 @@ public final class AutoTrainOnceBuilder {
 
   /** Sets the shape of one input batch, batch axis first, e.g. {@code (1, 3, 32, 32)}. Required. */
   public AutoTrainOnceBuilder setInputShape(Shape inputShape) {
-    checkState(this.inputShape == null, "the input shape was already set to %s",
-        this.inputShape);
+    checkState(this.inputShape == null, "the input shape was already set to %s", this.inputShape);
     checkArgument(inputShape != null, "the input shape must not be null");
     this.inputShape = inputShape;
     return this;
   }
 
   /**
-   * Sets the training data; a share of it is held out for the controller
-   * ({@link AtoConfig.Builder#optControllerDataFraction}). Its sampler sets the batch size.
-   * Required.
+   * Sets the training data; a share of it is held out for the controller ({@link
+   * AtoConfig.Builder#optControllerDataFraction}). Its sampler sets the batch size. Required.
    */
   public AutoTrainOnceBuilder setTrainingData(RandomAccessDataset trainingData) {
     checkState(this.trainingData == null, "the training data was already set");
@@ -93,8 +99,8 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets data to score the run's metric on after each epoch, through DJL's validation path
-   * (the trainer's evaluators and listeners hear it), and to score the result on.
+   * Sets data to score the run's metric on after each epoch, through DJL's validation path (the
+   * trainer's evaluators and listeners hear it), and to score the result on.
    */
   public AutoTrainOnceBuilder optValidationData(Dataset validationData) {
     checkState(this.validationData == null, "the validation data was already set");
@@ -103,13 +109,15 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets every option of the run's {@link AtoConfig} at once, e.g. one shared by a sweep or
-   * read back from a report ({@link AtoConfig#fromJson}); instead of the options one by one.
+   * Sets every option of the run's {@link AtoConfig} at once, e.g. one shared by a sweep or read
+   * back from a report ({@link AtoConfig#fromJson}); instead of the options one by one.
    */
   public AutoTrainOnceBuilder optConfig(AtoConfig config) {
     checkState(this.config == null, "the configuration was already set");
-    checkState(!optionsSet, "options of the configuration were set one by one: give them on "
-        + "the AtoConfig passed to optConfig, or all one by one");
+    checkState(
+        !optionsSet,
+        "options of the configuration were set one by one: give them on "
+            + "the AtoConfig passed to optConfig, or all one by one");
     checkArgument(config != null, "the configuration must not be null");
     this.config = config;
     return this;
@@ -117,8 +125,9 @@ public final class AutoTrainOnceBuilder {
 
   /** The configuration's builder, for the options given one by one. */
   private AtoConfig.Builder options() {
-    checkState(config == null, "the configuration was given whole with optConfig: set this "
-        + "option on that AtoConfig");
+    checkState(
+        config == null,
+        "the configuration was given whole with optConfig: set this " + "option on that AtoConfig");
     optionsSet = true;
     return options;
   }
@@ -154,7 +163,8 @@ public final class AutoTrainOnceBuilder {
   }
 
   /** See {@link AtoConfig.Builder#optSchedule}. */
-  public AutoTrainOnceBuilder optSchedule(double controllerStart, double warmup, double controllerEnd) {
+  public AutoTrainOnceBuilder optSchedule(
+      double controllerStart, double warmup, double controllerEnd) {
     options().optSchedule(controllerStart, warmup, controllerEnd);
     return this;
   }
@@ -184,15 +194,17 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * See {@link AtoConfig.Builder#optFailOnMissedTarget}: {@link AutoTrainOnce#fit()} then fails with a
-   * {@link FlopsTargetMissedException}.
+   * See {@link AtoConfig.Builder#optFailOnMissedTarget}: {@link AutoTrainOnce#fit()} then fails
+   * with a {@link FlopsTargetMissedException}.
    */
   public AutoTrainOnceBuilder optFailOnMissedTarget(boolean fail) {
     options().optFailOnMissedTarget(fail);
     return this;
   }
 
-  /** See {@link AtoConfig.Builder#optControllerDataFraction}. Not with {@link #optControllerData}. */
+  /**
+   * See {@link AtoConfig.Builder#optControllerDataFraction}. Not with {@link #optControllerData}.
+   */
   public AutoTrainOnceBuilder optControllerDataFraction(double fraction) {
     options().optControllerDataFraction(fraction);
     return this;
@@ -211,8 +223,8 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * See {@link AtoConfig.Builder#optSeed}: {@link #build()} seeds the engine's generator with
-   * it before it initialises the model, and {@link AutoTrainOnce#fit()} before each epoch.
+   * See {@link AtoConfig.Builder#optSeed}: {@link #build()} seeds the engine's generator with it
+   * before it initialises the model, and {@link AutoTrainOnce#fit()} before each epoch.
    */
   public AutoTrainOnceBuilder optSeed(long seed) {
     options().optSeed(seed);
@@ -226,13 +238,13 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets the model's optimiser, any of DJL's with any learning-rate tracker; its learning rate
-   * is also the projection's step size. Default: SGD, learning rate 0.05, momentum 0.9,
-   * weight decay 5e-4.
+   * Sets the model's optimiser, any of DJL's with any learning-rate tracker; its learning rate is
+   * also the projection's step size. Default: SGD, learning rate 0.05, momentum 0.9, weight decay
+   * 5e-4.
    */
   public AutoTrainOnceBuilder optOptimizer(Optimizer optimizer) {
-    checkState(this.optimizer == null && optimizerForSteps == null,
-        "the optimizer was already set");
+    checkState(
+        this.optimizer == null && optimizerForSteps == null, "the optimizer was already set");
     checkArgument(optimizer != null, "the optimizer must not be null");
     this.optimizer = optimizer;
     return this;
@@ -241,10 +253,10 @@ public final class AutoTrainOnceBuilder {
   /**
    * Sets the model's optimiser from the run's total optimiser steps, which are known only once
    * {@link #build()} has held out the controller's data and counted the batches: for a
-   * learning-rate schedule over the whole run, e.g.
-   * {@code steps -> Optimizer.sgd().setLearningRateTracker(Tracker.cosine().setBaseValue(0.05f)
-   * .optFinalValue(5e-4f).setMaxUpdates((int) steps).build()).build()}. Instead of
-   * {@link #optOptimizer(Optimizer)}.
+   * learning-rate schedule over the whole run, e.g. {@code steps ->
+   * Optimizer.sgd().setLearningRateTracker(Tracker.cosine().setBaseValue(0.05f)
+   * .optFinalValue(5e-4f).setMaxUpdates((int) steps).build()).build()}. Instead of {@link
+   * #optOptimizer(Optimizer)}.
    */
   public AutoTrainOnceBuilder optOptimizer(LongFunction<Optimizer> forTotalSteps) {
     checkState(optimizer == null && optimizerForSteps == null, "the optimizer was already set");
@@ -254,9 +266,9 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets the task loss. With softmax cross-entropy (the default) the model is a classifier:
-   * labels are checked to be class indices and accuracy is the default metric; any other loss
-   * makes the loss itself the default metric (see {@link #optValidationMetric}).
+   * Sets the task loss. With softmax cross-entropy (the default) the model is a classifier: labels
+   * are checked to be class indices and accuracy is the default metric; any other loss makes the
+   * loss itself the default metric (see {@link #optValidationMetric}).
    */
   public AutoTrainOnceBuilder optLoss(Loss loss) {
     checkState(this.loss == null, "the loss was already set");
@@ -266,9 +278,9 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets the device of a model given as a bare block. Default: the device of the model's
-   * manager for {@link #setModel}, the engine's default device (a GPU where there is one) for
-   * {@link #setBlock}. A model given with {@link #setModel} trains on its own device.
+   * Sets the device of a model given as a bare block. Default: the device of the model's manager
+   * for {@link #setModel}, the engine's default device (a GPU where there is one) for {@link
+   * #setBlock}. A model given with {@link #setModel} trains on its own device.
    */
   public AutoTrainOnceBuilder optDevice(Device device) {
     checkState(this.device == null, "the device was already set");
@@ -278,8 +290,8 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets how the model is read. Default: a block ato cannot read is an error; with
-   * {@link ReadOptions#opaqueUnknownBlocks()} it is kept whole instead.
+   * Sets how the model is read. Default: a block ato cannot read is an error; with {@link
+   * ReadOptions#opaqueUnknownBlocks()} it is kept whole instead.
    */
   public AutoTrainOnceBuilder optReadOptions(ReadOptions options) {
     checkState(readOptions == null, "the read options were already set");
@@ -289,9 +301,9 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Saves checkpoints as {@code checkpoints} says, and makes {@link AutoTrainOnce#fit()}
-   * resume from the latest one in its directory. {@link #build()} fails when the directory
-   * cannot be made or written. Default: no checkpoints.
+   * Saves checkpoints as {@code checkpoints} says, and makes {@link AutoTrainOnce#fit()} resume
+   * from the latest one in its directory. {@link #build()} fails when the directory cannot be made
+   * or written. Default: no checkpoints.
    */
   public AutoTrainOnceBuilder optCheckpoints(Checkpoints checkpoints) {
     checkState(this.checkpoints == null, "the checkpoints were already set");
@@ -317,12 +329,12 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Trains the model with a DJL training setup of the user's: its loss, optimizer,
-   * initializers (applied to a model not yet initialised), evaluators, training listeners,
-   * executor and device, all of it. ATO adds DJL's {@code EvaluatorTrainingListener} when the
-   * listeners hold none. Instead of {@link #optLoss}, {@link #optOptimizer}, {@link #optDevice}
-   * and {@link #addTrainingListeners}. The config must name exactly one device: DJL keeps a
-   * copy of every parameter per device, and ATO's projection edits them in place.
+   * Trains the model with a DJL training setup of the user's: its loss, optimizer, initializers
+   * (applied to a model not yet initialised), evaluators, training listeners, executor and device,
+   * all of it. ATO adds DJL's {@code EvaluatorTrainingListener} when the listeners hold none.
+   * Instead of {@link #optLoss}, {@link #optOptimizer}, {@link #optDevice} and {@link
+   * #addTrainingListeners}. The config must name exactly one device: DJL keeps a copy of every
+   * parameter per device, and ATO's projection edits them in place.
    */
   public AutoTrainOnceBuilder optTrainingConfig(TrainingConfig config) {
     checkState(trainingConfig == null, "the training config was already set");
@@ -332,10 +344,10 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Sets the metric that validation reports after each epoch and that scores the masked and
-   * the compressed network ({@link AtoResult#metric()}). Default: the training config's first
-   * evaluator; without one, top-1 accuracy for a classifier (softmax cross-entropy loss), else
-   * the loss itself.
+   * Sets the metric that validation reports after each epoch and that scores the masked and the
+   * compressed network ({@link AtoResult#metric()}). Default: the training config's first
+   * evaluator; without one, top-1 accuracy for a classifier (softmax cross-entropy loss), else the
+   * loss itself.
    */
   public AutoTrainOnceBuilder optValidationMetric(Evaluator metric) {
     checkState(validationMetric == null, "the validation metric was already set");
@@ -345,9 +357,9 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Trains the controller on this data set instead of a share held out of the training data;
-   * the model then trains on all of the training data. Its sampler sets the controller's batch
-   * size. Not together with {@link #optControllerDataFraction}.
+   * Trains the controller on this data set instead of a share held out of the training data; the
+   * model then trains on all of the training data. Its sampler sets the controller's batch size.
+   * Not together with {@link #optControllerDataFraction}.
    */
   public AutoTrainOnceBuilder optControllerData(RandomAccessDataset data) {
     checkState(controllerData == null, "the controller data was already set");
@@ -357,13 +369,13 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
-   * Checks every option and resolves it into the run's immutable settings, initialises the
-   * model for the input shape, reads it and finds its groups. Changing the builder afterwards
-   * changes nothing of the built run.
+   * Checks every option and resolves it into the run's immutable settings, initialises the model
+   * for the input shape, reads it and finds its groups. Changing the builder afterwards changes
+   * nothing of the built run.
    *
    * @throws IllegalStateException when a required option is missing
-   * @throws IllegalArgumentException when an option is invalid or the options do not fit each
-   *     other or the model
+   * @throws IllegalArgumentException when an option is invalid or the options do not fit each other
+   *     or the model
    */
   public AutoTrainOnce build() {
     return new AutoTrainOnce(RunPreparation.prepare(this));

@@ -11,14 +11,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Multiplies the inputs of the layers that read prunable channels by a per-group keep value,
- * which is how the controller sees a candidate mask on the frozen model (docs/method.md, "The training loop")
- * without changing it. Gating a channel where it is read is the same as removing it there, and
- * every place a channel is read is gated, so a hard gate computes exactly the pruned network.
+ * Multiplies the inputs of the layers that read prunable channels by a per-group keep value, which
+ * is how the controller sees a candidate mask on the frozen model (docs/method.md, "The training
+ * loop") without changing it. Gating a channel where it is read is the same as removing it there,
+ * and every place a channel is read is gated, so a hard gate computes exactly the pruned network.
  */
 final class ChannelGates implements AutoCloseable {
 
   private final NDManager manager;
+
   /** For each reading layer, its input channels' group ids, the "always kept" slot for others. */
   private final Map<String, NDArray> groupOfInput = new HashMap<>();
 
@@ -26,8 +27,9 @@ final class ChannelGates implements AutoCloseable {
     this.manager = parent.newSubManager();
     long alwaysKept = groups.size();
     for (Node node : model.graph().nodes()) {
-      boolean reads = node.layer() instanceof Layer.Linear
-          || (node.layer() instanceof Layer.Conv2d conv && conv.groups() == 1);
+      boolean reads =
+          node.layer() instanceof Layer.Linear
+              || (node.layer() instanceof Layer.Conv2d conv && conv.groups() == 1);
       if (!reads) {
         continue;
       }
@@ -48,8 +50,8 @@ final class ChannelGates implements AutoCloseable {
   }
 
   /**
-   * {@code input} of {@code layer} gated by {@code keep} (one value per group), or unchanged
-   * when the layer reads no prunable channel.
+   * {@code input} of {@code layer} gated by {@code keep} (one value per group), or unchanged when
+   * the layer reads no prunable channel.
    */
   NDArray gate(String layer, NDArray input, NDArray keepWithOne) {
     NDArray slots = groupOfInput.get(layer);
@@ -58,8 +60,10 @@ final class ChannelGates implements AutoCloseable {
     }
     NDArray gate = keepWithOne.get(slots);
     long channels = slots.size();
-    return input.mul(input.getShape().dimension() == 4 ? gate.reshape(1, channels, 1, 1)
-        : gate.reshape(1, channels));
+    return input.mul(
+        input.getShape().dimension() == 4
+            ? gate.reshape(1, channels, 1, 1)
+            : gate.reshape(1, channels));
   }
 
   @Override

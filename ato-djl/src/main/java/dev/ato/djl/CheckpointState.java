@@ -20,8 +20,8 @@ import java.util.Map;
 /**
  * What a checkpoint of an ATO run holds, and the schema of its {@code state.json}: where the run
  * stands, and which run it is. Beside the state file, a checkpoint holds four array files (the
- * model's parameters, its optimiser's state, the controller's parameters and its AdamW state);
- * the {@link CheckpointDirectory} covers all five with a checksum manifest.
+ * model's parameters, its optimiser's state, the controller's parameters and its AdamW state); the
+ * {@link CheckpointDirectory} covers all five with a checksum manifest.
  *
  * @param format {@value #FORMAT}
  * @param fingerprint what run this is
@@ -38,10 +38,20 @@ import java.util.Map;
  * @param accumulators within an epoch, DJL's running sums of the epoch's loss and metrics, by
  *     evaluator name and path; null after one
  */
-record CheckpointState(String format, Fingerprint fingerprint, int epoch, long step,
-    List<Boolean> mask, List<Boolean> frozenMask, BudgetOutcome outcome, List<EpochMetrics> epochs,
-    List<ControllerUpdate> updates, int skippedUpdates, OptimizerCounts model,
-    OptimizerCounts controller, Map<String, Map<String, Map<String, Double>>> accumulators) {
+record CheckpointState(
+    String format,
+    Fingerprint fingerprint,
+    int epoch,
+    long step,
+    List<Boolean> mask,
+    List<Boolean> frozenMask,
+    BudgetOutcome outcome,
+    List<EpochMetrics> epochs,
+    List<ControllerUpdate> updates,
+    int skippedUpdates,
+    OptimizerCounts model,
+    OptimizerCounts controller,
+    Map<String, Map<String, Map<String, Double>>> accumulators) {
 
   static final String FORMAT = "ato-checkpoint/3";
   static final String STATE = "state.json";
@@ -49,11 +59,13 @@ record CheckpointState(String format, Fingerprint fingerprint, int epoch, long s
   static final String MODEL_OPTIMIZER = "model-optimizer.arrays";
   static final String CONTROLLER = "controller.arrays";
   static final String CONTROLLER_OPTIMIZER = "controller-optimizer.arrays";
+
   /** Every file of a checkpoint, which its checksum manifest lists; the state file last. */
-  static final List<String> FILES = List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER,
-      CONTROLLER_OPTIMIZER, STATE);
-  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
-      .setPrettyPrinting().create();
+  static final List<String> FILES =
+      List.of(MODEL, MODEL_OPTIMIZER, CONTROLLER, CONTROLLER_OPTIMIZER, STATE);
+
+  private static final Gson GSON =
+      new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
 
   /** Whether this checkpoint lies within an epoch rather than at its end. */
   boolean withinEpoch() {
@@ -71,28 +83,38 @@ record CheckpointState(String format, Fingerprint fingerprint, int epoch, long s
    * @param parameters every model parameter as {@code name shape}
    * @param groups prunable groups
    * @param config the run's configuration as JSON ({@link AtoConfig#toJson()}); an automatic
-   *     channel multiple is in it as automatic, not as the machine's block, so that a run
-   *     resumed on another machine rounds as that one does
+   *     channel multiple is in it as automatic, not as the machine's block, so that a run resumed
+   *     on another machine rounds as that one does
    * @param totalSteps the run's optimiser steps, which the data set's size decides
    * @param heldOut the held-out records' indices in the training data, empty for separate
    *     controller data
    */
-  record Fingerprint(List<String> parameters, int groups, String config, long totalSteps,
-      List<Long> heldOut) {
+  record Fingerprint(
+      List<String> parameters, int groups, String config, long totalSteps, List<Long> heldOut) {
 
     static Fingerprint of(RunContext run) {
       List<String> parameters = new ArrayList<>();
-      run.model().getBlock().getParameters().forEach(pair -> parameters.add(pair.getKey() + " "
-          + pair.getValue().getArray().getShape()));
-      return new Fingerprint(parameters, run.groups().size(), run.settings().config().toJson(),
-          run.settings().schedule().totalSteps(), run.settings().heldOutIndices());
+      run.model()
+          .getBlock()
+          .getParameters()
+          .forEach(
+              pair -> parameters.add(pair.getKey() + " " + pair.getValue().getArray().getShape()));
+      return new Fingerprint(
+          parameters,
+          run.groups().size(),
+          run.settings().config().toJson(),
+          run.settings().schedule().totalSteps(),
+          run.settings().heldOutIndices());
     }
 
     /** The first difference from {@code other}, in words. */
     String differenceFrom(Fingerprint other) {
       if (!parameters.equals(other.parameters)) {
-        return "the model's parameters differ (" + other.parameters.size() + " saved, "
-            + parameters.size() + " now)";
+        return "the model's parameters differ ("
+            + other.parameters.size()
+            + " saved, "
+            + parameters.size()
+            + " now)";
       }
       if (groups != other.groups) {
         return "the model has " + groups + " groups, the checkpoint " + other.groups;
@@ -101,16 +123,23 @@ record CheckpointState(String format, Fingerprint fingerprint, int epoch, long s
         return "the configuration differs: " + describe(config, other.config);
       }
       if (totalSteps != other.totalSteps) {
-        return "the run has " + totalSteps + " steps, the checkpoint's " + other.totalSteps
+        return "the run has "
+            + totalSteps
+            + " steps, the checkpoint's "
+            + other.totalSteps
             + " (the training data differ)";
       }
-      return "the held-out split differs (" + heldOut.size() + " records now, "
-          + other.heldOut.size() + " saved)";
+      return "the held-out split differs ("
+          + heldOut.size()
+          + " records now, "
+          + other.heldOut.size()
+          + " saved)";
     }
 
     private static String describe(String config, String saved) {
       try {
-        return AtoConfig.fromJson(config).differenceFrom(AtoConfig.fromJson(saved))
+        return AtoConfig.fromJson(config)
+            .differenceFrom(AtoConfig.fromJson(saved))
             .orElse("in its form");
       } catch (IllegalArgumentException unreadable) {
         return "the checkpoint's cannot be read (" + unreadable.getMessage() + ")";
@@ -119,8 +148,8 @@ record CheckpointState(String format, Fingerprint fingerprint, int epoch, long s
   }
 
   /**
-   * Reads the state of {@code checkpoint}, its files checked against their checksums, and
-   * checks that it belongs to {@code fingerprint}'s run.
+   * Reads the state of {@code checkpoint}, its files checked against their checksums, and checks
+   * that it belongs to {@code fingerprint}'s run.
    *
    * @throws IllegalStateException when it cannot be read, is of another format or another run
    */
@@ -128,19 +157,25 @@ record CheckpointState(String format, Fingerprint fingerprint, int epoch, long s
     CheckpointDirectory.verify(checkpoint, FILES);
     CheckpointState state;
     try {
-      state = GSON.fromJson(Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
-          CheckpointState.class);
+      state =
+          GSON.fromJson(
+              Files.readString(checkpoint.resolve(STATE), StandardCharsets.UTF_8),
+              CheckpointState.class);
     } catch (IOException | JsonParseException e) {
       throw CheckpointDirectory.unreadable(checkpoint, e.getMessage(), e);
     }
     if (state == null || !FORMAT.equals(state.format()) || state.fingerprint() == null) {
-      throw CheckpointDirectory.unreadable(checkpoint, "it is not an " + FORMAT + " checkpoint",
-          null);
+      throw CheckpointDirectory.unreadable(
+          checkpoint, "it is not an " + FORMAT + " checkpoint", null);
     }
     if (!fingerprint.equals(state.fingerprint())) {
-      throw new IllegalStateException("the checkpoint " + checkpoint + " is of another run: "
-          + fingerprint.differenceFrom(state.fingerprint()) + ". Resume it with the settings it "
-          + "was written with, or give this run another checkpoint directory");
+      throw new IllegalStateException(
+          "the checkpoint "
+              + checkpoint
+              + " is of another run: "
+              + fingerprint.differenceFrom(state.fingerprint())
+              + ". Resume it with the settings it "
+              + "was written with, or give this run another checkpoint directory");
     }
     return state;
   }

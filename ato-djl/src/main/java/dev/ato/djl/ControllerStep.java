@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
-import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller of a run (docs/method.md, "The training loop"): its network, its AdamW trainer, the gates it
- * sees the frozen model through, and the held-out batches it learns from. Made once per run and
- * closed with it.
+ * The controller of a run (docs/method.md, "The training loop"): its network, its AdamW trainer,
+ * the gates it sees the frozen model through, and the held-out batches it learns from. Made once
+ * per run and closed with it.
  */
 final class ControllerStep implements AutoCloseable {
 
@@ -51,8 +51,14 @@ final class ControllerStep implements AutoCloseable {
   private int skippedUpdates;
   private GroupMask mask;
 
-  private ControllerStep(RunContext run, Trainer modelTrainer, Model model, Trainer trainer,
-      Optimizer optimizer, DifferentiableCost cost, ChannelGates gates) {
+  private ControllerStep(
+      RunContext run,
+      Trainer modelTrainer,
+      Model model,
+      Trainer trainer,
+      Optimizer optimizer,
+      DifferentiableCost cost,
+      ChannelGates gates) {
     this.run = run;
     this.settings = run.settings();
     this.modelTrainer = modelTrainer;
@@ -73,12 +79,16 @@ final class ControllerStep implements AutoCloseable {
     DifferentiableCost cost = null;
     try {
       model.setBlock(ControllerNetwork.forGroups(run.groups(), settings.seed()));
-      Optimizer optimizer = Optimizer.adamW()
-          .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
-          .optWeightDecays(CONTROLLER_WEIGHT_DECAY).build();
-      trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
-          .optDevices(new ai.djl.Device[] {settings.device()})
-          .optOptimizer(optimizer));
+      Optimizer optimizer =
+          Optimizer.adamW()
+              .optLearningRateTracker(Tracker.fixed((float) settings.controllerLearningRate()))
+              .optWeightDecays(CONTROLLER_WEIGHT_DECAY)
+              .build();
+      trainer =
+          model.newTrainer(
+              new DefaultTrainingConfig(Loss.l2Loss())
+                  .optDevices(new ai.djl.Device[] {settings.device()})
+                  .optOptimizer(optimizer));
       trainer.initialize();
       cost = DifferentiableCost.of(run.cost(), modelTrainer.getManager());
       ChannelGates gates = new ChannelGates(run.graph(), run.groups(), modelTrainer.getManager());
@@ -104,7 +114,8 @@ final class ControllerStep implements AutoCloseable {
   }
 
   private GroupMask currentMask() {
-    try (NDScope ignored = new NDScope(); NoGrad noGrad = NoGrad.enter()) {
+    try (NDScope ignored = new NDScope();
+        NoGrad noGrad = NoGrad.enter()) {
       NDArray logits = trainer.forward(new NDList()).singletonOrThrow();
       return GumbelMask.defaults().noiseless(logits).groupMask();
     }
@@ -112,7 +123,8 @@ final class ControllerStep implements AutoCloseable {
 
   /** The controller's logits: how much it wants to keep each group. */
   double[] scores() {
-    try (NDScope ignored = new NDScope(); NoGrad noGrad = NoGrad.enter()) {
+    try (NDScope ignored = new NDScope();
+        NoGrad noGrad = NoGrad.enter()) {
       float[] logits = trainer.forward(new NDList()).singletonOrThrow().toFloatArray();
       double[] scores = new double[logits.length];
       for (int g = 0; g < logits.length; g++) {
@@ -138,17 +150,17 @@ final class ControllerStep implements AutoCloseable {
   }
 
   /**
-   * Starts an epoch: the held-out batches start again from a fresh pass, so that which batch
-   * an update sees depends on the epoch's seed and not on the epochs before (a resumed run
-   * meets the same batches).
+   * Starts an epoch: the held-out batches start again from a fresh pass, so that which batch an
+   * update sees depends on the epoch's seed and not on the epochs before (a resumed run meets the
+   * same batches).
    */
   void startEpoch() {
     heldOutBatches = null;
   }
 
   /**
-   * Puts the controller back where a checkpoint left it, its parameters and AdamW state
-   * restored already: its mask follows from them, and the count of skipped updates is given.
+   * Puts the controller back where a checkpoint left it, its parameters and AdamW state restored
+   * already: its mask follows from them, and the count of skipped updates is given.
    */
   void resume(int skipped) {
     this.mask = run.groups().keepingEveryLayer(currentMask());
@@ -161,10 +173,10 @@ final class ControllerStep implements AutoCloseable {
   }
 
   /**
-   * One update: on a held-out batch, with the model frozen in inference mode and its group
-   * channels gated by the controller's soft (noisy) mask, minimise the task loss plus the
-   * weighted FLOPs penalty of the hard mask. The hard mask is the noiseless one ({@code s = 0}):
-   * it is the mask ATO prunes with, so the penalty steers it and not a noisy sample of it.
+   * One update: on a held-out batch, with the model frozen in inference mode and its group channels
+   * gated by the controller's soft (noisy) mask, minimise the task loss plus the weighted FLOPs
+   * penalty of the hard mask. The hard mask is the noiseless one ({@code s = 0}): it is the mask
+   * ATO prunes with, so the penalty steers it and not a noisy sample of it.
    *
    * @return the update, with the figures of the new {@link #mask()}
    */
@@ -176,31 +188,45 @@ final class ControllerStep implements AutoCloseable {
       try (GradientCollector collector = trainer.newGradientCollector()) {
         NDArray logits = trainer.forward(new NDList()).singletonOrThrow();
         if (!Double.isFinite(logits.abs().max().getFloat())) {
-          throw new RunDiverged(String.format(Locale.ROOT,
-              "the controller's logits are not finite at step %d of %d", step,
-              settings.schedule().totalSteps()));
+          throw new RunDiverged(
+              String.format(
+                  Locale.ROOT,
+                  "the controller's logits are not finite at step %d of %d",
+                  step,
+                  settings.schedule().totalSteps()));
         }
         // Noise drawn from the seed and the step alone: a resumed run draws the same.
-        GumbelMask.Sample noisy = GumbelMask.defaults().sample(logits,
-            RunSeeds.drawnFrom(settings.seed(), step));
+        GumbelMask.Sample noisy =
+            GumbelMask.defaults().sample(logits, RunSeeds.drawnFrom(settings.seed(), step));
         GumbelMask.Sample plain = GumbelMask.defaults().noiseless(logits);
-        NDArray keep = noisy.soft().concat(noisy.soft().getManager().ones(new Shape(1),
-            noisy.soft().getDataType()));
-        NDList predictions = run.graph().forwardGated(
-            new FrozenParameterStore(modelTrainer.getManager()), batch.getData(), false,
-            (layer, input) -> gates.gate(layer, input, keep));
+        NDArray keep =
+            noisy
+                .soft()
+                .concat(noisy.soft().getManager().ones(new Shape(1), noisy.soft().getDataType()));
+        NDList predictions =
+            run.graph()
+                .forwardGated(
+                    new FrozenParameterStore(modelTrainer.getManager()),
+                    batch.getData(),
+                    false,
+                    (layer, input) -> gates.gate(layer, input, keep));
         NDArray loss = settings.loss().evaluate(batch.getLabels(), predictions);
         taskLoss = loss.getFloat();
         if (!Double.isFinite(taskLoss)) {
-          throw new RunDiverged(String.format(Locale.ROOT,
-              "the model's loss on held-out data is %s at step %d of %d", taskLoss, step,
-              settings.schedule().totalSteps()));
+          throw new RunDiverged(
+              String.format(
+                  Locale.ROOT,
+                  "the model's loss on held-out data is %s at step %d of %d",
+                  taskLoss,
+                  step,
+                  settings.schedule().totalSteps()));
         }
         NDArray penaltyValue = penalty.value(cost.flopsRatio(plain.hard()));
         // A tensor weight, not a Java number: autograd keeps it for the backward pass, and a
         // number's tensor is freed memory by then (see Scalars).
-        collector.backward(loss.add(penaltyValue.mul(
-            Scalars.like(penaltyValue, settings.config().resourceWeight()))));
+        collector.backward(
+            loss.add(
+                penaltyValue.mul(Scalars.like(penaltyValue, settings.config().resourceWeight()))));
         resource = penaltyValue.getFloat();
       }
     } finally {
@@ -216,13 +242,19 @@ final class ControllerStep implements AutoCloseable {
       // update is skipped instead.
       clearGradients();
       skippedUpdates++;
-      LOG.warn("controller gradient not finite at step {}: update skipped ({} so far)", step,
+      LOG.warn(
+          "controller gradient not finite at step {}: update skipped ({} so far)",
+          step,
           skippedUpdates);
     }
     mask = run.groups().keepingEveryLayer(currentMask());
-    return new ControllerUpdate(step, taskLoss, resource,
+    return new ControllerUpdate(
+        step,
+        taskLoss,
+        resource,
         run.cost().prunableFlops(mask.toKeepVector()) / run.cost().prunableFlops(),
-        mask.prunedCount(), applied);
+        mask.prunedCount(),
+        applied);
   }
 
   private boolean gradientsFinite() {
@@ -248,8 +280,8 @@ final class ControllerStep implements AutoCloseable {
   }
 
   /**
-   * Reads and drops the held-out batch an update would take: a run resumed within an epoch
-   * replays its updates' reads so that the next update meets the batch it met before.
+   * Reads and drops the held-out batch an update would take: a run resumed within an epoch replays
+   * its updates' reads so that the next update meets the batch it met before.
    */
   void skipHeldOutBatch() {
     nextHeldOutBatch().close();
@@ -264,8 +296,10 @@ final class ControllerStep implements AutoCloseable {
 
   @Override
   public void close() {
-    try (Model ignoredModel = model; Trainer ignoredTrainer = trainer;
-        DifferentiableCost ignoredCost = cost; ChannelGates ignoredGates = gates) {
+    try (Model ignoredModel = model;
+        Trainer ignoredTrainer = trainer;
+        DifferentiableCost ignoredCost = cost;
+        ChannelGates ignoredGates = gates) {
       // closes all four, last first
     }
   }

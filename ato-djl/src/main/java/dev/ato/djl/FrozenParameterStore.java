@@ -8,9 +8,9 @@ import ai.djl.training.ParameterStore;
 
 /**
  * Hands out the model's parameters detached from autograd, for the controller's pass over the
- * frozen model: gradients flow into the gates but never into the model, whose gradients the
- * next optimiser step would otherwise pick up. Detached arrays share storage and are made inside
- * the caller's {@code NDScope}, which frees them.
+ * frozen model: gradients flow into the gates but never into the model, whose gradients the next
+ * optimiser step would otherwise pick up. Detached arrays share storage and are made inside the
+ * caller's {@code NDScope}, which frees them.
  */
 final class FrozenParameterStore extends ParameterStore {
 

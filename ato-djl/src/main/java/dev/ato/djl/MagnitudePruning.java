@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One-shot pruning of a model that is trained already: the zero-invariant groups whose weights
- * have the smallest root mean square, relative to the mean of their layer's groups, are cut
- * until the FLOPs budget is reached (within {@link FlopsBudget#DEFAULT_TOLERANCE}), each layer
- * keeping a channel. This is the classic magnitude criterion in the L2 form, normalised per
- * layer and ranked over the whole network, as Torch-Pruning's magnitude importance with its
- * mean normaliser. It is what ATO is compared with in docs/benchmarks.md; the compressed network
- * usually needs fine-tuning afterwards, which an {@link AutoTrainOnce} run does not.
+ * One-shot pruning of a model that is trained already: the zero-invariant groups whose weights have
+ * the smallest root mean square, relative to the mean of their layer's groups, are cut until the
+ * FLOPs budget is reached (within {@link FlopsBudget#DEFAULT_TOLERANCE}), each layer keeping a
+ * channel. This is the classic magnitude criterion in the L2 form, normalised per layer and ranked
+ * over the whole network, as Torch-Pruning's magnitude importance with its mean normaliser. It is
+ * what ATO is compared with in docs/benchmarks.md; the compressed network usually needs fine-tuning
+ * afterwards, which an {@link AutoTrainOnce} run does not.
  *
  * <pre>{@code
  * try (CompressedModel smaller = MagnitudePruning.prune(trained, new Shape(1, 1, 28, 28), 0.5)) {
@@ -53,27 +53,36 @@ public final class MagnitudePruning {
    */
   public static CompressedModel prune(Block trained, Shape inputShape, double reduction) {
     checkArgument(trained != null, "the block must not be null");
-    checkArgument(trained.isInitialized(), "the block is not initialised: magnitude pruning "
-        + "cuts a trained model, so train it first (AutoTrainOnce trains and prunes in one run)");
+    checkArgument(
+        trained.isInitialized(),
+        "the block is not initialised: magnitude pruning "
+            + "cuts a trained model, so train it first (AutoTrainOnce trains and prunes in one run)");
     EngineCheck.requireCorrect();
-    ModelGraph graph = ModelReader.read(trained, inputShape, "magnitude-pruned",
-        ReadOptions.defaults());
+    ModelGraph graph =
+        ModelReader.read(trained, inputShape, "magnitude-pruned", ReadOptions.defaults());
     GroupSet groups = ZeroInvariantGroups.find(graph.graph(), GroupOptions.defaults());
     CostModel cost = CostModel.of(graph.graph(), groups);
-    FlopsBudget budget = FlopsBudget.of(cost, groups, cost.targetForReduction(reduction),
-        FlopsBudget.DEFAULT_TOLERANCE);
+    FlopsBudget budget =
+        FlopsBudget.of(
+            cost, groups, cost.targetForReduction(reduction), FlopsBudget.DEFAULT_TOLERANCE);
     double[] magnitudes;
-    try (NDManager manager = NDManager.newBaseManager(
-        trained.getParameters().valueAt(0).getArray().getDevice())) {
+    try (NDManager manager =
+        NDManager.newBaseManager(trained.getParameters().valueAt(0).getArray().getDevice())) {
       magnitudes = GroupMagnitudes.rootMeanSquares(graph, groups, manager);
     }
     GroupMask mask = budget.correct(GroupMask.allKept(groups.size()), magnitudes).mask();
-    checkArgument(budget.isMet(mask), "cutting the groups of smallest magnitude gets to "
+    checkArgument(
+        budget.isMet(mask),
+        "cutting the groups of smallest magnitude gets to "
             + "-%s%% of the FLOPs, not -%s%% +- %s points: the groups are too coarse; ask for a "
-            + "reduction nearer -%s%%", percent(budget.reduction(mask)), percent(reduction),
-        percent(budget.tolerance()), percent(budget.reduction(mask)));
-    LOG.info("magnitude pruning: {} of {} groups cut, -{}% of the FLOPs", mask.prunedCount(),
-        groups.size(), percent(budget.reduction(mask)));
+            + "reduction nearer -%s%%",
+        percent(budget.reduction(mask)),
+        percent(reduction),
+        percent(budget.tolerance()),
+        percent(budget.reduction(mask)));
+    LOG.info(
+        "magnitude pruning: {} of {} groups cut, -{}% of the FLOPs",
+        mask.prunedCount(), groups.size(), percent(budget.reduction(mask)));
     return CompressedModel.compress(graph, groups, mask);
   }
 

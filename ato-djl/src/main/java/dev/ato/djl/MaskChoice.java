@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a run's mask comes from, as the run loop sees it: what happens to the mask before and
- * after each optimiser step, and how it freezes. The controller's is ATO's (the controller
- * trains in its window and its mask freezes when the window ends); the magnitude's is the
- * baseline that freezes the mask of smallest weights where projection starts.
+ * Where a run's mask comes from, as the run loop sees it: what happens to the mask before and after
+ * each optimiser step, and how it freezes. The controller's is ATO's (the controller trains in its
+ * window and its mask freezes when the window ends); the magnitude's is the baseline that freezes
+ * the mask of smallest weights where projection starts.
  */
 abstract class MaskChoice {
 
@@ -29,16 +29,17 @@ abstract class MaskChoice {
   }
 
   /** The mask source the run's configuration names. */
-  static MaskChoice of(RunContext run, RunState state, ControllerStep controller,
-      Trainer trainer) {
-    return run.settings().controllerChoosesMask() ? new Controller(run, state, controller)
+  static MaskChoice of(RunContext run, RunState state, ControllerStep controller, Trainer trainer) {
+    return run.settings().controllerChoosesMask()
+        ? new Controller(run, state, controller)
         : new Magnitude(run, state, trainer);
   }
 
   /** The mask before anything chose one. */
   static GroupMask initialMask(RunContext run, ControllerStep controller) {
     // Without the controller every group is kept until the magnitude chooses at the warm-up.
-    return run.settings().controllerChoosesMask() ? controller.mask()
+    return run.settings().controllerChoosesMask()
+        ? controller.mask()
         : GroupMask.allKept(run.groups().size());
   }
 
@@ -99,8 +100,12 @@ abstract class MaskChoice {
       ControllerUpdate update = controller.update(step);
       state.addUpdate(update);
       state.searched(controller.mask());
-      LOG.debug("controller at step {}: loss {}, R {}, {} groups pruned, r {}", update.step(),
-          format(update.taskLoss()), format(update.penalty()), update.prunedGroups(),
+      LOG.debug(
+          "controller at step {}: loss {}, R {}, {} groups pruned, r {}",
+          update.step(),
+          format(update.taskLoss()),
+          format(update.penalty()),
+          update.prunedGroups(),
           format(update.flopsRatio()));
       run.settings().listeners().forEach(l -> l.onControllerUpdate(update));
       return System.nanoTime() - started;
@@ -108,8 +113,7 @@ abstract class MaskChoice {
 
     @Override
     MaskFreeze freezeAt(long step) {
-      return MaskFreeze.at(step, state.mask(), run.budget(), run.settings(),
-          controller::scores);
+      return MaskFreeze.at(step, state.mask(), run.budget(), run.settings(), controller::scores);
     }
   }
 
@@ -131,9 +135,11 @@ abstract class MaskChoice {
 
     @Override
     MaskFreeze freezeAt(long step) {
-      return MaskFreeze.byMagnitude(step,
+      return MaskFreeze.byMagnitude(
+          step,
           GroupMagnitudes.rootMeanSquares(run.graph(), run.groups(), trainer.getManager()),
-          run.budget(), run.settings());
+          run.budget(),
+          run.settings());
     }
   }
 

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The projection of a run on the model's parameters (docs/method.md, "Formulas"): after each optimiser step
- * from the warm-up on, the groups the mask prunes move towards zero, with the optimiser's
- * learning rate as the step size; after the mask froze, with a deadline so that they are exactly
- * zero at the last step.
+ * The projection of a run on the model's parameters (docs/method.md, "Formulas"): after each
+ * optimiser step from the warm-up on, the groups the mask prunes move towards zero, with the
+ * optimiser's learning rate as the step size; after the mask froze, with a deadline so that they
+ * are exactly zero at the last step.
  */
 final class ModelProjection {
 
@@ -48,8 +48,8 @@ final class ModelProjection {
   }
 
   /**
-   * What the projector needs to see from before the optimiser step: copies of the tensors that
-   * hold pruned groups, owned by {@code manager}, for projections that compare with them.
+   * What the projector needs to see from before the optimiser step: copies of the tensors that hold
+   * pruned groups, owned by {@code manager}, for projections that compare with them.
    */
   Optional<ParameterSource<NDArray>> before(GroupMask mask, NDManager manager) {
     if (!projector.needsValuesBeforeStep()) {
@@ -61,12 +61,14 @@ final class ModelProjection {
         continue;
       }
       for (Slice slice : group.trainableMembers()) {
-        copies.computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(), key -> {
-          NDArray copy = graph.parameter(slice.layer(), slice.parameter()).getArray()
-              .duplicate();
-          copy.attach(manager);
-          return copy;
-        });
+        copies.computeIfAbsent(
+            slice.layer() + "\u0000" + slice.parameter(),
+            key -> {
+              NDArray copy =
+                  graph.parameter(slice.layer(), slice.parameter()).getArray().duplicate();
+              copy.attach(manager);
+              return copy;
+            });
       }
     }
     return Optional.of((layer, parameter) -> copies.get(layer + "\u0000" + parameter));
@@ -80,11 +82,13 @@ final class ModelProjection {
   /** Projects the pruned groups after the optimiser step {@code step}. */
   void after(long step, GroupMask mask, Optional<ParameterSource<NDArray>> before) {
     TrainingSchedule schedule = settings.schedule();
-    double learningRate = settings.learningRate().getNewValue("ato",
-        settings.firstUpdate() + (int) step);
+    double learningRate =
+        settings.learningRate().getNewValue("ato", settings.firstUpdate() + (int) step);
     long projectionsLeft = schedule.maskFrozen(step) ? schedule.totalSteps() - step : 0;
-    projector.projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(graph.parameterArrays(),
-        before, mask, learningRate, lambdaAt(step), projectionsLeft));
+    projector.projectInPlace(
+        NDArrayOps.INSTANCE,
+        new ProjectionStep<>(
+            graph.parameterArrays(), before, mask, learningRate, lambdaAt(step), projectionsLeft));
   }
 
   /** The largest L2 norm among the groups {@code mask} prunes, 0 when none is pruned. */

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a run (docs/method.md, "The training loop"): the pruned groups set to exactly zero, cut out into the
- * compressed network, both networks scored, and everything gathered into an {@link AtoResult}.
+ * The end of a run (docs/method.md, "The training loop"): the pruned groups set to exactly zero,
+ * cut out into the compressed network, both networks scored, and everything gathered into an {@link
+ * AtoResult}.
  */
 final class ResultAssembly {
 
@@ -28,16 +29,24 @@ final class ResultAssembly {
   /**
    * @param normBeforeCut the largest norm among the pruned groups when training ended
    */
-  static AtoResult assemble(RunContext run, GroupMask mask, BudgetOutcome outcome,
-      double normBeforeCut, List<EpochMetrics> epochs,
+  static AtoResult assemble(
+      RunContext run,
+      GroupMask mask,
+      BudgetOutcome outcome,
+      double normBeforeCut,
+      List<EpochMetrics> epochs,
       List<AtoListener.ControllerUpdate> updates) {
     if (normBeforeCut > 0) {
-      LOG.warn("the pruned groups were not all at zero when training ended (largest norm {}); "
-          + "they are set to zero now, which changes the dense model's outputs: train longer "
-          + "after the controller window or use group lasso", AtoRun.format(normBeforeCut));
+      LOG.warn(
+          "the pruned groups were not all at zero when training ended (largest norm {}); "
+              + "they are set to zero now, which changes the dense model's outputs: train longer "
+              + "after the controller window or use group lasso",
+          AtoRun.format(normBeforeCut));
     }
-    List<Group> pruned = run.groups().groups().stream().filter(g -> !mask.isKept(g.id()))
-        .collect(Collectors.toList());
+    List<Group> pruned =
+        run.groups().groups().stream()
+            .filter(g -> !mask.isKept(g.id()))
+            .collect(Collectors.toList());
     // The last projection left them at zero already; this makes "masked" exact, not nearly.
     GroupZeroing.zeroInPlace(run.graph(), pruned);
     CompressedModel compressed = CompressedModel.compress(run.graph(), run.groups(), mask);
@@ -51,15 +60,31 @@ final class ResultAssembly {
     Map<String, AtoResult.LayerChannels> channels = new LinkedHashMap<>();
     for (Node node : run.graph().graph().nodes()) {
       if (node.layer() instanceof Layer.Conv2d || node.layer() instanceof Layer.Linear) {
-        channels.put(node.name(), new AtoResult.LayerChannels(node.output().channels(),
-            compressed.graph().node(node.name()).output().channels()));
+        channels.put(
+            node.name(),
+            new AtoResult.LayerChannels(
+                node.output().channels(),
+                compressed.graph().node(node.name()).output().channels()));
       }
     }
-    AtoResult result = new AtoResult(settings.config(), compressed, compressed.mask().orElseThrow(), run.target(),
-        ImmutableMap.copyOf(channels), run.cost().flops(), compressed.cost().flops(),
-        run.cost().parameters(), compressed.cost().parameters(), outcome, normBeforeCut,
-        settings.metric().getName(), masked, small, ImmutableList.copyOf(epochs),
-        ImmutableList.copyOf(updates));
+    AtoResult result =
+        new AtoResult(
+            settings.config(),
+            compressed,
+            compressed.mask().orElseThrow(),
+            run.target(),
+            ImmutableMap.copyOf(channels),
+            run.cost().flops(),
+            compressed.cost().flops(),
+            run.cost().parameters(),
+            compressed.cost().parameters(),
+            outcome,
+            normBeforeCut,
+            settings.metric().getName(),
+            masked,
+            small,
+            ImmutableList.copyOf(epochs),
+            ImmutableList.copyOf(updates));
     LOG.info("ATO done: {}", result.summary());
     return result;
   }

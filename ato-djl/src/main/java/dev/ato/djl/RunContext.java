@@ -9,8 +9,8 @@ import dev.ato.groups.GroupSet;
 
 /**
  * What {@link RunPreparation} makes ready for a run: the model, initialised and read, its groups
- * and costs, the budget, and the run's resolved settings. The run's parts take it, or the part
- * of it they need, instead of the facade.
+ * and costs, the budget, and the run's resolved settings. The run's parts take it, or the part of
+ * it they need, instead of the facade.
  *
  * @param model the model being trained and pruned
  * @param ownsModel whether ato made the model (for a bare block) and closes it
@@ -21,5 +21,12 @@ import dev.ato.groups.GroupSet;
  * @param budget the target and its tolerance
  * @param settings every setting of the run, defaults filled in
  */
-record RunContext(Model model, boolean ownsModel, ModelGraph graph, GroupSet groups,
-    CostModel cost, FlopsTarget target, FlopsBudget budget, RunSettings settings) {}
+record RunContext(
+    Model model,
+    boolean ownsModel,
+    ModelGraph graph,
+    GroupSet groups,
+    CostModel cost,
+    FlopsTarget target,
+    FlopsBudget budget,
+    RunSettings settings) {}

@@ -13,9 +13,9 @@ final class RunSeeds {
   }
 
   /**
-   * A generator drawn from the run's seed and a position in the run (an epoch, a step) alone,
-   * so that what is drawn there does not depend on what came before: a resumed run draws the
-   * same as one never interrupted.
+   * A generator drawn from the run's seed and a position in the run (an epoch, a step) alone, so
+   * that what is drawn there does not depend on what came before: a resumed run draws the same as
+   * one never interrupted.
    */
   static SplittableRandom drawnFrom(long seed, long position) {
     return new SplittableRandom(seed ^ (position * 0x9E3779B97F4A7C15L));

@@ -23,9 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 
 /**
- * Every setting of one ATO run, resolved by {@link AutoTrainOnceBuilder#build()}: defaults
- * filled in, the held-out split drawn, the schedule sized to the run. Immutable: the run reads
- * only this, so changing the builder afterwards changes nothing.
+ * Every setting of one ATO run, resolved by {@link AutoTrainOnceBuilder#build()}: defaults filled
+ * in, the held-out split drawn, the schedule sized to the run. Immutable: the run reads only this,
+ * so changing the builder afterwards changes nothing.
  *
  * @param config the run's configuration, defaults filled in
  * @param loss the task loss
@@ -44,10 +44,10 @@ import java.util.function.Predicate;
  * @param classification whether the loss is a classifier's (labels are class indices)
  * @param stepsPerEpoch optimiser steps per epoch
  * @param schedule when the controller trains, projection starts and the mask freezes
- * @param channelRounding the step each block's kept groups are rounded to when the mask
- *     freezes, and whether ato chose it
- * @param controllerLearningRate the controller's AdamW learning rate: the configuration's, or
- *     the paper's scaled to the run's controller updates
+ * @param channelRounding the step each block's kept groups are rounded to when the mask freezes,
+ *     and whether ato chose it
+ * @param controllerLearningRate the controller's AdamW learning rate: the configuration's, or the
+ *     paper's scaled to the run's controller updates
  * @param learningRate the optimiser's learning rate, the projection's step size
  * @param firstUpdate the optimiser's first update number
  * @param listeners ato's own listeners
@@ -93,14 +93,13 @@ record RunSettings(
   }
 
   /**
-   * The model trainer's configuration: the user's loss, optimiser, device, evaluators,
-   * listeners, initializers and executor, plus DJL's evaluator listener ahead of them when they
-   * hold none (the per-epoch metrics are read from it).
+   * The model trainer's configuration: the user's loss, optimiser, device, evaluators, listeners,
+   * initializers and executor, plus DJL's evaluator listener ahead of them when they hold none (the
+   * per-epoch metrics are read from it).
    */
   TrainingConfig trainingConfig() {
-    DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
-        .optOptimizer(optimizer)
-        .optDevices(new Device[] {device});
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(loss).optOptimizer(optimizer).optDevices(new Device[] {device});
     evaluators.forEach(config::addEvaluator);
     initializers.forEach(pair -> config.optInitializer(pair.getKey(), pair.getValue()));
     if (executor != null) {

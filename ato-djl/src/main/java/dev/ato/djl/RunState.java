@@ -69,8 +69,11 @@ final class RunState {
   }
 
   /** Puts back what a checkpoint saved: the history, the mask and the freeze (or null). */
-  void restore(List<EpochMetrics> savedEpochs, List<ControllerUpdate> savedUpdates,
-      GroupMask savedMask, MaskFreeze savedFreeze) {
+  void restore(
+      List<EpochMetrics> savedEpochs,
+      List<ControllerUpdate> savedUpdates,
+      GroupMask savedMask,
+      MaskFreeze savedFreeze) {
     epochs.clear();
     epochs.addAll(savedEpochs);
     updates.clear();

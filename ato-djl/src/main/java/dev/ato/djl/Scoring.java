@@ -16,8 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Scores a block on a data set with a DJL evaluator, in inference mode with autograd off: how
- * a run scores the masked and the compressed network, and how a user scores either afterwards.
+ * Scores a block on a data set with a DJL evaluator, in inference mode with autograd off: how a run
+ * scores the masked and the compressed network, and how a user scores either afterwards.
  *
  * <pre>{@code
  * double accuracy = Scoring.accuracy(result.compressed().block(), test);
@@ -31,16 +31,16 @@ public final class Scoring {
   private Scoring() {}
 
   /**
-   * Top-1 accuracy of {@code block} on {@code data}, whose labels are class indices; NaN for
-   * data without a batch.
+   * Top-1 accuracy of {@code block} on {@code data}, whose labels are class indices; NaN for data
+   * without a batch.
    */
   public static double accuracy(Block block, Dataset data) {
     return score(block, new Accuracy(), data);
   }
 
   /**
-   * {@code metric} of {@code block} over all of {@code data}, read onto the device of the
-   * block's parameters; NaN for data without a batch.
+   * {@code metric} of {@code block} over all of {@code data}, read onto the device of the block's
+   * parameters; NaN for data without a batch.
    *
    * @throws UncheckedIOException when the data cannot be read
    * @throws IllegalStateException when the data set's transforms fail
@@ -53,8 +53,8 @@ public final class Scoring {
       for (Batch batch : data.getData(manager)) {
         // Each batch's manager also takes the forward pass's intermediate arrays.
         try (batch) {
-          NDList predictions = block.forward(new ParameterStore(batch.getManager(), false),
-              batch.getData(), false);
+          NDList predictions =
+              block.forward(new ParameterStore(batch.getManager(), false), batch.getData(), false);
           metric.updateAccumulator(ACCUMULATOR, batch.getLabels(), predictions);
           any = true;
         }
@@ -70,8 +70,10 @@ public final class Scoring {
   }
 
   private static Device deviceOf(Block block) {
-    return block.getParameters().values().stream().filter(p -> p.getArray() != null)
-        .map(p -> p.getArray().getDevice()).findFirst()
+    return block.getParameters().values().stream()
+        .filter(p -> p.getArray() != null)
+        .map(p -> p.getArray().getDevice())
+        .findFirst()
         .orElseGet(() -> Engine.getInstance().defaultDevice());
   }
 }

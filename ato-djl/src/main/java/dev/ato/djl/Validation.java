@@ -14,9 +14,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * How a run is scored: the metric (an evaluator of the user's, top-1 accuracy for a classifier
- * that names none, else the loss), scored during training through DJL's own evaluation path and,
- * at the end, on the masked and the compressed network.
+ * How a run is scored: the metric (an evaluator of the user's, top-1 accuracy for a classifier that
+ * names none, else the loss), scored during training through DJL's own evaluation path and, at the
+ * end, on the masked and the compressed network.
  */
 final class Validation {
 
@@ -28,8 +28,8 @@ final class Validation {
   }
 
   /**
-   * The run's metric: the one asked for, else the user's first evaluator, else top-1 accuracy
-   * for a classifier, else the loss itself.
+   * The run's metric: the one asked for, else the user's first evaluator, else top-1 accuracy for a
+   * classifier, else the loss itself.
    */
   static Evaluator metric(Evaluator asked, List<Evaluator> userEvaluators, Loss loss) {
     if (asked != null) {

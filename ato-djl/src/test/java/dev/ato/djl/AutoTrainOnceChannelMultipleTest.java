@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The builder's defaults, whose channel multiple is automatic, on a ResNet-20 of stages 16, 32
- * and 64 wide, with the data and length of AutoTrainOnceScheduleTest's run. The engine's block is
- * 8 channels, or 16 on a CPU with AVX-512; multiples of 16 cannot remove half of this network's
- * FLOPs (ChannelRoundingTest), so either way the kept channels come in whole blocks of 8.
+ * The builder's defaults, whose channel multiple is automatic, on a ResNet-20 of stages 16, 32 and
+ * 64 wide, with the data and length of AutoTrainOnceScheduleTest's run. The engine's block is 8
+ * channels, or 16 on a CPU with AVX-512; multiples of 16 cannot remove half of this network's FLOPs
+ * (ChannelRoundingTest), so either way the kept channels come in whole blocks of 8.
  */
 class AutoTrainOnceChannelMultipleTest {
 
@@ -43,9 +43,12 @@ class AutoTrainOnceChannelMultipleTest {
 
   @Test
   void everyLayerKeepsAMultipleOfEightChannelsOrAllOfThem() {
-    assertThat(result.channels()).allSatisfy((layer, channels) ->
-        assertThat(channels.after() % 8 == 0 || channels.after() == channels.before())
-            .as("%s keeps %s of %s", layer, channels.after(), channels.before()).isTrue());
+    assertThat(result.channels())
+        .allSatisfy(
+            (layer, channels) ->
+                assertThat(channels.after() % 8 == 0 || channels.after() == channels.before())
+                    .as("%s keeps %s of %s", layer, channels.after(), channels.before())
+                    .isTrue());
     assertThat(result.mask().prunedCount()).isPositive();
   }
 
@@ -58,7 +61,8 @@ class AutoTrainOnceChannelMultipleTest {
     assertThat(rounding.multiple()).isEqualTo(8);
     assertThat(rounding.reason()).startsWith(engine.why());
     if (engine.channels() == 16) {
-      assertThat(rounding.reason()).contains("; multiples of 16 remove -")
+      assertThat(rounding.reason())
+          .contains("; multiples of 16 remove -")
           .endsWith("outside the budget, so multiples of 8");
     }
     assertThat(result.summary()).contains("channels in multiples of 8");
@@ -74,7 +78,8 @@ class AutoTrainOnceChannelMultipleTest {
   void aMultipleBelowOneIsRejectedWithTheValuesThatMakeSense() {
     assertThatThrownBy(() -> AutoTrainOnce.builder().optChannelMultiple(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the channel multiple must be at least 1 (1 for no rounding, 8 or 16 for "
-            + "oneDNN's blocks), found 0");
+        .hasMessage(
+            "the channel multiple must be at least 1 (1 for no rounding, 8 or 16 for "
+                + "oneDNN's blocks), found 0");
   }
 }

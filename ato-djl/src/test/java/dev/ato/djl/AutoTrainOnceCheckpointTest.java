@@ -25,15 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Checkpoints of a run with the builder's defaults: what they hold, that a run resumed from one
- * ends exactly as the run that wrote it, and that a checkpoint of another run, a damaged one or
- * an unusable directory is an error and never a silent fresh start.
+ * ends exactly as the run that wrote it, and that a checkpoint of another run, a damaged one or an
+ * unusable directory is an error and never a silent fresh start.
  */
 class AutoTrainOnceCheckpointTest {
 
   private static final int EPOCHS = 3;
 
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
   private static Path uninterrupted;
   private static String uninterruptedFigures;
 
@@ -48,9 +47,14 @@ class AutoTrainOnceCheckpointTest {
   @Test
   void aRunKeepsTheLatestTwoCheckpointsAndNothingHalfWritten() throws IOException {
     assertThat(names(uninterrupted)).containsExactly("epoch-0002", "epoch-0003");
-    assertThat(names(uninterrupted.resolve("epoch-0003"))).containsExactlyInAnyOrder(
-        "state.json", "model.arrays", "model-optimizer.arrays", "controller.arrays",
-        "controller-optimizer.arrays", "checksums.sha256");
+    assertThat(names(uninterrupted.resolve("epoch-0003")))
+        .containsExactlyInAnyOrder(
+            "state.json",
+            "model.arrays",
+            "model-optimizer.arrays",
+            "controller.arrays",
+            "controller-optimizer.arrays",
+            "checksums.sha256");
   }
 
   @Test
@@ -83,14 +87,21 @@ class AutoTrainOnceCheckpointTest {
       @TempDir Path directory) throws IOException {
     // Step 15 lies in epoch 2, before the mask freezes at step 18: the controller, its AdamW
     // state and the unfrozen mask come back from the checkpoint of epoch 1.
-    assertThatThrownBy(() -> CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {
-      @Override
-      public void onStep(StepInfo step) {
-        if (step.step() == 15) {
-          throw new IllegalStateException("crash at step 15");
-        }
-      }
-    })).hasMessage("crash at step 15");
+    assertThatThrownBy(
+            () ->
+                CheckpointedRun.run(
+                    directory,
+                    EPOCHS,
+                    42,
+                    new AtoListener() {
+                      @Override
+                      public void onStep(StepInfo step) {
+                        if (step.step() == 15) {
+                          throw new IllegalStateException("crash at step 15");
+                        }
+                      }
+                    }))
+        .hasMessage("crash at step 15");
     assertThat(names(directory)).containsExactly("epoch-0001");
 
     try (AtoResult resumed = CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {})) {
@@ -101,15 +112,27 @@ class AutoTrainOnceCheckpointTest {
   @Test
   void checkpointsWithinEpochsChangeNothingAndARunResumedFromOneEndsTheSame(
       @TempDir Path everyFive, @TempDir Path resumed) throws IOException {
-    try (AtoResult run = CheckpointedRun.run(Checkpoints.in(everyFive).optEverySteps(5)
-        .optRetain(20).build(), EPOCHS, 42, new AtoListener() {})) {
+    try (AtoResult run =
+        CheckpointedRun.run(
+            Checkpoints.in(everyFive).optEverySteps(5).optRetain(20).build(),
+            EPOCHS,
+            42,
+            new AtoListener() {})) {
       assertThat(CheckpointedRun.figures(run)).isEqualTo(uninterruptedFigures);
     }
     // Steps 5, 10, ... within epochs (12 steps each), and the three epochs' own.
-    assertThat(names(everyFive)).containsExactly("epoch-0000+step-00000005",
-        "epoch-0000+step-00000010", "epoch-0001", "epoch-0001+step-00000015",
-        "epoch-0001+step-00000020", "epoch-0002", "epoch-0002+step-00000025",
-        "epoch-0002+step-00000030", "epoch-0002+step-00000035", "epoch-0003");
+    assertThat(names(everyFive))
+        .containsExactly(
+            "epoch-0000+step-00000005",
+            "epoch-0000+step-00000010",
+            "epoch-0001",
+            "epoch-0001+step-00000015",
+            "epoch-0001+step-00000020",
+            "epoch-0002",
+            "epoch-0002+step-00000025",
+            "epoch-0002+step-00000030",
+            "epoch-0002+step-00000035",
+            "epoch-0003");
 
     // Step 15: within epoch 2, in the controller window; step 30: after the freeze.
     for (String checkpoint : List.of("epoch-0001+step-00000015", "epoch-0002+step-00000030")) {
@@ -117,17 +140,17 @@ class AutoTrainOnceCheckpointTest {
       copyTree(everyFive.resolve(checkpoint), directory.resolve(checkpoint));
       List<Long> steps = new ArrayList<>();
       try (AtoResult again = runHearingSteps(directory, steps)) {
-        assertThat(steps).first().as(checkpoint)
+        assertThat(steps)
+            .first()
+            .as(checkpoint)
             .isEqualTo(Long.parseLong(checkpoint.substring(checkpoint.length() - 8)));
-        assertThat(CheckpointedRun.figures(again)).as(checkpoint)
-            .isEqualTo(uninterruptedFigures);
+        assertThat(CheckpointedRun.figures(again)).as(checkpoint).isEqualTo(uninterruptedFigures);
       }
     }
   }
 
   @Test
-  void aFinishedRunGivesItsResultAgainWithoutTraining(@TempDir Path directory)
-      throws IOException {
+  void aFinishedRunGivesItsResultAgainWithoutTraining(@TempDir Path directory) throws IOException {
     copyTree(uninterrupted.resolve("epoch-0003"), directory.resolve("epoch-0003"));
     List<Long> steps = new ArrayList<>();
 
@@ -148,8 +171,7 @@ class AutoTrainOnceCheckpointTest {
   }
 
   @Test
-  void aTruncatedCheckpointIsAnErrorAndIsLeftInPlace(@TempDir Path directory)
-      throws IOException {
+  void aTruncatedCheckpointIsAnErrorAndIsLeftInPlace(@TempDir Path directory) throws IOException {
     Path checkpoint = directory.resolve("epoch-0002");
     copyTree(uninterrupted.resolve("epoch-0002"), checkpoint);
     Path model = checkpoint.resolve("model.arrays");
@@ -190,14 +212,14 @@ class AutoTrainOnceCheckpointTest {
 
   @Test
   @Tag("soak")
-  void sixHundredDamagedCheckpointsAreEachAClearErrorAndNeverAResumedRun(
-      @TempDir Path directory) throws IOException {
+  void sixHundredDamagedCheckpointsAreEachAClearErrorAndNeverAResumedRun(@TempDir Path directory)
+      throws IOException {
     assertEveryDamageIsRefused(directory, 600, 2);
   }
 
   /**
-   * Resumes from copies of a checkpoint with a byte flipped, a file cut short or deleted: each
-   * must fail before a step, with the checkpoint's error.
+   * Resumes from copies of a checkpoint with a byte flipped, a file cut short or deleted: each must
+   * fail before a step, with the checkpoint's error.
    */
   private static void assertEveryDamageIsRefused(Path directory, int cases, long seed)
       throws IOException {
@@ -209,12 +231,17 @@ class AutoTrainOnceCheckpointTest {
       List<String> files = names(checkpoint);
       Path file = checkpoint.resolve(files.get(random.nextInt(files.size())));
       String what = damage(file, random);
-      try (AtoResult resumed = CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {
-        @Override
-        public void onStep(StepInfo step) {
-          throw new AssertionError(what + ": resumed and trained");
-        }
-      })) {
+      try (AtoResult resumed =
+          CheckpointedRun.run(
+              directory,
+              EPOCHS,
+              42,
+              new AtoListener() {
+                @Override
+                public void onStep(StepInfo step) {
+                  throw new AssertionError(what + ": resumed and trained");
+                }
+              })) {
         wrong.add(what + ": finished without a word");
       } catch (IllegalStateException e) {
         if (!e.getMessage().startsWith("the checkpoint " + checkpoint + " cannot be read")) {
@@ -255,8 +282,14 @@ class AutoTrainOnceCheckpointTest {
   }
 
   private static void resign(Path checkpoint) throws IOException {
-    Checksums.write(checkpoint, List.of("model.arrays", "model-optimizer.arrays",
-        "controller.arrays", "controller-optimizer.arrays", "state.json"));
+    Checksums.write(
+        checkpoint,
+        List.of(
+            "model.arrays",
+            "model-optimizer.arrays",
+            "controller.arrays",
+            "controller-optimizer.arrays",
+            "state.json"));
   }
 
   @Test
@@ -276,30 +309,39 @@ class AutoTrainOnceCheckpointTest {
       throws IOException {
     Path file = Files.writeString(directory.resolve("a-file"), "not a directory");
 
-    assertThatThrownBy(() -> CheckpointedRun.run(file.resolve("checkpoints"), EPOCHS, 42,
-        new AtoListener() {
-          @Override
-          public void onStep(StepInfo step) {
-            throw new AssertionError("trained although the checkpoints cannot be written");
-          }
-        }))
+    assertThatThrownBy(
+            () ->
+                CheckpointedRun.run(
+                    file.resolve("checkpoints"),
+                    EPOCHS,
+                    42,
+                    new AtoListener() {
+                      @Override
+                      public void onStep(StepInfo step) {
+                        throw new AssertionError(
+                            "trained although the checkpoints cannot be written");
+                      }
+                    }))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot write checkpoints to " + file.resolve("checkpoints"));
   }
 
   /** The run with checkpoints in {@code directory}, adding every step it takes to {@code steps}. */
   private static AtoResult runHearingSteps(Path directory, List<Long> steps) throws IOException {
-    return CheckpointedRun.run(directory, EPOCHS, 42, new AtoListener() {
-      @Override
-      public void onStep(StepInfo step) {
-        steps.add(step.step());
-      }
-    });
+    return CheckpointedRun.run(
+        directory,
+        EPOCHS,
+        42,
+        new AtoListener() {
+          @Override
+          public void onStep(StepInfo step) {
+            steps.add(step.step());
+          }
+        });
   }
 
   @Test
-  void clearDeletesEveryCheckpointAndLeavesOtherFiles(@TempDir Path directory)
-      throws IOException {
+  void clearDeletesEveryCheckpointAndLeavesOtherFiles(@TempDir Path directory) throws IOException {
     copyTree(uninterrupted.resolve("epoch-0002"), directory.resolve("epoch-0002"));
     copyTree(uninterrupted.resolve("epoch-0003"), directory.resolve(".epoch-0004.partial-99"));
     Files.writeString(directory.resolve("notes.txt"), "mine");

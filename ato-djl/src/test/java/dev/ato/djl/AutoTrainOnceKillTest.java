@@ -30,13 +30,14 @@ class AutoTrainOnceKillTest {
   void aRunKilledAtARandomStepAndStartedAgainEndsAsOneNeverKilled(@TempDir Path directory)
       throws Exception {
     String expected;
-    try (AtoResult uninterrupted = CheckpointedRun.run(directory.resolve("uninterrupted"),
-        EPOCHS, 42, new AtoListener() {})) {
+    try (AtoResult uninterrupted =
+        CheckpointedRun.run(directory.resolve("uninterrupted"), EPOCHS, 42, new AtoListener() {})) {
       expected = CheckpointedRun.figures(uninterrupted);
     }
     long seed = System.nanoTime();
-    long killAt = (long) CheckpointedRun.STEPS_PER_EPOCH
-        + new Random(seed).nextInt((int) (TOTAL_STEPS - CheckpointedRun.STEPS_PER_EPOCH - 1L));
+    long killAt =
+        (long) CheckpointedRun.STEPS_PER_EPOCH
+            + new Random(seed).nextInt((int) (TOTAL_STEPS - CheckpointedRun.STEPS_PER_EPOCH - 1L));
     String why = "killed at step " + killAt + " (random seed " + seed + ")";
     Path checkpoints = directory.resolve("checkpoints");
     Path figures = directory.resolve("figures.txt");
@@ -45,24 +46,28 @@ class AutoTrainOnceKillTest {
     List<Long> firstSteps = readSteps(first, killAt);
     first.destroyForcibly();
     assertThat(first.waitFor(60, TimeUnit.SECONDS)).as(why).isTrue();
-    assertThat(firstSteps).as(why + "; child log: %s", log(directory.resolve("first.log")))
+    assertThat(firstSteps)
+        .as(why + "; child log: %s", log(directory.resolve("first.log")))
         .contains(killAt);
     assertThat(figures).as(why).doesNotExist();
 
     Process second = child(checkpoints, figures, directory.resolve("second.log"));
     List<Long> secondSteps = readSteps(second, Long.MAX_VALUE);
     assertThat(second.waitFor(300, TimeUnit.SECONDS)).as(why).isTrue();
-    assertThat(second.exitValue()).as(why + "; child log: %s",
-        log(directory.resolve("second.log"))).isZero();
+    assertThat(second.exitValue())
+        .as(why + "; child log: %s", log(directory.resolve("second.log")))
+        .isZero();
 
     // It went on from the start of an epoch after the first checkpoint, not from step 0.
     assertThat(secondSteps).as(why).isNotEmpty();
     assertThat(secondSteps.get(0) % CheckpointedRun.STEPS_PER_EPOCH).as(why).isZero();
-    assertThat(secondSteps.get(0)).as(why).isBetween((long) CheckpointedRun.STEPS_PER_EPOCH,
-        killAt + 1);
+    assertThat(secondSteps.get(0))
+        .as(why)
+        .isBetween((long) CheckpointedRun.STEPS_PER_EPOCH, killAt + 1);
     assertThat(Files.readString(figures)).as(why).isEqualTo(expected);
     try (Stream<Path> left = Files.list(checkpoints)) {
-      assertThat(left.map(p -> p.getFileName().toString())).as(why)
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as(why)
           .containsExactly("epoch-0002", "epoch-0003");
     }
   }
@@ -71,8 +76,9 @@ class AutoTrainOnceKillTest {
   private static Process child(Path checkpoints, Path figures, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String property : List.of("ai.djl.offline", "ai.djl.default_engine",
-        "org.slf4j.simpleLogger.defaultLogLevel")) {
+    for (String property :
+        List.of(
+            "ai.djl.offline", "ai.djl.default_engine", "org.slf4j.simpleLogger.defaultLogLevel")) {
       String value = System.getProperty(property);
       if (value != null) {
         command.add("-D" + property + "=" + value);
@@ -90,8 +96,9 @@ class AutoTrainOnceKillTest {
   /** The steps the child prints, read until it prints {@code last} or ends. */
   private static List<Long> readSteps(Process process, long last) throws IOException {
     List<Long> steps = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("step ")) {
           steps.add(Long.parseLong(line.substring(5).trim()));

@@ -15,9 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A long run allocates nothing it does not free: the live NDArrays of the model and the
- * controller stay flat over more than 2000 optimiser steps, through projection, controller
- * updates and epoch ends.
+ * A long run allocates nothing it does not free: the live NDArrays of the model and the controller
+ * stay flat over more than 2000 optimiser steps, through projection, controller updates and epoch
+ * ends.
  */
 class AutoTrainOnceLeakTest {
 
@@ -30,27 +30,32 @@ class AutoTrainOnceLeakTest {
       // 95 steps an epoch.
       ArrayDataset data = NoiseImages.of(manager);
       model.setBlock(CifarNetworks.resNet(8, 3, 4));
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 8, 8))
-              .setTrainingData(data)
-              .setFlopsReduction(0.3)
-              .setEpochs(22)
-              .optControllerInterval(5)
-              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f))
-                  .optMomentum(0.9f).build())
-              .addListener(new AtoListener() {
-                @Override
-                public void onStep(StepInfo step) {
-                  steps[0] = step.totalSteps();
-                  // From step 1000 on, projection and controller state exist: sample.
-                  if ((step.step() >= 1000 && step.step() % 100 == 0)
-                      || step.step() == step.totalSteps() - 1) {
-                    live.add(step.liveArrays());
-                  }
-                }
-              })
-              .build();
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setModel(model)
+                  .setInputShape(new Shape(1, 1, 8, 8))
+                  .setTrainingData(data)
+                  .setFlopsReduction(0.3)
+                  .setEpochs(22)
+                  .optControllerInterval(5)
+                  .optOptimizer(
+                      Optimizer.sgd()
+                          .setLearningRateTracker(Tracker.fixed(0.01f))
+                          .optMomentum(0.9f)
+                          .build())
+                  .addListener(
+                      new AtoListener() {
+                        @Override
+                        public void onStep(StepInfo step) {
+                          steps[0] = step.totalSteps();
+                          // From step 1000 on, projection and controller state exist: sample.
+                          if ((step.step() >= 1000 && step.step() % 100 == 0)
+                              || step.step() == step.totalSteps() - 1) {
+                            live.add(step.liveArrays());
+                          }
+                        }
+                      })
+                  .build();
           AtoResult ignored = ato.fit()) {
         assertThat(steps[0]).isGreaterThanOrEqualTo(2000);
       }

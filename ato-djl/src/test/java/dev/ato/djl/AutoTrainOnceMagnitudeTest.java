@@ -38,28 +38,32 @@ class AutoTrainOnceMagnitudeTest {
   static void runWithoutController() throws IOException {
     train = FashionMnistSlices.train(240, 20);
     AtomicReference<AutoTrainOnce> run = new AtomicReference<>();
-    try (AutoTrainOnce ato = builder().optMaskSource(MaskSource.MAGNITUDE)
-        .addListener(new AtoListener() {
-          @Override
-          public void onStep(StepInfo step) {
-            masks.add(step.mask());
-          }
+    try (AutoTrainOnce ato =
+        builder()
+            .optMaskSource(MaskSource.MAGNITUDE)
+            .addListener(
+                new AtoListener() {
+                  @Override
+                  public void onStep(StepInfo step) {
+                    masks.add(step.mask());
+                  }
 
-          @Override
-          public void onControllerUpdate(ControllerUpdate update) {
-            updateSteps.add(update.step());
-          }
+                  @Override
+                  public void onControllerUpdate(ControllerUpdate update) {
+                    updateSteps.add(update.step());
+                  }
 
-          @Override
-          public void onMaskFrozen(BudgetOutcome outcome) {
-            frozen = outcome;
-            AutoTrainOnce ato = run.get();
-            try (NDManager manager = NDManager.newBaseManager()) {
-              magnitudesAtFreeze = GroupMagnitudes.rootMeanSquares(ato.graph(), ato.groups(),
-                  manager);
-            }
-          }
-        }).build()) {
+                  @Override
+                  public void onMaskFrozen(BudgetOutcome outcome) {
+                    frozen = outcome;
+                    AutoTrainOnce ato = run.get();
+                    try (NDManager manager = NDManager.newBaseManager()) {
+                      magnitudesAtFreeze =
+                          GroupMagnitudes.rootMeanSquares(ato.graph(), ato.groups(), manager);
+                    }
+                  }
+                })
+            .build()) {
       run.set(ato);
       result = ato.fit();
     }
@@ -113,12 +117,13 @@ class AutoTrainOnceMagnitudeTest {
 
   @Test
   void aModelOfEqualWeightsHasEqualMagnitudesWhateverTheGroupSizes() {
-    try (AutoTrainOnce ato = builder().build(); NDManager manager = NDManager.newBaseManager()) {
+    try (AutoTrainOnce ato = builder().build();
+        NDManager manager = NDManager.newBaseManager()) {
       for (Pair<String, Parameter> parameter : ato.model().getBlock().getParameters()) {
         parameter.getValue().getArray().set(filled(parameter.getValue(), -0.5f));
       }
-      double[] magnitudes = GroupMagnitudes.absoluteRootMeanSquares(ato.graph(), ato.groups(),
-          manager);
+      double[] magnitudes =
+          GroupMagnitudes.absoluteRootMeanSquares(ato.graph(), ato.groups(), manager);
       // Every weight is -0.5: sqrt(n * 0.25) / sqrt(n) = 0.5 for a group of n weights.
       for (double magnitude : magnitudes) {
         assertThat(magnitude).isCloseTo(0.5, offset(1e-6));

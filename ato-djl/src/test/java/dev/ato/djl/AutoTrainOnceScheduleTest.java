@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Algorithm 1's schedule as a whole run with the builder's defaults keeps it: 240 images less 5%
  * held out, in batches of 20, give 12 steps per epoch and T = 36 over 3 epochs, so the paper's
- * fractions put the controller's start at floor(0.1 T) = 3, the warm-up's end at floor(0.2 T) =
- * 7 and the freeze at floor(0.5 T) = 18, with a controller update at every step between.
+ * fractions put the controller's start at floor(0.1 T) = 3, the warm-up's end at floor(0.2 T) = 7
+ * and the freeze at floor(0.5 T) = 18, with a controller update at every step between.
  */
 class AutoTrainOnceScheduleTest {
 
@@ -33,20 +33,24 @@ class AutoTrainOnceScheduleTest {
   @BeforeAll
   static void runWithDefaults() throws IOException {
     train = FashionMnistSlices.train(240, 20);
-    try (AutoTrainOnce ato = builder().addListener(new AtoListener() {
-          @Override
-          public void onStep(StepInfo step) {
-            masks.add(step.mask());
-            projected.add(step.projected());
-            lambdas.add(step.lambda());
-            steps.add(step);
-          }
+    try (AutoTrainOnce ato =
+            builder()
+                .addListener(
+                    new AtoListener() {
+                      @Override
+                      public void onStep(StepInfo step) {
+                        masks.add(step.mask());
+                        projected.add(step.projected());
+                        lambdas.add(step.lambda());
+                        steps.add(step);
+                      }
 
-          @Override
-          public void onControllerUpdate(ControllerUpdate update) {
-            updateSteps.add(update.step());
-          }
-        }).build();
+                      @Override
+                      public void onControllerUpdate(ControllerUpdate update) {
+                        updateSteps.add(update.step());
+                      }
+                    })
+                .build();
         AtoResult result = ato.fit()) {
       finalMask = result.mask();
     }
@@ -68,19 +72,24 @@ class AutoTrainOnceScheduleTest {
 
   @Test
   void theControllerTrainsAtEveryStepFromItsStartToTheFreeze() {
-    assertThat(updateSteps).containsExactlyElementsOf(
-        LongStream.rangeClosed(3, 18).boxed().toList());
+    assertThat(updateSteps)
+        .containsExactlyElementsOf(LongStream.rangeClosed(3, 18).boxed().toList());
   }
 
   @Test
   void withAnIntervalTheControllerTrainsAtTheStartPlusMultiplesUpToTheFreeze() {
     List<Long> every4 = new ArrayList<>();
-    try (AutoTrainOnce ato = builder().optControllerInterval(4).addListener(new AtoListener() {
-          @Override
-          public void onControllerUpdate(ControllerUpdate update) {
-            every4.add(update.step());
-          }
-        }).build();
+    try (AutoTrainOnce ato =
+            builder()
+                .optControllerInterval(4)
+                .addListener(
+                    new AtoListener() {
+                      @Override
+                      public void onControllerUpdate(ControllerUpdate update) {
+                        every4.add(update.step());
+                      }
+                    })
+                .build();
         AtoResult ignored = ato.fit()) {
       // 3 + 4k <= 18: 3, 7, 11, 15 (19 is past the freeze).
       assertThat(every4).containsExactly(3L, 7L, 11L, 15L);
@@ -121,14 +130,18 @@ class AutoTrainOnceScheduleTest {
 
   @Test
   void controllerTimeIsSpentExactlyAtTheStepsThatUpdateTheController() {
-    List<Long> timed = steps.stream().filter(step -> step.controllerSeconds() > 0)
-        .map(StepInfo::step).toList();
+    List<Long> timed =
+        steps.stream().filter(step -> step.controllerSeconds() > 0).map(StepInfo::step).toList();
     assertThat(timed).containsExactlyElementsOf(updateSteps);
   }
 
   @Test
   void projectionTimeIsSpentExactlyAtTheStepsThatProject() {
-    assertThat(steps).allSatisfy(step -> assertThat(step.projectionSeconds() > 0)
-        .as("step %s", step.step()).isEqualTo(step.projected()));
+    assertThat(steps)
+        .allSatisfy(
+            step ->
+                assertThat(step.projectionSeconds() > 0)
+                    .as("step %s", step.step())
+                    .isEqualTo(step.projected()));
   }
 }

@@ -55,11 +55,20 @@ class AutoTrainOnceSeedTest {
 
   /** Every parameter of a ResNet-8 as {@code build()} initialised it with {@code seed}. */
   private static List<float[]> initialWeights(long seed) {
-    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
-        .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
-        .setFlopsReduction(0.5).setEpochs(1).optSeed(seed).build()) {
+    try (AutoTrainOnce ato =
+        AutoTrainOnce.builder()
+            .setBlock(CifarNetworks.resNet(8, 10))
+            .setInputShape(new Shape(1, 1, 28, 28))
+            .setTrainingData(train)
+            .setFlopsReduction(0.5)
+            .setEpochs(1)
+            .optSeed(seed)
+            .build()) {
       List<float[]> weights = new ArrayList<>();
-      ato.model().getBlock().getParameters().values()
+      ato.model()
+          .getBlock()
+          .getParameters()
+          .values()
           .forEach(parameter -> weights.add(parameter.getArray().toFloatArray()));
       return weights;
     }

@@ -12,8 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
-import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.ManagedTest;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.TestModels;
@@ -34,45 +34,50 @@ class AutoTrainOnceSegmentationTest extends ManagedTest {
   }
 
   /** The first {@code count} images of {@code source}, each labelled by its own bright pixels. */
-  private ArrayDataset brightPixels(Slice source, int count, int batch,
-      boolean shuffle) throws IOException {
+  private ArrayDataset brightPixels(Slice source, int count, int batch, boolean shuffle)
+      throws IOException {
     NDList images = new NDList();
     for (int i = 0; i < count; i++) {
       images.add(source.get(manager, i).getData().singletonOrThrow());
     }
     NDArray x = NDArrays.stack(images);
-    return new ArrayDataset.Builder().setData(x).optLabels(x.gt(0f).toType(DataType.FLOAT32,
-        false)).setSampling(batch, shuffle).build();
+    return new ArrayDataset.Builder()
+        .setData(x)
+        .optLabels(x.gt(0f).toType(DataType.FLOAT32, false))
+        .setSampling(batch, shuffle)
+        .build();
   }
 
   @Test
-  void aPerPixelModelIsPrunedToTheTargetAndItsCompressedFormComputesTheSame()
-      throws IOException {
+  void aPerPixelModelIsPrunedToTheTargetAndItsCompressedFormComputesTheSame() throws IOException {
     try (Slice trainImages = FashionMnistSlices.train(1600, 32);
         Slice testImages = FashionMnistSlices.test(300);
         Model model = Model.newInstance("segmenter")) {
       ArrayDataset train = brightPixels(trainImages, 1600, 32, true);
       ArrayDataset test = brightPixels(testImages, 300, 100, false);
       model.setBlock(segmenter());
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(INPUT)
-              .setTrainingData(train)
-              .optValidationData(test)
-              .optLoss(Loss.sigmoidBinaryCrossEntropyLoss())
-              .setFlopsReduction(0.4)
-              .setEpochs(3)
-              .build();
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setModel(model)
+                  .setInputShape(INPUT)
+                  .setTrainingData(train)
+                  .optValidationData(test)
+                  .optLoss(Loss.sigmoidBinaryCrossEntropyLoss())
+                  .setFlopsReduction(0.4)
+                  .setEpochs(3)
+                  .build();
           AtoResult result = ato.fit()) {
         assertThat(result.targetMet()).isTrue();
         assertThat(result.metric()).isEqualTo(Loss.sigmoidBinaryCrossEntropyLoss().getName());
-        assertThat(result.compressedMetric()).isCloseTo(result.maskedMetric(),
-            org.assertj.core.api.Assertions.within(1e-4));
+        assertThat(result.compressedMetric())
+            .isCloseTo(result.maskedMetric(), org.assertj.core.api.Assertions.within(1e-4));
         assertThat(result.compressedMetric()).isLessThan(0.5 * constantGuessLoss(test));
 
         NDArray batch = test.get(manager, 0).getData().singletonOrThrow().expandDims(0);
-        assertThat(maxAbsDifference(run(ato.graph().block(), batch),
-            run(result.compressed().block(), batch))).isLessThan(1e-4f);
+        assertThat(
+                maxAbsDifference(
+                    run(ato.graph().block(), batch), run(result.compressed().block(), batch)))
+            .isLessThan(1e-4f);
       }
     }
   }

@@ -18,16 +18,16 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.ato.djl.testing.CifarNetworks;
-import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A DJL user's own {@code TrainingConfig} is honoured whole: its initializer sets the weights,
- * its evaluator is the run's metric, its listener hears the training and the validation batches.
+ * A DJL user's own {@code TrainingConfig} is honoured whole: its initializer sets the weights, its
+ * evaluator is the run's metric, its listener hears the training and the validation batches.
  */
 class AutoTrainOnceTrainingConfigTest {
 
@@ -69,17 +69,22 @@ class AutoTrainOnceTrainingConfigTest {
   void theUsersInitializerEvaluatorAndListenerAreAllHonoured() throws IOException {
     CountingInitializer initializer = new CountingInitializer();
     CountingListener listener = new CountingListener();
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-        .optInitializer(initializer, Parameter.Type.WEIGHT)
-        .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f))
-            .optMomentum(0.9f).build())
-        .addEvaluator(new TopKAccuracy(3))
-        .addTrainingListeners(listener);
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optInitializer(initializer, Parameter.Type.WEIGHT)
+            .optOptimizer(
+                Optimizer.sgd()
+                    .setLearningRateTracker(Tracker.fixed(0.05f))
+                    .optMomentum(0.9f)
+                    .build())
+            .addEvaluator(new TopKAccuracy(3))
+            .addTrainingListeners(listener);
     try (Slice train = FashionMnistSlices.train(1200, 32);
         Slice test = FashionMnistSlices.test(500);
         Model model = Model.newInstance("resnet8")) {
       model.setBlock(CifarNetworks.resNet(8, 10, 8));
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
+      try (AutoTrainOnce ato =
+          AutoTrainOnce.builder()
               .setModel(model)
               .setInputShape(new Shape(1, 1, 28, 28))
               .setTrainingData(train)
@@ -96,11 +101,11 @@ class AutoTrainOnceTrainingConfigTest {
           // 500 test images in batches of 250, scored after each of the 2 epochs.
           assertThat(listener.validationBatches).isEqualTo(4);
           assertThat(result.metric()).isEqualTo("Top_3_Accuracy");
-          assertThat(result.epochs()).extracting(EpochMetrics::validationMetric)
-              .containsExactlyElementsOf(listener.validationTopK.stream()
-                  .map(Float::doubleValue).toList());
-          assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric())
-              .isGreaterThan(0.8);
+          assertThat(result.epochs())
+              .extracting(EpochMetrics::validationMetric)
+              .containsExactlyElementsOf(
+                  listener.validationTopK.stream().map(Float::doubleValue).toList());
+          assertThat(result.compressedMetric()).isEqualTo(result.maskedMetric()).isGreaterThan(0.8);
         }
       }
     }

@@ -27,27 +27,29 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the controller sees: gating the readers of pruned channels with a hard mask computes
- * exactly what the network computes with those groups at zero, so a soft gate is a faithful
- * relaxation of pruning.
+ * What the controller sees: gating the readers of pruned channels with a hard mask computes exactly
+ * what the network computes with those groups at zero, so a soft gate is a faithful relaxation of
+ * pruning.
  */
 class ChannelGatesTest extends ManagedTest {
 
   @Test
   void aHardGateOnAResNetIsThePrunedNetwork() {
-    assertHardGateIsPruning(CifarNetworks.resNet(8, 4),
-        new Shape(2, 3, 16, 16), GroupOptions.builder().optPruneResidualStreams(true).build());
+    assertHardGateIsPruning(
+        CifarNetworks.resNet(8, 4),
+        new Shape(2, 3, 16, 16),
+        GroupOptions.builder().optPruneResidualStreams(true).build());
   }
 
   @Test
   void aHardGateOnAConcatCnnIsThePrunedNetwork() {
-    assertHardGateIsPruning(TestModels.concatCnn(5), new Shape(2, 3, 16, 16),
-        GroupOptions.defaults());
+    assertHardGateIsPruning(
+        TestModels.concatCnn(5), new Shape(2, 3, 16, 16), GroupOptions.defaults());
   }
 
   private void assertHardGateIsPruning(Block block, Shape input, GroupOptions options) {
-    ModelGraph model = ModelReader.read(TestModels.initialise(block, manager, input), input,
-        "gated");
+    ModelGraph model =
+        ModelReader.read(TestModels.initialise(block, manager, input), input, "gated");
     GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
     SplittableRandom random = new SplittableRandom(3);
     float[] keepWithOne = new float[groups.size() + 1];
@@ -66,10 +68,14 @@ class ChannelGatesTest extends ManagedTest {
         NoGrad ignored = NoGrad.enter()) {
       ParameterStore store = new ParameterStore(manager, false);
       NDArray keepArray = manager.create(keepWithOne);
-      gated = model.forwardGated(store, new NDList(x), false,
-          (layer, in) -> gates.gate(layer, in, keepArray)).singletonOrThrow().toFloatArray();
-      List<Group> pruned = groups.groups().stream().filter(g -> !mask.isKept(g.id()))
-          .collect(Collectors.toList());
+      gated =
+          model
+              .forwardGated(
+                  store, new NDList(x), false, (layer, in) -> gates.gate(layer, in, keepArray))
+              .singletonOrThrow()
+              .toFloatArray();
+      List<Group> pruned =
+          groups.groups().stream().filter(g -> !mask.isKept(g.id())).collect(Collectors.toList());
       GroupZeroing.zeroInPlace(model, pruned);
       zeroed = model.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
     }

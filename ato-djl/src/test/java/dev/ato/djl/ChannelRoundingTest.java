@@ -15,27 +15,27 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rounding the kept channels when the mask freezes, on a CIFAR ResNet-20 cut to -50% by a mask
- * of random scores. Its blocks have 16, 32 and 64 channels; with its first stage whole (16 is one
- * block of 16) and every other block at 16, the most multiples of 16 can remove is about 40% of
- * the FLOPs, so -50% needs a finer step.
+ * Rounding the kept channels when the mask freezes, on a CIFAR ResNet-20 cut to -50% by a mask of
+ * random scores. Its blocks have 16, 32 and 64 channels; with its first stage whole (16 is one
+ * block of 16) and every other block at 16, the most multiples of 16 can remove is about 40% of the
+ * FLOPs, so -50% needs a finer step.
  */
 class ChannelRoundingTest {
 
-  private final ChannelGraph graph = Architectures.resnetCifar(20,
-      ChannelShape.spatial(1, 28, 28), 10);
+  private final ChannelGraph graph =
+      Architectures.resnetCifar(20, ChannelShape.spatial(1, 28, 28), 10);
   private final GroupSet groups = ZeroInvariantGroups.find(graph);
   private final CostModel cost = CostModel.of(graph, groups);
-  private final FlopsBudget budget = FlopsBudget.of(cost, groups, cost.targetForReduction(0.5),
-      FlopsBudget.DEFAULT_TOLERANCE);
+  private final FlopsBudget budget =
+      FlopsBudget.of(cost, groups, cost.targetForReduction(0.5), FlopsBudget.DEFAULT_TOLERANCE);
   private final double[] scores = new SplittableRandom(5).doubles(groups.size()).toArray();
-  private final GroupMask chosen = budget.correct(GroupMask.allKept(groups.size()), scores)
-      .mask();
+  private final GroupMask chosen = budget.correct(GroupMask.allKept(groups.size()), scores).mask();
 
   @Test
   void anAutomaticMultipleThatKeepsTheBudgetIsApplied() {
-    ChannelRounding.Applied applied = new ChannelRounding(8, true, "the CPU has no AVX-512")
-        .applyTo(chosen, budget, () -> scores);
+    ChannelRounding.Applied applied =
+        new ChannelRounding(8, true, "the CPU has no AVX-512")
+            .applyTo(chosen, budget, () -> scores);
 
     assertThat(applied.rounding().multiple()).isEqualTo(8);
     assertThat(applied.rounding().reason()).isEqualTo("the CPU has no AVX-512");
@@ -45,13 +45,14 @@ class ChannelRoundingTest {
 
   @Test
   void anAutomaticMultipleThatMissesTheBudgetIsHalvedUntilItKeepsIt() {
-    ChannelRounding.Applied applied = new ChannelRounding(16, true, "the CPU has AVX-512")
-        .applyTo(chosen, budget, () -> scores);
+    ChannelRounding.Applied applied =
+        new ChannelRounding(16, true, "the CPU has AVX-512").applyTo(chosen, budget, () -> scores);
 
     assertThat(applied.rounding().multiple()).isEqualTo(8);
     assertThat(applied.rounding().automatic()).isTrue();
-    assertThat(applied.rounding().reason()).startsWith("the CPU has AVX-512; multiples of 16 "
-        + "remove -4").endsWith("% of the FLOPs, outside the budget, so multiples of 8");
+    assertThat(applied.rounding().reason())
+        .startsWith("the CPU has AVX-512; multiples of 16 " + "remove -4")
+        .endsWith("% of the FLOPs, outside the budget, so multiples of 8");
     assertThat(budget.isMet(applied.mask())).isTrue();
   }
 
@@ -59,19 +60,22 @@ class ChannelRoundingTest {
   void anAutomaticMultipleLeavesAMaskOutsideTheBudgetUnroundedRatherThanCorrectIt() {
     GroupMask everyGroup = GroupMask.allKept(groups.size());
 
-    ChannelRounding.Applied applied = new ChannelRounding(8, true, "the CPU has no AVX-512")
-        .applyTo(everyGroup, budget, () -> scores);
+    ChannelRounding.Applied applied =
+        new ChannelRounding(8, true, "the CPU has no AVX-512")
+            .applyTo(everyGroup, budget, () -> scores);
 
     assertThat(applied.mask()).isEqualTo(everyGroup);
     assertThat(applied.rounding().multiple()).isEqualTo(1);
-    assertThat(applied.rounding().reason()).isEqualTo("the CPU has no AVX-512; the mask removes "
-        + "-0.0% of the FLOPs before rounding, outside the budget, so no rounding");
+    assertThat(applied.rounding().reason())
+        .isEqualTo(
+            "the CPU has no AVX-512; the mask removes "
+                + "-0.0% of the FLOPs before rounding, outside the budget, so no rounding");
   }
 
   @Test
   void aMultipleTheUserSetIsKeptEvenWhenTheBudgetIsMissed() {
-    ChannelRounding.Applied applied = ChannelRounding.requested(16)
-        .applyTo(chosen, budget, () -> scores);
+    ChannelRounding.Applied applied =
+        ChannelRounding.requested(16).applyTo(chosen, budget, () -> scores);
 
     assertThat(applied.rounding().multiple()).isEqualTo(16);
     assertThat(applied.rounding().reason()).isEqualTo("set by optChannelMultiple(16)");
@@ -81,14 +85,18 @@ class ChannelRoundingTest {
 
   @Test
   void aMultipleOfOneLeavesTheMaskAsItIs() {
-    ChannelRounding.Applied applied = ChannelRounding.requested(1)
-        .applyTo(chosen, budget, () -> {
-          throw new AssertionError("no rounding needs no scores");
-        });
+    ChannelRounding.Applied applied =
+        ChannelRounding.requested(1)
+            .applyTo(
+                chosen,
+                budget,
+                () -> {
+                  throw new AssertionError("no rounding needs no scores");
+                });
 
     assertThat(applied.mask()).isEqualTo(chosen);
-    assertThat(applied.rounding().toString()).isEqualTo("no rounding (no rounding, as "
-        + "optChannelMultiple(1) asks)");
+    assertThat(applied.rounding().toString())
+        .isEqualTo("no rounding (no rounding, as " + "optChannelMultiple(1) asks)");
   }
 
   private void assertEveryBlockKeepsAMultipleOrAll(GroupMask mask, int multiple) {

@@ -6,11 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import com.google.common.base.Splitter;
 import dev.ato.config.AtoConfig;
-import dev.ato.config.MaskSource;
 import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.testing.CifarNetworks;
-import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.djl.testing.FashionMnistSlices;
+import dev.ato.djl.testing.FashionMnistSlices.Slice;
 import dev.ato.groups.GroupOptions;
 import dev.ato.projection.Projection;
 import dev.ato.schedule.LambdaSchedule;
@@ -36,9 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md lists every public option of the builder and its helpers, no option
- * that does not exist, and for each default it states as a value the value a default run really
- * uses.
+ * docs/configuration.md lists every public option of the builder and its helpers, no option that
+ * does not exist, and for each default it states as a value the value a default run really uses.
  */
 class ConfigurationReferenceTest {
 
@@ -55,52 +53,78 @@ class ConfigurationReferenceTest {
   @Test
   void everyBuilderOptionHasARowAndEveryRowIsAnOption() {
     assertThat(page.get("`AutoTrainOnce.builder()`").keySet())
-        .containsExactlyInAnyOrderElementsOf(signatures(AutoTrainOnceBuilder.class, "",
-            method -> !Modifier.isStatic(method.getModifiers())
-                && !method.getName().equals("build")));
+        .containsExactlyInAnyOrderElementsOf(
+            signatures(
+                AutoTrainOnceBuilder.class,
+                "",
+                method ->
+                    !Modifier.isStatic(method.getModifiers())
+                        && !method.getName().equals("build")));
   }
 
   @Test
   void projectionsGroupsAndReadOptionsAreListedWhole() {
     Predicate<Method> factories = method -> Modifier.isStatic(method.getModifiers());
-    assertThat(page.get("Projections").keySet()).containsExactlyInAnyOrderElementsOf(
-        Stream.of(signatures(Projection.class, "Projection.", factories),
-            constructors(Projection.GroupLasso.class, "new Projection.GroupLasso"),
-            constructors(Projection.HalfSpace.class, "new Projection.HalfSpace"),
-            signatures(LambdaSchedule.class, "LambdaSchedule.", factories))
-            .flatMap(List::stream).toList());
-    assertThat(page.get("Groups").keySet()).containsExactlyInAnyOrderElementsOf(
-        signatures(GroupOptions.Builder.class, "",
-            method -> !method.getName().equals("build")));
-    assertThat(page.get("Reading the model").keySet()).containsExactlyInAnyOrderElementsOf(
-        signatures(ReadOptions.class, "ReadOptions.", factories));
-    assertThat(page.get("Checkpoints").keySet()).containsExactlyInAnyOrderElementsOf(
-        Stream.concat(signatures(Checkpoints.class, "Checkpoints.", factories).stream(),
-            signatures(Checkpoints.Builder.class, "",
-                method -> !method.getName().equals("build")).stream()).toList());
+    assertThat(page.get("Projections").keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of(
+                    signatures(Projection.class, "Projection.", factories),
+                    constructors(Projection.GroupLasso.class, "new Projection.GroupLasso"),
+                    constructors(Projection.HalfSpace.class, "new Projection.HalfSpace"),
+                    signatures(LambdaSchedule.class, "LambdaSchedule.", factories))
+                .flatMap(List::stream)
+                .toList());
+    assertThat(page.get("Groups").keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            signatures(
+                GroupOptions.Builder.class, "", method -> !method.getName().equals("build")));
+    assertThat(page.get("Reading the model").keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            signatures(ReadOptions.class, "ReadOptions.", factories));
+    assertThat(page.get("Checkpoints").keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.concat(
+                    signatures(Checkpoints.class, "Checkpoints.", factories).stream(),
+                    signatures(
+                        Checkpoints.Builder.class, "", method -> !method.getName().equals("build"))
+                        .stream())
+                .toList());
   }
 
   @Test
   void requiredOptionsAreTheSetOnes() {
-    page.get("`AutoTrainOnce.builder()`").forEach((method, defaultCell) ->
-        assertThat(defaultCell.startsWith("required")).as(method)
-            .isEqualTo(method.startsWith("set")));
+    page.get("`AutoTrainOnce.builder()`")
+        .forEach(
+            (method, defaultCell) ->
+                assertThat(defaultCell.startsWith("required"))
+                    .as(method)
+                    .isEqualTo(method.startsWith("set")));
   }
 
   @Test
   void theBuilderDefaultsAreWhatADefaultRunUses() throws IOException {
     Map<String, String> used = new LinkedHashMap<>();
     AtoConfig fresh = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(1).build();
-    used.put("optSchedule(double, double, double)", number(fresh.controllerStart()) + ", "
-        + number(fresh.warmup()) + ", " + number(fresh.controllerEnd()));
+    used.put(
+        "optSchedule(double, double, double)",
+        number(fresh.controllerStart())
+            + ", "
+            + number(fresh.warmup())
+            + ", "
+            + number(fresh.controllerEnd()));
     // A default run shorter than the window only shows the scaled-down count; the count asked
     // for is the schedule's own default, which the builder leaves in place.
-    used.put("optControllerUpdates(int)", Integer.toString(
-        TrainingSchedule.DEFAULT_CONTROLLER_UPDATES));
+    used.put(
+        "optControllerUpdates(int)", Integer.toString(TrainingSchedule.DEFAULT_CONTROLLER_UPDATES));
     try (Slice train = FashionMnistSlices.train(200, 20);
-        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
-            .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
-            .setFlopsReduction(0.5).setEpochs(1).build()) {
+        AutoTrainOnce ato =
+            AutoTrainOnce.builder()
+                .setBlock(CifarNetworks.resNet(8, 10))
+                .setInputShape(new Shape(1, 1, 28, 28))
+                .setTrainingData(train)
+                .setFlopsReduction(0.5)
+                .setEpochs(1)
+                .build()) {
       RunSettings run = ato.context().settings();
       used.put("optValidationData(Dataset)", run.validation() == null ? "none" : "some");
       used.put("optOptimizer(Optimizer)", describe(run.optimizer(), run));
@@ -108,15 +132,21 @@ class ConfigurationReferenceTest {
       used.put("optProjection(Projection)", run.config().projection().toString());
       used.put("optFlopsTolerance(double)", number(ato.budget().tolerance()));
       used.put("optMaskSource(MaskSource)", run.config().maskSource().name());
-      used.put("optChannelMultiple(int)", run.channelRounding().automatic() ? "automatic"
-          : Integer.toString(run.channelRounding().multiple()));
+      used.put(
+          "optChannelMultiple(int)",
+          run.channelRounding().automatic()
+              ? "automatic"
+              : Integer.toString(run.channelRounding().multiple()));
       used.put("optBudgetCorrection(boolean)", Boolean.toString(run.config().budgetCorrection()));
-      used.put("optFailOnMissedTarget(boolean)", Boolean.toString(run.config().failOnMissedTarget()));
-      used.put("optControllerDataFraction(double)",
+      used.put(
+          "optFailOnMissedTarget(boolean)", Boolean.toString(run.config().failOnMissedTarget()));
+      used.put(
+          "optControllerDataFraction(double)",
           number((double) run.heldOut().size() / train.size()));
       used.put("optResourceWeight(double)", number(run.config().resourceWeight()));
-      used.put("optControllerLearningRate(double)", number(run.controllerLearningRate()
-          / run.schedule().controllerLearningRateScale()));
+      used.put(
+          "optControllerLearningRate(double)",
+          number(run.controllerLearningRate() / run.schedule().controllerLearningRateScale()));
       used.put("optSeed(long)", Long.toString(run.seed()));
       used.put("optValidationMetric(Evaluator)", run.metric().getName());
       used.put("optCheckpoints(Checkpoints)", run.checkpoints() == null ? "none" : "some");
@@ -128,31 +158,44 @@ class ConfigurationReferenceTest {
   void theHelpersDefaultsAreWhatTheirFactoriesGive() {
     GroupOptions groups = GroupOptions.builder().build();
     assertThat(groups).isEqualTo(GroupOptions.defaults());
-    assertDocumented("Groups", Map.of(
-        "optPruneResidualStreams(boolean)", Boolean.toString(groups.pruneResidualStreams()),
-        "optBlockPartition(BlockPartition)", groups.blockPartition().name()));
+    assertDocumented(
+        "Groups",
+        Map.of(
+            "optPruneResidualStreams(boolean)", Boolean.toString(groups.pruneResidualStreams()),
+            "optBlockPartition(BlockPartition)", groups.blockPartition().name()));
     Checkpoints checkpoints = Checkpoints.in(Path.of("unused")).build();
-    assertDocumented("Checkpoints", Map.of(
-        "optEveryEpochs(int)", Integer.toString(checkpoints.everyEpochs()),
-        "optRetain(int)", Integer.toString(checkpoints.retain())));
+    assertDocumented(
+        "Checkpoints",
+        Map.of(
+            "optEveryEpochs(int)", Integer.toString(checkpoints.everyEpochs()),
+            "optRetain(int)", Integer.toString(checkpoints.retain())));
     LambdaSchedule lambda = LambdaSchedule.defaults();
-    assertDocumented("Projections", Map.of(
-        "Projection.groupLasso()", Projection.groupLasso().toString(),
-        "LambdaSchedule.defaults()",
-        "lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch()));
+    assertDocumented(
+        "Projections",
+        Map.of(
+            "Projection.groupLasso()",
+            Projection.groupLasso().toString(),
+            "LambdaSchedule.defaults()",
+            "lambda " + lambda.duringSearch() + " -> " + lambda.afterSearch()));
   }
 
   private static void assertDocumented(String section, Map<String, String> used) {
-    used.forEach((method, value) -> assertThat(page.get(section).get(method))
-        .as("the documented default of %s", method).startsWith(value));
+    used.forEach(
+        (method, value) ->
+            assertThat(page.get(section).get(method))
+                .as("the documented default of %s", method)
+                .startsWith(value));
   }
 
   /** "SGD: learning rate 0.05, momentum 0.9, weight decay 0.0005", read off the optimiser. */
   private static String describe(Optimizer optimizer, RunSettings run) {
-    return optimizer.getClass().getSimpleName().toUpperCase(Locale.ROOT) + ": learning rate "
+    return optimizer.getClass().getSimpleName().toUpperCase(Locale.ROOT)
+        + ": learning rate "
         + number(run.learningRate().getNewValue("any", run.firstUpdate()))
-        + ", momentum " + number(field(optimizer, optimizer.getClass(), "momentum"))
-        + ", weight decay " + number(field(optimizer, Optimizer.class, "weightDecays"));
+        + ", momentum "
+        + number(field(optimizer, optimizer.getClass(), "momentum"))
+        + ", weight decay "
+        + number(field(optimizer, Optimizer.class, "weightDecays"));
   }
 
   private static float field(Object owner, Class<?> declaring, String name) {
@@ -167,7 +210,9 @@ class ConfigurationReferenceTest {
 
   /** A value as the page writes it: no exponent, no trailing zeros, float noise rounded off. */
   private static String number(double value) {
-    return new BigDecimal(Double.toString(value)).round(new MathContext(6)).stripTrailingZeros()
+    return new BigDecimal(Double.toString(value))
+        .round(new MathContext(6))
+        .stripTrailingZeros()
         .toPlainString();
   }
 
@@ -180,19 +225,33 @@ class ConfigurationReferenceTest {
     return Arrays.stream(type.getDeclaredMethods())
         .filter(method -> Modifier.isPublic(method.getModifiers()) && !method.isSynthetic())
         .filter(which)
-        .map(method -> prefix + method.getName() + "(" + Arrays.stream(method.getParameters())
-            .map(parameter -> parameter.isVarArgs()
-                ? parameter.getType().getComponentType().getSimpleName() + "..."
-                : parameter.getType().getSimpleName())
-            .collect(Collectors.joining(", ")) + ")")
+        .map(
+            method ->
+                prefix
+                    + method.getName()
+                    + "("
+                    + Arrays.stream(method.getParameters())
+                        .map(
+                            parameter ->
+                                parameter.isVarArgs()
+                                    ? parameter.getType().getComponentType().getSimpleName() + "..."
+                                    : parameter.getType().getSimpleName())
+                        .collect(Collectors.joining(", "))
+                    + ")")
         .toList();
   }
 
   /** The public constructors of {@code type}, as {@code name(ParameterType, ...)}. */
   private static List<String> constructors(Class<?> type, String name) {
     return Arrays.stream(type.getConstructors())
-        .map(constructor -> name + "(" + Arrays.stream(constructor.getParameterTypes())
-            .map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")")
+        .map(
+            constructor ->
+                name
+                    + "("
+                    + Arrays.stream(constructor.getParameterTypes())
+                        .map(Class::getSimpleName)
+                        .collect(Collectors.joining(", "))
+                    + ")")
         .toList();
   }
 
@@ -206,8 +265,8 @@ class ConfigurationReferenceTest {
         sections.put(line.substring(3).trim(), current);
       } else if (current != null && line.startsWith("| `")) {
         List<String> cells = Splitter.on('|').splitToList(line);
-        String previous = current.put(cells.get(1).trim().replace("`", ""),
-            cells.get(2).trim().replace("`", ""));
+        String previous =
+            current.put(cells.get(1).trim().replace("`", ""), cells.get(2).trim().replace("`", ""));
         assertThat(previous).as("a second row for %s", cells.get(1)).isNull();
       }
     }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller learns on held-out data through the frozen model and changes nothing of it:
- * neither its parameters, nor batch norm's running statistics, nor the gradients the model's
- * next optimiser step will use; its gradients are finite, however often the garbage collector
- * runs; and the held-out records never reach the model's training.
+ * neither its parameters, nor batch norm's running statistics, nor the gradients the model's next
+ * optimiser step will use; its gradients are finite, however often the garbage collector runs; and
+ * the held-out records never reach the model's training.
  */
 class ControllerStepTest {
 
@@ -48,8 +48,8 @@ class ControllerStepTest {
       }
       Map<String, float[]> before = modelState(ato);
       assertThat(before).containsKey("gradient of 01Conv2d_weight");
-      assertThat(before.get("gradient of 01Conv2d_weight")).isNotEqualTo(
-          new float[before.get("gradient of 01Conv2d_weight").length]);
+      assertThat(before.get("gradient of 01Conv2d_weight"))
+          .isNotEqualTo(new float[before.get("gradient of 01Conv2d_weight").length]);
 
       try (ControllerStep controller = ControllerStep.open(ato.context(), trainer)) {
         AtoListener.ControllerUpdate update = controller.update(3);
@@ -58,8 +58,8 @@ class ControllerStepTest {
 
       Map<String, float[]> after = modelState(ato);
       assertThat(after.keySet()).containsExactlyElementsOf(before.keySet());
-      before.forEach((name, values) -> assertThat(after.get(name)).as(name)
-          .containsExactly(values));
+      before.forEach(
+          (name, values) -> assertThat(after.get(name)).as(name).containsExactly(values));
     }
   }
 
@@ -69,24 +69,38 @@ class ControllerStepTest {
     try (NDManager manager = NDManager.newBaseManager()) {
       // Every pixel of record i is i, so a batch tells which records it holds.
       int records = 200;
-      NDArray images = manager.arange(0f, records).reshape(records, 1, 1, 1)
-          .broadcast(new Shape(records, 1, 8, 8)).duplicate();
-      ArrayDataset data = new ArrayDataset.Builder().setData(images)
-          .optLabels(manager.randomInteger(0, 3, new Shape(records), DataType.FLOAT32))
-          .setSampling(10, true).build();
-      TrainingListener spy = new TrainingListenerAdapter() {
-        @Override
-        public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-          float[] firstPixels = batchData.getBatch().getData().head()
-              .get(":, 0, 0, 0").toFloatArray();
-          for (float pixel : firstPixels) {
-            trained.add((long) pixel);
-          }
-        }
-      };
-      try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 3, 4))
-              .setInputShape(new Shape(1, 1, 8, 8)).setTrainingData(data)
-              .setFlopsReduction(0.3).setEpochs(2).addTrainingListeners(spy).build();
+      NDArray images =
+          manager
+              .arange(0f, records)
+              .reshape(records, 1, 1, 1)
+              .broadcast(new Shape(records, 1, 8, 8))
+              .duplicate();
+      ArrayDataset data =
+          new ArrayDataset.Builder()
+              .setData(images)
+              .optLabels(manager.randomInteger(0, 3, new Shape(records), DataType.FLOAT32))
+              .setSampling(10, true)
+              .build();
+      TrainingListener spy =
+          new TrainingListenerAdapter() {
+            @Override
+            public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+              float[] firstPixels =
+                  batchData.getBatch().getData().head().get(":, 0, 0, 0").toFloatArray();
+              for (float pixel : firstPixels) {
+                trained.add((long) pixel);
+              }
+            }
+          };
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setBlock(CifarNetworks.resNet(8, 3, 4))
+                  .setInputShape(new Shape(1, 1, 8, 8))
+                  .setTrainingData(data)
+                  .setFlopsReduction(0.3)
+                  .setEpochs(2)
+                  .addTrainingListeners(spy)
+                  .build();
           AtoResult ignored = ato.fit()) {
         Set<Long> heldOut = new HashSet<>(ato.context().settings().heldOutIndices());
         assertThat(heldOut).hasSize(10);

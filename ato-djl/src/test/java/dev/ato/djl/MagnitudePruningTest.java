@@ -82,6 +82,7 @@ class MagnitudePruningTest {
   void anUninitialisedBlockIsRefusedWithTheFix() {
     assertThatThrownBy(() -> MagnitudePruning.prune(CifarNetworks.resNet(8, 10), INPUT, 0.5))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("not initialised").hasMessageContaining("train it first");
+        .hasMessageContaining("not initialised")
+        .hasMessageContaining("train it first");
   }
 }

@@ -34,7 +34,9 @@ class MaskChoiceTest {
 
   @AfterEach
   void close() throws IOException {
-    try (FashionMnistSlices.Slice t = train; AutoTrainOnce a = ato; Trainer tr = trainer;
+    try (FashionMnistSlices.Slice t = train;
+        AutoTrainOnce a = ato;
+        Trainer tr = trainer;
         ControllerStep c = controller) {
       // closes all four
     }
@@ -78,8 +80,7 @@ class MaskChoiceTest {
 
     choice.beforeStep(warmup);
     assertThat(state.isFrozen()).isTrue();
-    assertThat(state.frozen().outcome().kind())
-        .isEqualTo(BudgetOutcome.Kind.CHOSEN_BY_MAGNITUDE);
+    assertThat(state.frozen().outcome().kind()).isEqualTo(BudgetOutcome.Kind.CHOSEN_BY_MAGNITUDE);
     assertThat(state.mask().prunedCount()).isPositive();
   }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The memory soak: over 5,000 steps with the builder's defaults, checkpoints every 5 epochs,
  * projection and controller updates, the live NDArrays, the JVM heap after a collection and the
- * process's resident memory stay flat. Minutes, so behind {@code -Psoak}; docs/reliability.md
- * has the command and its last result.
+ * process's resident memory stay flat. Minutes, so behind {@code -Psoak}; docs/reliability.md has
+ * the command and its last result.
  */
 @Tag("soak")
 class MemorySoakTest {
@@ -39,32 +39,45 @@ class MemorySoakTest {
       // 95 steps an epoch, 53 epochs: 5,035 steps.
       ArrayDataset data = NoiseImages.of(manager);
       model.setBlock(CifarNetworks.resNet(8, 3, 4));
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 8, 8))
-              .setTrainingData(data)
-              .setFlopsReduction(0.3)
-              .setEpochs(53)
-              .optCheckpoints(Checkpoints.in(checkpoints).optEveryEpochs(5).build())
-              .addListener(new AtoListener() {
-                @Override
-                public void onStep(StepInfo step) {
-                  if (step.step() % 500 == 0 || step.step() == step.totalSteps() - 1) {
-                    System.gc();
-                    Runtime runtime = Runtime.getRuntime();
-                    samples.add(new Sample(step.step(), step.liveArrays(),
-                        runtime.totalMemory() - runtime.freeMemory(), residentBytes()));
-                  }
-                }
-              })
-              .build();
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setModel(model)
+                  .setInputShape(new Shape(1, 1, 8, 8))
+                  .setTrainingData(data)
+                  .setFlopsReduction(0.3)
+                  .setEpochs(53)
+                  .optCheckpoints(Checkpoints.in(checkpoints).optEveryEpochs(5).build())
+                  .addListener(
+                      new AtoListener() {
+                        @Override
+                        public void onStep(StepInfo step) {
+                          if (step.step() % 500 == 0 || step.step() == step.totalSteps() - 1) {
+                            System.gc();
+                            Runtime runtime = Runtime.getRuntime();
+                            samples.add(
+                                new Sample(
+                                    step.step(),
+                                    step.liveArrays(),
+                                    runtime.totalMemory() - runtime.freeMemory(),
+                                    residentBytes()));
+                          }
+                        }
+                      })
+                  .build();
           AtoResult ignored = ato.fit()) {
         assertThat(ato.totalSteps()).isGreaterThanOrEqualTo(5000);
       }
     }
     System.out.println("memory soak: step, live arrays, heap after GC (MB), resident (MB)");
-    samples.forEach(s -> System.out.printf(Locale.ROOT, "memory soak: %d, %d, %.1f, %.1f%n",
-        s.step(), s.liveArrays(), s.heapAfterGc() / 1e6, s.residentBytes() / 1e6));
+    samples.forEach(
+        s ->
+            System.out.printf(
+                Locale.ROOT,
+                "memory soak: %d, %d, %.1f, %.1f%n",
+                s.step(),
+                s.liveArrays(),
+                s.heapAfterGc() / 1e6,
+                s.residentBytes() / 1e6));
     // From step 1000 on, every kind of step (projection, controller, frozen mask) has run.
     List<Sample> steady = samples.stream().filter(s -> s.step() >= 1000).toList();
     Sample first = steady.get(0);

@@ -21,8 +21,12 @@ class NanSoakTest {
   void fiftyShortRunsSkipNoControllerUpdate() throws IOException {
     long started = System.nanoTime();
     GcPressureRuns.Outcome outcome = GcPressureRuns.run(RUNS);
-    System.out.printf("NaN soak: %d runs, %d controller updates, %d skipped %s, %.0f s%n", RUNS,
-        outcome.updates(), outcome.skipped().size(), outcome.skipped(),
+    System.out.printf(
+        "NaN soak: %d runs, %d controller updates, %d skipped %s, %.0f s%n",
+        RUNS,
+        outcome.updates(),
+        outcome.skipped().size(),
+        outcome.skipped(),
         (System.nanoTime() - started) / 1e9);
     assertThat(outcome.skipped()).isEmpty();
   }

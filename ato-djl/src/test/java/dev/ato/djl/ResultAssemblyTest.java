@@ -15,9 +15,17 @@ import org.junit.jupiter.api.Test;
 /** The end of a run, on an untrained ResNet-8 with the README's options and a fixed mask. */
 class ResultAssemblyTest {
 
-  private static final BudgetOutcome OUTCOME = new BudgetOutcome(
-      BudgetOutcome.Kind.REACHED_BY_CONTROLLER, 0.5, 0.01, 18, 0.5, 0.5, 0, 0,
-      ChannelRounding.requested(1));
+  private static final BudgetOutcome OUTCOME =
+      new BudgetOutcome(
+          BudgetOutcome.Kind.REACHED_BY_CONTROLLER,
+          0.5,
+          0.01,
+          18,
+          0.5,
+          0.5,
+          0,
+          0,
+          ChannelRounding.requested(1));
 
   /** Prunes the first group of every controller block. */
   private static GroupMask firstOfEachBlockPruned(AutoTrainOnce ato) {
@@ -35,8 +43,8 @@ class ResultAssemblyTest {
         AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).build()) {
       GroupMask mask = firstOfEachBlockPruned(ato);
 
-      try (AtoResult result = ResultAssembly.assemble(ato.context(), mask, OUTCOME, 0,
-          List.of(), List.of())) {
+      try (AtoResult result =
+          ResultAssembly.assemble(ato.context(), mask, OUTCOME, 0, List.of(), List.of())) {
         assertThat(result.config()).isEqualTo(ato.config());
         assertThat(result.flopsBefore()).isEqualTo(ato.cost().flops());
         assertThat(result.flopsAfter()).isEqualTo((long) ato.cost().flops(mask));
@@ -51,15 +59,13 @@ class ResultAssemblyTest {
   void theCompressedNetworkScoresAsTheMaskedOne() throws IOException {
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(240, 20);
         FashionMnistSlices.Slice test = FashionMnistSlices.test(100);
-        AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).optValidationData(test)
-            .build()) {
+        AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).optValidationData(test).build()) {
       GroupMask mask = firstOfEachBlockPruned(ato);
 
-      try (AtoResult result = ResultAssembly.assemble(ato.context(), mask, OUTCOME, 0,
-          List.of(), List.of())) {
+      try (AtoResult result =
+          ResultAssembly.assemble(ato.context(), mask, OUTCOME, 0, List.of(), List.of())) {
         assertThat(result.compressedMetric()).isCloseTo(result.maskedMetric(), within(1e-6));
-        assertThat(result.channels().values())
-            .anyMatch(layer -> layer.after() < layer.before());
+        assertThat(result.channels().values()).anyMatch(layer -> layer.after() < layer.before());
       }
     }
   }

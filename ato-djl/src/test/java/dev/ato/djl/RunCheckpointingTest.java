@@ -20,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The run loop's checkpoint hooks on a ResNet-8 with the README's options, nothing trained. */
 class RunCheckpointingTest {
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   private FashionMnistSlices.Slice train;
   private AutoTrainOnce ato;
@@ -43,7 +42,9 @@ class RunCheckpointingTest {
 
   @AfterEach
   void close() throws IOException {
-    try (FashionMnistSlices.Slice t = train; AutoTrainOnce a = ato; Trainer tr = trainer;
+    try (FashionMnistSlices.Slice t = train;
+        AutoTrainOnce a = ato;
+        Trainer tr = trainer;
         ControllerStep c = controller) {
       // closes all four
     }
@@ -69,8 +70,7 @@ class RunCheckpointingTest {
   void withoutCheckpointsARunStartsAfreshAndADivergenceSaysSo() throws IOException {
     RunCheckpointing hooks = open(null);
 
-    assertThat(hooks.resume(trainer, controller, new RunState(GroupMask.allKept(1))))
-        .isZero();
+    assertThat(hooks.resume(trainer, controller, new RunState(GroupMask.allKept(1)))).isZero();
     assertThat(hooks.diverged(new RunDiverged("loss NaN at step 4"), 1))
         .hasMessageContaining("loss NaN at step 4 (epoch 1)")
         .hasMessageContaining("no checkpoints were asked for");
@@ -84,9 +84,14 @@ class RunCheckpointingTest {
 
     assertThat(written()).containsExactly("epoch-0001");
     try (Stream<Path> files = Files.list(directory.resolve("epoch-0001"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-          "state.json", "model.arrays", "model-optimizer.arrays", "controller.arrays",
-          "controller-optimizer.arrays", "checksums.sha256");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "state.json",
+              "model.arrays",
+              "model-optimizer.arrays",
+              "controller.arrays",
+              "controller-optimizer.arrays",
+              "checksums.sha256");
     }
   }
 

@@ -13,8 +13,18 @@ class RunStateTest {
   private static final GroupMask TWO_PRUNED = GroupMask.of(true, false, true, false);
 
   private static MaskFreeze frozenAt(long step, GroupMask mask) {
-    return new MaskFreeze(mask, new BudgetOutcome(BudgetOutcome.Kind.REACHED_BY_CONTROLLER, 0.5,
-        0.01, step, 0.5, 0.5, 0, 0, ChannelRounding.requested(1)));
+    return new MaskFreeze(
+        mask,
+        new BudgetOutcome(
+            BudgetOutcome.Kind.REACHED_BY_CONTROLLER,
+            0.5,
+            0.01,
+            step,
+            0.5,
+            0.5,
+            0,
+            0,
+            ChannelRounding.requested(1)));
   }
 
   @Test

@@ -25,7 +25,10 @@ class ScoringTest {
     manager = NDManager.newBaseManager();
     identity = Linear.builder().setUnits(2).optBias(false).build();
     identity.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
-    identity.getParameters().get("weight").getArray()
+    identity
+        .getParameters()
+        .get("weight")
+        .getArray()
         .set(manager.create(new float[] {1, 0, 0, 1}, new Shape(2, 2)).toFloatArray());
   }
 
@@ -39,7 +42,8 @@ class ScoringTest {
     return new ArrayDataset.Builder()
         .setData(manager.create(new float[] {1, 0, 0, 1, 1, 0, 0, 1}, new Shape(4, 2)))
         .optLabels(manager.create(new float[] {0, 1, 0, 0}))
-        .setSampling(batch, false).build();
+        .setSampling(batch, false)
+        .build();
   }
 
   @Test
@@ -60,9 +64,12 @@ class ScoringTest {
 
   @Test
   void dataWithoutABatchScoresNaN() {
-    ArrayDataset empty = new ArrayDataset.Builder()
-        .setData(manager.create(new float[0], new Shape(0, 2)))
-        .optLabels(manager.create(new float[0])).setSampling(3, false).build();
+    ArrayDataset empty =
+        new ArrayDataset.Builder()
+            .setData(manager.create(new float[0], new Shape(0, 2)))
+            .optLabels(manager.create(new float[0]))
+            .setSampling(3, false)
+            .build();
 
     assertThat(Scoring.accuracy(identity, empty)).isNaN();
   }

@@ -14,44 +14,62 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * Runs ATO with the builder's defaults on the runs of {@code AutoTrainOnceBudgetTest} (slices of
- * Fashion-MNIST, about 200 and 1,000 steps, ResNet-8 and MobileNetV2) and, beside each, the
- * same run with the paper's schedule and no budget correction, as the library behaved before
- * its schedule fitted the run: the before/after table of docs/results.md.
+ * Fashion-MNIST, about 200 and 1,000 steps, ResNet-8 and MobileNetV2) and, beside each, the same
+ * run with the paper's schedule and no budget correction, as the library behaved before its
+ * schedule fitted the run: the before/after table of docs/results.md.
  */
-@Command(name = "ato-budget-runs", mixinStandardHelpOptions = true,
+@Command(
+    name = "ato-budget-runs",
+    mixinStandardHelpOptions = true,
     description = "FLOPs reached with the default schedule and with the paper's, side by side.")
 public final class BudgetRuns implements Callable<Integer> {
 
-  @Spec
-  private CommandLine.Model.CommandSpec spec;
+  @Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--models", split = ",", defaultValue = "RESNET8,MOBILENETV2",
+  @Option(
+      names = "--models",
+      split = ",",
+      defaultValue = "RESNET8,MOBILENETV2",
       description = "Networks, of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   private List<ControllerConvergence.Network> networks;
 
-  @Option(names = "--width", defaultValue = "0.35",
+  @Option(
+      names = "--width",
+      defaultValue = "0.35",
       description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
   private double width;
 
-  @Option(names = "--targets", split = ",", defaultValue = "0.3,0.5,0.7",
+  @Option(
+      names = "--targets",
+      split = ",",
+      defaultValue = "0.3,0.5,0.7",
       description = "FLOPs reductions (default ${DEFAULT-VALUE}).")
   private List<Double> targets;
 
-  @Option(names = "--lengths", split = ",", defaultValue = "SHORT,LONG",
-      description = "Run lengths: SHORT is 2 epochs of 3,200 images (190 steps of 32), LONG 5 "
-          + "epochs of 6,400 (950 steps) (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lengths",
+      split = ",",
+      defaultValue = "SHORT,LONG",
+      description =
+          "Run lengths: SHORT is 2 epochs of 3,200 images (190 steps of 32), LONG 5 "
+              + "epochs of 6,400 (950 steps) (default ${DEFAULT-VALUE}).")
   private List<Length> lengths;
 
-  @Option(names = "--paper", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Also run each with the paper's schedule and no correction (default "
-          + "${DEFAULT-VALUE}; --no-paper leaves those columns empty).")
+  @Option(
+      names = "--paper",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Also run each with the paper's schedule and no correction (default "
+              + "${DEFAULT-VALUE}; --no-paper leaves those columns empty).")
   private boolean paper;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
@@ -59,7 +77,8 @@ public final class BudgetRuns implements Callable<Integer> {
 
   /** Run lengths, as in the test. */
   enum Length {
-    SHORT(3200, 2), LONG(6400, 5);
+    SHORT(3200, 2),
+    LONG(6400, 5);
 
     final int images;
     final int epochs;
@@ -73,8 +92,9 @@ public final class BudgetRuns implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("| model | steps | target | paper schedule: reduction | accuracy | defaults: "
-        + "reduction | how | accuracy |");
+    out.println(
+        "| model | steps | target | paper schedule: reduction | accuracy | defaults: "
+            + "reduction | how | accuracy |");
     out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     out.flush();
     for (ControllerConvergence.Network network : networks) {
@@ -82,16 +102,29 @@ public final class BudgetRuns implements Callable<Integer> {
         for (double target : targets) {
           String before = " | ";
           if (paper) {
-            Run run = run(network, length, target, b -> b
-                .optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL)
-                .optBudgetCorrection(false));
-            before = String.format(Locale.ROOT, "-%.1f%% | %.4f", 100 * run.reduction,
-                run.accuracy);
+            Run run =
+                run(
+                    network,
+                    length,
+                    target,
+                    b ->
+                        b.optControllerInterval(TrainingSchedule.PAPER_CONTROLLER_INTERVAL)
+                            .optBudgetCorrection(false));
+            before =
+                String.format(Locale.ROOT, "-%.1f%% | %.4f", 100 * run.reduction, run.accuracy);
           }
           Run defaults = run(network, length, target, UnaryOperator.identity());
-          out.println(String.format(Locale.ROOT, "| %s | %d | -%.0f%% | %s | -%.1f%% | %s | %.4f |",
-              network.name().toLowerCase(Locale.ROOT), defaults.steps, 100 * target, before,
-              100 * defaults.reduction, defaults.how, defaults.accuracy));
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | -%.0f%% | %s | -%.1f%% | %s | %.4f |",
+                  network.name().toLowerCase(Locale.ROOT),
+                  defaults.steps,
+                  100 * target,
+                  before,
+                  100 * defaults.reduction,
+                  defaults.how,
+                  defaults.accuracy));
           out.flush();
         }
       }
@@ -101,33 +134,48 @@ public final class BudgetRuns implements Callable<Integer> {
 
   private record Run(long steps, double reduction, String how, double accuracy) {}
 
-  private Run run(ControllerConvergence.Network network, Length length, double target,
-      UnaryOperator<AutoTrainOnceBuilder> options) throws IOException {
+  private Run run(
+      ControllerConvergence.Network network,
+      Length length,
+      double target,
+      UnaryOperator<AutoTrainOnceBuilder> options)
+      throws IOException {
     try (IdxImageDataset train = Commands.fashionMnistTrain(length.images, 32);
         IdxImageDataset test = Commands.fashionMnistTest(1000);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build(width));
-      try (AutoTrainOnce ato = options.apply(AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 28, 28))
-              .setTrainingData(train)
-              .optValidationData(test)
-              .setFlopsReduction(target)
-              .setEpochs(length.epochs)
-              .optSeed(seed))
-          .build();
+      try (AutoTrainOnce ato =
+              options
+                  .apply(
+                      AutoTrainOnce.builder()
+                          .setModel(model)
+                          .setInputShape(new Shape(1, 1, 28, 28))
+                          .setTrainingData(train)
+                          .optValidationData(test)
+                          .setFlopsReduction(target)
+                          .setEpochs(length.epochs)
+                          .optSeed(seed))
+                  .build();
           AtoResult result = ato.fit()) {
         BudgetOutcome budget = result.budget();
-        String how = switch (budget.kind()) {
-          case REACHED_BY_CONTROLLER -> "controller";
-          case CORRECTED -> String.format(Locale.ROOT, "corrected from -%.1f%% (%d pruned, %d "
-              + "kept again)", 100 * budget.controllerReduction(), budget.groupsPruned(),
-              budget.groupsRestored());
-          case CHOSEN_BY_MAGNITUDE -> "magnitude";
-          case MISSED -> "missed";
-        };
-        return new Run(result.epochs().get(result.epochs().size() - 1).steps(),
-            result.flopsReduction(), how, result.compressedMetric());
+        String how =
+            switch (budget.kind()) {
+              case REACHED_BY_CONTROLLER -> "controller";
+              case CORRECTED ->
+                  String.format(
+                      Locale.ROOT,
+                      "corrected from -%.1f%% (%d pruned, %d " + "kept again)",
+                      100 * budget.controllerReduction(),
+                      budget.groupsPruned(),
+                      budget.groupsRestored());
+              case CHOSEN_BY_MAGNITUDE -> "magnitude";
+              case MISSED -> "missed";
+            };
+        return new Run(
+            result.epochs().get(result.epochs().size() - 1).steps(),
+            result.flopsReduction(),
+            how,
+            result.compressedMetric());
       }
     }
   }

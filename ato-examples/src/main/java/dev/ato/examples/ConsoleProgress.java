@@ -10,9 +10,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar per epoch on the console, with ETA, the epoch's running loss and the share of
- * the FLOPs that the mask of the moment keeps. It reads the step's figures from the run's
- * {@link RunTrace}, which must hear each step first.
+ * A progress bar per epoch on the console, with ETA, the epoch's running loss and the share of the
+ * FLOPs that the mask of the moment keeps. It reads the step's figures from the run's {@link
+ * RunTrace}, which must hear each step first.
  */
 final class ConsoleProgress implements AtoListener {
 
@@ -37,17 +37,27 @@ final class ConsoleProgress implements AtoListener {
   public void onStep(StepInfo step) {
     long inEpoch = step.step() % stepsPerEpoch;
     if (bar == null) {
-      bar = new ProgressBarBuilder()
-          .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", step.step() / stepsPerEpoch + 1,
-              epochs))
-          .setInitialMax(stepsPerEpoch)
-          .setStyle(ProgressBarStyle.ASCII)
-          .setConsumer(new ConsoleProgressBarConsumer(console))
-          .build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(
+                  String.format(
+                      Locale.ROOT, "epoch %d/%d", step.step() / stepsPerEpoch + 1, epochs))
+              .setInitialMax(stepsPerEpoch)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(console))
+              .build();
     }
     bar.stepTo(inEpoch + 1);
-    trace.lastStep().ifPresent(last -> bar.setExtraMessage(String.format(Locale.ROOT,
-        "loss %.4f, FLOPs %.1f%%", last.epochLoss(), 100 * last.flopsKept())));
+    trace
+        .lastStep()
+        .ifPresent(
+            last ->
+                bar.setExtraMessage(
+                    String.format(
+                        Locale.ROOT,
+                        "loss %.4f, FLOPs %.1f%%",
+                        last.epochLoss(),
+                        100 * last.flopsKept())));
     if (inEpoch + 1 == stepsPerEpoch || step.step() + 1 == step.totalSteps()) {
       bar.close();
       bar = null;

@@ -22,18 +22,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * Measures how many controller updates ATO needs to bring its mask to a FLOPs budget: trains a
- * network on Fashion-MNIST with the controller updated at every step of a long window (5% to
- * 95% of the steps) and reports, per target and controller learning rate, the first update
- * whose hard mask is within 2 and within 1 percentage point of the target. The figures behind
- * the default schedule (docs/design.md, docs/results.md).
+ * network on Fashion-MNIST with the controller updated at every step of a long window (5% to 95% of
+ * the steps) and reports, per target and controller learning rate, the first update whose hard mask
+ * is within 2 and within 1 percentage point of the target. The figures behind the default schedule
+ * (docs/design.md, docs/results.md).
  */
-@Command(name = "ato-controller-convergence", mixinStandardHelpOptions = true,
+@Command(
+    name = "ato-controller-convergence",
+    mixinStandardHelpOptions = true,
     description = "Counts the controller updates ATO needs to reach a FLOPs budget.")
 public final class ControllerConvergence implements Callable<Integer> {
 
   /** Networks the measurement runs on. */
   enum Network {
-    RESNET8, RESNET20, MOBILENETV2;
+    RESNET8,
+    RESNET20,
+    MOBILENETV2;
 
     Block build(double width) {
       return switch (this) {
@@ -44,34 +48,49 @@ public final class ControllerConvergence implements Callable<Integer> {
     }
   }
 
-  @Spec
-  private CommandLine.Model.CommandSpec spec;
+  @Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "RESNET8",
+  @Option(
+      names = "--model",
+      defaultValue = "RESNET8",
       description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   private Network network;
 
-  @Option(names = "--width", defaultValue = "0.5",
+  @Option(
+      names = "--width",
+      defaultValue = "0.5",
       description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
   private double width;
 
-  @Option(names = "--targets", split = ",", defaultValue = "0.3,0.5,0.7",
+  @Option(
+      names = "--targets",
+      split = ",",
+      defaultValue = "0.3,0.5,0.7",
       description = "FLOPs reductions to measure (default ${DEFAULT-VALUE}).")
   private List<Double> targets;
 
-  @Option(names = "--controller-lr", split = ",", defaultValue = "0.001",
+  @Option(
+      names = "--controller-lr",
+      split = ",",
+      defaultValue = "0.001",
       description = "Controller learning rates to measure (default ${DEFAULT-VALUE}).")
   private List<Double> learningRates;
 
-  @Option(names = "--epochs", defaultValue = "6",
+  @Option(
+      names = "--epochs",
+      defaultValue = "6",
       description = "Training epochs (default ${DEFAULT-VALUE}).")
   private int epochs;
 
-  @Option(names = "--train-limit", defaultValue = "6000",
+  @Option(
+      names = "--train-limit",
+      defaultValue = "6000",
       description = "Training images, of 60000 (default ${DEFAULT-VALUE}).")
   private int trainLimit;
 
-  @Option(names = "--batch", defaultValue = "64",
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
       description = "Batch size (default ${DEFAULT-VALUE}).")
   private int batch;
 
@@ -81,8 +100,9 @@ public final class ControllerConvergence implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    out.println("| model | target | controller lr | updates | to within 2 pts | to within 1 pt "
-        + "| reduction at the end | s |");
+    out.println(
+        "| model | target | controller lr | updates | to within 2 pts | to within 1 pt "
+            + "| reduction at the end | s |");
     out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     out.flush();
     for (double learningRate : learningRates) {
@@ -101,32 +121,40 @@ public final class ControllerConvergence implements Callable<Integer> {
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build(width));
       List<Double> ratios = new ArrayList<>();
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 28, 28))
-              .setTrainingData(train)
-              .setFlopsReduction(target)
-              .setEpochs(epochs)
-              .optSchedule(0.05, 0.2, 0.95)
-              .optControllerInterval(1)
-              .optControllerLearningRate(learningRate)
-              .optSeed(seed)
-              .addListener(new AtoListener() {
-                @Override
-                public void onControllerUpdate(ControllerUpdate update) {
-                  ratios.add(update.flopsRatio());
-                }
-              })
-              .build();
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setModel(model)
+                  .setInputShape(new Shape(1, 1, 28, 28))
+                  .setTrainingData(train)
+                  .setFlopsReduction(target)
+                  .setEpochs(epochs)
+                  .optSchedule(0.05, 0.2, 0.95)
+                  .optControllerInterval(1)
+                  .optControllerLearningRate(learningRate)
+                  .optSeed(seed)
+                  .addListener(
+                      new AtoListener() {
+                        @Override
+                        public void onControllerUpdate(ControllerUpdate update) {
+                          ratios.add(update.flopsRatio());
+                        }
+                      })
+                  .build();
           AtoResult ignored = ato.fit()) {
         double share = (double) ato.cost().prunableFlops() / ato.cost().flops();
         ratios.forEach(r -> reductions.add((1 - r) * share));
         double seconds = (System.nanoTime() - started) / 1e9;
-        return String.format(Locale.ROOT, "| %s | %.0f%% | %s | %d | %s | %s | %.1f%% | %.0f |",
-            network.name().toLowerCase(Locale.ROOT), 100 * target, learningRate,
-            reductions.size(), firstWithin(reductions, target, 0.02),
+        return String.format(
+            Locale.ROOT,
+            "| %s | %.0f%% | %s | %d | %s | %s | %.1f%% | %.0f |",
+            network.name().toLowerCase(Locale.ROOT),
+            100 * target,
+            learningRate,
+            reductions.size(),
+            firstWithin(reductions, target, 0.02),
             firstWithin(reductions, target, 0.01),
-            100 * reductions.get(reductions.size() - 1), seconds);
+            100 * reductions.get(reductions.size() - 1),
+            seconds);
       }
     }
   }

@@ -16,18 +16,21 @@ final class DataFormats {
   /**
    * The format of {@code directory}: IDX when it holds {@code train-images-idx3-ubyte[.gz]},
    * CIFAR-10 when {@code data_batch_1.bin} (or {@code cifar-10-batches-bin/}), CIFAR-100 when
-   * {@code train.bin} (or {@code cifar-100-binary/}), an image folder when it has
-   * sub-directories.
+   * {@code train.bin} (or {@code cifar-100-binary/}), an image folder when it has sub-directories.
    *
    * @throws FileNotFoundException if the directory does not exist
    * @throws IOException if nothing in it is recognised
    */
   static DataFormat recognise(Path directory) throws IOException {
     if (!Files.isDirectory(directory)) {
-      throw new FileNotFoundException("data directory " + directory + " does not exist"
-          + (directory.equals(Path.of(FashionMnist.DEBIAN_DIRECTORY))
-          ? ": install Fashion-MNIST with `apt-get install dataset-fashion-mnist`, or pass "
-              + "--data DIR" : ": pass --data with a directory of IDX, CIFAR or image files"));
+      throw new FileNotFoundException(
+          "data directory "
+              + directory
+              + " does not exist"
+              + (directory.equals(Path.of(FashionMnist.DEBIAN_DIRECTORY))
+                  ? ": install Fashion-MNIST with `apt-get install dataset-fashion-mnist`, or pass "
+                      + "--data DIR"
+                  : ": pass --data with a directory of IDX, CIFAR or image files"));
     }
     if (hasAny(directory, "train-images-idx3-ubyte", "train-images-idx3-ubyte.gz")) {
       return DataFormat.IDX;
@@ -43,9 +46,12 @@ final class DataFormats {
         return DataFormat.FOLDER;
       }
     }
-    throw new IOException("cannot tell the format of data directory " + directory + ": it holds"
-        + " no train-images-idx3-ubyte[.gz] (IDX), data_batch_1.bin (CIFAR-10), train.bin "
-        + "(CIFAR-100) nor class sub-folders (image folder); pass --format or another --data");
+    throw new IOException(
+        "cannot tell the format of data directory "
+            + directory
+            + ": it holds"
+            + " no train-images-idx3-ubyte[.gz] (IDX), data_batch_1.bin (CIFAR-10), train.bin "
+            + "(CIFAR-100) nor class sub-folders (image folder); pass --format or another --data");
   }
 
   private static boolean hasAny(Path directory, String... names) {

@@ -24,17 +24,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Prints what ATO would work with on a well-known architecture: its cost, its automatically
- * found zero-invariant groups and controller blocks, and the controller's target for a FLOPs
- * reduction. No engine and no training: the channel-flow graph alone.
+ * Prints what ATO would work with on a well-known architecture: its cost, its automatically found
+ * zero-invariant groups and controller blocks, and the controller's target for a FLOPs reduction.
+ * No engine and no training: the channel-flow graph alone.
  */
-@Command(name = "graph", mixinStandardHelpOptions = true,
+@Command(
+    name = "graph",
+    mixinStandardHelpOptions = true,
     description = "Shows the zero-invariant groups, controller blocks and FLOPs of a network.")
 final class GraphCommand implements Callable<Integer> {
 
   /** Architectures the report knows by name. */
   enum Model {
-    RESNET20, RESNET56, RESNET110, RESNET50, MOBILENETV2;
+    RESNET20,
+    RESNET56,
+    RESNET110,
+    RESNET50,
+    MOBILENETV2;
 
     ChannelGraph graph(int classes, double width) {
       ChannelShape cifar = ChannelShape.spatial(3, 32, 32);
@@ -56,30 +62,40 @@ final class GraphCommand implements Callable<Integer> {
     }
   }
 
-  @Spec
-  private CommandLine.Model.CommandSpec spec;
+  @Spec private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "RESNET56",
+  @Option(
+      names = "--model",
+      defaultValue = "RESNET56",
       description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   private Model model;
 
-  @Option(names = "--classes", defaultValue = "-1",
+  @Option(
+      names = "--classes",
+      defaultValue = "-1",
       description = "Classifier outputs (default 10 for CIFAR ResNets, 1000 otherwise).")
   private int classes;
 
-  @Option(names = "--width", defaultValue = "1.0",
+  @Option(
+      names = "--width",
+      defaultValue = "1.0",
       description = "MobileNetV2 width multiplier (default ${DEFAULT-VALUE}).")
   private double width;
 
-  @Option(names = "--reduction", defaultValue = "0.55",
+  @Option(
+      names = "--reduction",
+      defaultValue = "0.55",
       description = "Share of the whole model's FLOPs to remove (default ${DEFAULT-VALUE}).")
   private double reduction;
 
-  @Option(names = "--prune-residual-streams",
+  @Option(
+      names = "--prune-residual-streams",
       description = "Offer residual-stream channels for pruning too (off in the paper's runs).")
   private boolean pruneResidualStreams;
 
-  @Option(names = "--blocks", defaultValue = "LAYER",
+  @Option(
+      names = "--blocks",
+      defaultValue = "LAYER",
       description = "Controller blocks per LAYER or per SCOPE (default ${DEFAULT-VALUE}).")
   private BlockPartition partition;
 
@@ -88,29 +104,52 @@ final class GraphCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     int outputs = classes > 0 ? classes : model.defaultClasses();
     ChannelGraph graph = model.graph(outputs, width);
-    GroupOptions options = GroupOptions.builder().optPruneResidualStreams(pruneResidualStreams)
-        .optBlockPartition(partition).build();
+    GroupOptions options =
+        GroupOptions.builder()
+            .optPruneResidualStreams(pruneResidualStreams)
+            .optBlockPartition(partition)
+            .build();
     GroupSet groups = ZeroInvariantGroups.find(graph, options);
     CostModel cost = CostModel.of(graph, groups);
     FlopsTarget target = cost.targetForReduction(reduction);
 
-    out.printf(Locale.ROOT, "%s: %d layers, %s MACs, %s parameters%n", graph.name(),
-        graph.nodes().size(), human(cost.flops()), human(cost.parameters()));
-    out.printf(Locale.ROOT, "zero-invariant groups: %d in %d controller blocks (residual "
-        + "streams %s)%n", groups.size(), groups.blocks().size(),
+    out.printf(
+        Locale.ROOT,
+        "%s: %d layers, %s MACs, %s parameters%n",
+        graph.name(),
+        graph.nodes().size(),
+        human(cost.flops()),
+        human(cost.parameters()));
+    out.printf(
+        Locale.ROOT,
+        "zero-invariant groups: %d in %d controller blocks (residual " + "streams %s)%n",
+        groups.size(),
+        groups.blocks().size(),
         pruneResidualStreams ? "pruned" : "kept whole");
-    out.printf(Locale.ROOT, "not offered: %d channel sets (%s)%n", groups.unprunable().size(),
+    out.printf(
+        Locale.ROOT,
+        "not offered: %d channel sets (%s)%n",
+        groups.unprunable().size(),
         reasons(groups));
-    out.printf(Locale.ROOT, "target: remove %.1f%% of all MACs -> the controller keeps p = %.4f "
-        + "of the prunable part (%s of %s MACs are prunable)%n", 100 * target.reduction(),
-        target.prunableRatio(), human(cost.prunableFlops()), human(cost.flops()));
+    out.printf(
+        Locale.ROOT,
+        "target: remove %.1f%% of all MACs -> the controller keeps p = %.4f "
+            + "of the prunable part (%s of %s MACs are prunable)%n",
+        100 * target.reduction(),
+        target.prunableRatio(),
+        human(cost.prunableFlops()),
+        human(cost.flops()));
     out.println();
-    out.printf(Locale.ROOT, "%5s  %-48s %7s %14s%n", "block", "name", "groups",
-        "producer MACs");
+    out.printf(Locale.ROOT, "%5s  %-48s %7s %14s%n", "block", "name", "groups", "producer MACs");
     Map<String, Long> perLayer = cost.flopsPerLayer();
     for (ControllerBlock block : groups.blocks()) {
       String producer = groups.group(block.firstGroup()).producers().iterator().next();
-      out.printf(Locale.ROOT, "%5d  %-48s %7d %14s%n", block.index(), block.name(), block.size(),
+      out.printf(
+          Locale.ROOT,
+          "%5d  %-48s %7d %14s%n",
+          block.index(),
+          block.name(),
+          block.size(),
           human(perLayer.getOrDefault(producer, 0L)));
     }
     out.flush();
@@ -118,9 +157,13 @@ final class GraphCommand implements Callable<Integer> {
   }
 
   private static String reasons(GroupSet groups) {
-    Map<UnprunableReason, Long> counts = groups.unprunable().stream().collect(
-        Collectors.groupingBy(UnprunableChannels::reason,
-            () -> new EnumMap<>(UnprunableReason.class), Collectors.counting()));
+    Map<UnprunableReason, Long> counts =
+        groups.unprunable().stream()
+            .collect(
+                Collectors.groupingBy(
+                    UnprunableChannels::reason,
+                    () -> new EnumMap<>(UnprunableReason.class),
+                    Collectors.counting()));
     return counts.entrySet().stream()
         .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '))
         .collect(Collectors.joining(", "));

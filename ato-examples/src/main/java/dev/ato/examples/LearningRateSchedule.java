@@ -1,12 +1,11 @@
 package dev.ato.examples;
 
-
 import ai.djl.training.tracker.Tracker;
 
 /**
- * The learning-rate schedules the example commands offer, each sized to a run's optimiser
- * steps: {@code AutoTrainOnceBuilder.optOptimizer(LongFunction)} hands a run's total steps over
- * once it knows them.
+ * The learning-rate schedules the example commands offer, each sized to a run's optimiser steps:
+ * {@code AutoTrainOnceBuilder.optOptimizer(LongFunction)} hands a run's total steps over once it
+ * knows them.
  */
 public enum LearningRateSchedule {
   /** Cosine annealing from the base rate to 1% of it over the run. */
@@ -20,11 +19,18 @@ public enum LearningRateSchedule {
   public Tracker tracker(float baseRate, long totalSteps) {
     int steps = Math.toIntExact(Math.max(1, totalSteps));
     return switch (this) {
-      case COSINE -> Tracker.cosine().setBaseValue(baseRate).optFinalValue(baseRate / 100)
-          .setMaxUpdates(steps).build();
-      case STEP -> Tracker.multiFactor()
-          .setSteps(new int[] {Math.max(1, steps / 2), Math.max(2, steps * 3 / 4)})
-          .optFactor(0.1f).setBaseValue(baseRate).build();
+      case COSINE ->
+          Tracker.cosine()
+              .setBaseValue(baseRate)
+              .optFinalValue(baseRate / 100)
+              .setMaxUpdates(steps)
+              .build();
+      case STEP ->
+          Tracker.multiFactor()
+              .setSteps(new int[] {Math.max(1, steps / 2), Math.max(2, steps * 3 / 4)})
+              .optFactor(0.1f)
+              .setBaseValue(baseRate)
+              .build();
       case CONSTANT -> Tracker.fixed(baseRate);
     };
   }

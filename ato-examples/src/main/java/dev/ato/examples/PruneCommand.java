@@ -46,17 +46,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * What every pruning command shares: it reads the data, builds its network, prunes it with
- * Auto-Train-Once in one run, saves the compressed network, loads it back and scores it, and
- * leaves report.json, the charts and report.html in the output directory, which appears only
- * once all of it is written. A subclass names the network.
+ * Auto-Train-Once in one run, saves the compressed network, loads it back and scores it, and leaves
+ * report.json, the charts and report.html in the output directory, which appears only once all of
+ * it is written. A subclass names the network.
  */
 abstract class PruneCommand implements Callable<Integer> {
 
@@ -64,162 +64,264 @@ abstract class PruneCommand implements Callable<Integer> {
 
   /** The compressed network's trainable form, in the output directory. */
   static final String MODEL_DIRECTORY = "model";
+
   /** Its inference form, batch norms folded: the one to serve. */
   static final String SERVING_DIRECTORY = "model-inference";
+
   /** The inference form as an ONNX file. */
   static final String ONNX_FILE = "model.onnx";
+
   /** Seconds of timing per runtime and batch size in the speed check after a run. */
   private static final double LATENCY_SECONDS = 0.5;
 
   /** The formats the commands read; AUTO looks at the directory's files. */
-  enum Format { AUTO, IDX, CIFAR10, CIFAR100, FOLDER }
+  enum Format {
+    AUTO,
+    IDX,
+    CIFAR10,
+    CIFAR100,
+    FOLDER
+  }
 
   /** The augmentations offered; AUTO chooses by data (none for digits). */
-  enum AugmentationChoice { AUTO, NONE, CROP, CROP_FLIP }
+  enum AugmentationChoice {
+    AUTO,
+    NONE,
+    CROP,
+    CROP_FLIP
+  }
 
   /** The optimisers offered. */
-  enum OptimizerChoice { SGD, ADAM, ADAMW }
+  enum OptimizerChoice {
+    SGD,
+    ADAM,
+    ADAMW
+  }
 
   /** The projections offered. */
-  enum ProjectorChoice { GROUP_LASSO, HALF_SPACE }
+  enum ProjectorChoice {
+    GROUP_LASSO,
+    HALF_SPACE
+  }
 
   /** The devices offered. */
-  enum DeviceChoice { CPU, GPU }
+  enum DeviceChoice {
+    CPU,
+    GPU
+  }
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--data", defaultValue = FashionMnist.DEBIAN_DIRECTORY, paramLabel = "DIR",
-      description = "Data directory: IDX files (MNIST, Fashion-MNIST), CIFAR-10/100 binary "
-          + "files or an image folder with one sub-folder per class (default ${DEFAULT-VALUE},"
-          + " where Debian's dataset-fashion-mnist installs it).")
+  @Option(
+      names = "--data",
+      defaultValue = FashionMnist.DEBIAN_DIRECTORY,
+      paramLabel = "DIR",
+      description =
+          "Data directory: IDX files (MNIST, Fashion-MNIST), CIFAR-10/100 binary "
+              + "files or an image folder with one sub-folder per class (default ${DEFAULT-VALUE},"
+              + " where Debian's dataset-fashion-mnist installs it).")
   Path data;
 
-  @Option(names = "--format", defaultValue = "auto",
-      description = "${COMPLETION-CANDIDATES}; auto recognises the files (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "auto",
+      description =
+          "${COMPLETION-CANDIDATES}; auto recognises the files (default " + "${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--train-limit", paramLabel = "N",
+  @Option(
+      names = "--train-limit",
+      paramLabel = "N",
       description = "Read only the first N training images (default: all).")
   Integer trainLimit;
 
-  @Option(names = "--test-limit", paramLabel = "N",
+  @Option(
+      names = "--test-limit",
+      paramLabel = "N",
       description = "Score on only the first N test images (default: all).")
   Integer testLimit;
 
-  @Option(names = "--image-size", defaultValue = "224", paramLabel = "PIXELS",
-      description = "Image folders only: the side images are resized to (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--image-size",
+      defaultValue = "224",
+      paramLabel = "PIXELS",
+      description =
+          "Image folders only: the side images are resized to (default " + "${DEFAULT-VALUE}).")
   int imageSize;
 
-  @Option(names = "--augmentation", defaultValue = "auto",
-      description = "${COMPLETION-CANDIDATES}: random crop with padding and horizontal flip "
-          + "of training images; auto is crop-flip for CIFAR, image folders and Fashion-MNIST, "
-          + "none for other IDX data (digits) (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--augmentation",
+      defaultValue = "auto",
+      description =
+          "${COMPLETION-CANDIDATES}: random crop with padding and horizontal flip "
+              + "of training images; auto is crop-flip for CIFAR, image folders and Fashion-MNIST, "
+              + "none for other IDX data (digits) (default ${DEFAULT-VALUE}).")
   AugmentationChoice augmentation;
 
-  @Option(names = "--crop-padding", paramLabel = "PIXELS",
-      description = "IDX and CIFAR only: pixels of padding before the random crop, the largest "
-          + "shift (default: 2 for IDX, 4 for CIFAR's 32x32).")
+  @Option(
+      names = "--crop-padding",
+      paramLabel = "PIXELS",
+      description =
+          "IDX and CIFAR only: pixels of padding before the random crop, the largest "
+              + "shift (default: 2 for IDX, 4 for CIFAR's 32x32).")
   Integer cropPadding;
 
-  @Option(names = "--epochs", defaultValue = "12",
+  @Option(
+      names = "--epochs",
+      defaultValue = "12",
       description = "Training epochs (default ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "64",
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
       description = "Batch size (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--optimizer", defaultValue = "sgd",
+  @Option(
+      names = "--optimizer",
+      defaultValue = "sgd",
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; SGD with momentum).")
   OptimizerChoice optimizer;
 
-  @Option(names = "--learning-rate", defaultValue = "0.05",
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "0.05",
       description = "Base learning rate (default ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--lr-schedule", defaultValue = "cosine",
-      description = "${COMPLETION-CANDIDATES}: cosine to 1% of the base, steps of /10 at 50% "
-          + "and 75% of the run, or constant (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--lr-schedule",
+      defaultValue = "cosine",
+      description =
+          "${COMPLETION-CANDIDATES}: cosine to 1% of the base, steps of /10 at 50% "
+              + "and 75% of the run, or constant (default ${DEFAULT-VALUE}).")
   LearningRateSchedule schedule;
 
-  @Option(names = "--momentum", defaultValue = "0.9",
+  @Option(
+      names = "--momentum",
+      defaultValue = "0.9",
       description = "SGD momentum (default ${DEFAULT-VALUE}).")
   float momentum;
 
-  @Option(names = "--weight-decay", defaultValue = "5e-4",
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "5e-4",
       description = "Weight decay (default ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Option(names = "--reduction", defaultValue = "0.5",
-      description = "Share of the model's FLOPs to remove, in (0, 1) (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reduction",
+      defaultValue = "0.5",
+      description =
+          "Share of the model's FLOPs to remove, in (0, 1) (default " + "${DEFAULT-VALUE}).")
   double reduction;
 
-  @Option(names = "--projector", defaultValue = "group-lasso",
+  @Option(
+      names = "--projector",
+      defaultValue = "group-lasso",
       converter = ProjectorConverter.class,
       description = "group-lasso or half-space (default ${DEFAULT-VALUE}).")
   ProjectorChoice projector;
 
-  @Option(names = "--half-space-epsilon", defaultValue = "0.1",
-      description = "Epsilon of the half-space projection, in [0, 1) (default ${DEFAULT-VALUE},"
-          + " the paper's).")
+  @Option(
+      names = "--half-space-epsilon",
+      defaultValue = "0.1",
+      description =
+          "Epsilon of the half-space projection, in [0, 1) (default ${DEFAULT-VALUE},"
+              + " the paper's).")
   double halfSpaceEpsilon;
 
-  @Option(names = "--controller-updates", paramLabel = "N",
-      description = "Controller updates spread over its window (default: ato's, "
-          + TrainingSchedule.DEFAULT_CONTROLLER_UPDATES + ", fitted to the run's length).")
+  @Option(
+      names = "--controller-updates",
+      paramLabel = "N",
+      description =
+          "Controller updates spread over its window (default: ato's, "
+              + TrainingSchedule.DEFAULT_CONTROLLER_UPDATES
+              + ", fitted to the run's length).")
   Integer controllerUpdates;
 
-  @Option(names = "--controller-interval", paramLabel = "STEPS",
-      description = "Steps between controller updates instead (the paper uses "
-          + TrainingSchedule.PAPER_CONTROLLER_INTERVAL + " over runs of 100,000 steps).")
+  @Option(
+      names = "--controller-interval",
+      paramLabel = "STEPS",
+      description =
+          "Steps between controller updates instead (the paper uses "
+              + TrainingSchedule.PAPER_CONTROLLER_INTERVAL
+              + " over runs of 100,000 steps).")
   Integer controllerInterval;
 
-  @Option(names = "--controller-window", split = ",", paramLabel = "START,WARMUP,END",
-      description = "Controller start, projection start and controller end as shares of the "
-          + "steps (default ato's, the paper's: "
-          + TrainingSchedule.DEFAULT_CONTROLLER_START + "," + TrainingSchedule.DEFAULT_WARMUP
-          + "," + TrainingSchedule.DEFAULT_CONTROLLER_END + ").")
+  @Option(
+      names = "--controller-window",
+      split = ",",
+      paramLabel = "START,WARMUP,END",
+      description =
+          "Controller start, projection start and controller end as shares of the "
+              + "steps (default ato's, the paper's: "
+              + TrainingSchedule.DEFAULT_CONTROLLER_START
+              + ","
+              + TrainingSchedule.DEFAULT_WARMUP
+              + ","
+              + TrainingSchedule.DEFAULT_CONTROLLER_END
+              + ").")
   List<Double> controllerWindow;
 
-  @Option(names = "--channel-multiple", defaultValue = "auto", paramLabel = "auto|N",
-      description = "When the mask freezes, round each block's kept channels to a multiple of "
-          + "N, so that the compressed network's layers fill the engine's channel blocks and "
-          + "it runs as much faster as it is smaller; auto takes the engine's block (16 on a "
-          + "CPU with AVX-512, else 8), smaller where the FLOPs budget needs it; 1 rounds "
-          + "nothing (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--channel-multiple",
+      defaultValue = "auto",
+      paramLabel = "auto|N",
+      description =
+          "When the mask freezes, round each block's kept channels to a multiple of "
+              + "N, so that the compressed network's layers fill the engine's channel blocks and "
+              + "it runs as much faster as it is smaller; auto takes the engine's block (16 on a "
+              + "CPU with AVX-512, else 8), smaller where the FLOPs budget needs it; 1 rounds "
+              + "nothing (default ${DEFAULT-VALUE}).")
   String channelMultiple;
 
-  @Option(names = "--seed", defaultValue = "42",
-      description = "Seed of the held-out split, the augmentation and the run (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description =
+          "Seed of the held-out split, the augmentation and the run (default "
+              + "${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--device", defaultValue = "cpu",
-      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; gpu needs DJL's CUDA "
-          + "flavour of libtorch, see docs/gpu.md).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; gpu needs DJL's CUDA "
+              + "flavour of libtorch, see docs/gpu.md).")
   DeviceChoice device;
 
-  @Option(names = "--output", paramLabel = "DIR",
-      description = "Where the compressed network, report.json, the charts and report.html go "
-          + "(default ato-output/<model>); an earlier report there is replaced.")
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description =
+          "Where the compressed network, report.json, the charts and report.html go "
+              + "(default ato-output/<model>); an earlier report there is replaced.")
   Path output;
 
-  @Option(names = "--checkpoints", paramLabel = "DIR",
-      description = "Where the run keeps a checkpoint after every epoch until it finishes; the "
-          + "same command run again after a crash resumes from the latest one (default "
-          + "<output>-checkpoints).")
+  @Option(
+      names = "--checkpoints",
+      paramLabel = "DIR",
+      description =
+          "Where the run keeps a checkpoint after every epoch until it finishes; the "
+              + "same command run again after a crash resumes from the latest one (default "
+              + "<output>-checkpoints).")
   Path checkpoints;
 
-  @Option(names = "--checkpoint-every", defaultValue = "1", paramLabel = "EPOCHS",
-      description = "Epochs between two checkpoints; the last epoch always writes one (default "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "1",
+      paramLabel = "EPOCHS",
+      description =
+          "Epochs between two checkpoints; the last epoch always writes one (default "
+              + "${DEFAULT-VALUE}).")
   int checkpointEvery;
 
-  @Option(names = "--checkpoint-steps", paramLabel = "STEPS",
+  @Option(
+      names = "--checkpoint-steps",
+      paramLabel = "STEPS",
       description = "Also a checkpoint every STEPS steps within epochs (default: none).")
   Integer checkpointSteps;
 
@@ -253,19 +355,22 @@ abstract class PruneCommand implements Callable<Integer> {
       Network network = network(images);
       model.setBlock(network.block());
       RunTrace trace = new RunTrace();
-      AutoTrainOnceBuilder options = AutoTrainOnce.builder()
-          .setModel(model)
-          .setInputShape(new Shape(1).addAll(images.imageShape()))
-          .setTrainingData(images.train())
-          .optValidationData(images.test())
-          .setFlopsReduction(reduction)
-          .setEpochs(epochs)
-          .optOptimizer(steps -> optimizer(schedule.tracker(learningRate, steps)))
-          .optProjection(projector == ProjectorChoice.HALF_SPACE
-              ? Projection.halfSpace(halfSpaceEpsilon) : Projection.groupLasso())
-          .optSeed(seed)
-          .optDevice(chosen)
-          .addListener(trace);
+      AutoTrainOnceBuilder options =
+          AutoTrainOnce.builder()
+              .setModel(model)
+              .setInputShape(new Shape(1).addAll(images.imageShape()))
+              .setTrainingData(images.train())
+              .optValidationData(images.test())
+              .setFlopsReduction(reduction)
+              .setEpochs(epochs)
+              .optOptimizer(steps -> optimizer(schedule.tracker(learningRate, steps)))
+              .optProjection(
+                  projector == ProjectorChoice.HALF_SPACE
+                      ? Projection.halfSpace(halfSpaceEpsilon)
+                      : Projection.groupLasso())
+              .optSeed(seed)
+              .optDevice(chosen)
+              .addListener(trace);
       if (!noCheckpoints) {
         options.optCheckpoints(checkpointSettings());
       }
@@ -277,8 +382,12 @@ abstract class PruneCommand implements Callable<Integer> {
       Stopwatch phase = Stopwatch.createStarted();
       try (AutoTrainOnce ato = options.build()) {
         double buildSeconds = seconds(phase);
-        LOG.info("pruning {} on {}: {} groups, {} steps, -{}% of {} FLOPs asked",
-            network.description(), images.description(), ato.groups().size(), ato.totalSteps(),
+        LOG.info(
+            "pruning {} on {}: {} groups, {} steps, -{}% of {} FLOPs asked",
+            network.description(),
+            images.description(),
+            ato.groups().size(),
+            ato.totalSteps(),
             String.format(Locale.ROOT, "%.1f", 100 * reduction),
             String.format(Locale.ROOT, "%,d", ato.cost().flops()));
         phase.reset().start();
@@ -294,26 +403,49 @@ abstract class PruneCommand implements Callable<Integer> {
             Files.write(staging.resolve(ONNX_FILE), onnx);
             double savingSeconds = seconds(phase);
             phase.reset().start();
-            RunReport.Scores scores = new RunReport.Scores(result.metric(),
-                result.maskedMetric(), result.compressedMetric(),
-                SavedModelCheck.accuracy(staging.resolve(MODEL_DIRECTORY), images.test()),
-                SavedModelCheck.accuracy(staging.resolve(SERVING_DIRECTORY), images.test()),
-                onnxAccuracy(onnx, images));
+            RunReport.Scores scores =
+                new RunReport.Scores(
+                    result.metric(),
+                    result.maskedMetric(),
+                    result.compressedMetric(),
+                    SavedModelCheck.accuracy(staging.resolve(MODEL_DIRECTORY), images.test()),
+                    SavedModelCheck.accuracy(staging.resolve(SERVING_DIRECTORY), images.test()),
+                    onnxAccuracy(onnx, images));
             double reloadingSeconds = seconds(phase);
             phase.reset().start();
-            LOG.info("timing the dense and the compressed networks, in DJL and in ONNX Runtime, "
-                + "at batch 1 and {}", batch);
-            ImmutableList<PruningSpeed.Figure> latency = latency(ato, result.compressed(),
-                inference, onnx, images.imageShape().getShape());
+            LOG.info(
+                "timing the dense and the compressed networks, in DJL and in ONNX Runtime, "
+                    + "at batch 1 and {}",
+                batch);
+            ImmutableList<PruningSpeed.Figure> latency =
+                latency(ato, result.compressed(), inference, onnx, images.imageShape().getShape());
             double latencySeconds = seconds(phase);
-            RunReport report = new RunReport(RunReport.FORMAT, commandLine(), settings(),
-                JsonParser.parseString(result.config().toJson()), network.description(), images.description(), Versions.environment(chosen),
-                trace.info().orElse(null), RunReport.Cost.of(result), scores,
-                new RunReport.WallTimes(dataSeconds, buildSeconds, trainingSeconds,
-                    savingSeconds, reloadingSeconds, latencySeconds, seconds(total)),
-                result.epochs(), result.controllerUpdates(), trace.steps(), result.channels(),
-                RunReport.Artifacts.of(MODEL_DIRECTORY, SERVING_DIRECTORY, ONNX_FILE),
-                latency);
+            RunReport report =
+                new RunReport(
+                    RunReport.FORMAT,
+                    commandLine(),
+                    settings(),
+                    JsonParser.parseString(result.config().toJson()),
+                    network.description(),
+                    images.description(),
+                    Versions.environment(chosen),
+                    trace.info().orElse(null),
+                    RunReport.Cost.of(result),
+                    scores,
+                    new RunReport.WallTimes(
+                        dataSeconds,
+                        buildSeconds,
+                        trainingSeconds,
+                        savingSeconds,
+                        reloadingSeconds,
+                        latencySeconds,
+                        seconds(total)),
+                    result.epochs(),
+                    result.controllerUpdates(),
+                    trace.steps(),
+                    result.channels(),
+                    RunReport.Artifacts.of(MODEL_DIRECTORY, SERVING_DIRECTORY, ONNX_FILE),
+                    latency);
             report.write(staging.resolve(RunReport.FILE_NAME));
             ReportCharts.write(report, staging);
             ReportPage.write(report, staging);
@@ -331,34 +463,60 @@ abstract class PruneCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void printSummary(PrintWriter out, AtoResult result, RunReport report,
-      Path target) {
+  private void printSummary(PrintWriter out, AtoResult result, RunReport report, Path target) {
     RunReport.Scores scores = report.scores();
     out.println(result.summary());
     out.println("FLOPs budget " + result.budget());
     out.println("channel rounding: " + result.budget().rounding());
-    out.printf(Locale.ROOT, "%s of the saved network, loaded back: %.4f; its inference form: "
-        + "%.4f; model.onnx in ONNX Runtime: %s%n", result.metric(), scores.reloaded(),
-        scores.served(), Double.isNaN(scores.onnx()) ? "not measured (see the warning above)"
+    out.printf(
+        Locale.ROOT,
+        "%s of the saved network, loaded back: %.4f; its inference form: "
+            + "%.4f; model.onnx in ONNX Runtime: %s%n",
+        result.metric(),
+        scores.reloaded(),
+        scores.served(),
+        Double.isNaN(scores.onnx())
+            ? "not measured (see the warning above)"
             : String.format(Locale.ROOT, "%.4f", scores.onnx()));
-    out.println("compressed network, trainable form (to fine-tune): "
-        + target.resolve(MODEL_DIRECTORY));
-    out.println("compressed network, inference form (batch norms folded; serve this one): "
-        + target.resolve(SERVING_DIRECTORY));
-    out.println("the inference form as ONNX (opset " + OnnxExport.OPSET_VERSION + "): "
-        + target.resolve(ONNX_FILE));
+    out.println(
+        "compressed network, trainable form (to fine-tune): " + target.resolve(MODEL_DIRECTORY));
+    out.println(
+        "compressed network, inference form (batch norms folded; serve this one): "
+            + target.resolve(SERVING_DIRECTORY));
+    out.println(
+        "the inference form as ONNX (opset "
+            + OnnxExport.OPSET_VERSION
+            + "): "
+            + target.resolve(ONNX_FILE));
     for (String runtime : List.of(DJL, ONNX_RUNTIME)) {
-      String figures = report.latency().stream()
-          .filter(f -> f.runtime().equals(runtime) && !f.network().equals(DENSE))
-          .map(f -> String.format(Locale.ROOT, "%s at batch %d %.2fx (%.2f ms against %.2f)",
-              f.network(), f.batch(), f.speedup(), f.milliseconds(),
-              f.milliseconds() * f.speedup()))
-          .collect(Collectors.joining("; "));
-      out.println("speed-up over the dense network in " + runtime + ": "
-          + (figures.isEmpty() ? "not measured (see the warning above)" : figures));
+      String figures =
+          report.latency().stream()
+              .filter(f -> f.runtime().equals(runtime) && !f.network().equals(DENSE))
+              .map(
+                  f ->
+                      String.format(
+                          Locale.ROOT,
+                          "%s at batch %d %.2fx (%.2f ms against %.2f)",
+                          f.network(),
+                          f.batch(),
+                          f.speedup(),
+                          f.milliseconds(),
+                          f.milliseconds() * f.speedup()))
+              .collect(Collectors.joining("; "));
+      out.println(
+          "speed-up over the dense network in "
+              + runtime
+              + ": "
+              + (figures.isEmpty() ? "not measured (see the warning above)" : figures));
     }
-    out.println("report: " + target.resolve(ReportPage.FILE_NAME) + " (charts "
-        + String.join(", ", ReportCharts.ALL) + ", figures " + RunReport.FILE_NAME + ")");
+    out.println(
+        "report: "
+            + target.resolve(ReportPage.FILE_NAME)
+            + " (charts "
+            + String.join(", ", ReportCharts.ALL)
+            + ", figures "
+            + RunReport.FILE_NAME
+            + ")");
   }
 
   private static final String DJL = "DJL";
@@ -366,31 +524,58 @@ abstract class PruneCommand implements Callable<Integer> {
   private static final String DENSE = "dense";
 
   /**
-   * The dense and the compressed networks timed in DJL (both forms) and in ONNX Runtime, at
-   * batch 1 and at the training batch.
+   * The dense and the compressed networks timed in DJL (both forms) and in ONNX Runtime, at batch 1
+   * and at the training batch.
    */
-  private ImmutableList<PruningSpeed.Figure> latency(AutoTrainOnce ato,
-      CompressedModel trainable, CompressedModel inference, byte[] onnx, long[] inputShape) {
+  private ImmutableList<PruningSpeed.Figure> latency(
+      AutoTrainOnce ato,
+      CompressedModel trainable,
+      CompressedModel inference,
+      byte[] onnx,
+      long[] inputShape) {
     int threads = Runtime.getRuntime().availableProcessors();
     List<Integer> batches = batch == 1 ? List.of(1) : List.of(1, batch);
     ImmutableList.Builder<PruningSpeed.Figure> figures = ImmutableList.builder();
     try (Forwards networks = new Forwards()) {
-      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Backend(DJL,
-          networks.openAll(List.of(() -> new DjlForward(DENSE, ato.model().getBlock()),
-              () -> new DjlForward("compressed, trainable form", trainable.block()),
-              () -> new DjlForward("compressed, inference form", inference.block()))))),
-          inputShape, batches, LATENCY_SECONDS));
+      figures.addAll(
+          PruningSpeed.measure(
+              List.of(
+                  new PruningSpeed.Backend(
+                      DJL,
+                      networks.openAll(
+                          List.of(
+                              () -> new DjlForward(DENSE, ato.model().getBlock()),
+                              () -> new DjlForward("compressed, trainable form", trainable.block()),
+                              () ->
+                                  new DjlForward(
+                                      "compressed, inference form", inference.block()))))),
+              inputShape,
+              batches,
+              LATENCY_SECONDS));
     }
     try (Forwards networks = new Forwards()) {
-      figures.addAll(PruningSpeed.measure(List.of(new PruningSpeed.Backend(ONNX_RUNTIME,
-          networks.openAll(List.of(
-              () -> new OnnxForward(DENSE, OnnxExport.of(ato.graph()).toByteArray(), threads),
-              () -> new OnnxForward("compressed, inference form (model.onnx)", onnx,
-                  threads))))), inputShape, batches, LATENCY_SECONDS));
+      figures.addAll(
+          PruningSpeed.measure(
+              List.of(
+                  new PruningSpeed.Backend(
+                      ONNX_RUNTIME,
+                      networks.openAll(
+                          List.of(
+                              () ->
+                                  new OnnxForward(
+                                      DENSE, OnnxExport.of(ato.graph()).toByteArray(), threads),
+                              () ->
+                                  new OnnxForward(
+                                      "compressed, inference form (model.onnx)", onnx, threads))))),
+              inputShape,
+              batches,
+              LATENCY_SECONDS));
     } catch (RuntimeException | LinkageError e) {
       // The run's results stand without these figures: say so, and keep them.
-      LOG.warn("ONNX Runtime could not time the networks here ({}): the report has DJL's "
-          + "figures only", e.toString());
+      LOG.warn(
+          "ONNX Runtime could not time the networks here ({}): the report has DJL's "
+              + "figures only",
+          e.toString());
     }
     return figures.build();
   }
@@ -400,8 +585,10 @@ abstract class PruneCommand implements Callable<Integer> {
     try {
       return SavedModelCheck.onnxAccuracy(onnx, images.test());
     } catch (IOException | RuntimeException | LinkageError e) {
-      LOG.warn("ONNX Runtime could not run model.onnx here ({}); the file is written, its "
-          + "accuracy not measured", e.toString());
+      LOG.warn(
+          "ONNX Runtime could not run model.onnx here ({}); the file is written, its "
+              + "accuracy not measured",
+          e.toString());
       return Double.NaN;
     }
   }
@@ -419,9 +606,13 @@ abstract class PruneCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // Reported below with what is accepted.
     }
-    throw new CommandLine.ParameterException(spec.commandLine(), "--channel-multiple takes auto "
-        + "or a whole number of at least 1 (1: no rounding; 8 or 16 are engines' channel "
-        + "blocks), found '" + channelMultiple + "'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "--channel-multiple takes auto "
+            + "or a whole number of at least 1 (1: no rounding; 8 or 16 are engines' channel "
+            + "blocks), found '"
+            + channelMultiple
+            + "'");
   }
 
   /** The checkpoints the options ask for. */
@@ -448,12 +639,13 @@ abstract class PruneCommand implements Callable<Integer> {
 
   private ImageData readData() throws IOException {
     DataFormat resolved = resolveFormat();
-    ImageData.Builder builder = ImageData.builder()
-        .setFormat(resolved)
-        .setDirectory(data)
-        .setBatchSize(batch)
-        .optAugmentation(resolveAugmentation(resolved))
-        .optSeed(seed);
+    ImageData.Builder builder =
+        ImageData.builder()
+            .setFormat(resolved)
+            .setDirectory(data)
+            .setBatchSize(batch)
+            .optAugmentation(resolveAugmentation(resolved))
+            .optSeed(seed);
     if (trainLimit != null) {
       builder.optTrainLimit(trainLimit);
     }
@@ -481,20 +673,25 @@ abstract class PruneCommand implements Callable<Integer> {
       case NONE -> Augmentation.NONE;
       case CROP -> Augmentation.CROP;
       case CROP_FLIP -> Augmentation.CROP_FLIP;
-      case AUTO -> resolved != DataFormat.IDX
-          || data.toString().toLowerCase(Locale.ROOT).contains("fashion")
-          ? Augmentation.CROP_FLIP : Augmentation.NONE;
+      case AUTO ->
+          resolved != DataFormat.IDX || data.toString().toLowerCase(Locale.ROOT).contains("fashion")
+              ? Augmentation.CROP_FLIP
+              : Augmentation.NONE;
     };
   }
 
   private Optimizer optimizer(Tracker rates) {
     return switch (optimizer) {
-      case SGD -> Optimizer.sgd().setLearningRateTracker(rates).optMomentum(momentum)
-          .optWeightDecays(weightDecay).build();
-      case ADAM -> Optimizer.adam().optLearningRateTracker(rates).optWeightDecays(weightDecay)
-          .build();
-      case ADAMW -> Optimizer.adamW().optLearningRateTracker(rates)
-          .optWeightDecays(weightDecay).build();
+      case SGD ->
+          Optimizer.sgd()
+              .setLearningRateTracker(rates)
+              .optMomentum(momentum)
+              .optWeightDecays(weightDecay)
+              .build();
+      case ADAM ->
+          Optimizer.adam().optLearningRateTracker(rates).optWeightDecays(weightDecay).build();
+      case ADAMW ->
+          Optimizer.adamW().optLearningRateTracker(rates).optWeightDecays(weightDecay).build();
     };
   }
 
@@ -507,12 +704,13 @@ abstract class PruneCommand implements Callable<Integer> {
     }
     if (controllerWindow != null) {
       if (controllerWindow.size() != 3) {
-        throw new IllegalArgumentException("--controller-window takes the controller start, the "
-            + "projection start and the controller end, e.g. 0.1,0.2,0.5; found "
-            + controllerWindow);
+        throw new IllegalArgumentException(
+            "--controller-window takes the controller start, the "
+                + "projection start and the controller end, e.g. 0.1,0.2,0.5; found "
+                + controllerWindow);
       }
-      options.optSchedule(controllerWindow.get(0), controllerWindow.get(1),
-          controllerWindow.get(2));
+      options.optSchedule(
+          controllerWindow.get(0), controllerWindow.get(1), controllerWindow.get(2));
     }
   }
 
@@ -522,8 +720,9 @@ abstract class PruneCommand implements Callable<Integer> {
     }
     int gpus = Engine.getInstance().getGpuCount();
     if (gpus == 0) {
-      throw new IllegalArgumentException("--device gpu: libtorch sees no GPU (the CPU flavour "
-          + "of libtorch is on the class path, or no CUDA driver is installed); see docs/gpu.md");
+      throw new IllegalArgumentException(
+          "--device gpu: libtorch sees no GPU (the CPU flavour "
+              + "of libtorch is on the class path, or no CUDA driver is installed); see docs/gpu.md");
     }
     return Device.gpu();
   }
@@ -541,8 +740,10 @@ abstract class PruneCommand implements Callable<Integer> {
         continue;
       }
       Object value = option.getValue();
-      settings.put(option.longestName().replaceFirst("^--", ""),
-          value instanceof Path || value instanceof Enum<?> ? value.toString()
+      settings.put(
+          option.longestName().replaceFirst("^--", ""),
+          value instanceof Path || value instanceof Enum<?>
+              ? value.toString()
               : value == null ? "default" : value);
     }
     settings.put("output", outputPath().toString());

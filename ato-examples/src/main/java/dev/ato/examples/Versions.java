@@ -13,10 +13,14 @@ final class Versions {
   /** The environment of this JVM, its engine and {@code device}. */
   static RunReport.Environment environment(Device device) {
     Engine engine = Engine.getInstance();
-    return new RunReport.Environment(AtoVersion.current(), Engine.getDjlVersion(),
-        engine.getEngineName() + " " + engine.getVersion(), device.toString(),
+    return new RunReport.Environment(
+        AtoVersion.current(),
+        Engine.getDjlVersion(),
+        engine.getEngineName() + " " + engine.getVersion(),
+        device.toString(),
         System.getProperty("java.version"),
         System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-        Runtime.getRuntime().availableProcessors(), System.getenv("ONEDNN_MAX_CPU_ISA"));
+        Runtime.getRuntime().availableProcessors(),
+        System.getenv("ONEDNN_MAX_CPU_ISA"));
   }
 }

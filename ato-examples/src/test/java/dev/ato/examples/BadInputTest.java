@@ -12,13 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad input to {@code ato}: one line on stderr that says what is wrong and how to fix it, exit
- * code 2, and nothing written to the output directory. Every case uses real files.
+ * Bad input to {@code ato}: one line on stderr that says what is wrong and how to fix it, exit code
+ * 2, and nothing written to the output directory. Every case uses real files.
  */
 class BadInputTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private Path output() {
     return temp.resolve("out");
@@ -26,8 +25,10 @@ class BadInputTest {
 
   /** Runs {@code ato resnet args... --output out} and checks the failure's form. */
   private CommandRun failing(String... args) throws IOException {
-    String[] all = Stream.concat(Arrays.stream(args),
-        Stream.of("--no-progress", "--output", output().toString())).toArray(String[]::new);
+    String[] all =
+        Stream.concat(
+                Arrays.stream(args), Stream.of("--no-progress", "--output", output().toString()))
+            .toArray(String[]::new);
     CommandRun run = CommandRun.of(all);
     assertThat(run.code).as("exit code; out: %s", run.out).isEqualTo(2);
     assertThat(run.err.lines()).as("stderr: %s", run.err).hasSize(1);
@@ -101,8 +102,8 @@ class BadInputTest {
     Path data = Files.createDirectories(temp.resolve("images").resolve("train"));
     Files.createDirectories(temp.resolve("images").resolve("val"));
 
-    CommandRun run = failing("resnet", "--data", temp.resolve("images").toString(), "--format",
-        "folder");
+    CommandRun run =
+        failing("resnet", "--data", temp.resolve("images").toString(), "--format", "folder");
 
     assertThat(run.err).contains(data.getParent().toString());
   }
@@ -121,8 +122,12 @@ class BadInputTest {
     for (String multiple : new String[] {"0", "sixteen"}) {
       CommandRun run = failing("resnet", "--channel-multiple", multiple);
 
-      assertThat(run.err).contains("--channel-multiple takes auto or a whole number of at least "
-          + "1 (1: no rounding; 8 or 16 are engines' channel blocks), found '" + multiple + "'");
+      assertThat(run.err)
+          .contains(
+              "--channel-multiple takes auto or a whole number of at least "
+                  + "1 (1: no rounding; 8 or 16 are engines' channel blocks), found '"
+                  + multiple
+                  + "'");
     }
   }
 
@@ -136,8 +141,8 @@ class BadInputTest {
   @Test
   void anUnwritableOutputDirectory() throws IOException {
     Path file = Files.writeString(temp.resolve("a-file"), "not a directory");
-    CommandRun run = CommandRun.of("resnet", "--no-progress", "--output",
-        file.resolve("out").toString());
+    CommandRun run =
+        CommandRun.of("resnet", "--no-progress", "--output", file.resolve("out").toString());
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err.lines()).hasSize(1);

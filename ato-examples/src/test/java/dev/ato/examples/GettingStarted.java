@@ -27,6 +27,7 @@ import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import java.io.IOException;
 import java.nio.file.Path;
+
 // [end]
 
 /** The example of docs/getting-started.md, as a user would write it. */
@@ -38,13 +39,21 @@ final class GettingStarted {
   /** A small CNN for 28x28 grey images in 10 classes, in plain DJL. */
   static SequentialBlock cnn() {
     return new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-            .setFilters(32).build())
+        .add(
+            Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(32)
+                .build())
         .add(BatchNorm.builder().build())
         .add(Activation::relu)
         .add(Pool.maxPool2dBlock(new Shape(2, 2)))
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-            .setFilters(64).build())
+        .add(
+            Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(64)
+                .build())
         .add(BatchNorm.builder().build())
         .add(Activation::relu)
         .add(Pool.globalAvgPool2dBlock())
@@ -59,25 +68,27 @@ final class GettingStarted {
       throws IOException, ModelException, TranslateException {
     try (Model model = Model.newInstance("fashion-cnn")) {
       model.setBlock(cnn());
-      try (AutoTrainOnce ato = AutoTrainOnce.builder()
-              .setModel(model)
-              .setInputShape(new Shape(1, 1, 28, 28))  // one batch: N, C, H, W
-              .setTrainingData(train)                  // 5% is held out for the controller
-              .optValidationData(validation)
-              .setFlopsReduction(0.5)                  // remove half of the FLOPs
-              .setEpochs(4)
-              .build();                                // reads the model, checks everything
+      try (AutoTrainOnce ato =
+              AutoTrainOnce.builder()
+                  .setModel(model)
+                  .setInputShape(new Shape(1, 1, 28, 28)) // one batch: N, C, H, W
+                  .setTrainingData(train) // 5% is held out for the controller
+                  .optValidationData(validation)
+                  .setFlopsReduction(0.5) // remove half of the FLOPs
+                  .setEpochs(4)
+                  .build(); // reads the model, checks everything
           AtoResult result = ato.fit()) {
         System.out.println(result.summary());
         result.compressed().save(output);
       }
     }
     // The saved directory loads without ato's training code, as any DJL model does.
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(output)
-        .optTranslator(new NoopTranslator())
-        .build();
+    Criteria<NDList, NDList> criteria =
+        Criteria.builder()
+            .setTypes(NDList.class, NDList.class)
+            .optModelPath(output)
+            .optTranslator(new NoopTranslator())
+            .build();
     try (ZooModel<NDList, NDList> small = criteria.loadModel();
         Predictor<NDList, NDList> predictor = small.newPredictor();
         NDManager manager = NDManager.newBaseManager()) {

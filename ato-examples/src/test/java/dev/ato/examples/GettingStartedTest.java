@@ -26,22 +26,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/getting-started.md shows {@link GettingStarted} as it is, and that code works: run once
- * on a slice of Debian's Fashion-MNIST (1,000 training and 100 test images, 4 epochs of batches
- * of 32: 120 steps), it prunes, saves, and loads back through DJL's {@code Criteria}.
+ * docs/getting-started.md shows {@link GettingStarted} as it is, and that code works: run once on a
+ * slice of Debian's Fashion-MNIST (1,000 training and 100 test images, 4 epochs of batches of 32:
+ * 120 steps), it prunes, saves, and loads back through DJL's {@code Criteria}.
  */
 class GettingStartedTest {
 
   /** Surefire runs in the module's directory. */
   private static final Path PAGE = Path.of("../docs/getting-started.md");
+
   private static final Path SOURCE = Path.of("src/test/java/dev/ato/examples/GettingStarted.java");
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```$");
   private static final Pattern REGION =
       Pattern.compile("(?ms)^[ \\t]*// \\[start\\]\\n(.*?)^[ \\t]*// \\[end\\]$");
   private static final int VALIDATION_BATCH = 50;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   private static IdxImageDataset train;
   private static IdxImageDataset validation;
@@ -50,11 +50,18 @@ class GettingStartedTest {
 
   @BeforeAll
   static void runTheExampleOnce() throws Exception {
-    train = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(1_000)
-        .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(32, true).build();
-    validation = FashionMnist.builder(Dataset.Usage.TEST).optLimit(100)
-        .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
-        .setSampling(VALIDATION_BATCH, false).build();
+    train =
+        FashionMnist.builder(Dataset.Usage.TRAIN)
+            .optLimit(1_000)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
+            .setSampling(32, true)
+            .build();
+    validation =
+        FashionMnist.builder(Dataset.Usage.TEST)
+            .optLimit(100)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
+            .setSampling(VALIDATION_BATCH, false)
+            .build();
     saved = dir.resolve("fashion-cnn-ato");
     predicted = GettingStarted.prune(train, validation, saved);
   }
@@ -72,8 +79,10 @@ class GettingStartedTest {
 
     assertThat(source).as("regions marked // [start] ... // [end] in %s", SOURCE).isNotEmpty();
     assertThat(page)
-        .as("the ```java blocks of %s are out of date: they must be the marked regions of %s, "
-            + "in order", PAGE, SOURCE)
+        .as(
+            "the ```java blocks of %s are out of date: they must be the marked regions of %s, "
+                + "in order",
+            PAGE, SOURCE)
         .containsExactlyElementsOf(source);
   }
 
@@ -103,8 +112,9 @@ class GettingStartedTest {
 
       long savedFlops = CompressedModel.load(saved, manager).cost().flops();
       assertThat(1 - (double) savedFlops / denseFlops)
-          .as("FLOPs reduction of the saved network (the example asks for 0.5 and the default "
-              + "tolerance is one point)")
+          .as(
+              "FLOPs reduction of the saved network (the example asks for 0.5 and the default "
+                  + "tolerance is one point)")
           .isCloseTo(0.5, within(0.01 + 1e-9));
     }
   }
@@ -121,8 +131,12 @@ class GettingStartedTest {
 
   private static String dedent(String block) {
     List<String> lines = block.lines().toList();
-    int indent = lines.stream().filter(line -> !line.isBlank())
-        .mapToInt(line -> line.length() - line.stripLeading().length()).min().orElse(0);
+    int indent =
+        lines.stream()
+            .filter(line -> !line.isBlank())
+            .mapToInt(line -> line.length() - line.stripLeading().length())
+            .min()
+            .orElse(0);
     StringBuilder out = new StringBuilder();
     for (String line : lines) {
       out.append(line.isBlank() ? "" : line.substring(indent)).append('\n');

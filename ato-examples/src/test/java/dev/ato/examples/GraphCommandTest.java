@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class GraphCommandTest {
 
   private static CommandRun graph(String... args) {
-    return CommandRun.of(Stream.concat(Stream.of("graph"), Arrays.stream(args))
-        .toArray(String[]::new));
+    return CommandRun.of(
+        Stream.concat(Stream.of("graph"), Arrays.stream(args)).toArray(String[]::new));
   }
 
   @Test
@@ -20,10 +20,12 @@ class GraphCommandTest {
     assertThat(run.code).isZero();
     assertThat(run.out)
         .contains("resnet56-cifar: ", "125.75 M MACs", "855.8 k parameters")
-        .contains("zero-invariant groups: 1008 in 27 controller blocks (residual streams kept "
-            + "whole)")
-        .contains("not offered: 125 channel sets (3 network input, 10 network output, 112 "
-            + "residual stream)")
+        .contains(
+            "zero-invariant groups: 1008 in 27 controller blocks (residual streams kept "
+                + "whole)")
+        .contains(
+            "not offered: 125 channel sets (3 network input, 10 network output, 112 "
+                + "residual stream)")
         .contains("target: remove 55.0% of all MACs -> the controller keeps p = 0.4469");
     assertThat(run.out.lines().filter(l -> l.matches("\\s+\\d+\\s+stage.*"))).hasSize(27);
   }
@@ -32,8 +34,9 @@ class GraphCommandTest {
   void residualStreamsCanBeOffered() {
     CommandRun run = graph("--model", "mobilenetv2", "--prune-residual-streams");
 
-    assertThat(run.out).contains("zero-invariant groups: 9128 in 25 controller blocks "
-        + "(residual streams pruned)");
+    assertThat(run.out)
+        .contains(
+            "zero-invariant groups: 9128 in 25 controller blocks " + "(residual streams pruned)");
   }
 
   @Test

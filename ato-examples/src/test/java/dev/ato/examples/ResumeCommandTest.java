@@ -17,17 +17,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ato resnet} killed with {@code kill -9} after its first checkpoint, and run again with
- * the same command, finishes with the report of a run never killed: the same epochs, controller
+ * {@code ato resnet} killed with {@code kill -9} after its first checkpoint, and run again with the
+ * same command, finishes with the report of a run never killed: the same epochs, controller
  * updates, FLOPs and scores, random crops included.
  */
 class ResumeCommandTest {
 
-  private static final List<String> COMMAND = List.of("resnet", "--depth", "8", "--train-limit",
-      "600", "--test-limit", "250", "--epochs", "3", "--augmentation", "crop", "--no-progress");
+  private static final List<String> COMMAND =
+      List.of(
+          "resnet",
+          "--depth",
+          "8",
+          "--train-limit",
+          "600",
+          "--test-limit",
+          "250",
+          "--epochs",
+          "3",
+          "--augmentation",
+          "crop",
+          "--no-progress");
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void aKilledRunStartedAgainEndsWithTheReportOfOneNeverKilled() throws Exception {
@@ -80,8 +91,9 @@ class ResumeCommandTest {
   /** The child's lines up to the first that contains {@code marker}, or all if none does. */
   private static List<String> readUntil(Process process, String marker) throws IOException {
     List<String> lines = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         lines.add(line);
         if (line.contains(marker)) {

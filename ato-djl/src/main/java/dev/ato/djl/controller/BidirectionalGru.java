@@ -12,16 +12,15 @@ import ai.djl.util.PairList;
 
 /**
  * A one-layer bidirectional GRU with biases, made of two unidirectional DJL {@link GRU}s: the
- * second reads the sequence time-reversed and its output is reversed back, so that position
- * {@code t} of the output is {@code [forward state after 0..t, backward state after T-1..t]}.
- * Input and output are batch-first, {@code [batch, time, features]} to
- * {@code [batch, time, 2 * stateSize]}.
+ * second reads the sequence time-reversed and its output is reversed back, so that position {@code
+ * t} of the output is {@code [forward state after 0..t, backward state after T-1..t]}. Input and
+ * output are batch-first, {@code [batch, time, features]} to {@code [batch, time, 2 * stateSize]}.
  *
  * <p>Why not {@code GRU.builder().optBidirectional(true)}: with biases, DJL 0.35.1 registers the
- * parameters as both directions' weights, then both directions' biases, while libtorch expects
- * them direction by direction (weights, then biases). libtorch then reads the backward weight as
- * the forward bias and the first forward pass fails with a size mismatch ("The expanded size of
- * the tensor (12) must match the existing size (3)" for hidden 4, input 3). A unidirectional GRU's
+ * parameters as both directions' weights, then both directions' biases, while libtorch expects them
+ * direction by direction (weights, then biases). libtorch then reads the backward weight as the
+ * forward bias and the first forward pass fails with a size mismatch ("The expanded size of the
+ * tensor (12) must match the existing size (3)" for hidden 4, input 3). A unidirectional GRU's
  * order is what libtorch expects. {@code BidirectionalGruTest} keeps a check of the engine's
  * failure, so an upgrade that fixes it shows.
  */
@@ -41,18 +40,30 @@ final class BidirectionalGru extends AbstractBlock {
   }
 
   private static GRU unidirectional(int stateSize) {
-    return GRU.builder().setStateSize(stateSize).setNumLayers(1).optBatchFirst(true)
-        .optHasBiases(true).build();
+    return GRU.builder()
+        .setStateSize(stateSize)
+        .setNumLayers(1)
+        .optBatchFirst(true)
+        .optHasBiases(true)
+        .build();
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs,
-      boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
     NDArray sequence = inputs.singletonOrThrow();
-    NDArray forwardStates = forwardGru.forward(parameterStore, new NDList(sequence), training,
-        params).singletonOrThrow();
-    NDArray backwardStates = backwardGru.forward(parameterStore, new NDList(sequence.flip(1)),
-        training, params).singletonOrThrow().flip(1);
+    NDArray forwardStates =
+        forwardGru
+            .forward(parameterStore, new NDList(sequence), training, params)
+            .singletonOrThrow();
+    NDArray backwardStates =
+        backwardGru
+            .forward(parameterStore, new NDList(sequence.flip(1)), training, params)
+            .singletonOrThrow()
+            .flip(1);
     return new NDList(forwardStates.concat(backwardStates, 2));
   }
 
@@ -63,8 +74,7 @@ final class BidirectionalGru extends AbstractBlock {
   }
 
   @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType,
-      Shape... inputShapes) {
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     forwardGru.initialize(manager, dataType, inputShapes);
     backwardGru.initialize(manager, dataType, inputShapes);
   }

@@ -27,9 +27,9 @@ import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
- * The controller network of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.2; spec
- * section 2): it reads one fixed embedding per controller block and writes one logit per
- * zero-invariant group, which {@link GumbelMask} turns into a keep mask.
+ * The controller network of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.2; spec section
+ * 2): it reads one fixed embedding per controller block and writes one logit per zero-invariant
+ * group, which {@link GumbelMask} turns into a keep mask.
  *
  * <pre>
  *   fixed input [n, 64]  (orthogonal, seeded, not trained)
@@ -39,14 +39,14 @@ import java.util.function.Predicate;
  *   -> concatenated logits                  -> [|G|], |G| = sum |B_i|
  * </pre>
  *
- * <p>The block takes no input: {@code forward} ignores its input list (pass an empty
- * {@link NDList}) and {@code trainer.initialize()} needs no shapes. The fixed input is a DJL
- * {@link Parameter} that does not require gradients, so it is saved and loaded with the block but
- * never updated; {@link #freezeParameters} keeps it frozen even when DJL unfreezes a loaded model
- * for training. Every value is initialised from the seed on the Java side (the fixed input
- * orthogonally, GRU and linear weights uniformly as PyTorch's defaults, LayerNorm to identity),
- * so two controllers with one seed start identical whatever the engine's random state; an
- * initializer set in a {@code TrainingConfig} replaces these.
+ * <p>The block takes no input: {@code forward} ignores its input list (pass an empty {@link
+ * NDList}) and {@code trainer.initialize()} needs no shapes. The fixed input is a DJL {@link
+ * Parameter} that does not require gradients, so it is saved and loaded with the block but never
+ * updated; {@link #freezeParameters} keeps it frozen even when DJL unfreezes a loaded model for
+ * training. Every value is initialised from the seed on the Java side (the fixed input
+ * orthogonally, GRU and linear weights uniformly as PyTorch's defaults, LayerNorm to identity), so
+ * two controllers with one seed start identical whatever the engine's random state; an initializer
+ * set in a {@code TrainingConfig} replaces these.
  */
 public final class ControllerNetwork extends AbstractBlock {
 
@@ -71,21 +71,24 @@ public final class ControllerNetwork extends AbstractBlock {
     this.groupCount = blockSizes.stream().mapToInt(Integer::intValue).sum();
     SplittableRandom seeds = new SplittableRandom(seed);
     int n = blockSizes.size();
-    fixedInput = addParameter(Parameter.builder()
-        .setName(FIXED_INPUT)
-        .setType(Parameter.Type.OTHER)
-        .optShape(new Shape(n, EMBEDDING_SIZE))
-        .optRequiresGrad(false)
-        .optInitializer(orthogonal(seeds.nextLong()))
-        .build());
+    fixedInput =
+        addParameter(
+            Parameter.builder()
+                .setName(FIXED_INPUT)
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(n, EMBEDDING_SIZE))
+                .optRequiresGrad(false)
+                .optInitializer(orthogonal(seeds.nextLong()))
+                .build());
     gru = addChildBlock("bigru", new BidirectionalGru(HIDDEN_SIZE));
     // PyTorch's nn.GRU default, as in the authors' controller: U(-1/sqrt(hidden), 1/sqrt(hidden)).
     seedUniform(gru.getParameters().values(), 1 / Math.sqrt(HIDDEN_SIZE), seeds);
     layerNorm = addChildBlock("layerNorm", LayerNorm.builder().axis(1).build());
     heads = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      Linear head = addChildBlock("head" + i,
-          Linear.builder().setUnits(blockSizes.get(i)).optBias(false).build());
+      Linear head =
+          addChildBlock(
+              "head" + i, Linear.builder().setUnits(blockSizes.get(i)).optBias(false).build());
       // PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
       seedUniform(head.getParameters().values(), 1 / Math.sqrt(FEATURES), seeds);
       heads.add(head);
@@ -106,12 +109,16 @@ public final class ControllerNetwork extends AbstractBlock {
    * @throws IllegalArgumentException when the list is empty or a size is below 1
    */
   public static ControllerNetwork of(List<Integer> blockSizes, long seed) {
-    checkArgument(!blockSizes.isEmpty(),
+    checkArgument(
+        !blockSizes.isEmpty(),
         "a controller network needs at least one block, found an empty list of block sizes");
     for (int i = 0; i < blockSizes.size(); i++) {
       Integer size = blockSizes.get(i);
-      checkArgument(size != null && size >= 1,
-          "every controller block scores at least one group, found size %s at block %s", size, i);
+      checkArgument(
+          size != null && size >= 1,
+          "every controller block scores at least one group, found size %s at block %s",
+          size,
+          i);
     }
     return new ControllerNetwork(ImmutableList.copyOf(blockSizes), seed);
   }
@@ -127,21 +134,32 @@ public final class ControllerNetwork extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs,
-      boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
+      PairList<String, Object> params) {
     Device device = parameterStore.getManager().getDevice();
     int n = blockSizes.size();
-    NDArray sequence = parameterStore.getValue(fixedInput, device, training)
-        .reshape(1, n, EMBEDDING_SIZE);
-    NDArray states = gru.forward(parameterStore, new NDList(sequence), training, params)
-        .singletonOrThrow().reshape(n, FEATURES);
-    NDArray features = Activation.relu(layerNorm.forward(parameterStore, new NDList(states),
-        training, params).singletonOrThrow());
+    NDArray sequence =
+        parameterStore.getValue(fixedInput, device, training).reshape(1, n, EMBEDDING_SIZE);
+    NDArray states =
+        gru.forward(parameterStore, new NDList(sequence), training, params)
+            .singletonOrThrow()
+            .reshape(n, FEATURES);
+    NDArray features =
+        Activation.relu(
+            layerNorm
+                .forward(parameterStore, new NDList(states), training, params)
+                .singletonOrThrow());
     NDList logits = new NDList(n);
     for (int i = 0; i < n; i++) {
       NDArray row = features.get(new NDIndex("{}:{}", i, i + 1));
-      logits.add(heads.get(i).forward(parameterStore, new NDList(row), training, params)
-          .singletonOrThrow());
+      logits.add(
+          heads
+              .get(i)
+              .forward(parameterStore, new NDList(row), training, params)
+              .singletonOrThrow());
     }
     return new NDList(NDArrays.concat(logits, 1).reshape(groupCount));
   }
@@ -152,8 +170,7 @@ public final class ControllerNetwork extends AbstractBlock {
   }
 
   @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType,
-      Shape... inputShapes) {
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     int n = blockSizes.size();
     gru.initialize(manager, dataType, new Shape(1, n, EMBEDDING_SIZE));
     layerNorm.initialize(manager, dataType, new Shape(n, FEATURES));
@@ -177,8 +194,8 @@ public final class ControllerNetwork extends AbstractBlock {
     super.freezeParameters(freeze, predicate.and(p -> p != fixedInput));
   }
 
-  private static void seedUniform(List<Parameter> parameters, double bound,
-      SplittableRandom seeds) {
+  private static void seedUniform(
+      List<Parameter> parameters, double bound, SplittableRandom seeds) {
     for (Parameter parameter : parameters) {
       parameter.setInitializer(uniform(bound, seeds.nextLong()));
     }
@@ -196,9 +213,9 @@ public final class ControllerNetwork extends AbstractBlock {
   }
 
   /**
-   * A Gaussian matrix made orthonormal by Gram-Schmidt along its shorter side: the rows when
-   * {@code rows <= columns}, else the columns (as PyTorch's {@code orthogonal_}, which the
-   * authors use, only up to the Gaussian draws).
+   * A Gaussian matrix made orthonormal by Gram-Schmidt along its shorter side: the rows when {@code
+   * rows <= columns}, else the columns (as PyTorch's {@code orthogonal_}, which the authors use,
+   * only up to the Gaussian draws).
    */
   private static Initializer orthogonal(long seed) {
     return (manager, shape, dataType) -> {

@@ -14,17 +14,15 @@ import java.util.List;
 
 /**
  * The kept share of the prunable FLOPs as a differentiable function of a keep vector (Wu, Gao et
- * al., CVPR 2024, section 3.3; docs/method.md, "Formulas"): {@code r(keep) = FLOPs(keep) / FLOPs(ones)} over
- * the {@link CostModel}'s terms that a mask can change.
+ * al., CVPR 2024, section 3.3; docs/method.md, "Formulas"): {@code r(keep) = FLOPs(keep) /
+ * FLOPs(ones)} over the {@link CostModel}'s terms that a mask can change.
  *
- * <p>Each term is {@code c_t * kept_out_t * kept_in_t} with {@code kept = fixed + multiplicities
- * . keep}, so the whole ratio is a few vectorised operations:
- * {@code r = sum(c / FLOPs(ones) * (f_out + A_out keep) * (f_in + A_in keep))} with dense
- * {@code [terms x groups]} matrices {@code A}. It equals
- * {@code cost.prunableFlops(keep) / cost.prunableFlops()} for hard and soft keep vectors.
+ * <p>Each term is {@code c_t * kept_out_t * kept_in_t} with {@code kept = fixed + multiplicities .
+ * keep}, so the whole ratio is a few vectorised operations: {@code r = sum(c / FLOPs(ones) * (f_out
+ * + A_out keep) * (f_in + A_in keep))} with dense {@code [terms x groups]} matrices {@code A}. It
+ * equals {@code cost.prunableFlops(keep) / cost.prunableFlops()} for hard and soft keep vectors.
  *
- * <p>Owns its constant arrays in a sub-manager of the one it was made with; close it to free
- * them.
+ * <p>Owns its constant arrays in a sub-manager of the one it was made with; close it to free them.
  */
 public final class DifferentiableCost implements AutoCloseable {
 
@@ -47,8 +45,8 @@ public final class DifferentiableCost implements AutoCloseable {
   }
 
   /**
-   * The FLOPs ratio of {@code cost}'s prunable part, its constants on a sub-manager of
-   * {@code parent} (float32, on {@code parent}'s device).
+   * The FLOPs ratio of {@code cost}'s prunable part, its constants on a sub-manager of {@code
+   * parent} (float32, on {@code parent}'s device).
    */
   public static DifferentiableCost of(CostModel cost, NDManager parent) {
     List<CostTerm> terms = cost.flopsTerms().stream().filter(CostTerm::dependsOnGroups).toList();
@@ -70,12 +68,13 @@ public final class DifferentiableCost implements AutoCloseable {
       fillRow(inCounts, t, groups, term.inputs());
     }
     NDManager manager = parent.newSubManager();
-    NDList arrays = new NDList(
-        manager.create(coefficients),
-        manager.create(outFixed),
-        manager.create(outCounts, new Shape(count, groups)),
-        manager.create(inFixed),
-        manager.create(inCounts, new Shape(count, groups)));
+    NDList arrays =
+        new NDList(
+            manager.create(coefficients),
+            manager.create(outFixed),
+            manager.create(outCounts, new Shape(count, groups)),
+            manager.create(inFixed),
+            manager.create(inCounts, new Shape(count, groups)));
     // Made inside a caller's NDScope, the constants would otherwise be closed with it.
     NDScope.unregister(arrays);
     return new DifferentiableCost(groups, manager, arrays);
@@ -95,8 +94,10 @@ public final class DifferentiableCost implements AutoCloseable {
    * @throws IllegalArgumentException when {@code keep} is not a vector of one value per group
    */
   public NDArray flopsRatio(NDArray keep) {
-    checkArgument(keep.getShape().equals(new Shape(groupCount)),
-        "the keep vector must have shape (%s), one value per group, found %s", groupCount,
+    checkArgument(
+        keep.getShape().equals(new Shape(groupCount)),
+        "the keep vector must have shape (%s), one value per group, found %s",
+        groupCount,
         keep.getShape());
     NDArray outputs = outputCounts.matMul(keep).add(outputFixed);
     NDArray inputs = inputCounts.matMul(keep).add(inputFixed);

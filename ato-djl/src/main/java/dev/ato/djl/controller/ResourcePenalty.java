@@ -7,14 +7,13 @@ import dev.ato.djl.tensor.Scalars;
 
 /**
  * The FLOPs penalty {@code R(r)} of Auto-Train-Once (Wu, Gao et al., CVPR 2024, section 3.3;
- * docs/method.md, "Formulas") as an NDArray expression, so that its gradient reaches the mask through
- * {@link DifferentiableCost#flopsRatio}: {@code log(max(r, p + 0.005) / p)} when {@code r > p},
- * else {@code log(p / min(r, p - 0.005))}.
+ * docs/method.md, "Formulas") as an NDArray expression, so that its gradient reaches the mask
+ * through {@link DifferentiableCost#flopsRatio}: {@code log(max(r, p + 0.005) / p)} when {@code r >
+ * p}, else {@code log(p / min(r, p - 0.005))}.
  *
- * <p>The branch is chosen on the Java side from {@code r}'s value, as the core's
- * {@link ResourceLoss#value} does, which also validates {@code r}; inside the margins the
- * penalty is constant and passes no gradient, as {@code max}/{@code min} do in the paper's code.
- * Immutable.
+ * <p>The branch is chosen on the Java side from {@code r}'s value, as the core's {@link
+ * ResourceLoss#value} does, which also validates {@code r}; inside the margins the penalty is
+ * constant and passes no gradient, as {@code max}/{@code min} do in the paper's code. Immutable.
  */
 public final class ResourcePenalty {
 

@@ -20,8 +20,8 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * Named arrays in one file of a checkpoint: a magic header, the count, each name with DJL's own
- * encoding of its array, and a CRC-32 of everything before it. The checksum turns a truncated
- * or damaged file into a clear error instead of arrays that load and hold the wrong values.
+ * encoding of its array, and a CRC-32 of everything before it. The checksum turns a truncated or
+ * damaged file into a clear error instead of arrays that load and hold the wrong values.
  */
 final class ArrayFile {
 
@@ -63,14 +63,13 @@ final class ArrayFile {
     int body = all.length - Long.BYTES;
     CRC32 crc = new CRC32();
     crc.update(all, 0, body);
-    long stored = new DataInputStream(new ByteArrayInputStream(all, body, Long.BYTES))
-        .readLong();
+    long stored = new DataInputStream(new ByteArrayInputStream(all, body, Long.BYTES)).readLong();
     if (stored != crc.getValue()) {
       throw new IOException(file + " is damaged or truncated: its checksum does not match");
     }
     Map<String, NDArray> arrays = new LinkedHashMap<>();
-    try (DataInputStream data = new DataInputStream(
-        new ByteArrayInputStream(all, MAGIC.length, body - MAGIC.length))) {
+    try (DataInputStream data =
+        new DataInputStream(new ByteArrayInputStream(all, MAGIC.length, body - MAGIC.length))) {
       int count = data.readInt();
       for (int i = 0; i < count; i++) {
         String name = data.readUTF();

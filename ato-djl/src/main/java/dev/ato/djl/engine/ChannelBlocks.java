@@ -10,11 +10,10 @@ import java.util.Optional;
 /**
  * How many channels the engine computes at once, so that pruned layers can keep whole blocks of
  * them. oneDNN (libtorch's CPU convolutions) and ONNX Runtime's CPU kernels lay channels out in
- * blocks of 8 (SSE4.1, AVX2) or 16 (AVX-512) and pay for a partly filled block in full; GPU
- * kernels favour multiples of 8. Measured here (docs/benchmarks.md, "Channel multiples"): on an
- * AVX-512 machine a MobileNetV2 cut to -45% ran 1.45-1.59x faster than the dense one in ONNX
- * Runtime with multiples of 16, 1.35-1.48x with 8, and 0.38-0.40x, slower than the dense one,
- * unrounded.
+ * blocks of 8 (SSE4.1, AVX2) or 16 (AVX-512) and pay for a partly filled block in full; GPU kernels
+ * favour multiples of 8. Measured here (docs/benchmarks.md, "Channel multiples"): on an AVX-512
+ * machine a MobileNetV2 cut to -45% ran 1.45-1.59x faster than the dense one in ONNX Runtime with
+ * multiples of 16, 1.35-1.48x with 8, and 0.38-0.40x, slower than the dense one, unrounded.
  */
 public final class ChannelBlocks {
 
@@ -35,16 +34,25 @@ public final class ChannelBlocks {
     }
     String cap = System.getenv(EngineCheck.ISA_VARIABLE);
     if (cap != null && !cap.isBlank() && !cap.equalsIgnoreCase("ALL")) {
-      boolean wide = cap.toUpperCase(Locale.ROOT).startsWith("AVX512")
-          || cap.toUpperCase(Locale.ROOT).startsWith("AVX10");
-      return new Block(wide ? 16 : 8, "oneDNN's kernels are capped at " + cap + " ("
-          + EngineCheck.ISA_VARIABLE + "), which computes " + (wide ? 16 : 8)
-          + " channels at a time");
+      boolean wide =
+          cap.toUpperCase(Locale.ROOT).startsWith("AVX512")
+              || cap.toUpperCase(Locale.ROOT).startsWith("AVX10");
+      return new Block(
+          wide ? 16 : 8,
+          "oneDNN's kernels are capped at "
+              + cap
+              + " ("
+              + EngineCheck.ISA_VARIABLE
+              + "), which computes "
+              + (wide ? 16 : 8)
+              + " channels at a time");
     }
     Optional<Boolean> avx512 = cpuHasAvx512();
     if (avx512.isEmpty()) {
-      return new Block(8, "the CPU's instruction sets are unknown here; 8 channels at a time "
-          + "suits SSE4.1 and AVX2 kernels and halves AVX-512's blocks");
+      return new Block(
+          8,
+          "the CPU's instruction sets are unknown here; 8 channels at a time "
+              + "suits SSE4.1 and AVX2 kernels and halves AVX-512's blocks");
     }
     return avx512.get()
         ? new Block(16, "the CPU has AVX-512, whose kernels compute 16 channels at a time")

@@ -20,9 +20,9 @@ import java.util.Map;
 /**
  * What a checkpoint saves of DJL's training state and puts back: a block's parameters, an
  * optimiser's state between updates and its update counts, and a trainer's running sums of the
- * epoch's loss and metrics. DJL keeps the last three private; they are reached through
- * {@link DjlInternals}. Arrays go to {@link ArrayFile}s keyed by parameter name, so that a new
- * process, whose parameters have new ids, maps them back.
+ * epoch's loss and metrics. DJL keeps the last three private; they are reached through {@link
+ * DjlInternals}. Arrays go to {@link ArrayFile}s keyed by parameter name, so that a new process,
+ * whose parameters have new ids, maps them back.
  *
  * <p>Internal to ato: not part of its supported API.
  */
@@ -50,12 +50,16 @@ public final class TrainerState {
       throws IOException {
     Map<String, String> names = idsToNames(block);
     Map<String, NDArray> arrays = new LinkedHashMap<>();
-    DjlInternals.optimizerArrays(optimizer).forEach((field, byId) ->
-        byId.forEach((id, byDevice) -> {
-          if (names.containsKey(id) && !byDevice.isEmpty()) {
-            arrays.put(field + "/" + names.get(id), byDevice.values().iterator().next());
-          }
-        }));
+    DjlInternals.optimizerArrays(optimizer)
+        .forEach(
+            (field, byId) ->
+                byId.forEach(
+                    (id, byDevice) -> {
+                      if (names.containsKey(id) && !byDevice.isEmpty()) {
+                        arrays.put(
+                            field + "/" + names.get(id), byDevice.values().iterator().next());
+                      }
+                    }));
     ArrayFile.write(file, arrays);
   }
 
@@ -63,11 +67,13 @@ public final class TrainerState {
   public static OptimizerCounts counts(Optimizer optimizer, Block block) {
     Map<String, String> names = idsToNames(block);
     Map<String, Integer> counts = new LinkedHashMap<>();
-    DjlInternals.updateCounts(optimizer).forEach((id, count) -> {
-      if (names.containsKey(id)) {
-        counts.put(names.get(id), count);
-      }
-    });
+    DjlInternals.updateCounts(optimizer)
+        .forEach(
+            (id, count) -> {
+              if (names.containsKey(id)) {
+                counts.put(names.get(id), count);
+              }
+            });
     return new OptimizerCounts(DjlInternals.numUpdate(optimizer), counts);
   }
 
@@ -83,8 +89,8 @@ public final class TrainerState {
         NDArray target = pair.getValue().getArray();
         NDArray source = saved.get(pair.getKey());
         if (source == null || !source.getShape().equals(target.getShape())) {
-          throw new IOException(file + " holds no parameter " + pair.getKey() + " of shape "
-              + target.getShape());
+          throw new IOException(
+              file + " holds no parameter " + pair.getKey() + " of shape " + target.getShape());
         }
         target.set(new NDIndex("..."), source.toDevice(target.getDevice(), false));
       }
@@ -92,26 +98,31 @@ public final class TrainerState {
   }
 
   /**
-   * Puts the state {@link #writeOptimizer} wrote, and {@code counts}, back into
-   * {@code optimizer} for {@code block}'s parameters.
+   * Puts the state {@link #writeOptimizer} wrote, and {@code counts}, back into {@code optimizer}
+   * for {@code block}'s parameters.
    *
    * @throws IOException when the file holds state this optimiser and block do not have
    */
-  public static void restoreOptimizer(Path file, Optimizer optimizer, Block block,
-      OptimizerCounts counts) throws IOException {
+  public static void restoreOptimizer(
+      Path file, Optimizer optimizer, Block block, OptimizerCounts counts) throws IOException {
     Map<String, Parameter> byName = new HashMap<>();
     block.getParameters().forEach(pair -> byName.put(pair.getKey(), pair.getValue()));
-    Map<String, Map<String, Map<Device, NDArray>>> states =
-        DjlInternals.optimizerArrays(optimizer);
+    Map<String, Map<String, Map<Device, NDArray>>> states = DjlInternals.optimizerArrays(optimizer);
     try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
       for (Map.Entry<String, NDArray> entry : ArrayFile.read(file, scratch).entrySet()) {
         int slash = entry.getKey().indexOf('/');
-        Map<String, Map<Device, NDArray>> state = slash < 0 ? null
-            : states.get(entry.getKey().substring(0, slash));
+        Map<String, Map<Device, NDArray>> state =
+            slash < 0 ? null : states.get(entry.getKey().substring(0, slash));
         Parameter parameter = slash < 0 ? null : byName.get(entry.getKey().substring(slash + 1));
         if (state == null || parameter == null) {
-          throw new IOException(file + " holds optimiser state " + entry.getKey() + " that this "
-              + "optimiser (" + optimizer.getClass().getSimpleName() + ") and model do not have");
+          throw new IOException(
+              file
+                  + " holds optimiser state "
+                  + entry.getKey()
+                  + " that this "
+                  + "optimiser ("
+                  + optimizer.getClass().getSimpleName()
+                  + ") and model do not have");
         }
         NDArray weight = parameter.getArray();
         // A clone owns its memory. A decoded array lives on a Java buffer that is freed with
@@ -125,12 +136,15 @@ public final class TrainerState {
       }
     }
     Map<String, Integer> live = DjlInternals.updateCounts(optimizer);
-    counts.updateCounts().forEach((name, count) -> {
-      Parameter parameter = byName.get(name);
-      if (parameter != null) {
-        live.put(parameter.getId(), count);
-      }
-    });
+    counts
+        .updateCounts()
+        .forEach(
+            (name, count) -> {
+              Parameter parameter = byName.get(name);
+              if (parameter != null) {
+                live.put(parameter.getId(), count);
+              }
+            });
     DjlInternals.setNumUpdate(optimizer, counts.numUpdate());
   }
 
@@ -139,11 +153,13 @@ public final class TrainerState {
     Map<String, Map<String, Map<String, Double>>> all = new LinkedHashMap<>();
     for (Evaluator evaluator : evaluators(trainer)) {
       Map<String, Map<String, Double>> sums = new LinkedHashMap<>();
-      DjlInternals.evaluatorAccumulators(evaluator).forEach((path, live) -> {
-        Map<String, Double> values = new LinkedHashMap<>();
-        live.forEach((key, value) -> values.put(key, ((Number) value).doubleValue()));
-        sums.put(path, values);
-      });
+      DjlInternals.evaluatorAccumulators(evaluator)
+          .forEach(
+              (path, live) -> {
+                Map<String, Double> values = new LinkedHashMap<>();
+                live.forEach((key, value) -> values.put(key, ((Number) value).doubleValue()));
+                sums.put(path, values);
+              });
       all.put(evaluator.getName(), sums);
     }
     return all;
@@ -154,20 +170,26 @@ public final class TrainerState {
    *
    * @throws IllegalStateException when {@code saved} lacks one of the trainer's evaluators
    */
-  public static void restoreAccumulators(Trainer trainer,
-      Map<String, Map<String, Map<String, Double>>> saved) {
+  public static void restoreAccumulators(
+      Trainer trainer, Map<String, Map<String, Map<String, Double>>> saved) {
     for (Evaluator evaluator : evaluators(trainer)) {
       Map<String, Map<String, Double>> sums = saved.get(evaluator.getName());
       if (sums == null) {
-        throw new IllegalStateException("the checkpoint holds no running sums of evaluator "
-            + evaluator.getName() + "; resume with the evaluators it was written with");
+        throw new IllegalStateException(
+            "the checkpoint holds no running sums of evaluator "
+                + evaluator.getName()
+                + "; resume with the evaluators it was written with");
       }
-      DjlInternals.evaluatorAccumulators(evaluator).forEach((path, live) -> {
-        Map<String, Double> values = sums.getOrDefault(path, Map.of());
-        boolean longs = path.endsWith(":Long");
-        values.forEach((key, value) -> live.put(key, longs ? (Object) value.longValue()
-            : (Object) value.floatValue()));
-      });
+      DjlInternals.evaluatorAccumulators(evaluator)
+          .forEach(
+              (path, live) -> {
+                Map<String, Double> values = sums.getOrDefault(path, Map.of());
+                boolean longs = path.endsWith(":Long");
+                values.forEach(
+                    (key, value) ->
+                        live.put(
+                            key, longs ? (Object) value.longValue() : (Object) value.floatValue()));
+              });
     }
   }
 

@@ -27,11 +27,11 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * A network as an ONNX model, for ONNX Runtime, TensorRT, OpenVINO and the other runtimes that
- * read ONNX: opset {@value #OPSET_VERSION}, IR version {@value #IR_VERSION}, one input called
- * {@value #INPUT} and one output called {@value #OUTPUT} ({@code output0}, {@code output1}, ...
- * when there are several), a dynamic batch dimension called {@value #BATCH}, and metadata
- * saying which version of ato wrote it and what pruning removed.
+ * A network as an ONNX model, for ONNX Runtime, TensorRT, OpenVINO and the other runtimes that read
+ * ONNX: opset {@value #OPSET_VERSION}, IR version {@value #IR_VERSION}, one input called {@value
+ * #INPUT} and one output called {@value #OUTPUT} ({@code output0}, {@code output1}, ... when there
+ * are several), a dynamic batch dimension called {@value #BATCH}, and metadata saying which version
+ * of ato wrote it and what pruning removed.
  *
  * <pre>{@code
  * try (CompressedModel serving = result.compressed().forInference()) {
@@ -41,39 +41,49 @@ import java.util.function.BiFunction;
  * OnnxExport.verify(Paths.get("model.onnx")); // before serving a file that travelled
  * }</pre>
  *
- * <p>The file computes what the network computes in inference mode in DJL, with DJL's shapes:
- * a classifier's output is {@code [batch, classes]}. Both forms of a compressed network export
- * (batch norms as {@code BatchNormalization}, or folded); so does any model ato's reader reads.
- * A layer that has no ONNX form here (an opaque block) is an error that names it.
+ * <p>The file computes what the network computes in inference mode in DJL, with DJL's shapes: a
+ * classifier's output is {@code [batch, classes]}. Both forms of a compressed network export (batch
+ * norms as {@code BatchNormalization}, or folded); so does any model ato's reader reads. A layer
+ * that has no ONNX form here (an opaque block) is an error that names it.
  */
 public final class OnnxExport {
 
   /** The ONNX operator set the files use. */
   public static final int OPSET_VERSION = 13;
+
   /** The ONNX IR version of the files. */
   public static final int IR_VERSION = 7;
+
   /** The name of the model's input. */
   public static final String INPUT = OnnxGraphWriter.INPUT;
+
   /** The name of the model's output. */
   public static final String OUTPUT = OnnxGraphWriter.OUTPUT;
+
   /** The name of the batch dimension, which any size fills. */
   public static final String BATCH = OnnxGraphWriter.BATCH;
 
   /** Metadata key: the version of ato that wrote the file. */
   public static final String ATO_VERSION = "ato.version";
+
   /** Metadata key: {@code trainable}, {@code inference} or {@code dense}. */
   public static final String FORM = "ato.form";
+
   /** Metadata key: multiply-accumulates per input of the dense network, when known. */
   public static final String FLOPS_BEFORE = "ato.flops.before";
+
   /** Metadata key: multiply-accumulates per input of the network in the file. */
   public static final String FLOPS_AFTER = "ato.flops.after";
+
   /** Metadata key: the share of the dense network's FLOPs removed, when known. */
   public static final String FLOPS_REDUCTION = "ato.flops.reduction";
+
   /** Metadata key: trainable parameters of the network in the file. */
   public static final String PARAMETERS = "ato.parameters";
+
   /**
-   * Metadata key: the SHA-256 of the whole file without this entry, which {@link #verify}
-   * checks; ONNX itself has no checksum.
+   * Metadata key: the SHA-256 of the whole file without this entry, which {@link #verify} checks;
+   * ONNX itself has no checksum.
    */
   public static final String CHECKSUM = "ato.sha256";
 
@@ -84,15 +94,17 @@ public final class OnnxExport {
   }
 
   /**
-   * A compressed network, of either form ({@link CompressedModel#forInference()} folds its
-   * batch norms, the form to serve).
+   * A compressed network, of either form ({@link CompressedModel#forInference()} folds its batch
+   * norms, the form to serve).
    *
    * @throws IllegalArgumentException naming the layer when one cannot be exported
    */
   public static OnnxExport of(CompressedModel compressed) {
     SubnetBlock block = (SubnetBlock) compressed.block();
-    return build(compressed.spec(), (layer, parameter) -> block.layer(layer).getParameters()
-        .get(parameter).getArray().toFloatArray(),
+    return build(
+        compressed.spec(),
+        (layer, parameter) ->
+            block.layer(layer).getParameters().get(parameter).getArray().toFloatArray(),
         compressed.form() == SubnetSpec.Form.INFERENCE ? "inference" : "trainable");
   }
 
@@ -103,8 +115,10 @@ public final class OnnxExport {
    * @throws IllegalArgumentException naming the layer when one cannot be exported
    */
   public static OnnxExport of(ModelGraph model) {
-    return build(SubnetSpec.describing(model), (layer, parameter) -> model.parameter(layer,
-        parameter).getArray().toFloatArray(), "dense");
+    return build(
+        SubnetSpec.describing(model),
+        (layer, parameter) -> model.parameter(layer, parameter).getArray().toFloatArray(),
+        "dense");
   }
 
   /**
@@ -117,8 +131,8 @@ public final class OnnxExport {
     return of(ModelReader.read(block, inputShape, "model"));
   }
 
-  private static OnnxExport build(SubnetSpec spec, BiFunction<String, String, float[]> values,
-      String form) {
+  private static OnnxExport build(
+      SubnetSpec spec, BiFunction<String, String, float[]> values, String form) {
     ChannelGraph graph = spec.toGraph();
     CostModel cost = CostModel.of(graph);
     Map<String, String> metadata = new LinkedHashMap<>();
@@ -130,31 +144,33 @@ public final class OnnxExport {
     }
     metadata.put(FLOPS_AFTER, Long.toString(cost.flops()));
     if (before > 0) {
-      metadata.put(FLOPS_REDUCTION, String.format(Locale.ROOT, "%.6f",
-          1 - (double) cost.flops() / before));
+      metadata.put(
+          FLOPS_REDUCTION, String.format(Locale.ROOT, "%.6f", 1 - (double) cost.flops() / before));
     }
     metadata.put(PARAMETERS, Long.toString(cost.parameters()));
-    ModelProto.Builder model = ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET_VERSION))
-        .setProducerName("ato")
-        .setProducerVersion(AtoVersion.current())
-        .setDocString("'" + spec.name() + "', " + form + " form, written by ato "
-            + AtoVersion.current())
-        .setGraph(OnnxGraphWriter.write(spec, graph, values));
-    metadata.forEach((key, value) -> model.addMetadataProps(StringStringEntryProto.newBuilder()
-        .setKey(key).setValue(value)));
-    model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(CHECKSUM)
-        .setValue(sha256(model.build())));
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET_VERSION))
+            .setProducerName("ato")
+            .setProducerVersion(AtoVersion.current())
+            .setDocString(
+                "'" + spec.name() + "', " + form + " form, written by ato " + AtoVersion.current())
+            .setGraph(OnnxGraphWriter.write(spec, graph, values));
+    metadata.forEach(
+        (key, value) ->
+            model.addMetadataProps(
+                StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+    model.addMetadataProps(
+        StringStringEntryProto.newBuilder().setKey(CHECKSUM).setValue(sha256(model.build())));
     return new OnnxExport(model.build());
   }
 
   /**
-   * Checks that {@code file} is an ONNX model ato wrote and that nothing in it changed since
-   * (the checksum covers the model as protobuf encodes it, every field and weight, less the
-   * checksum itself): what to run before serving a file that went through storage or a network.
-   * ONNX Runtime itself loads a damaged file whose damage still parses (a flipped weight, say)
-   * without a word.
+   * Checks that {@code file} is an ONNX model ato wrote and that nothing in it changed since (the
+   * checksum covers the model as protobuf encodes it, every field and weight, less the checksum
+   * itself): what to run before serving a file that went through storage or a network. ONNX Runtime
+   * itself loads a damaged file whose damage still parses (a flipped weight, say) without a word.
    *
    * @return the file's metadata
    * @throws IllegalArgumentException naming the file when it is not an ONNX model, carries no
@@ -169,23 +185,34 @@ public final class OnnxExport {
       }
       model = ModelProto.parseFrom(Files.readAllBytes(file));
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException(file + " is not an ONNX model (" + e.getMessage()
-          + "): the file is damaged or of another kind", e);
+      throw new IllegalArgumentException(
+          file
+              + " is not an ONNX model ("
+              + e.getMessage()
+              + "): the file is damaged or of another kind",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
     OnnxExport export = new OnnxExport(model);
     String stored = export.metadata().get(CHECKSUM);
     if (stored == null) {
-      throw new IllegalArgumentException(file + " carries no " + CHECKSUM + " in its metadata: "
-          + "it was not written by ato, or is damaged");
+      throw new IllegalArgumentException(
+          file
+              + " carries no "
+              + CHECKSUM
+              + " in its metadata: "
+              + "it was not written by ato, or is damaged");
     }
     ModelProto.Builder unsigned = model.toBuilder().clearMetadataProps();
-    model.getMetadataPropsList().stream().filter(p -> !p.getKey().equals(CHECKSUM))
+    model.getMetadataPropsList().stream()
+        .filter(p -> !p.getKey().equals(CHECKSUM))
         .forEach(unsigned::addMetadataProps);
     if (!sha256(unsigned.build()).equals(stored)) {
-      throw new IllegalArgumentException(file + " does not match the checksum in its metadata: "
-          + "the file is damaged or was changed after it was written; export it again");
+      throw new IllegalArgumentException(
+          file
+              + " does not match the checksum in its metadata: "
+              + "the file is damaged or was changed after it was written; export it again");
     }
     return export.metadata();
   }
@@ -207,8 +234,7 @@ public final class OnnxExport {
   }
 
   /**
-   * Writes the model to {@code file}, replacing it, in one rename: a reader never sees half a
-   * file.
+   * Writes the model to {@code file}, replacing it, in one rename: a reader never sees half a file.
    *
    * @throws UncheckedIOException when writing fails
    */
@@ -216,12 +242,12 @@ public final class OnnxExport {
     Path absolute = file.toAbsolutePath();
     try {
       Files.createDirectories(absolute.getParent());
-      Path partial = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(),
-          ".partial");
+      Path partial =
+          Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".partial");
       try {
         Files.write(partial, toByteArray());
-        Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(partial);
       }

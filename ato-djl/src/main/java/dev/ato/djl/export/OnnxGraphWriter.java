@@ -27,21 +27,23 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * Writes a network description as an ONNX graph at opset 13: one or a few ONNX operators per
- * layer, the parameters as initializers, a dynamic batch dimension.
+ * Writes a network description as an ONNX graph at opset 13: one or a few ONNX operators per layer,
+ * the parameters as initializers, a dynamic batch dimension.
  *
  * <p>The graph computes exactly what {@code SubnetBlock} computes, DJL's layout conventions
  * included: global pooling, flatten and linear layers give {@code [N, C]}; a layer that needs a
- * feature map reads such an array as {@code [N, C, 1, 1]}, and a linear layer reads a
- * {@code [N, C, 1, 1]} map as {@code [N, C]}. Average pooling counts the padding, as DJL's
- * PyTorch engine always does ({@code count_include_pad = 1}; ONNX's default is 0).
+ * feature map reads such an array as {@code [N, C, 1, 1]}, and a linear layer reads a {@code [N, C,
+ * 1, 1]} map as {@code [N, C]}. Average pooling counts the padding, as DJL's PyTorch engine always
+ * does ({@code count_include_pad = 1}; ONNX's default is 0).
  */
 final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   /** The name of the graph's input. */
   static final String INPUT = "input";
+
   /** The name of the graph's output, or the prefix of its outputs' names when it has several. */
   static final String OUTPUT = "output";
+
   /** The symbolic name of the batch dimension. */
   static final String BATCH = "batch";
 
@@ -52,28 +54,30 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   private final ChannelGraph graph;
   private final BiFunction<String, String, float[]> values;
   private final GraphProto.Builder proto = GraphProto.newBuilder();
+
   /** The ONNX value that holds each layer's output. */
   private final Map<String, String> valueOf = new HashMap<>();
+
   /** Whether each ONNX value is a {@code [N, C]} array (else {@code [N, C, H, W]}). */
   private final Map<String, Boolean> flat = new HashMap<>();
+
   private Node node;
 
-  private OnnxGraphWriter(SubnetSpec spec, ChannelGraph graph,
-      BiFunction<String, String, float[]> values) {
+  private OnnxGraphWriter(
+      SubnetSpec spec, ChannelGraph graph, BiFunction<String, String, float[]> values) {
     this.spec = spec;
     this.graph = graph;
     this.values = values;
   }
 
   /**
-   * The ONNX graph of {@code spec}, whose channel-flow graph is {@code graph} and whose
-   * parameters {@code values} gives as {@code (layer, parameter) -> values}, row-major.
+   * The ONNX graph of {@code spec}, whose channel-flow graph is {@code graph} and whose parameters
+   * {@code values} gives as {@code (layer, parameter) -> values}, row-major.
    *
-   * @throws IllegalArgumentException naming the layer and its path when a layer cannot be
-   *     exported
+   * @throws IllegalArgumentException naming the layer and its path when a layer cannot be exported
    */
-  static GraphProto write(SubnetSpec spec, ChannelGraph graph,
-      BiFunction<String, String, float[]> values) {
+  static GraphProto write(
+      SubnetSpec spec, ChannelGraph graph, BiFunction<String, String, float[]> values) {
     return new OnnxGraphWriter(spec, graph, values).write();
   }
 
@@ -82,14 +86,17 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     List<String> outputs = List.copyOf(graph.outputs());
     for (Node current : graph.nodes()) {
       node = current;
-      String value = outputs.contains(current.name()) ? outputName(outputs, current.name())
-          : current.layer() instanceof Layer.Input ? INPUT : current.name();
+      String value =
+          outputs.contains(current.name())
+              ? outputName(outputs, current.name())
+              : current.layer() instanceof Layer.Input ? INPUT : current.name();
       valueOf.put(current.name(), value);
       current.layer().accept(this);
     }
     for (String output : outputs) {
-      proto.addOutput(valueInfo(valueOf.get(output), graph.node(output).output(),
-          flat.get(valueOf.get(output))));
+      proto.addOutput(
+          valueInfo(
+              valueOf.get(output), graph.node(output).output(), flat.get(valueOf.get(output))));
     }
     return proto.build();
   }
@@ -113,10 +120,15 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   @Override
   public Void visitConv2d(Layer.Conv2d conv) {
     String in = asFeatureMap(input(0));
-    String weight = parameter("weight", conv.filters(), node.input().channels() / conv.groups(),
-        conv.kernelH(), conv.kernelW());
-    List<String> inputs = conv.bias() ? List.of(in, weight, parameter("bias", conv.filters()))
-        : List.of(in, weight);
+    String weight =
+        parameter(
+            "weight",
+            conv.filters(),
+            node.input().channels() / conv.groups(),
+            conv.kernelH(),
+            conv.kernelW());
+    List<String> inputs =
+        conv.bias() ? List.of(in, weight, parameter("bias", conv.filters())) : List.of(in, weight);
     NodeProto.Builder op = op("Conv", inputs, output(false));
     op.addAttribute(ints("kernel_shape", conv.kernelH(), conv.kernelW()));
     op.addAttribute(ints("strides", conv.strideH(), conv.strideW()));
@@ -135,9 +147,16 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     if (settings == null) {
       throw unexportable("its batch-norm settings are missing from the description");
     }
-    NodeProto.Builder op = op("BatchNormalization", List.of(in, parameter("gamma", channels),
-        parameter("beta", channels), parameter("runningMean", channels),
-        parameter("runningVar", channels)), output(flat.get(in)));
+    NodeProto.Builder op =
+        op(
+            "BatchNormalization",
+            List.of(
+                in,
+                parameter("gamma", channels),
+                parameter("beta", channels),
+                parameter("runningMean", channels),
+                parameter("runningVar", channels)),
+            output(flat.get(in)));
     op.addAttribute(real("epsilon", settings.epsilon()));
     proto.addNode(op);
     return null;
@@ -148,8 +167,10 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     String in = asFeatures(input(0));
     int features = node.input().channels() * node.input().spatialSize();
     String weight = parameter("weight", linear.units(), features);
-    List<String> inputs = linear.bias() ? List.of(in, weight, parameter("bias", linear.units()))
-        : List.of(in, weight);
+    List<String> inputs =
+        linear.bias()
+            ? List.of(in, weight, parameter("bias", linear.units()))
+            : List.of(in, weight);
     NodeProto.Builder op = op("Gemm", inputs, output(true));
     op.addAttribute(integer("transB", 1));
     proto.addNode(op);
@@ -185,8 +206,8 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
       case "mish" -> {
         // DJL 0.35.1's mish takes log2 where Mish takes the natural log: x tanh(log2(1 + e^x)),
         // that is x tanh(softplus(x) / ln 2). The file computes what DJL computes.
-        String log2 = step("Div", List.of(step("Softplus", List.of(in)),
-            scalar("ln2", (float) Math.log(2))));
+        String log2 =
+            step("Div", List.of(step("Softplus", List.of(in)), scalar("ln2", (float) Math.log(2))));
         emit("Mul", List.of(in, step("Tanh", List.of(log2))), isFlat);
       }
       case "gelu" -> {
@@ -197,8 +218,9 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
         String half = step("Mul", List.of(in, scalar("half", 0.5f)));
         emit("Mul", List.of(half, step("Add", List.of(erf, scalar("one", 1f)))), isFlat);
       }
-      default -> throw unexportable("the element-wise function '" + function + "' has no ONNX "
-          + "form in ato");
+      default ->
+          throw unexportable(
+              "the element-wise function '" + function + "' has no ONNX " + "form in ato");
     }
     return null;
   }
@@ -211,8 +233,11 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
       averagePoolRoundingUp(in, pool);
       return null;
     }
-    NodeProto.Builder op = NodeProto.newBuilder().setOpType(max ? "MaxPool" : "AveragePool")
-        .setName(node.name()).addInput(in);
+    NodeProto.Builder op =
+        NodeProto.newBuilder()
+            .setOpType(max ? "MaxPool" : "AveragePool")
+            .setName(node.name())
+            .addInput(in);
     op.addAttribute(ints("kernel_shape", pool.kernel(), pool.kernel()));
     op.addAttribute(ints("strides", pool.stride(), pool.stride()));
     int padding = pool.padding();
@@ -241,12 +266,12 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /**
-   * Average pooling whose last windows may run past the padded input, as PyTorch computes it:
-   * each window's sum divided by the part of the window inside the padded input. ONNX Runtime
-   * divides such partial windows otherwise, and fuses an explicit zero padding into the pool
-   * (then refusing a padding as wide as the kernel), so the graph sums each window with a
-   * depthwise convolution of ones, padded on the right until every window is whole, keeps the
-   * windows PyTorch keeps, and divides each by PyTorch's divisor.
+   * Average pooling whose last windows may run past the padded input, as PyTorch computes it: each
+   * window's sum divided by the part of the window inside the padded input. ONNX Runtime divides
+   * such partial windows otherwise, and fuses an explicit zero padding into the pool (then refusing
+   * a padding as wide as the kernel), so the graph sums each window with a depthwise convolution of
+   * ones, padded on the right until every window is whole, keeps the windows PyTorch keeps, and
+   * divides each by PyTorch's divisor.
    */
   private void averagePoolRoundingUp(String in, Layer.Pool2d pool) {
     int k = pool.kernel();
@@ -255,10 +280,13 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     int channels = node.input().channels();
     float[] ones = new float[Math.multiplyExact(channels, Math.multiplyExact(k, k))];
     Arrays.fill(ones, 1f);
-    NodeProto.Builder sum = NodeProto.newBuilder().setOpType("Conv")
-        .setName(node.name() + "/window_sums")
-        .addInput(in).addInput(floatConstant("ones", ones, channels, 1, k, k))
-        .addOutput(node.name() + "/window_sums");
+    NodeProto.Builder sum =
+        NodeProto.newBuilder()
+            .setOpType("Conv")
+            .setName(node.name() + "/window_sums")
+            .addInput(in)
+            .addInput(floatConstant("ones", ones, channels, 1, k, k))
+            .addOutput(node.name() + "/window_sums");
     sum.addAttribute(ints("kernel_shape", k, k));
     sum.addAttribute(ints("strides", s, s));
     sum.addAttribute(ints("pads", p, p, p + s, p + s));
@@ -276,8 +304,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
         reciprocals[row * width + column] = 1f / (rows * columns);
       }
     }
-    emit("Mul", List.of(kept, floatConstant("divisors", reciprocals, 1, 1, height, width)),
-        false);
+    emit("Mul", List.of(kept, floatConstant("divisors", reciprocals, 1, 1, height, width)), false);
   }
 
   /** A float constant of this layer. */
@@ -293,15 +320,18 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   /** The output size ONNX's pooling formula gives along an axis of {@code size}. */
   private static int onnxPoolSize(int size, Layer.Pool2d pool) {
     int span = size + 2 * pool.padding() - pool.kernel();
-    return (pool.ceilMode() ? Math.floorDiv(span + pool.stride() - 1, pool.stride())
-        : Math.floorDiv(span, pool.stride())) + 1;
+    return (pool.ceilMode()
+            ? Math.floorDiv(span + pool.stride() - 1, pool.stride())
+            : Math.floorDiv(span, pool.stride()))
+        + 1;
   }
 
   @Override
   public Void visitGlobalPool(Layer.GlobalPool pool) {
     String in = asFeatureMap(input(0));
-    String pooled = step(pool.pool() == Layer.PoolKind.MAX ? "GlobalMaxPool"
-        : "GlobalAveragePool", List.of(in));
+    String pooled =
+        step(
+            pool.pool() == Layer.PoolKind.MAX ? "GlobalMaxPool" : "GlobalAveragePool", List.of(in));
     proto.addNode(flatten(op("Flatten", List.of(pooled), output(true))));
     return null;
   }
@@ -319,7 +349,9 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   /** A {@code Slice}'s inputs keeping the first rows and columns this layer gives. */
   private List<String> cropInputs(String map) {
-    return List.of(map, longConstant("starts", 0, 0),
+    return List.of(
+        map,
+        longConstant("starts", 0, 0),
         longConstant("ends", node.output().height(), node.output().width()),
         longConstant("axes", 2, 3));
   }
@@ -348,17 +380,24 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   @Override
   public Void visitOpaque(Layer.Opaque layer) {
-    throw unexportable("it is a block ato reads as opaque (" + layer.description() + "), whose "
-        + "computation it does not know; rewrite it with blocks ato reads (docs/own-model.md) "
-        + "to export the network");
+    throw unexportable(
+        "it is a block ato reads as opaque ("
+            + layer.description()
+            + "), whose "
+            + "computation it does not know; rewrite it with blocks ato reads (docs/own-model.md) "
+            + "to export the network");
   }
 
   /** The ONNX value of the layer's input {@code index}; every input is emitted before. */
   private String input(int index) {
     String value = valueOf.get(node.inputs().get(index));
     if (!flat.containsKey(value)) {
-      throw new IllegalStateException("layer '" + node.name() + "' reads '"
-          + node.inputs().get(index) + "', which has not been written");
+      throw new IllegalStateException(
+          "layer '"
+              + node.name()
+              + "' reads '"
+              + node.inputs().get(index)
+              + "', which has not been written");
     }
     return value;
   }
@@ -389,9 +428,13 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
     if (flat.get(value)) {
       return value;
     }
-    proto.addNode(flatten(NodeProto.newBuilder().setOpType("Flatten")
-        .setName(node.name() + "/features").addInput(value)
-        .addOutput(node.name() + "/features")));
+    proto.addNode(
+        flatten(
+            NodeProto.newBuilder()
+                .setOpType("Flatten")
+                .setName(node.name() + "/features")
+                .addInput(value)
+                .addOutput(node.name() + "/features")));
     flat.put(node.name() + "/features", true);
     return node.name() + "/features";
   }
@@ -408,8 +451,8 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   private String step(String type, List<String> inputs, boolean isFlat) {
     String name = node.name() + "/" + type.toLowerCase(Locale.ROOT) + proto.getNodeCount();
-    proto.addNode(NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs)
-        .addOutput(name));
+    proto.addNode(
+        NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(name));
     flat.put(name, isFlat);
     return name;
   }
@@ -422,7 +465,10 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   private NodeProto.Builder op(String type, List<String> inputs, String output) {
-    return NodeProto.newBuilder().setOpType(type).setName(node.name()).addAllInput(inputs)
+    return NodeProto.newBuilder()
+        .setOpType(type)
+        .setName(node.name())
+        .addAllInput(inputs)
         .addOutput(output);
   }
 
@@ -434,8 +480,13 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
       size *= dim;
     }
     if (data == null || data.length != size) {
-      throw unexportable("its parameter '" + name + "' holds " + (data == null ? "nothing"
-          : data.length + " values") + " where its shape needs " + size);
+      throw unexportable(
+          "its parameter '"
+              + name
+              + "' holds "
+              + (data == null ? "nothing" : data.length + " values")
+              + " where its shape needs "
+              + size);
     }
     return initializer(node.name() + "." + name, FLOAT, floats(data), dims);
   }
@@ -446,8 +497,11 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   private String initializer(String name, int type, ByteBuffer bytes, long... dims) {
-    TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(type)
-        .setRawData(ByteString.copyFrom(bytes));
+    TensorProto.Builder tensor =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(type)
+            .setRawData(ByteString.copyFrom(bytes));
     for (long dim : dims) {
       tensor.addDims(dim);
     }
@@ -468,21 +522,26 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   private IllegalArgumentException unexportable(String why) {
-    return new IllegalArgumentException("cannot export layer '" + node.name() + "' ("
-        + node.layer().kind() + ") to ONNX: " + why);
+    return new IllegalArgumentException(
+        "cannot export layer '" + node.name() + "' (" + node.layer().kind() + ") to ONNX: " + why);
   }
 
   /** A float tensor of the batch dimension and {@code shape}, as DJL lays it out. */
   private static ValueInfoProto valueInfo(String name, ChannelShape shape, boolean isFlat) {
-    TensorShapeProto.Builder dims = TensorShapeProto.newBuilder()
-        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
+    TensorShapeProto.Builder dims =
+        TensorShapeProto.newBuilder()
+            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
     if (isFlat) {
       dims.addDim(dim(shape.channels() * (long) shape.spatialSize()));
     } else {
       dims.addDim(dim(shape.channels())).addDim(dim(shape.height())).addDim(dim(shape.width()));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(dims))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(dims)))
+        .build();
   }
 
   private static TensorShapeProto.Dimension dim(long value) {
@@ -490,8 +549,8 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder attribute = AttributeProto.newBuilder().setName(name)
-        .setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder attribute =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long value : values) {
       attribute.addInts(value);
     }
@@ -499,12 +558,18 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   private static AttributeProto integer(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
-        .setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   private static AttributeProto real(String name, float value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
-        .setF(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
   }
 }

@@ -20,14 +20,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Finds out what an opaque DJL function computes by running it and comparing it with the
- * functions ato knows. DJL hides element-wise functions, pooling, flatten and the joins of
- * {@link ParallelBlock}s inside lambdas, often unnamed ({@code add(Activation::relu)}); a name
- * or a shape alone would let a ReLU6 pass for a ReLU or an add+ReLU for an add. Each lambda is
- * therefore run on a synthetic input of wide range (standard deviation 4, so that ReLU6's
- * ceiling and leaky slopes show) and must match a candidate to within float tolerance; a
- * lambda that matches none is an error naming the block, or, when the reader is asked to, an
- * opaque layer.
+ * Finds out what an opaque DJL function computes by running it and comparing it with the functions
+ * ato knows. DJL hides element-wise functions, pooling, flatten and the joins of {@link
+ * ParallelBlock}s inside lambdas, often unnamed ({@code add(Activation::relu)}); a name or a shape
+ * alone would let a ReLU6 pass for a ReLU or an add+ReLU for an add. Each lambda is therefore run
+ * on a synthetic input of wide range (standard deviation 4, so that ReLU6's ceiling and leaky
+ * slopes show) and must match a candidate to within float tolerance; a lambda that matches none is
+ * an error naming the block, or, when the reader is asked to, an opaque layer.
  */
 final class FunctionIdentifier {
 
@@ -53,8 +52,8 @@ final class FunctionIdentifier {
   }
 
   /**
-   * The graph layer that {@code lambda} computes on inputs of runtime shape {@code input}, or
-   * empty when it matches none of the known functions (see {@link #unidentified}).
+   * The graph layer that {@code lambda} computes on inputs of runtime shape {@code input}, or empty
+   * when it matches none of the known functions (see {@link #unidentified}).
    *
    * @param coreInput the graph shape of the lambda's input, to tell a reshape that the graph
    *     already accounts for from one it cannot follow
@@ -85,12 +84,17 @@ final class FunctionIdentifier {
         }
       }
     }
-    if (out.dimension() == 2 && out.get(1) == input.size() / input.get(0)
+    if (out.dimension() == 2
+        && out.get(1) == input.size() / input.get(0)
         && close(y, x.reshape(out))) {
       return Optional.of(new Layer.Flatten());
     }
-    if (input.dimension() == 2 && out.dimension() == 4 && out.get(2) * out.get(3) == 1
-        && out.get(1) == input.get(1) && close(y, x.reshape(out)) && !coreInput.flat()) {
+    if (input.dimension() == 2
+        && out.dimension() == 4
+        && out.get(2) * out.get(3) == 1
+        && out.get(1) == input.get(1)
+        && close(y, x.reshape(out))
+        && !coreInput.flat()) {
       return Optional.of(new Layer.Identity());
     }
     return Optional.empty();
@@ -112,19 +116,20 @@ final class FunctionIdentifier {
   }
 
   /**
-   * How {@code block} joins its branches, whose outputs (for the real input) are
-   * {@code branchOutputs} and whose joined output is {@code joined}.
+   * How {@code block} joins its branches, whose outputs (for the real input) are {@code
+   * branchOutputs} and whose joined output is {@code joined}.
    */
-  Join identifyJoin(ParallelBlock block, String path, List<NDArray> branchOutputs,
-      NDArray joined) {
+  Join identifyJoin(ParallelBlock block, String path, List<NDArray> branchOutputs, NDArray joined) {
     // The join applied to wide random probes, not to the real branch outputs: ReLU after a
     // sum is invisible on outputs that are all positive already.
     Function<List<NDList>, NDList> function = DjlInternals.parallelJoin(block);
     List<NDArray> probes = widen(branchOutputs);
-    NDArray result = function.apply(probes.stream().map(NDList::new)
-        .collect(Collectors.toList())).singletonOrThrow();
-    boolean sameShapes = probes.stream().allMatch(p -> p.getShape().equals(
-        probes.get(0).getShape()));
+    NDArray result =
+        function
+            .apply(probes.stream().map(NDList::new).collect(Collectors.toList()))
+            .singletonOrThrow();
+    boolean sameShapes =
+        probes.stream().allMatch(p -> p.getShape().equals(probes.get(0).getShape()));
     if (sameShapes && result.getShape().equals(probes.get(0).getShape())) {
       NDArray sum = NDArrays.add(probes.toArray(new NDArray[0]));
       if (close(result, sum)) {
@@ -147,10 +152,11 @@ final class FunctionIdentifier {
     }
     List<Shape> shapes = new ArrayList<>();
     branchOutputs.forEach(b -> shapes.add(b.getShape()));
-    throw new IllegalArgumentException(String.format(
-        "cannot identify how ParallelBlock '%s' joins its branches (outputs %s into %s): ato "
-            + "reads sum, sum followed by ReLU, and concatenation along channels",
-        path, shapes, joined.getShape()));
+    throw new IllegalArgumentException(
+        String.format(
+            "cannot identify how ParallelBlock '%s' joins its branches (outputs %s into %s): ato "
+                + "reads sum, sum followed by ReLU, and concatenation along channels",
+            path, shapes, joined.getShape()));
   }
 
   /** Wide synthetic stand-ins for the branch outputs: they separate add from add+ReLU(6). */
@@ -188,10 +194,10 @@ final class FunctionIdentifier {
 
   /**
    * Tries max and average pooling over every square window up to {@link #MAX_POOL_WINDOW} whose
-   * output size fits. Average pooling counts padding: DJL 0.35.1's PyTorch engine ignores
-   * {@code countIncludePad=false} (its JNI never passes the flag to libtorch), so a block asking
-   * for it computes exactly this; were the flag ever honoured, such a block would match nothing
-   * and stop the reader rather than be misread.
+   * output size fits. Average pooling counts padding: DJL 0.35.1's PyTorch engine ignores {@code
+   * countIncludePad=false} (its JNI never passes the flag to libtorch), so a block asking for it
+   * computes exactly this; were the flag ever honoured, such a block would match nothing and stop
+   * the reader rather than be misread.
    */
   private Optional<Layer> pooling(NDArray x, NDArray y) {
     int height = Math.toIntExact(x.getShape().get(2));
@@ -202,11 +208,17 @@ final class FunctionIdentifier {
           // Where rounding up gives the size rounding down gives, the windows are the same:
           // such a pool reads as the usual floor mode.
           boolean ceilMode;
-          if (gives(new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, false),
-              height, width, y)) {
+          if (gives(
+              new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, false),
+              height,
+              width,
+              y)) {
             ceilMode = false;
-          } else if (gives(new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, true),
-              height, width, y)) {
+          } else if (gives(
+              new Layer.Pool2d(Layer.PoolKind.MAX, kernel, stride, padding, true),
+              height,
+              width,
+              y)) {
             ceilMode = true;
           } else {
             continue;

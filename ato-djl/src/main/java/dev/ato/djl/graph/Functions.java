@@ -22,19 +22,20 @@ import java.util.function.UnaryOperator;
 public final class Functions {
 
   /** Element-wise functions the reader recognises, by the name a graph records. */
-  private static final ImmutableMap<String, Known> ELEMENTWISE = ImmutableMap.<String, Known>builder()
-      .put("relu", new Known(Layer.Activation.RELU, Activation::relu))
-      .put("relu6", new Known(Layer.Activation.RELU6, Activation::relu6))
-      .put("sigmoid", new Known(Layer.Activation.SIGMOID, Activation::sigmoid))
-      .put("tanh", new Known(Layer.Activation.TANH, Activation::tanh))
-      .put("softplus", new Known(Layer.Activation.SOFTPLUS, Activation::softPlus))
-      .put("gelu", new Known(Layer.Activation.GELU, Activation::gelu))
-      .put("silu", new Known(Layer.Activation.SILU, x -> Activation.swish(x, 1f)))
-      .put("mish", new Known(new Layer.Activation("mish", true), Activation::mish))
-      .put("selu", new Known(new Layer.Activation("selu", true), Activation::selu))
-      .put("elu", new Known(new Layer.Activation("elu", true), x -> Activation.elu(x, 1f)))
-      .put("softsign", new Known(new Layer.Activation("softsign", true), Activation::softSign))
-      .buildOrThrow();
+  private static final ImmutableMap<String, Known> ELEMENTWISE =
+      ImmutableMap.<String, Known>builder()
+          .put("relu", new Known(Layer.Activation.RELU, Activation::relu))
+          .put("relu6", new Known(Layer.Activation.RELU6, Activation::relu6))
+          .put("sigmoid", new Known(Layer.Activation.SIGMOID, Activation::sigmoid))
+          .put("tanh", new Known(Layer.Activation.TANH, Activation::tanh))
+          .put("softplus", new Known(Layer.Activation.SOFTPLUS, Activation::softPlus))
+          .put("gelu", new Known(Layer.Activation.GELU, Activation::gelu))
+          .put("silu", new Known(Layer.Activation.SILU, x -> Activation.swish(x, 1f)))
+          .put("mish", new Known(new Layer.Activation("mish", true), Activation::mish))
+          .put("selu", new Known(new Layer.Activation("selu", true), Activation::selu))
+          .put("elu", new Known(new Layer.Activation("elu", true), x -> Activation.elu(x, 1f)))
+          .put("softsign", new Known(new Layer.Activation("softsign", true), Activation::softSign))
+          .buildOrThrow();
 
   private static final String LEAKY_PREFIX = "leaky_relu:";
 
@@ -42,8 +43,7 @@ public final class Functions {
 
   /** The element-wise functions tried when identifying a lambda, most common first. */
   static ImmutableList<Layer.Activation> knownActivations() {
-    return ELEMENTWISE.values().stream().map(Known::layer)
-        .collect(ImmutableList.toImmutableList());
+    return ELEMENTWISE.values().stream().map(Known::layer).collect(ImmutableList.toImmutableList());
   }
 
   /**
@@ -57,8 +57,8 @@ public final class Functions {
   }
 
   /**
-   * Whether {@code function} names an element-wise function ato can run: a known one, or a
-   * leaky ReLU of a finite slope.
+   * Whether {@code function} names an element-wise function ato can run: a known one, or a leaky
+   * ReLU of a finite slope.
    */
   public static boolean isKnown(String function) {
     if (function == null) {
@@ -115,7 +115,8 @@ public final class Functions {
     @Override
     public NDArray visitGlobalPool(Layer.GlobalPool layer) {
       NDArray map = asFeatureMap(x);
-      return layer.pool() == Layer.PoolKind.MAX ? Pool.globalMaxPool2d(map)
+      return layer.pool() == Layer.PoolKind.MAX
+          ? Pool.globalMaxPool2d(map)
           : Pool.globalAvgPool2d(map);
     }
 
@@ -167,9 +168,12 @@ public final class Functions {
     }
 
     private static IllegalArgumentException notAFunction(Layer layer) {
-      return new IllegalArgumentException("'" + layer.kind() + "' is not a parameter-free "
-          + "layer of one input that ato can run; ato runs identity, element-wise functions, "
-          + "pooling, global pooling and flatten this way");
+      return new IllegalArgumentException(
+          "'"
+              + layer.kind()
+              + "' is not a parameter-free "
+              + "layer of one input that ato can run; ato runs identity, element-wise functions, "
+              + "pooling, global pooling and flatten this way");
     }
   }
 
@@ -195,9 +199,14 @@ public final class Functions {
       float alpha = slope.get();
       return x -> Activation.leakyRelu(x, alpha);
     }
-    throw new IllegalArgumentException("unknown element-wise function '" + function
-        + "'; known: " + String.join(", ", ELEMENTWISE.keySet()) + ", "
-        + LEAKY_PREFIX + "<alpha>");
+    throw new IllegalArgumentException(
+        "unknown element-wise function '"
+            + function
+            + "'; known: "
+            + String.join(", ", ELEMENTWISE.keySet())
+            + ", "
+            + LEAKY_PREFIX
+            + "<alpha>");
   }
 
   private record Known(Layer.Activation layer, UnaryOperator<NDArray> function) {}

@@ -20,14 +20,14 @@ import java.util.function.BiFunction;
 
 /**
  * A DJL model as ato sees it: its {@link ChannelGraph}, which DJL block and parameter each graph
- * node and parameter is, and a way to run the model layer by layer. Made by
- * {@link ModelReader#read}; holds the user's blocks, never copies of them, so it always sees the
- * current parameter values.
+ * node and parameter is, and a way to run the model layer by layer. Made by {@link
+ * ModelReader#read}; holds the user's blocks, never copies of them, so it always sees the current
+ * parameter values.
  *
  * <p>{@link #forward} computes what the user's block computes; {@link #forwardWatched} also shows
- * each layer's output to an observer, and {@link #forwardGated} multiplies the input of every
- * layer that reads pruned channels by a gate, which is how the controller sees a candidate mask
- * without changing the model.
+ * each layer's output to an observer, and {@link #forwardGated} multiplies the input of every layer
+ * that reads pruned channels by a gate, which is how the controller sees a candidate mask without
+ * changing the model.
  */
 public final class ModelGraph {
 
@@ -38,8 +38,13 @@ public final class ModelGraph {
   private final ImmutableMap<String, Block> layerBlocks;
   private final ImmutableMap<String, BatchNormSettings> batchNorms;
 
-  ModelGraph(Block block, Shape inputShape, ChannelGraph graph, Op root,
-      ImmutableMap<String, Block> layerBlocks, ImmutableMap<String, BatchNormSettings> batchNorms) {
+  ModelGraph(
+      Block block,
+      Shape inputShape,
+      ChannelGraph graph,
+      Op root,
+      ImmutableMap<String, Block> layerBlocks,
+      ImmutableMap<String, BatchNormSettings> batchNorms) {
     this.block = block;
     this.inputShape = inputShape;
     this.graph = graph;
@@ -71,8 +76,7 @@ public final class ModelGraph {
   /** The settings of the batch norm at graph node {@code layer}. */
   public BatchNormSettings batchNormSettings(String layer) {
     BatchNormSettings settings = batchNorms.get(layer);
-    checkArgument(settings != null, "'%s' is not a batch norm of graph '%s'", layer,
-        graph.name());
+    checkArgument(settings != null, "'%s' is not a batch norm of graph '%s'", layer, graph.name());
     return settings;
   }
 
@@ -83,10 +87,13 @@ public final class ModelGraph {
    */
   public Parameter parameter(String layer, String parameter) {
     Block owner = layerBlocks.get(layer);
-    checkArgument(owner != null, "graph '%s' has no layer with parameters called '%s'",
-        graph.name(), layer);
-    checkArgument(owner.getParameters().contains(parameter),
-        "layer '%s' has no parameter '%s'; it has %s", layer, parameter,
+    checkArgument(
+        owner != null, "graph '%s' has no layer with parameters called '%s'", graph.name(), layer);
+    checkArgument(
+        owner.getParameters().contains(parameter),
+        "layer '%s' has no parameter '%s'; it has %s",
+        layer,
+        parameter,
         owner.getParameters().keys());
     return owner.getParameters().get(parameter);
   }
@@ -102,16 +109,17 @@ public final class ModelGraph {
   }
 
   /** Runs the model, showing each graph node's output to {@code observer}. */
-  public NDList forwardWatched(ParameterStore store, NDList input, boolean training,
-      BiConsumer<String, NDArray> observer) {
-    return new NDList(run(root, input.singletonOrThrow(), new Run(store, training, observer,
-        null)));
+  public NDList forwardWatched(
+      ParameterStore store, NDList input, boolean training, BiConsumer<String, NDArray> observer) {
+    return new NDList(
+        run(root, input.singletonOrThrow(), new Run(store, training, observer, null)));
   }
 
-  /**
-   * Runs the model with the input of each listed layer replaced by {@code gate(layer, input)}.
-   */
-  public NDList forwardGated(ParameterStore store, NDList input, boolean training,
+  /** Runs the model with the input of each listed layer replaced by {@code gate(layer, input)}. */
+  public NDList forwardGated(
+      ParameterStore store,
+      NDList input,
+      boolean training,
       BiFunction<String, NDArray, NDArray> gate) {
     return new NDList(run(root, input.singletonOrThrow(), new Run(store, training, null, gate)));
   }
@@ -119,8 +127,7 @@ public final class ModelGraph {
   private NDArray run(Op op, NDArray x, Run run) {
     if (op instanceof Op.Leaf leaf) {
       NDArray in = run.gate == null ? x : run.gate.apply(leaf.node(), x);
-      NDArray y = leaf.block().forward(run.store, new NDList(in), run.training)
-          .singletonOrThrow();
+      NDArray y = leaf.block().forward(run.store, new NDList(in), run.training).singletonOrThrow();
       run.observe(leaf.node(), y);
       return y;
     }
@@ -156,7 +163,10 @@ public final class ModelGraph {
     final BiConsumer<String, NDArray> observer;
     final BiFunction<String, NDArray, NDArray> gate;
 
-    Run(ParameterStore store, boolean training, BiConsumer<String, NDArray> observer,
+    Run(
+        ParameterStore store,
+        boolean training,
+        BiConsumer<String, NDArray> observer,
         BiFunction<String, NDArray, NDArray> gate) {
       this.store = store;
       this.training = training;

@@ -25,8 +25,9 @@ public final class GroupZeroing {
     Map<String, List<Slice>> byTensor = new LinkedHashMap<>();
     for (Group group : groups) {
       for (Slice slice : group.trainableMembers()) {
-        byTensor.computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(),
-            k -> new ArrayList<>()).add(slice);
+        byTensor
+            .computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(), k -> new ArrayList<>())
+            .add(slice);
       }
     }
     for (List<Slice> slices : byTensor.values()) {

@@ -1,5 +1,7 @@
 package dev.ato.djl.groups;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -23,13 +25,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
-import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Checks on the real model that a group is zero-invariant: zero the group's trainable
- * parameters, run a random input in inference mode, and confirm that every channel the group
- * claims ({@link Group#zeroChannels()}) is zero. Each group is checked on its own, so one group
- * cannot hide another's mistake. The model's parameters are restored afterwards.
+ * Checks on the real model that a group is zero-invariant: zero the group's trainable parameters,
+ * run a random input in inference mode, and confirm that every channel the group claims ({@link
+ * Group#zeroChannels()}) is zero. Each group is checked on its own, so one group cannot hide
+ * another's mistake. The model's parameters are restored afterwards.
  */
 public final class ZeroInvarianceCheck {
 
@@ -50,8 +51,14 @@ public final class ZeroInvarianceCheck {
   public record Violation(int group, String groupName, String layer, int channel, float maxAbs) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "group %d '%s': %s[%d] is %.3g, not 0", group, groupName,
-          layer, channel, maxAbs);
+      return String.format(
+          Locale.ROOT,
+          "group %d '%s': %s[%d] is %.3g, not 0",
+          group,
+          groupName,
+          layer,
+          channel,
+          maxAbs);
     }
   }
 
@@ -60,18 +67,21 @@ public final class ZeroInvarianceCheck {
    *
    * @return the violations, empty when every group is zero-invariant
    */
-  public static ImmutableList<Violation> check(ModelGraph model, GroupSet groups,
-      List<Integer> groupIds, int batch, long seed) {
-    checkArgument(model.graph().name().equals(groups.graphName()),
-        "the groups were found in graph '%s', not in '%s'", groups.graphName(),
+  public static ImmutableList<Violation> check(
+      ModelGraph model, GroupSet groups, List<Integer> groupIds, int batch, long seed) {
+    checkArgument(
+        model.graph().name().equals(groups.graphName()),
+        "the groups were found in graph '%s', not in '%s'",
+        groups.graphName(),
         model.graph().name());
     checkArgument(batch >= 1, "the batch must hold at least 1 sample, found %s", batch);
     ImmutableList.Builder<Violation> violations = ImmutableList.builder();
-    NDManager owner = model.parameter(anyLayer(groups, groupIds), "weight").getArray()
-        .getManager();
-    try (NDManager manager = owner.newSubManager(); NoGrad ignored = NoGrad.enter()) {
-      NDArray input = RandomArrays.gaussian(manager, batchShape(model.inputShape(), batch), 1,
-          new SplittableRandom(seed));
+    NDManager owner = model.parameter(anyLayer(groups, groupIds), "weight").getArray().getManager();
+    try (NDManager manager = owner.newSubManager();
+        NoGrad ignored = NoGrad.enter()) {
+      NDArray input =
+          RandomArrays.gaussian(
+              manager, batchShape(model.inputShape(), batch), 1, new SplittableRandom(seed));
       ParameterStore store = new ParameterStore(manager, false);
       for (int id : groupIds) {
         violations.addAll(checkOne(model, groups.group(id), input, store));
@@ -80,19 +90,23 @@ public final class ZeroInvarianceCheck {
     return violations.build();
   }
 
-  private static List<Violation> checkOne(ModelGraph model, Group group, NDArray input,
-      ParameterStore store) {
+  private static List<Violation> checkOne(
+      ModelGraph model, Group group, NDArray input, ParameterStore store) {
     Map<String, float[]> saved = new LinkedHashMap<>();
     try {
       zero(model, group, saved);
-      Set<String> watched = group.zeroChannels().stream().map(ChannelSpan::layer)
-          .collect(Collectors.toSet());
+      Set<String> watched =
+          group.zeroChannels().stream().map(ChannelSpan::layer).collect(Collectors.toSet());
       Map<String, NDArray> outputs = new HashMap<>();
-      model.forwardWatched(store, new NDList(input), false, (layer, output) -> {
-        if (watched.contains(layer)) {
-          outputs.put(layer, output);
-        }
-      });
+      model.forwardWatched(
+          store,
+          new NDList(input),
+          false,
+          (layer, output) -> {
+            if (watched.contains(layer)) {
+              outputs.put(layer, output);
+            }
+          });
       ImmutableList.Builder<Violation> found = ImmutableList.builder();
       for (ChannelSpan span : group.zeroChannels()) {
         NDArray output = outputs.get(span.layer());
@@ -105,17 +119,22 @@ public final class ZeroInvarianceCheck {
       }
       return found.build();
     } finally {
-      saved.forEach((key, copy) -> {
-        int separator = key.indexOf('\u0000');
-        InPlace.copy(copy, model.parameter(key.substring(0, separator),
-            key.substring(separator + 1)).getArray());
-      });
+      saved.forEach(
+          (key, copy) -> {
+            int separator = key.indexOf('\u0000');
+            InPlace.copy(
+                copy,
+                model
+                    .parameter(key.substring(0, separator), key.substring(separator + 1))
+                    .getArray());
+          });
     }
   }
 
   private static void zero(ModelGraph model, Group group, Map<String, float[]> saved) {
     for (Slice slice : group.trainableMembers()) {
-      saved.computeIfAbsent(slice.layer() + "\u0000" + slice.parameter(),
+      saved.computeIfAbsent(
+          slice.layer() + "\u0000" + slice.parameter(),
           k -> model.parameter(slice.layer(), slice.parameter()).getArray().toFloatArray());
     }
     GroupZeroing.zeroInPlace(model, List.of(group));
@@ -124,8 +143,11 @@ public final class ZeroInvarianceCheck {
   private static String anyLayer(GroupSet groups, List<Integer> groupIds) {
     checkArgument(!groupIds.isEmpty(), "name at least one group to check");
     for (int id : groupIds) {
-      checkArgument(id >= 0 && id < groups.size(), "group %s does not exist; there are %s",
-          id, groups.size());
+      checkArgument(
+          id >= 0 && id < groups.size(),
+          "group %s does not exist; there are %s",
+          id,
+          groups.size());
     }
     return groups.group(groupIds.get(0)).producers().iterator().next();
   }

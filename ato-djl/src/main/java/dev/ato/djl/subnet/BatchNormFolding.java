@@ -15,13 +15,12 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Folds each batch norm into the convolution or linear layer before it. In inference mode a
- * batch norm computes {@code y = (x - mean) * s + beta} per channel with
- * {@code s = gamma / sqrt(var + epsilon)}; applied to {@code x = w * in + b}, that is a layer of
- * weight {@code w * s} and bias {@code (b - mean) * s + beta}, one layer where there were two.
- * DJL's batch norm uses gamma and beta whether or not they are trained, so they are folded as
- * they are. A batch norm stays when the layer before it is of another kind or is read by
- * others too (its output would change for them).
+ * Folds each batch norm into the convolution or linear layer before it. In inference mode a batch
+ * norm computes {@code y = (x - mean) * s + beta} per channel with {@code s = gamma / sqrt(var +
+ * epsilon)}; applied to {@code x = w * in + b}, that is a layer of weight {@code w * s} and bias
+ * {@code (b - mean) * s + beta}, one layer where there were two. DJL's batch norm uses gamma and
+ * beta whether or not they are trained, so they are folded as they are. A batch norm stays when the
+ * layer before it is of another kind or is read by others too (its output would change for them).
  */
 final class BatchNormFolding {
 
@@ -34,12 +33,14 @@ final class BatchNormFolding {
    * @param parameters every parameter's values, by layer and parameter name
    * @param folded how many batch norms were folded
    */
-  record Folded(SubnetSpec spec, ImmutableMap<String, ImmutableMap<String, float[]>> parameters,
+  record Folded(
+      SubnetSpec spec,
+      ImmutableMap<String, ImmutableMap<String, float[]>> parameters,
       int folded) {}
 
   /**
-   * Folds the batch norms of {@code spec}, whose parameters {@code values} gives as
-   * {@code (layer, parameter) -> values}.
+   * Folds the batch norms of {@code spec}, whose parameters {@code values} gives as {@code (layer,
+   * parameter) -> values}.
    */
   static Folded fold(SubnetSpec spec, BiFunction<String, String, float[]> values) {
     ChannelGraph graph = spec.toGraph();
@@ -58,8 +59,7 @@ final class BatchNormFolding {
       if (foldedInto.containsKey(node.name())) {
         continue;
       }
-      List<String> inputs = node.inputs().stream().map(i -> foldedInto.getOrDefault(i, i))
-          .toList();
+      List<String> inputs = node.inputs().stream().map(i -> foldedInto.getOrDefault(i, i)).toList();
       String norm = normAfter.get(node.name());
       Map<String, float[]> own = new LinkedHashMap<>();
       if (!(node.layer() instanceof Layer.Opaque)) {
@@ -78,10 +78,17 @@ final class BatchNormFolding {
         parameters.put(node.name(), ImmutableMap.copyOf(own));
       }
     }
-    List<String> outputs = graph.outputs().stream().map(o -> foldedInto.getOrDefault(o, o))
-        .toList();
-    SubnetSpec folded = new SubnetSpec(SubnetSpec.FORMAT_VERSION, spec.name(), nodes, outputs,
-        norms, SubnetSpec.Form.INFERENCE, spec.originalFlops());
+    List<String> outputs =
+        graph.outputs().stream().map(o -> foldedInto.getOrDefault(o, o)).toList();
+    SubnetSpec folded =
+        new SubnetSpec(
+            SubnetSpec.FORMAT_VERSION,
+            spec.name(),
+            nodes,
+            outputs,
+            norms,
+            SubnetSpec.Form.INFERENCE,
+            spec.originalFlops());
     return new Folded(folded, ImmutableMap.copyOf(parameters), foldedInto.size());
   }
 
@@ -95,20 +102,34 @@ final class BatchNormFolding {
 
   private static Layer withBias(Layer layer) {
     if (layer instanceof Layer.Conv2d c) {
-      return new Layer.Conv2d(c.filters(), c.inChannels(), c.kernelH(), c.kernelW(),
-          c.strideH(), c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(),
-          c.groups(), true);
+      return new Layer.Conv2d(
+          c.filters(),
+          c.inChannels(),
+          c.kernelH(),
+          c.kernelW(),
+          c.strideH(),
+          c.strideW(),
+          c.padH(),
+          c.padW(),
+          c.dilationH(),
+          c.dilationW(),
+          c.groups(),
+          true);
     }
     Layer.Linear linear = (Layer.Linear) layer;
     return new Layer.Linear(linear.units(), linear.inFeatures(), true);
   }
 
   /**
-   * Rewrites {@code layer}'s weight and bias in {@code own} to include the batch norm
-   * {@code norm} after it.
+   * Rewrites {@code layer}'s weight and bias in {@code own} to include the batch norm {@code norm}
+   * after it.
    */
-  private static void foldNorm(Node layer, Map<String, float[]> own, Node norm,
-      BatchNormSettings settings, BiFunction<String, String, float[]> values) {
+  private static void foldNorm(
+      Node layer,
+      Map<String, float[]> own,
+      Node norm,
+      BatchNormSettings settings,
+      BiFunction<String, String, float[]> values) {
     float[] gamma = values.apply(norm.name(), "gamma");
     float[] beta = values.apply(norm.name(), "beta");
     float[] mean = values.apply(norm.name(), "runningMean");

@@ -11,9 +11,9 @@ import java.util.Map;
 
 /**
  * Rebuilds a saved compressed network for DJL's own loading routes: {@code Criteria} finds this
- * factory in the {@code serving.properties} that {@link CompressedModel#save} writes, and
- * {@code Model.load} takes it as the {@code blockFactory} option. The block comes back
- * without parameters; DJL then loads them from the saved parameter file.
+ * factory in the {@code serving.properties} that {@link CompressedModel#save} writes, and {@code
+ * Model.load} takes it as the {@code blockFactory} option. The block comes back without parameters;
+ * DJL then loads them from the saved parameter file.
  *
  * <pre>{@code
  * Criteria<NDList, NDList> criteria = Criteria.builder()
@@ -28,8 +28,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Or with a {@code Model} of one's own: {@code model.setBlock(new
- * CompressedBlockFactory().newBlock(model, directory, Map.of()));
- * model.load(directory, CompressedModel.MODEL_NAME);}
+ * CompressedBlockFactory().newBlock(model, directory, Map.of())); model.load(directory,
+ * CompressedModel.MODEL_NAME);}
  */
 public final class CompressedBlockFactory implements BlockFactory {
 
@@ -45,8 +45,7 @@ public final class CompressedBlockFactory implements BlockFactory {
    * @throws IOException when the directory holds no readable architecture
    */
   @Override
-  public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments)
-      throws IOException {
+  public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) throws IOException {
     Path directory = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
     // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
     EngineCheck.requireCorrect();

@@ -1,9 +1,10 @@
 package dev.ato.djl.subnet;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -14,7 +15,6 @@ import dev.ato.cost.CostModel;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
-import dev.ato.storage.Checksums;
 import dev.ato.djl.tensor.InPlace;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
@@ -23,6 +23,7 @@ import dev.ato.graph.Node;
 import dev.ato.graph.Parameter;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
+import dev.ato.storage.Checksums;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,35 +39,39 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * A physically smaller network cut from a model by a mask (docs/method.md, "The training loop"): every pruned group's
- * channels are gone, with fewer filters, smaller batch norms (running statistics sliced too) and
- * sliced consumer inputs, flatten-to-linear included. The user's model is not changed. When the
- * pruned groups are zero, as ATO leaves them, the compressed network computes the same outputs as
- * the dense one.
+ * A physically smaller network cut from a model by a mask (docs/method.md, "The training loop"):
+ * every pruned group's channels are gone, with fewer filters, smaller batch norms (running
+ * statistics sliced too) and sliced consumer inputs, flatten-to-linear included. The user's model
+ * is not changed. When the pruned groups are zero, as ATO leaves them, the compressed network
+ * computes the same outputs as the dense one.
  *
  * <p>Saved as a directory holding {@value #ARCHITECTURE_FILE} (the {@link SubnetSpec}), the
- * parameters in DJL's model format, a {@code serving.properties} for DJL's loaders and a
- * checksum manifest of the three ({@code checksums.sha256}); {@link #load}, DJL's {@code
- * Criteria} (with {@link CompressedBlockFactory}) and {@code Model.load} rebuild it from those
- * alone, and the first two check every file against its checksum and every layer's geometry
- * before they allocate anything.
+ * parameters in DJL's model format, a {@code serving.properties} for DJL's loaders and a checksum
+ * manifest of the three ({@code checksums.sha256}); {@link #load}, DJL's {@code Criteria} (with
+ * {@link CompressedBlockFactory}) and {@code Model.load} rebuild it from those alone, and the first
+ * two check every file against its checksum and every layer's geometry before they allocate
+ * anything.
  */
 public final class CompressedModel implements AutoCloseable {
 
   /** The architecture file in a saved directory. */
   public static final String ARCHITECTURE_FILE = "architecture.json";
+
   /** The model name in a saved directory: its parameter file's prefix. */
   public static final String MODEL_NAME = "compressed";
+
   /** The file that tells DJL's loaders how to rebuild the network. */
   public static final String SERVING_PROPERTIES = "serving.properties";
+
   /** The parameter file in a saved directory, in DJL's format. */
   public static final String PARAMETER_FILE = MODEL_NAME + "-0000.params";
+
   /** Every file of a saved directory, which its checksum manifest lists. */
-  public static final List<String> SAVED_FILES = List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES,
-      PARAMETER_FILE);
+  public static final List<String> SAVED_FILES =
+      List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES, PARAMETER_FILE);
+
   /** The first architecture format whose directories carry a checksum manifest. */
   private static final int CHECKSUMMED_VERSION = 3;
 
@@ -84,14 +89,14 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /**
-   * Cuts the groups {@code mask} prunes out of {@code model}, into parameters that this object
-   * owns on the model's device: {@link #close()} frees them. Opaque blocks (see
-   * {@code ReadOptions}) are the exception: they are the original model's blocks, shared, and
-   * live only as long as that model.
+   * Cuts the groups {@code mask} prunes out of {@code model}, into parameters that this object owns
+   * on the model's device: {@link #close()} frees them. Opaque blocks (see {@code ReadOptions}) are
+   * the exception: they are the original model's blocks, shared, and live only as long as that
+   * model.
    */
   public static CompressedModel compress(ModelGraph model, GroupSet groups, GroupMask mask) {
-    NDManager manager = NDManager.newBaseManager(
-        model.block().getParameters().valueAt(0).getArray().getDevice());
+    NDManager manager =
+        NDManager.newBaseManager(model.block().getParameters().valueAt(0).getArray().getDevice());
     try {
       CompressedModel compressed = compress(model, groups, mask, manager);
       compressed.ownedManager = manager;
@@ -104,16 +109,19 @@ public final class CompressedModel implements AutoCloseable {
 
   /**
    * Cuts the groups {@code mask} prunes out of {@code model}. A layer the mask would empty keeps
-   * its first group (see {@link GroupSet#keepingEveryLayer}); {@link #mask} tells the mask
-   * actually applied.
+   * its first group (see {@link GroupSet#keepingEveryLayer}); {@link #mask} tells the mask actually
+   * applied.
    *
    * @param manager owns the new network's parameters
    */
-  public static CompressedModel compress(ModelGraph model, GroupSet groups, GroupMask mask,
-      NDManager manager) {
+  public static CompressedModel compress(
+      ModelGraph model, GroupSet groups, GroupMask mask, NDManager manager) {
     ChannelGraph graph = model.graph();
-    checkArgument(graph.name().equals(groups.graphName()),
-        "the groups were found in graph '%s', not in '%s'", groups.graphName(), graph.name());
+    checkArgument(
+        graph.name().equals(groups.graphName()),
+        "the groups were found in graph '%s', not in '%s'",
+        groups.graphName(),
+        graph.name());
     GroupMask applied = groups.keepingEveryLayer(mask);
     Map<String, int[]> kept = new HashMap<>();
     List<SubnetSpec.NodeSpec> nodes = new ArrayList<>();
@@ -121,15 +129,24 @@ public final class CompressedModel implements AutoCloseable {
     for (Node node : graph.nodes()) {
       kept.put(node.name(), keptChannels(groups.channelGroups(node.name()), applied));
       int[] in = node.inputs().isEmpty() ? new int[0] : kept.get(node.inputs().get(0));
-      nodes.add(new SubnetSpec.NodeSpec(node.name(),
-          ResizedLayer.of(node, in.length, kept.get(node.name()).length), node.inputs()));
+      nodes.add(
+          new SubnetSpec.NodeSpec(
+              node.name(),
+              ResizedLayer.of(node, in.length, kept.get(node.name()).length),
+              node.inputs()));
       if (node.layer() instanceof Layer.BatchNorm) {
         batchNorms.put(node.name(), model.batchNormSettings(node.name()));
       }
     }
-    SubnetSpec spec = new SubnetSpec(SubnetSpec.FORMAT_VERSION, graph.name() + "-compressed",
-        nodes, List.copyOf(graph.outputs()), batchNorms, SubnetSpec.Form.TRAINABLE,
-        CostModel.of(graph).flops());
+    SubnetSpec spec =
+        new SubnetSpec(
+            SubnetSpec.FORMAT_VERSION,
+            graph.name() + "-compressed",
+            nodes,
+            List.copyOf(graph.outputs()),
+            batchNorms,
+            SubnetSpec.Form.TRAINABLE,
+            CostModel.of(graph).flops());
     Map<String, Block> opaque = new HashMap<>();
     for (Node node : graph.nodes()) {
       if (node.layer() instanceof Layer.Opaque) {
@@ -150,36 +167,44 @@ public final class CompressedModel implements AutoCloseable {
       }
       values.put(node.name(), own);
     }
-    CompressedModel compressed = new CompressedModel(build(spec, opaque, values, manager),
-        applied);
-    LOG.info("compressed '{}': {} of {} groups kept, {} -> {} MACs", graph.name(),
-        applied.size() - applied.prunedCount(), applied.size(), CostModel.of(graph).flops(),
+    CompressedModel compressed = new CompressedModel(build(spec, opaque, values, manager), applied);
+    LOG.info(
+        "compressed '{}': {} of {} groups kept, {} -> {} MACs",
+        graph.name(),
+        applied.size() - applied.prunedCount(),
+        applied.size(),
+        CostModel.of(graph).flops(),
         compressed.cost().flops());
     return compressed;
   }
 
   /**
-   * The network {@code spec} describes, its parameters made by {@code manager} and set to
-   * {@code values} (by layer and parameter name), its opaque layers the blocks in
-   * {@code opaque}.
+   * The network {@code spec} describes, its parameters made by {@code manager} and set to {@code
+   * values} (by layer and parameter name), its opaque layers the blocks in {@code opaque}.
    */
-  private static SubnetBlock build(SubnetSpec spec, Map<String, Block> opaque,
-      Map<String, ? extends Map<String, float[]>> values, NDManager manager) {
+  private static SubnetBlock build(
+      SubnetSpec spec,
+      Map<String, Block> opaque,
+      Map<String, ? extends Map<String, float[]>> values,
+      NDManager manager) {
     SubnetBlock block = new SubnetBlock(spec, opaque);
     block.initialize(manager, DataType.FLOAT32, inputShapeOf(block));
     keepOutOfScopes(block);
-    values.forEach((layer, parameters) -> parameters.forEach((name, value) ->
-        InPlace.copy(value, block.layer(layer).getParameters().get(name).getArray())));
+    values.forEach(
+        (layer, parameters) ->
+            parameters.forEach(
+                (name, value) ->
+                    InPlace.copy(value, block.layer(layer).getParameters().get(name).getArray())));
     return block;
   }
 
   /**
-   * This network's inference form, in parameters that the new object owns on this network's
-   * device ({@link #close()} frees them): every batch norm that follows a convolution or linear
-   * layer folded into it, so that a forward pass runs fewer layers for the same outputs in
-   * inference mode (within float rounding). This is the form to serve; this object, the
-   * trainable form, stays as it is, for fine-tuning. Saved, it loads as any compressed network
-   * does, and {@link #form()} tells the two apart.
+   * This network's inference form, in parameters that the new object owns on this network's device
+   * ({@link #close()} frees them): every batch norm that follows a convolution or linear layer
+   * folded into it, so that a forward pass runs fewer layers for the same outputs in inference mode
+   * (within float rounding). This is the form to serve; this object, the trainable form, stays as
+   * it is, for fine-tuning. Saved, it loads as any compressed network does, and {@link #form()}
+   * tells the two apart.
    */
   public CompressedModel forInference() {
     Map<String, Block> opaque = new HashMap<>();
@@ -188,16 +213,21 @@ public final class CompressedModel implements AutoCloseable {
         opaque.put(node.name(), block.layer(node.name()));
       }
     }
-    BatchNormFolding.Folded folded = BatchNormFolding.fold(block.spec(),
-        (layer, parameter) -> block.layer(layer).getParameters().get(parameter).getArray()
-            .toFloatArray());
+    BatchNormFolding.Folded folded =
+        BatchNormFolding.fold(
+            block.spec(),
+            (layer, parameter) ->
+                block.layer(layer).getParameters().get(parameter).getArray().toFloatArray());
     NDManager manager = NDManager.newBaseManager(device());
     try {
-      CompressedModel inference = new CompressedModel(
-          build(folded.spec(), opaque, folded.parameters(), manager), mask);
+      CompressedModel inference =
+          new CompressedModel(build(folded.spec(), opaque, folded.parameters(), manager), mask);
       inference.ownedManager = manager;
-      LOG.info("inference form of '{}': {} batch norms folded, {} -> {} layers",
-          block.spec().name(), folded.folded(), graph().nodes().size(),
+      LOG.info(
+          "inference form of '{}': {} batch norms folded, {} -> {} layers",
+          block.spec().name(),
+          folded.folded(),
+          graph().nodes().size(),
           inference.graph().nodes().size());
       return inference;
     } catch (RuntimeException e) {
@@ -222,8 +252,8 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /**
-   * Frees the parameters if this object owns them: made by the three-argument
-   * {@link #compress(ModelGraph, GroupSet, GroupMask)} or by {@link #forInference()}.
+   * Frees the parameters if this object owns them: made by the three-argument {@link
+   * #compress(ModelGraph, GroupSet, GroupMask)} or by {@link #forInference()}.
    */
   @Override
   public void close() {
@@ -259,30 +289,38 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /**
-   * Saves the network into {@code directory}, creating it if needed: the architecture
-   * ({@value #ARCHITECTURE_FILE}), the parameters in DJL's model format
-   * ({@value #PARAMETER_FILE}, as {@code Model.save} writes them), a {@value #SERVING_PROPERTIES}
-   * that names {@link CompressedBlockFactory}, so that the directory loads through {@link #load},
-   * through DJL's {@code Criteria} and through {@code Model.load}, and the SHA-256 of the three
-   * in {@code checksums.sha256} (as {@code sha256sum} writes it).
+   * Saves the network into {@code directory}, creating it if needed: the architecture ({@value
+   * #ARCHITECTURE_FILE}), the parameters in DJL's model format ({@value #PARAMETER_FILE}, as {@code
+   * Model.save} writes them), a {@value #SERVING_PROPERTIES} that names {@link
+   * CompressedBlockFactory}, so that the directory loads through {@link #load}, through DJL's
+   * {@code Criteria} and through {@code Model.load}, and the SHA-256 of the three in {@code
+   * checksums.sha256} (as {@code sha256sum} writes it).
    *
    * @throws IllegalStateException when the model holds opaque blocks
    * @throws UncheckedIOException when writing fails
    */
   public void save(Path directory) {
     if (block.hasOpaqueLayers()) {
-      throw new IllegalStateException("cannot save the compressed model: it holds opaque blocks "
-          + "of the original model, which its description cannot rebuild; express those blocks "
-          + "with blocks ato reads to make the model savable");
+      throw new IllegalStateException(
+          "cannot save the compressed model: it holds opaque blocks "
+              + "of the original model, which its description cannot rebuild; express those blocks "
+              + "with blocks ato reads to make the model savable");
     }
     try {
       Files.createDirectories(directory);
-      Files.writeString(directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(),
+      Files.writeString(
+          directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(), StandardCharsets.UTF_8);
+      Files.writeString(
+          directory.resolve(SERVING_PROPERTIES),
+          "# Written by ato: DJL's "
+              + "Criteria and Model.load rebuild the network with this factory.\n"
+              + "blockFactory="
+              + CompressedBlockFactory.class.getName()
+              + "\n"
+              + "option.modelName="
+              + MODEL_NAME
+              + "\n",
           StandardCharsets.UTF_8);
-      Files.writeString(directory.resolve(SERVING_PROPERTIES), "# Written by ato: DJL's "
-          + "Criteria and Model.load rebuild the network with this factory.\n"
-          + "blockFactory=" + CompressedBlockFactory.class.getName() + "\n"
-          + "option.modelName=" + MODEL_NAME + "\n", StandardCharsets.UTF_8);
       try (Model model = Model.newInstance(MODEL_NAME)) {
         model.setBlock(block);
         model.save(directory, MODEL_NAME);
@@ -297,14 +335,17 @@ public final class CompressedModel implements AutoCloseable {
    * Loads a model saved by {@link #save}, without the original model or any training code. The
    * parameters belong to {@code manager}.
    *
-   * @throws IllegalArgumentException when the directory does not hold a saved model, or holds
-   *     a damaged architecture, truncated parameters or parameters of another network; each
-   *     message names the file
+   * @throws IllegalArgumentException when the directory does not hold a saved model, or holds a
+   *     damaged architecture, truncated parameters or parameters of another network; each message
+   *     names the file
    */
   public static CompressedModel load(Path directory, NDManager manager) {
     Path parameters = directory.resolve(PARAMETER_FILE);
-    String misfit = "the parameters in " + parameters + " cannot be read with the architecture in "
-        + directory.resolve(ARCHITECTURE_FILE);
+    String misfit =
+        "the parameters in "
+            + parameters
+            + " cannot be read with the architecture in "
+            + directory.resolve(ARCHITECTURE_FILE);
     try (Model model = Model.newInstance(MODEL_NAME, manager.getDevice())) {
       SubnetBlock block = new SubnetBlock(readArchitecture(directory));
       // DJL's reader takes whatever shapes the file holds: the architecture's own are checked
@@ -314,9 +355,14 @@ public final class CompressedModel implements AutoCloseable {
       model.load(directory, MODEL_NAME);
       for (var pair : block.getParameters()) {
         Shape found = pair.getValue().getArray().getShape();
-        checkArgument(found.equals(expected.get(pair.getKey())), "%s: parameter %s has shape %s "
-            + "where the architecture needs %s; save the network again", misfit, pair.getKey(),
-            found, expected.get(pair.getKey()));
+        checkArgument(
+            found.equals(expected.get(pair.getKey())),
+            "%s: parameter %s has shape %s "
+                + "where the architecture needs %s; save the network again",
+            misfit,
+            pair.getKey(),
+            found,
+            expected.get(pair.getKey()));
       }
       block.getParameters().values().forEach(p -> p.getArray().attach(manager));
       keepOutOfScopes(block);
@@ -327,9 +373,14 @@ public final class CompressedModel implements AutoCloseable {
       throw new IllegalArgumentException(misfit + ": " + e.getMessage(), e);
     } catch (IOException e) {
       // Model.load reports a truncated file as an end of stream, with no more to say.
-      throw new IllegalArgumentException(misfit + " (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): the file is truncated or "
-          + "damaged; save the network again", e);
+      throw new IllegalArgumentException(
+          misfit
+              + " ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + "): the file is truncated or "
+              + "damaged; save the network again",
+          e);
     }
   }
 
@@ -339,8 +390,9 @@ public final class CompressedModel implements AutoCloseable {
     Map<String, Shape> shapes = new HashMap<>();
     try (NDManager arrays = scratch.newSubManager()) {
       probe.initialize(arrays, DataType.FLOAT32, inputShapeOf(probe));
-      probe.getParameters().forEach(pair -> shapes.put(pair.getKey(),
-          pair.getValue().getArray().getShape()));
+      probe
+          .getParameters()
+          .forEach(pair -> shapes.put(pair.getKey(), pair.getValue().getArray().getShape()));
     }
     return shapes;
   }
@@ -351,47 +403,70 @@ public final class CompressedModel implements AutoCloseable {
    * what the parameter file can hold: what both loading routes ({@link #load} and DJL's through
    * {@link CompressedBlockFactory}) read before they allocate anything.
    *
-   * @throws IllegalArgumentException naming the file, and in the architecture the layer and
-   *     field, when the directory is incomplete, damaged or out of bounds
+   * @throws IllegalArgumentException naming the file, and in the architecture the layer and field,
+   *     when the directory is incomplete, damaged or out of bounds
    */
   static SubnetSpec readArchitecture(Path directory) throws IOException {
     Path architecture = directory.resolve(ARCHITECTURE_FILE);
     Path parameters = directory.resolve(PARAMETER_FILE);
     for (Path file : List.of(architecture, parameters)) {
       if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(directory + " holds no saved compressed model: "
-            + file + " is missing");
+        throw new IllegalArgumentException(
+            directory + " holds no saved compressed model: " + file + " is missing");
       }
     }
     Optional<List<String>> checked = Checksums.verify(directory);
-    List<String> unlisted = checked.map(listed -> List.of(ARCHITECTURE_FILE, PARAMETER_FILE)
-        .stream().filter(f -> !listed.contains(f)).toList()).orElse(List.of());
+    List<String> unlisted =
+        checked
+            .map(
+                listed ->
+                    List.of(ARCHITECTURE_FILE, PARAMETER_FILE).stream()
+                        .filter(f -> !listed.contains(f))
+                        .toList())
+            .orElse(List.of());
     if (!unlisted.isEmpty()) {
-      throw new IllegalArgumentException(directory.resolve(Checksums.FILE_NAME) + " does not "
-          + "list " + unlisted + ": the directory is damaged; save the network again");
+      throw new IllegalArgumentException(
+          directory.resolve(Checksums.FILE_NAME)
+              + " does not "
+              + "list "
+              + unlisted
+              + ": the directory is damaged; save the network again");
     }
     SubnetSpec spec;
     try {
       spec = SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
       long values = ArchitectureLimits.check(spec);
       if (values > Files.size(parameters) / Float.BYTES) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "its layers hold %,d "
-            + "parameters, more than the %,d bytes of %s can", values, Files.size(parameters),
-            parameters.getFileName()));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "its layers hold %,d " + "parameters, more than the %,d bytes of %s can",
+                values,
+                Files.size(parameters),
+                parameters.getFileName()));
       }
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      throw new IllegalArgumentException(architecture + " is not a compressed model's "
-          + "architecture (" + e.getMessage() + "): save the network again", e);
+      throw new IllegalArgumentException(
+          architecture
+              + " is not a compressed model's "
+              + "architecture ("
+              + e.getMessage()
+              + "): save the network again",
+          e);
     }
     if (checked.isEmpty()) {
       if (spec.formatVersion() >= CHECKSUMMED_VERSION) {
-        throw new IllegalArgumentException(directory.resolve(Checksums.FILE_NAME) + " is "
-            + "missing: a network saved by this version of ato has one, so the directory is "
-            + "incomplete; save the network again");
+        throw new IllegalArgumentException(
+            directory.resolve(Checksums.FILE_NAME)
+                + " is "
+                + "missing: a network saved by this version of ato has one, so the directory is "
+                + "incomplete; save the network again");
       }
-      LOG.warn("{} was saved before ato kept checksums (format version {}): a damaged file "
-          + "there cannot be told from a good one; save the network again to add them",
-          directory, spec.formatVersion());
+      LOG.warn(
+          "{} was saved before ato kept checksums (format version {}): a damaged file "
+              + "there cannot be told from a good one; save the network again to add them",
+          directory,
+          spec.formatVersion());
     }
     return spec;
   }
@@ -399,7 +474,8 @@ public final class CompressedModel implements AutoCloseable {
   /** The input shape, batch 1, that {@code block} was made for. */
   static Shape inputShapeOf(SubnetBlock block) {
     ChannelShape input = block.graph().nodes().get(0).output();
-    return input.flat() ? new Shape(1, input.channels())
+    return input.flat()
+        ? new Shape(1, input.channels())
         : new Shape(1, input.channels(), input.height(), input.width());
   }
 
@@ -410,8 +486,8 @@ public final class CompressedModel implements AutoCloseable {
 
   private static int[] keptChannels(ImmutableIntArray channelGroups, GroupMask mask) {
     return IntStream.range(0, channelGroups.length())
-        .filter(k -> channelGroups.get(k) == GroupSet.UNPRUNABLE
-            || mask.isKept(channelGroups.get(k)))
+        .filter(
+            k -> channelGroups.get(k) == GroupSet.UNPRUNABLE || mask.isKept(channelGroups.get(k)))
         .toArray();
   }
 }

@@ -3,9 +3,9 @@ package dev.ato.djl.subnet;
 import dev.ato.graph.Parameter;
 
 /**
- * Cuts a parameter's values down to the kept channels on its output axis and its input axis,
- * in row-major order. Done once per parameter when a network is compressed, on the host, where
- * index arithmetic is plain and exact.
+ * Cuts a parameter's values down to the kept channels on its output axis and its input axis, in
+ * row-major order. Done once per parameter when a network is compressed, on the host, where index
+ * arithmetic is plain and exact.
  */
 final class ParameterSlicer {
 

@@ -6,9 +6,9 @@ import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 
 /**
- * A layer of the dense graph with its channel counts cut to what a mask keeps, for the
- * compressed network's description. Layers with parameters declare their counts and are cut;
- * the others derive their shapes from their inputs and stay as they are.
+ * A layer of the dense graph with its channel counts cut to what a mask keeps, for the compressed
+ * network's description. Layers with parameters declare their counts and are cut; the others derive
+ * their shapes from their inputs and stay as they are.
  */
 final class ResizedLayer implements Layer.Visitor<Layer> {
 
@@ -34,8 +34,19 @@ final class ResizedLayer implements Layer.Visitor<Layer> {
   public Layer visitConv2d(Layer.Conv2d c) {
     // A depthwise convolution's groups are its channels, so they shrink with them.
     int groups = c.isDepthwise(node.input().channels()) ? inputs : c.groups();
-    return new Layer.Conv2d(outputs, inputs, c.kernelH(), c.kernelW(), c.strideH(),
-        c.strideW(), c.padH(), c.padW(), c.dilationH(), c.dilationW(), groups, c.bias());
+    return new Layer.Conv2d(
+        outputs,
+        inputs,
+        c.kernelH(),
+        c.kernelW(),
+        c.strideH(),
+        c.strideW(),
+        c.padH(),
+        c.padW(),
+        c.dilationH(),
+        c.dilationW(),
+        groups,
+        c.bias());
   }
 
   @Override
@@ -94,13 +105,17 @@ final class ResizedLayer implements Layer.Visitor<Layer> {
   }
 
   /**
-   * The input's and an opaque layer's channels are never offered for pruning; their declared
-   * shape stays only if the mask indeed kept them all.
+   * The input's and an opaque layer's channels are never offered for pruning; their declared shape
+   * stays only if the mask indeed kept them all.
    */
   private Layer unchanged(Layer layer) {
-    checkState(outputs == node.output().channels(),
-        "%s '%s' cannot lose channels, but the mask keeps %s of its %s", layer.kind(),
-        node.name(), outputs, node.output().channels());
+    checkState(
+        outputs == node.output().channels(),
+        "%s '%s' cannot lose channels, but the mask keeps %s of its %s",
+        layer.kind(),
+        node.name(),
+        outputs,
+        node.output().channels());
     return layer;
   }
 }

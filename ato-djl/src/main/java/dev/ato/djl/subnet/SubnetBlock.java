@@ -41,8 +41,8 @@ public final class SubnetBlock extends AbstractBlock {
   private final ImmutableMap<String, Block> layers;
 
   /**
-   * Builds the blocks {@code spec} describes; parameters are set by {@code initialize} and then
-   * by copying or loading.
+   * Builds the blocks {@code spec} describes; parameters are set by {@code initialize} and then by
+   * copying or loading.
    *
    * @throws IllegalArgumentException when the description is inconsistent
    */
@@ -60,7 +60,8 @@ public final class SubnetBlock extends AbstractBlock {
     this.graph = spec.toGraph();
     Map<String, Block> blocks = new LinkedHashMap<>();
     for (Node node : graph.nodes()) {
-      node.layer().accept(new BlockOf(node, spec, opaque))
+      node.layer()
+          .accept(new BlockOf(node, spec, opaque))
           .ifPresent(block -> blocks.put(node.name(), addChildBlock(node.name(), block)));
     }
     this.layers = ImmutableMap.copyOf(blocks);
@@ -80,8 +81,8 @@ public final class SubnetBlock extends AbstractBlock {
   public Block layer(String layer) {
     Block block = layers.get(layer);
     if (block == null) {
-      throw new IllegalArgumentException("the compressed network has no layer with parameters "
-          + "called '" + layer + "'");
+      throw new IllegalArgumentException(
+          "the compressed network has no layer with parameters " + "called '" + layer + "'");
     }
     return block;
   }
@@ -108,38 +109,50 @@ public final class SubnetBlock extends AbstractBlock {
 
     @Override
     public Optional<Block> visitConv2d(Layer.Conv2d conv) {
-      return Optional.of(Conv2d.builder().setFilters(conv.filters())
-          .setKernelShape(new Shape(conv.kernelH(), conv.kernelW()))
-          .optStride(new Shape(conv.strideH(), conv.strideW()))
-          .optPadding(new Shape(conv.padH(), conv.padW()))
-          .optDilation(new Shape(conv.dilationH(), conv.dilationW()))
-          .optGroups(conv.groups()).optBias(conv.bias()).build());
+      return Optional.of(
+          Conv2d.builder()
+              .setFilters(conv.filters())
+              .setKernelShape(new Shape(conv.kernelH(), conv.kernelW()))
+              .optStride(new Shape(conv.strideH(), conv.strideW()))
+              .optPadding(new Shape(conv.padH(), conv.padW()))
+              .optDilation(new Shape(conv.dilationH(), conv.dilationW()))
+              .optGroups(conv.groups())
+              .optBias(conv.bias())
+              .build());
     }
 
     @Override
     public Optional<Block> visitBatchNorm(Layer.BatchNorm norm) {
       BatchNormSettings settings = spec.batchNorms().get(node.name());
       if (settings == null) {
-        throw new IllegalArgumentException("batch norm '" + node.name() + "' has no settings in "
-            + "the description");
+        throw new IllegalArgumentException(
+            "batch norm '" + node.name() + "' has no settings in " + "the description");
       }
-      return Optional.of(BatchNorm.builder().optAxis(1).optEpsilon(settings.epsilon())
-          .optMomentum(settings.momentum()).optCenter(settings.center())
-          .optScale(settings.scale()).build());
+      return Optional.of(
+          BatchNorm.builder()
+              .optAxis(1)
+              .optEpsilon(settings.epsilon())
+              .optMomentum(settings.momentum())
+              .optCenter(settings.center())
+              .optScale(settings.scale())
+              .build());
     }
 
     @Override
     public Optional<Block> visitLinear(Layer.Linear linear) {
-      return Optional.of(Linear.builder().setUnits(linear.units()).optBias(linear.bias())
-          .build());
+      return Optional.of(Linear.builder().setUnits(linear.units()).optBias(linear.bias()).build());
     }
 
     @Override
     public Optional<Block> visitOpaque(Layer.Opaque layer) {
       Block block = opaque.get(node.name());
       if (block == null) {
-        throw new IllegalArgumentException("layer '" + node.name() + "' is an opaque block ("
-            + layer.description() + "), which a description alone cannot rebuild");
+        throw new IllegalArgumentException(
+            "layer '"
+                + node.name()
+                + "' is an opaque block ("
+                + layer.description()
+                + "), which a description alone cannot rebuild");
       }
       return Optional.of(block);
     }
@@ -186,12 +199,12 @@ public final class SubnetBlock extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     Map<String, NDArray> values = new HashMap<>();
     for (Node node : graph.nodes()) {
-      values.put(node.name(),
-          node.layer().accept(new Compute(node, values, inputs, store, training)));
+      values.put(
+          node.name(), node.layer().accept(new Compute(node, values, inputs, store, training)));
     }
     NDList outputs = new NDList();
     graph.outputs().forEach(o -> outputs.add(values.get(o)));
@@ -206,7 +219,11 @@ public final class SubnetBlock extends AbstractBlock {
     private final ParameterStore store;
     private final boolean training;
 
-    Compute(Node node, Map<String, NDArray> values, NDList inputs, ParameterStore store,
+    Compute(
+        Node node,
+        Map<String, NDArray> values,
+        NDList inputs,
+        ParameterStore store,
         boolean training) {
       this.node = node;
       this.values = values;
@@ -284,8 +301,7 @@ public final class SubnetBlock extends AbstractBlock {
     }
 
     private NDArray runBlock(NDArray in) {
-      return layers.get(node.name()).forward(store, new NDList(in), training)
-          .singletonOrThrow();
+      return layers.get(node.name()).forward(store, new NDList(in), training).singletonOrThrow();
     }
   }
 
@@ -296,8 +312,7 @@ public final class SubnetBlock extends AbstractBlock {
   }
 
   @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType,
-      Shape... inputShapes) {
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     Map<String, Shape> shapes = runtimeShapes(inputShapes[0].get(0));
     for (Map.Entry<String, Block> entry : layers.entrySet()) {
       Node node = graph.node(entry.getKey());
@@ -315,8 +330,8 @@ public final class SubnetBlock extends AbstractBlock {
   }
 
   /**
-   * The array shape each layer gives for a batch of {@code batch}: the graph's shape, with
-   * DJL's conventions for what is 2-D (global pooling, flatten, linear).
+   * The array shape each layer gives for a batch of {@code batch}: the graph's shape, with DJL's
+   * conventions for what is 2-D (global pooling, flatten, linear).
    */
   private Map<String, Shape> runtimeShapes(long batch) {
     Map<String, Shape> shapes = new HashMap<>();

@@ -28,39 +28,44 @@ import java.util.Map;
 
 /**
  * The architecture of a compressed network, complete enough to rebuild it without the original
- * model or any training code: its layers in order (as channel-flow graph layers), their inputs,
- * the outputs, and the batch-norm settings. Saved as JSON next to the parameters.
+ * model or any training code: its layers in order (as channel-flow graph layers), their inputs, the
+ * outputs, and the batch-norm settings. Saved as JSON next to the parameters.
  *
- * @param formatVersion version of this description; readers refuse versions they do not know
- *     (see {@link #FORMAT_VERSION})
+ * @param formatVersion version of this description; readers refuse versions they do not know (see
+ *     {@link #FORMAT_VERSION})
  * @param name the network's name
  * @param nodes the layers, in order
  * @param outputs names of the output layers
  * @param batchNorms settings of each batch norm, by layer name
- * @param form whether the network is the trainable form or the inference form, whose batch
- *     norms are folded into the layers before them
- * @param originalFlops multiply-accumulates per input of the dense network this one was cut
- *     from, 0 when unknown (descriptions written before version 3)
+ * @param form whether the network is the trainable form or the inference form, whose batch norms
+ *     are folded into the layers before them
+ * @param originalFlops multiply-accumulates per input of the dense network this one was cut from, 0
+ *     when unknown (descriptions written before version 3)
  */
-public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
-    List<String> outputs, Map<String, BatchNormSettings> batchNorms, Form form,
+public record SubnetSpec(
+    int formatVersion,
+    String name,
+    List<NodeSpec> nodes,
+    List<String> outputs,
+    Map<String, BatchNormSettings> batchNorms,
+    Form form,
     long originalFlops) {
 
   /**
-   * The version this code writes; it reads this one and every earlier one. Version 2 added
-   * {@code ceilMode} to pooling layers; version 1 files, which lack it, pooled rounding down.
-   * Version 3 added {@code form} (earlier files are all of the trainable form) and
-   * {@code originalFlops}.
+   * The version this code writes; it reads this one and every earlier one. Version 2 added {@code
+   * ceilMode} to pooling layers; version 1 files, which lack it, pooled rounding down. Version 3
+   * added {@code form} (earlier files are all of the trainable form) and {@code originalFlops}.
    */
   public static final int FORMAT_VERSION = 3;
 
   private static final int OLDEST_READABLE_VERSION = 1;
 
-  private static final Gson GSON = new GsonBuilder()
-      .registerTypeHierarchyAdapter(Layer.class, new LayerAdapter())
-      .registerTypeAdapter(NodeSpec.class, new NodeAdapter())
-      .setPrettyPrinting()
-      .create();
+  private static final Gson GSON =
+      new GsonBuilder()
+          .registerTypeHierarchyAdapter(Layer.class, new LayerAdapter())
+          .registerTypeAdapter(NodeSpec.class, new NodeAdapter())
+          .setPrettyPrinting()
+          .create();
 
   /**
    * One layer of a compressed network.
@@ -71,15 +76,16 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
    */
   public record NodeSpec(String name, Layer layer, List<String> inputs) {
     public NodeSpec {
-      checkArgument(name != null && layer != null && inputs != null,
+      checkArgument(
+          name != null && layer != null && inputs != null,
           "a layer needs a name, a kind and its inputs");
       inputs = ImmutableList.copyOf(inputs);
     }
   }
 
   /**
-   * Reads a layer with its name in every message: a field a layer rejects (a negative padding,
-   * a kernel of 0, a number where a name belongs) is reported as that layer's.
+   * Reads a layer with its name in every message: a field a layer rejects (a negative padding, a
+   * kernel of 0, a number where a name belongs) is reported as that layer's.
    */
   private static final class NodeAdapter
       implements JsonSerializer<NodeSpec>, JsonDeserializer<NodeSpec> {
@@ -95,7 +101,8 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
 
     @Override
     public NodeSpec deserialize(JsonElement json, Type type, JsonDeserializationContext context) {
-      if (!json.isJsonObject() || !json.getAsJsonObject().has("name")
+      if (!json.isJsonObject()
+          || !json.getAsJsonObject().has("name")
           || !json.getAsJsonObject().get("name").isJsonPrimitive()) {
         throw new JsonParseException("a layer without a name: " + abbreviate(json));
       }
@@ -149,17 +156,14 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
     return text.length() <= 80 ? text : text.substring(0, 80) + "...";
   }
 
-  /**
-   * Which form of a compressed network a description holds.
-   */
+  /** Which form of a compressed network a description holds. */
   public enum Form {
     /** As ATO cut it, batch norms included: the form to fine-tune or train further. */
     TRAINABLE,
     /**
      * Every batch norm that follows a convolution or linear layer folded into it (its running
      * statistics, gamma and beta turned into that layer's weight and bias): the same outputs in
-     * inference mode for fewer layers, the form to serve. Training it drops batch
-     * normalisation.
+     * inference mode for fewer layers, the form to serve. Training it drops batch normalisation.
      */
     INFERENCE
   }
@@ -170,19 +174,25 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
     batchNorms = ImmutableMap.copyOf(batchNorms);
     // Descriptions written before version 3 have no form: they are all trainable.
     form = form == null ? Form.TRAINABLE : form;
-    checkArgument(originalFlops >= 0, "the original network's FLOPs cannot be negative, found %s",
+    checkArgument(
+        originalFlops >= 0,
+        "the original network's FLOPs cannot be negative, found %s",
         originalFlops);
   }
 
   /** A description of the trainable form, of a network whose origin is unknown. */
-  public SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes, List<String> outputs,
+  public SubnetSpec(
+      int formatVersion,
+      String name,
+      List<NodeSpec> nodes,
+      List<String> outputs,
       Map<String, BatchNormSettings> batchNorms) {
     this(formatVersion, name, nodes, outputs, batchNorms, Form.TRAINABLE, 0);
   }
 
   /**
-   * A description of a dense model as the reader read it: every layer, every channel. It is
-   * what exporting a model that was never compressed starts from.
+   * A description of a dense model as the reader read it: every layer, every channel. It is what
+   * exporting a model that was never compressed starts from.
    */
   public static SubnetSpec describing(ModelGraph model) {
     ChannelGraph graph = model.graph();
@@ -194,14 +204,19 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
         batchNorms.put(node.name(), model.batchNormSettings(node.name()));
       }
     }
-    return new SubnetSpec(FORMAT_VERSION, graph.name(), nodes, List.copyOf(graph.outputs()),
-        batchNorms, Form.TRAINABLE, CostModel.of(graph).flops());
+    return new SubnetSpec(
+        FORMAT_VERSION,
+        graph.name(),
+        nodes,
+        List.copyOf(graph.outputs()),
+        batchNorms,
+        Form.TRAINABLE,
+        CostModel.of(graph).flops());
   }
 
   /**
-   * Writes a layer as its record's fields plus a {@code type}, the record's simple name, and
-   * reads it back. The record bodies go through a plain Gson so as not to recurse into this
-   * adapter.
+   * Writes a layer as its record's fields plus a {@code type}, the record's simple name, and reads
+   * it back. The record bodies go through a plain Gson so as not to recurse into this adapter.
    */
   private static final class LayerAdapter
       implements JsonSerializer<Layer>, JsonDeserializer<Layer> {
@@ -220,10 +235,12 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
       if (kind == null) {
         throw new JsonParseException("a layer has no \"type\": " + json);
       }
-      Class<?> layerClass = Arrays.stream(Layer.class.getPermittedSubclasses())
-          .filter(c -> c.getSimpleName().equals(kind.getAsString())).findFirst()
-          .orElseThrow(() -> new JsonParseException("unknown layer type '"
-              + kind.getAsString() + "'"));
+      Class<?> layerClass =
+          Arrays.stream(Layer.class.getPermittedSubclasses())
+              .filter(c -> c.getSimpleName().equals(kind.getAsString()))
+              .findFirst()
+              .orElseThrow(
+                  () -> new JsonParseException("unknown layer type '" + kind.getAsString() + "'"));
       JsonObject fields = json.getAsJsonObject();
       if (layerClass == Layer.Pool2d.class && !fields.has("ceilMode")) {
         // Written before version 2, when every pool rounded down.
@@ -260,14 +277,16 @@ public record SubnetSpec(int formatVersion, String name, List<NodeSpec> nodes,
       spec = GSON.fromJson(json, SubnetSpec.class);
     } catch (RuntimeException e) {
       // Gson's own errors, and what a record's constructor rejects, wrapped by Gson.
-      throw new IllegalArgumentException("not a compressed-network description: "
-          + layerMessage(e), e);
+      throw new IllegalArgumentException(
+          "not a compressed-network description: " + layerMessage(e), e);
     }
     checkArgument(spec != null && spec.nodes() != null, "not a compressed-network description");
-    checkArgument(spec.formatVersion() >= OLDEST_READABLE_VERSION
-            && spec.formatVersion() <= FORMAT_VERSION,
+    checkArgument(
+        spec.formatVersion() >= OLDEST_READABLE_VERSION && spec.formatVersion() <= FORMAT_VERSION,
         "this description has format version %s; this version of ato reads versions %s to %s",
-        spec.formatVersion(), OLDEST_READABLE_VERSION, FORMAT_VERSION);
+        spec.formatVersion(),
+        OLDEST_READABLE_VERSION,
+        FORMAT_VERSION);
     return spec;
   }
 }

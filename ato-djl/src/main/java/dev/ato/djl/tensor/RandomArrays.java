@@ -14,8 +14,8 @@ public final class RandomArrays {
   private RandomArrays() {}
 
   /** Values from a normal distribution of mean 0 and {@code deviation}, in {@code manager}. */
-  public static NDArray gaussian(NDManager manager, Shape shape, double deviation,
-      SplittableRandom random) {
+  public static NDArray gaussian(
+      NDManager manager, Shape shape, double deviation, SplittableRandom random) {
     float[] values = new float[Math.toIntExact(shape.size())];
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) (deviation * random.nextGaussian());

@@ -49,12 +49,19 @@ class BidirectionalGruTest extends EngineTest {
   /** Documents why the composition exists; when this fails, DJL's own block may be usable. */
   @Test
   void theEnginesOwnBidirectionalGruWithBiasesFails() {
-    Block gru = GRU.builder().setStateSize(STATE).setNumLayers(1).optBatchFirst(true)
-        .optBidirectional(true).optHasBiases(true).build();
+    Block gru =
+        GRU.builder()
+            .setStateSize(STATE)
+            .setNumLayers(1)
+            .optBatchFirst(true)
+            .optBidirectional(true)
+            .optHasBiases(true)
+            .build();
     gru.initialize(manager, DataType.FLOAT32, new Shape(1, TIME, FEATURES));
     // libtorch reads the forward direction's input-hidden bias where DJL put the backward
     // direction's input-hidden weight, [3 * STATE, FEATURES] = [12, 3].
-    assertThatThrownBy(() -> run(gru, sequence(0))).isInstanceOf(EngineException.class)
+    assertThatThrownBy(() -> run(gru, sequence(0)))
+        .isInstanceOf(EngineException.class)
         .hasMessageContaining("Tensor sizes: [12, 3]");
   }
 
@@ -66,8 +73,8 @@ class BidirectionalGruTest extends EngineTest {
     perturbed.set(new NDIndex(0, PERTURBED), perturbed.get(0, PERTURBED).add(1f));
     NDArray after = run(gru, perturbed);
     NDIndex half = new NDIndex(":, :, {}:{}", column, column + STATE);
-    float[] difference = after.get(half).sub(before.get(half)).abs().sum(new int[] {0, 2})
-        .toFloatArray();
+    float[] difference =
+        after.get(half).sub(before.get(half)).abs().sum(new int[] {0, 2}).toFloatArray();
     boolean[] changed = new boolean[TIME];
     for (int t = 0; t < TIME; t++) {
       changed[t] = difference[t] > 1e-6f;
@@ -81,7 +88,8 @@ class BidirectionalGruTest extends EngineTest {
   }
 
   private NDArray run(Block block, NDArray input) {
-    return block.forward(new ParameterStore(manager, false), new NDList(input), false)
+    return block
+        .forward(new ParameterStore(manager, false), new NDList(input), false)
         .singletonOrThrow();
   }
 

@@ -38,8 +38,11 @@ class ControllerNetworkTest {
       // Each GRU direction: W_ih 3*128*64 = 24,576, W_hh 3*128*128 = 49,152, b_ih and b_hh
       // 384 each: 74,496; two directions 148,992. LayerNorm gamma + beta: 2*256 = 512. Heads:
       // 256 * (3 + 1 + 4) = 2,048. Total 151,552.
-      long trainable = model.getBlock().getParameters().values().stream()
-          .filter(Parameter::requiresGradient).mapToLong(p -> p.getShape().size()).sum();
+      long trainable =
+          model.getBlock().getParameters().values().stream()
+              .filter(Parameter::requiresGradient)
+              .mapToLong(p -> p.getShape().size())
+              .sum();
       assertThat(trainable).isEqualTo(151_552);
     }
   }
@@ -56,8 +59,7 @@ class ControllerNetworkTest {
 
   @Test
   void theFixedInputHasOrthonormalRowsUpTo64Blocks() {
-    assertThat(gram(fixedInputValues(5), 5, 64, true))
-        .containsExactly(identity(5), within(1e-5));
+    assertThat(gram(fixedInputValues(5), 5, 64, true)).containsExactly(identity(5), within(1e-5));
     assertThat(gram(fixedInputValues(64), 64, 64, true))
         .containsExactly(identity(64), within(1e-5));
   }
@@ -115,8 +117,9 @@ class ControllerNetworkTest {
   void anEmptyListOfBlocksIsRejected() {
     assertThatThrownBy(() -> ControllerNetwork.of(List.of(), 1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a controller network needs at least one block, found an empty list of "
-            + "block sizes");
+        .hasMessage(
+            "a controller network needs at least one block, found an empty list of "
+                + "block sizes");
   }
 
   @Test
@@ -145,7 +148,9 @@ class ControllerNetworkTest {
   private static Parameter fixedInput(Model model) {
     return model.getBlock().getParameters().stream()
         .filter(pair -> pair.getKey().equals(ControllerNetwork.FIXED_INPUT))
-        .map(Pair::getValue).findFirst().orElseThrow();
+        .map(Pair::getValue)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static float[] fixedInputValues(int blocks) {
@@ -165,8 +170,10 @@ class ControllerNetworkTest {
       for (int j = 0; j < count; j++) {
         double dot = 0;
         for (int k = 0; k < length; k++) {
-          dot += byRows ? x[i * columns + k] * x[j * columns + k]
-              : x[k * columns + i] * x[k * columns + j];
+          dot +=
+              byRows
+                  ? x[i * columns + k] * x[j * columns + k]
+                  : x[k * columns + i] * x[k * columns + j];
         }
         gram[i * count + j] = dot;
       }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A smoke test of the controller alone, on ResNet-20's groups: trained on the FLOPs penalty only
- * (the paper's controller step without the task loss), with the paper's optimiser, its sampled
- * hard masks settle at the target share of the prunable FLOPs. About 3.5 s on 2 cores.
+ * (the paper's controller step without the task loss), with the paper's optimiser, its sampled hard
+ * masks settle at the target share of the prunable FLOPs. About 3.5 s on 2 cores.
  */
 class ControllerTrainingTest {
 
@@ -50,9 +50,13 @@ class ControllerTrainingTest {
     try (Model model = Model.newInstance("controller")) {
       model.setBlock(ControllerNetwork.forGroups(groups, 7));
       // The trainer's loss is never used: the controller's loss is built by hand below.
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-          .optOptimizer(Optimizer.adamW().optLearningRateTracker(Tracker.fixed(1e-3f))
-              .optWeightDecays(1e-2f).build());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optOptimizer(
+                  Optimizer.adamW()
+                      .optLearningRateTracker(Tracker.fixed(1e-3f))
+                      .optWeightDecays(1e-2f)
+                      .build());
       try (Trainer trainer = model.newTrainer(config);
           DifferentiableCost flops = DifferentiableCost.of(cost, trainer.getManager())) {
         trainer.initialize();
@@ -67,15 +71,16 @@ class ControllerTrainingTest {
             GumbelMask.Sample sample = gumbel.sample(logits, noise);
             NDArray ratio = flops.flopsRatio(sample.hard());
             collector.backward(penalty.value(ratio).mul((float) ResourceLoss.DEFAULT_WEIGHT));
-            ratios[step] = cost.prunableFlops(sample.groupMask().toKeepVector())
-                / cost.prunableFlops();
+            ratios[step] =
+                cost.prunableFlops(sample.groupMask().toKeepVector()) / cost.prunableFlops();
           }
           trainer.step();
           if (step == 0) {
             live = modelManager.getManagedArrays().size();
           }
         }
-        assertThat(modelManager.getManagedArrays()).as("arrays left after %s steps", STEPS)
+        assertThat(modelManager.getManagedArrays())
+            .as("arrays left after %s steps", STEPS)
             .hasSize(live);
       }
     }

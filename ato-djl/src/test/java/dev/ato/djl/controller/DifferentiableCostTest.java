@@ -75,13 +75,12 @@ class DifferentiableCostTest extends EngineTest {
       double[] down = keep.clone();
       up[g] += step;
       down[g] -= step;
-      expected[g] = (cost.prunableFlops(up) - cost.prunableFlops(down)) / (2 * step)
-          / cost.prunableFlops();
+      expected[g] =
+          (cost.prunableFlops(up) - cost.prunableFlops(down)) / (2 * step) / cost.prunableFlops();
     }
     double largest = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
     assertThat(largest).isPositive();
-    assertThat(doubles(keepArray.getGradient())).containsExactly(expected,
-        within(1e-5 * largest));
+    assertThat(doubles(keepArray.getGradient())).containsExactly(expected, within(1e-5 * largest));
   }
 
   @Test
@@ -106,8 +105,10 @@ class DifferentiableCostTest extends EngineTest {
     try (DifferentiableCost flops = DifferentiableCost.of(cost, manager)) {
       assertThatThrownBy(() -> flops.flopsRatio(manager.ones(new Shape(3))))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("the keep vector must have shape (" + cost.groupCount()
-              + "), one value per group, found (3)");
+          .hasMessage(
+              "the keep vector must have shape ("
+                  + cost.groupCount()
+                  + "), one value per group, found (3)");
     }
   }
 

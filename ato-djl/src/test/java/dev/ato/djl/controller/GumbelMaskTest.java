@@ -84,7 +84,7 @@ class GumbelMaskTest extends EngineTest {
   void logitsOfAnotherLengthThanTheDrawsAreRejected() {
     assertThatThrownBy(() -> GumbelMask.defaults().sample(floats(LOGITS), new double[4]))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the logits must be a vector of one value per uniform draw (4), "
-            + "found shape (6)");
+        .hasMessage(
+            "the logits must be a vector of one value per uniform draw (4), " + "found shape (6)");
   }
 }

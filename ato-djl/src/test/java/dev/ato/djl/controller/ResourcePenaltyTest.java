@@ -21,7 +21,8 @@ class ResourcePenaltyTest extends EngineTest {
     // Far below, inside the lower margin, at p, inside the upper margin, above, all kept.
     for (double r : new double[] {0.2, 0.498, 0.5, 0.503, 0.6, 1.0}) {
       NDArray value = ResourcePenalty.of(LOSS).value(manager.create((float) r));
-      assertThat((double) value.getFloat()).as("R(%s)", r)
+      assertThat((double) value.getFloat())
+          .as("R(%s)", r)
           .isCloseTo(LOSS.value((float) r), within(1e-6));
     }
   }

@@ -20,8 +20,8 @@ import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves the pinned toolchain on the real PyTorch engine, offline: a forward pass, a backward
- * pass and an SGD step of a tiny linear layer, checked against values computed by hand.
+ * Proves the pinned toolchain on the real PyTorch engine, offline: a forward pass, a backward pass
+ * and an SGD step of a tiny linear layer, checked against values computed by hand.
  */
 class PyTorchToolchainTest {
 
@@ -35,9 +35,10 @@ class PyTorchToolchainTest {
   void aLinearLayerTrainsOneStepAsComputedByHand() {
     try (Model model = Model.newInstance("tiny")) {
       model.setBlock(Linear.builder().setUnits(2).build());
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
-          .optInitializer(Initializer.ONES, Parameter.Type.WEIGHT)
-          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build());
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.l2Loss())
+              .optInitializer(Initializer.ONES, Parameter.Type.WEIGHT)
+              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(2, 3));
         NDManager manager = trainer.getManager();

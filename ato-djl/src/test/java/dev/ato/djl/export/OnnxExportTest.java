@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an exported file declares (opset, names, the dynamic batch, metadata), that DJL's own
- * ONNX Runtime engine serves it, and the errors of export.
+ * What an exported file declares (opset, names, the dynamic batch, metadata), that DJL's own ONNX
+ * Runtime engine serves it, and the errors of export.
  */
 class OnnxExportTest extends ManagedTest {
 
@@ -44,36 +44,40 @@ class OnnxExportTest extends ManagedTest {
 
   @Test
   void aFileDeclaresOpset13IrVersion7NamedInputAndOutputAndADynamicBatch() throws Exception {
-    CompressedModel compressed = PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 1,
-        manager);
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 1, manager);
 
     ModelProto model = ModelProto.parseFrom(OnnxExport.of(compressed).toByteArray());
 
     assertThat(model.getIrVersion()).isEqualTo(7);
-    assertThat(model.getOpsetImportList()).singleElement()
+    assertThat(model.getOpsetImportList())
+        .singleElement()
         .satisfies(opset -> assertThat(opset.getVersion()).isEqualTo(13));
-    assertThat(model.getGraph().getInputList()).singleElement()
+    assertThat(model.getGraph().getInputList())
+        .singleElement()
         .satisfies(input -> assertThat(input.getName()).isEqualTo("input"));
-    assertThat(model.getGraph().getOutputList()).singleElement()
+    assertThat(model.getGraph().getOutputList())
+        .singleElement()
         .satisfies(output -> assertThat(output.getName()).isEqualTo("output"));
-    TensorShapeProto inputShape = model.getGraph().getInput(0).getType().getTensorType()
-        .getShape();
+    TensorShapeProto inputShape = model.getGraph().getInput(0).getType().getTensorType().getShape();
     assertThat(inputShape.getDim(0).getDimParam()).isEqualTo("batch");
-    assertThat(inputShape.getDimList().subList(1, 4)).extracting(d -> d.getDimValue())
+    assertThat(inputShape.getDimList().subList(1, 4))
+        .extracting(d -> d.getDimValue())
         .containsExactly(3L, 16L, 16L);
     assertThat(model.getProducerName()).isEqualTo("ato");
   }
 
   @Test
   void theMetadataCarriesTheVersionTheFlopsBeforeAndAfterAndTheReduction() {
-    CompressedModel compressed = PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 1,
-        manager);
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 1, manager);
     long before = compressed.spec().originalFlops();
     long after = compressed.cost().flops();
 
     var metadata = OnnxExport.of(compressed).metadata();
 
-    assertThat(metadata).containsEntry(OnnxExport.ATO_VERSION, AtoVersion.current())
+    assertThat(metadata)
+        .containsEntry(OnnxExport.ATO_VERSION, AtoVersion.current())
         .containsEntry(OnnxExport.FORM, "trainable")
         .containsEntry(OnnxExport.FLOPS_BEFORE, Long.toString(before))
         .containsEntry(OnnxExport.FLOPS_AFTER, Long.toString(after))
@@ -86,27 +90,27 @@ class OnnxExportTest extends ManagedTest {
   @Test
   void theInferenceFormSaysSoAndADenseModelRemovesNothing() {
     Shape input = new Shape(2, 3, 16, 16);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
-        input), input, "dense");
-    CompressedModel compressed = PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 2,
-        manager);
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.concatCnn(5), manager, input), input, "dense");
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 2, manager);
 
     try (CompressedModel inference = compressed.forInference()) {
-      assertThat(OnnxExport.of(inference).metadata()).containsEntry(OnnxExport.FORM,
-          "inference");
+      assertThat(OnnxExport.of(inference).metadata()).containsEntry(OnnxExport.FORM, "inference");
     }
-    assertThat(OnnxExport.of(model).metadata()).containsEntry(OnnxExport.FORM, "dense")
+    assertThat(OnnxExport.of(model).metadata())
+        .containsEntry(OnnxExport.FORM, "dense")
         .containsEntry(OnnxExport.FLOPS_REDUCTION, "0.000000");
   }
 
   @Test
   void aSavedFileLoadsThroughDjlsOnnxRuntimeEngineWithCriteria(@TempDir Path directory)
       throws Exception {
-    CompressedModel compressed = PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 3,
-        manager);
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 3, manager);
     Path file = directory.resolve("model.onnx");
-    NDArray x = RandomArrays.gaussian(manager, new Shape(4, 3, 16, 16), 1,
-        new SplittableRandom(3));
+    NDArray x = RandomArrays.gaussian(manager, new Shape(4, 3, 16, 16), 1, new SplittableRandom(3));
     float[] expected = Outputs.run(compressed.block(), x, manager);
     try (CompressedModel inference = compressed.forInference()) {
       OnnxExport.of(inference).save(file);
@@ -124,10 +128,9 @@ class OnnxExportTest extends ManagedTest {
   }
 
   @Test
-  void savingReplacesAnEarlierFileAndLeavesNothingElse(@TempDir Path directory)
-      throws Exception {
-    CompressedModel compressed = PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 4,
-        manager);
+  void savingReplacesAnEarlierFileAndLeavesNothingElse(@TempDir Path directory) throws Exception {
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), INPUT, 4, manager);
     Path file = directory.resolve("model.onnx");
     Files.writeString(file, "an earlier file");
 
@@ -145,19 +148,28 @@ class OnnxExportTest extends ManagedTest {
   @Test
   void anOpaqueBlockIsAnErrorNamingTheLayerAndItsPath() {
     Shape input = new Shape(2, 3, 8, 8);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.customBlockCnn(4),
-        manager, input), input, "custom", ReadOptions.opaqueUnknownBlocks());
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.customBlockCnn(4), manager, input),
+            input,
+            "custom",
+            ReadOptions.opaqueUnknownBlocks());
 
     assertThatThrownBy(() -> OnnxExport.of(model))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("cannot export layer '04ChannelScale' (opaque) to ONNX: it is a "
-            + "block ato reads as opaque (dev.ato.djl.testing.ChannelScale)");
+        .hasMessageStartingWith(
+            "cannot export layer '04ChannelScale' (opaque) to ONNX: it is a "
+                + "block ato reads as opaque (dev.ato.djl.testing.ChannelScale)");
   }
 
   @Test
   void aBlockTheReaderCannotReadIsTheReadersErrorNamingIt() {
-    assertThatThrownBy(() -> OnnxExport.of(TestModels.initialise(TestModels.customBlockCnn(4),
-        manager, new Shape(2, 3, 8, 8)), new Shape(1, 3, 8, 8)))
+    assertThatThrownBy(
+            () ->
+                OnnxExport.of(
+                    TestModels.initialise(
+                        TestModels.customBlockCnn(4), manager, new Shape(2, 3, 8, 8)),
+                    new Shape(1, 3, 8, 8)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("04ChannelScale");
   }

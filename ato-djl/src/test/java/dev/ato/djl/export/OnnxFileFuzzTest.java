@@ -23,23 +23,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damaged copies of an exported {@code model.onnx} (the inference form of a compressed ResNet-8):
- * a byte flipped, a run of bytes zeroed, the file cut short. {@link OnnxExport#verify} refuses
- * every one, naming the file; ONNX Runtime, given the same bytes, refuses them or runs them, and
- * never takes the JVM down.
+ * Damaged copies of an exported {@code model.onnx} (the inference form of a compressed ResNet-8): a
+ * byte flipped, a run of bytes zeroed, the file cut short. {@link OnnxExport#verify} refuses every
+ * one, naming the file; ONNX Runtime, given the same bytes, refuses them or runs them, and never
+ * takes the JVM down.
  */
 class OnnxFileFuzzTest extends ManagedTest {
 
   private static final Shape INPUT = new Shape(2, 1, 28, 28);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void anUntouchedFileVerifiesAndGivesItsMetadata() throws IOException {
     Path file = exported();
 
-    assertThat(OnnxExport.verify(file)).containsKey(OnnxExport.FLOPS_AFTER)
+    assertThat(OnnxExport.verify(file))
+        .containsKey(OnnxExport.FLOPS_AFTER)
         .containsKey(OnnxExport.CHECKSUM);
   }
 
@@ -65,8 +65,8 @@ class OnnxFileFuzzTest extends ManagedTest {
 
   private Path exported() {
     Path file = temp.resolve("model-" + System.nanoTime() + ".onnx");
-    CompressedModel compressed = PrunedModels.randomlyPruned(CifarNetworks.resNet(8, 10), INPUT,
-        4, manager);
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(CifarNetworks.resNet(8, 10), INPUT, 4, manager);
     try (CompressedModel inference = compressed.forInference()) {
       OnnxExport.of(inference).save(file);
     }

@@ -35,10 +35,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * ONNX Runtime computes what DJL computes, within 1e-4 (of the outputs' scale, where they exceed
- * 1: float32 sums in another order differ by more on ResNet-50's outputs of about 16), for
- * every architecture the library's tests read: dense, and compressed by a random mask in both forms (batch norms kept and
- * folded), at batch 1 and 8 through one session (the batch dimension is dynamic).
+ * ONNX Runtime computes what DJL computes, within 1e-4 (of the outputs' scale, where they exceed 1:
+ * float32 sums in another order differ by more on ResNet-50's outputs of about 16), for every
+ * architecture the library's tests read: dense, and compressed by a random mask in both forms
+ * (batch norms kept and folded), at batch 1 and 8 through one session (the batch dimension is
+ * dynamic).
  */
 class OnnxParityTest extends ManagedTest {
 
@@ -57,32 +58,75 @@ class OnnxParityTest extends ManagedTest {
     GroupOptions residual = GroupOptions.builder().optPruneResidualStreams(true).build();
     GroupOptions plain = GroupOptions.defaults();
     return Stream.of(
-        new Architecture("CIFAR ResNet-20", () -> CifarNetworks.resNet(20, 10),
-            new Shape(1, 3, 32, 32), plain),
-        new Architecture("CIFAR ResNet-20, residual streams pruned",
-            () -> CifarNetworks.resNet(20, 10), new Shape(1, 1, 28, 28), residual),
-        new Architecture("CIFAR MobileNetV2 0.35", () -> CifarNetworks.mobileNetV2(10, 0.35),
-            new Shape(1, 3, 32, 32), residual),
-        new Architecture("DJL zoo ResNetV1-50", () -> TestModels.zooResNet50(10),
-            new Shape(1, 3, 64, 64), plain),
-        new Architecture("DJL zoo MobileNetV1 0.25", () -> MobileNetV1.builder()
-            .optWidthMultiplier(0.25f).setOutSize(10).build(), new Shape(1, 3, 32, 32), plain),
-        new Architecture("DJL zoo MobileNetV2", () -> TestModels.zooMobileNetV2(10),
-            new Shape(1, 3, 32, 32), residual),
-        new Architecture("DJL zoo VGG-11, narrow", () -> VGG.builder().setNumLayers(11)
-            .setConvArch(new int[][] {{1, 8}, {1, 16}, {2, 16}, {2, 32}, {2, 32}})
-            .setOutSize(10).build(), new Shape(1, 3, 32, 32), plain),
-        new Architecture("DJL zoo SqueezeNet (pools rounding up)",
-            () -> TestModels.zooSqueezeNet(10), new Shape(1, 3, 65, 65), plain),
-        new Architecture("concat (GoogLeNet-style)", () -> TestModels.concatCnn(5),
-            new Shape(1, 3, 16, 16), plain),
-        new Architecture("DJL zoo AlexNet, narrow (flatten to linear)", () -> AlexNet.builder()
-            .setNumChannels(new int[] {8, 16, 16, 16, 8, 32, 32}).setOutSize(10).build(),
-            new Shape(1, 3, 96, 96), plain),
-        new Architecture("pools rounding up, average pool counting its padding",
-            () -> TestModels.ceilPoolCnn(5), new Shape(1, 3, 8, 8), plain),
-        new Architecture("per-pixel head", () -> TestModels.perPixelHead(12),
-            new Shape(1, 1, 28, 28), plain))
+            new Architecture(
+                "CIFAR ResNet-20",
+                () -> CifarNetworks.resNet(20, 10),
+                new Shape(1, 3, 32, 32),
+                plain),
+            new Architecture(
+                "CIFAR ResNet-20, residual streams pruned",
+                () -> CifarNetworks.resNet(20, 10),
+                new Shape(1, 1, 28, 28),
+                residual),
+            new Architecture(
+                "CIFAR MobileNetV2 0.35",
+                () -> CifarNetworks.mobileNetV2(10, 0.35),
+                new Shape(1, 3, 32, 32),
+                residual),
+            new Architecture(
+                "DJL zoo ResNetV1-50",
+                () -> TestModels.zooResNet50(10),
+                new Shape(1, 3, 64, 64),
+                plain),
+            new Architecture(
+                "DJL zoo MobileNetV1 0.25",
+                () -> MobileNetV1.builder().optWidthMultiplier(0.25f).setOutSize(10).build(),
+                new Shape(1, 3, 32, 32),
+                plain),
+            new Architecture(
+                "DJL zoo MobileNetV2",
+                () -> TestModels.zooMobileNetV2(10),
+                new Shape(1, 3, 32, 32),
+                residual),
+            new Architecture(
+                "DJL zoo VGG-11, narrow",
+                () ->
+                    VGG.builder()
+                        .setNumLayers(11)
+                        .setConvArch(new int[][] {{1, 8}, {1, 16}, {2, 16}, {2, 32}, {2, 32}})
+                        .setOutSize(10)
+                        .build(),
+                new Shape(1, 3, 32, 32),
+                plain),
+            new Architecture(
+                "DJL zoo SqueezeNet (pools rounding up)",
+                () -> TestModels.zooSqueezeNet(10),
+                new Shape(1, 3, 65, 65),
+                plain),
+            new Architecture(
+                "concat (GoogLeNet-style)",
+                () -> TestModels.concatCnn(5),
+                new Shape(1, 3, 16, 16),
+                plain),
+            new Architecture(
+                "DJL zoo AlexNet, narrow (flatten to linear)",
+                () ->
+                    AlexNet.builder()
+                        .setNumChannels(new int[] {8, 16, 16, 16, 8, 32, 32})
+                        .setOutSize(10)
+                        .build(),
+                new Shape(1, 3, 96, 96),
+                plain),
+            new Architecture(
+                "pools rounding up, average pool counting its padding",
+                () -> TestModels.ceilPoolCnn(5),
+                new Shape(1, 3, 8, 8),
+                plain),
+            new Architecture(
+                "per-pixel head",
+                () -> TestModels.perPixelHead(12),
+                new Shape(1, 1, 28, 28),
+                plain))
         .map(Arguments::of);
   }
 
@@ -112,8 +156,10 @@ class OnnxParityTest extends ManagedTest {
 
   private ModelGraph read(Architecture architecture) {
     Shape calibration = new Shape(2).addAll(architecture.input().slice(1));
-    return ModelReader.read(TestModels.initialise(architecture.block().get(), manager,
-        calibration), calibration, "model");
+    return ModelReader.read(
+        TestModels.initialise(architecture.block().get(), manager, calibration),
+        calibration,
+        "model");
   }
 
   private void assertParity(OnnxExport export, Block block, Shape input) throws OrtException {
@@ -128,7 +174,8 @@ class OnnxParityTest extends ManagedTest {
         for (float v : djl) {
           largest = Math.max(largest, Math.abs(v));
         }
-        assertThat(maxAbsDifference(onnx, djl)).as("batch %s, outputs up to %s", batch, largest)
+        assertThat(maxAbsDifference(onnx, djl))
+            .as("batch %s, outputs up to %s", batch, largest)
             .isLessThanOrEqualTo(TOLERANCE * Math.max(1, largest));
       }
     }
@@ -154,16 +201,26 @@ class OnnxParityTest extends ManagedTest {
     Shape seven = new Shape(1, 2, 7, 7);
     Shape five = new Shape(1, 2, 5, 5);
     return Stream.of(
-        Arguments.of("max 3/2, rounding up", Pool.maxPool2dBlock(new Shape(3, 3),
-            new Shape(2, 2), new Shape(0, 0), true), seven),
-        Arguments.of("max 3/3 padded 1, rounding up, last window dropped",
-            Pool.maxPool2dBlock(new Shape(3, 3), new Shape(3, 3), new Shape(1, 1), true), five),
-        Arguments.of("average 3/3 padded 1, rounding up, last window dropped",
-            Pool.avgPool2dBlock(new Shape(3, 3), new Shape(3, 3), new Shape(1, 1), true), five),
-        Arguments.of("average 3/2 padded 1, rounding down", Pool.avgPool2dBlock(
-            new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false), seven),
-        Arguments.of("average 2/2, rounding up, partial windows unpadded", Pool.avgPool2dBlock(
-            new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true), five),
+        Arguments.of(
+            "max 3/2, rounding up",
+            Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true),
+            seven),
+        Arguments.of(
+            "max 3/3 padded 1, rounding up, last window dropped",
+            Pool.maxPool2dBlock(new Shape(3, 3), new Shape(3, 3), new Shape(1, 1), true),
+            five),
+        Arguments.of(
+            "average 3/3 padded 1, rounding up, last window dropped",
+            Pool.avgPool2dBlock(new Shape(3, 3), new Shape(3, 3), new Shape(1, 1), true),
+            five),
+        Arguments.of(
+            "average 3/2 padded 1, rounding down",
+            Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false),
+            seven),
+        Arguments.of(
+            "average 2/2, rounding up, partial windows unpadded",
+            Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true),
+            five),
         Arguments.of("max 2/2", Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)), seven));
   }
 
@@ -171,8 +228,11 @@ class OnnxParityTest extends ManagedTest {
   @MethodSource("pools")
   void eachPoolingRunsInOnnxRuntimeAsInDjl(String name, Block pool, Shape input)
       throws OrtException {
-    Block net = new SequentialBlock().add(TestModels.conv(3, 1, 0, 1)).add(pool)
-        .add(TestModels.conv(2, 1, 0, 1));
+    Block net =
+        new SequentialBlock()
+            .add(TestModels.conv(3, 1, 0, 1))
+            .add(pool)
+            .add(TestModels.conv(2, 1, 0, 1));
     ModelGraph model = read(new Architecture(name, () -> net, input, GroupOptions.defaults()));
 
     assertParity(OnnxExport.of(model), model.block(), input);

@@ -20,8 +20,8 @@ class FunctionsTest extends ManagedTest {
 
     assertThat(Functions.apply(new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0), x).toFloatArray())
         .containsExactly(6f, 8f, 16f, 18f);
-    assertThat(Functions.apply(new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0, true), x)
-        .toFloatArray())
+    assertThat(
+            Functions.apply(new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0, true), x).toFloatArray())
         .containsExactly(6f, 8f, 9f, 16f, 18f, 19f, 21f, 23f, 24f);
   }
 
@@ -29,8 +29,9 @@ class FunctionsTest extends ManagedTest {
   void aLayerWithParametersIsNotAFunctionAndTheErrorNamesItsKind() {
     NDArray x = manager.ones(new Shape(1, 2, 4, 4));
 
-    assertThatThrownBy(() -> Functions.apply(Layer.Conv2d.builder().setFilters(3)
-        .setKernelShape(1).build(), x))
+    assertThatThrownBy(
+            () ->
+                Functions.apply(Layer.Conv2d.builder().setFilters(3).setKernelShape(1).build(), x))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("'conv2d' is not a parameter-free layer of one input");
   }

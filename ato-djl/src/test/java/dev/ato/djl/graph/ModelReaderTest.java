@@ -8,18 +8,17 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import dev.ato.djl.testing.TestModels;
 import dev.ato.cost.CostModel;
+import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.TestModels;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
-import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
 
 class ModelReaderTest extends ManagedTest {
-
 
   @Test
   void zooResNet50ReadsAsTheReferenceResNet50Does() {
@@ -33,8 +32,7 @@ class ModelReaderTest extends ManagedTest {
     // stride in conv1 and a ReLU inside each unit's join: the groups are the same as
     // ato-core's ResNet-50 (7552 inner channels plus the stem's 64).
     assertThat(groups.size()).isEqualTo(7616);
-    assertThat(model.graph().nodes()).filteredOn(n -> n.layer() instanceof Layer.Add)
-        .hasSize(16);
+    assertThat(model.graph().nodes()).filteredOn(n -> n.layer() instanceof Layer.Add).hasSize(16);
     // torchvision's ResNet-50 with 10 classes has 23,528,522 parameters; DJL adds biases to
     // conv1 (widths 3*64 + 4*128 + 6*256 + 3*512 = 3776) and conv3 (4x that, 15104).
     assertThat(CostModel.of(model.graph()).parameters()).isEqualTo(23_528_522 + 3776 + 15104);
@@ -52,8 +50,9 @@ class ModelReaderTest extends ManagedTest {
     // off the residual streams also its 1x1 stem (32), block 0's output (16), block 16's
     // output (320) and the 1280 channels before the convolutional classifier.
     assertThat(groups.size()).isEqualTo(32 + 7104 + 32 + 16 + 320 + 1280);
-    assertThat(model.graph().nodes()).filteredOn(n -> n.layer() instanceof Layer.Conv2d c
-        && c.groups() > 1).hasSize(17);
+    assertThat(model.graph().nodes())
+        .filteredOn(n -> n.layer() instanceof Layer.Conv2d c && c.groups() > 1)
+        .hasSize(17);
   }
 
   @Test
@@ -66,7 +65,8 @@ class ModelReaderTest extends ManagedTest {
     ChannelGraph graph = ModelReader.read(block, input, "zoo-squeezenet").graph();
 
     Layer.Pool2d ceilPool = new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true);
-    assertThat(graph.nodes()).filteredOn(n -> n.layer() instanceof Layer.Pool2d)
+    assertThat(graph.nodes())
+        .filteredOn(n -> n.layer() instanceof Layer.Pool2d)
         .extracting(Node::layer, n -> n.output().height())
         .containsExactly(tuple(ceilPool, 16), tuple(ceilPool, 8), tuple(ceilPool, 4));
     // The stem's 64 channels and each fire module's squeeze and two expand convolutions:
@@ -82,10 +82,26 @@ class ModelReaderTest extends ManagedTest {
 
     ChannelGraph graph = ModelReader.read(block, input, "concat-cnn").graph();
 
-    assertThat(graph.nodes()).extracting(n -> n.layer().kind()).containsExactly(
-        "input", "conv2d", "batchnorm", "relu", "conv2d", "relu", "conv2d", "batchnorm", "relu",
-        "concat", "conv2d", "batchnorm", "relu6", "maxpool2d", "globalavgpool", "identity",
-        "linear");
+    assertThat(graph.nodes())
+        .extracting(n -> n.layer().kind())
+        .containsExactly(
+            "input",
+            "conv2d",
+            "batchnorm",
+            "relu",
+            "conv2d",
+            "relu",
+            "conv2d",
+            "batchnorm",
+            "relu",
+            "concat",
+            "conv2d",
+            "batchnorm",
+            "relu6",
+            "maxpool2d",
+            "globalavgpool",
+            "identity",
+            "linear");
     // DJL's global pool already gives [N, C], so its batch flatten changes nothing.
     Node pool = graph.nodes().get(13);
     assertThat(pool.layer()).isEqualTo(new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0));
@@ -115,12 +131,14 @@ class ModelReaderTest extends ManagedTest {
   void aPoolWhoseRoundingMakesNoDifferenceAtTheInputSizeReadsAsRoundingDown() {
     // 9x9, 3x3 window, stride 2: (9 - 3) / 2 + 1 = 4 either way, with the same windows.
     Shape input = new Shape(1, 3, 9, 9);
-    Block block = new SequentialBlock()
-        .add(TestModels.conv(4, 3, 1, 1))
-        .add(ai.djl.nn.pooling.Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2),
-            new Shape(0, 0), true))
-        .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
-        .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+    Block block =
+        new SequentialBlock()
+            .add(TestModels.conv(4, 3, 1, 1))
+            .add(
+                ai.djl.nn.pooling.Pool.maxPool2dBlock(
+                    new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), true))
+            .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
+            .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
     block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
 
     ChannelGraph graph = ModelReader.read(block, input, "ceil-same").graph();
@@ -135,12 +153,14 @@ class ModelReaderTest extends ManagedTest {
     // the reading is checked against the block's own output, so this also pins that fact: if
     // the flag were honoured, the pool would match no candidate and the read would fail.
     Shape input = new Shape(1, 3, 6, 6);
-    Block block = new SequentialBlock()
-        .add(TestModels.conv(4, 3, 1, 1))
-        .add(ai.djl.nn.pooling.Pool.avgPool2dBlock(new Shape(3, 3), new Shape(2, 2),
-            new Shape(1, 1), false, false))
-        .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
-        .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+    Block block =
+        new SequentialBlock()
+            .add(TestModels.conv(4, 3, 1, 1))
+            .add(
+                ai.djl.nn.pooling.Pool.avgPool2dBlock(
+                    new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false, false))
+            .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
+            .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
     block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
 
     ChannelGraph graph = ModelReader.read(block, input, "avg-pad").graph();
@@ -156,8 +176,9 @@ class ModelReaderTest extends ManagedTest {
 
     assertThatThrownBy(() -> ModelReader.read(block, input, "custom"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("cannot read block '04ChannelScale' of type "
-            + "dev.ato.djl.testing.ChannelScale: ato reads SequentialBlock");
+        .hasMessageStartingWith(
+            "cannot read block '04ChannelScale' of type "
+                + "dev.ato.djl.testing.ChannelScale: ato reads SequentialBlock");
   }
 
   @Test
@@ -165,13 +186,15 @@ class ModelReaderTest extends ManagedTest {
     Shape input = new Shape(1, 3, 8, 8);
     Block block = TestModels.initialise(TestModels.customBlockCnn(4), manager, input);
 
-    ModelGraph model = ModelReader.read(block, input, "custom",
-        ReadOptions.opaqueUnknownBlocks());
+    ModelGraph model = ModelReader.read(block, input, "custom", ReadOptions.opaqueUnknownBlocks());
     GroupSet groups = ZeroInvariantGroups.find(model.graph());
 
     assertThat(model.graph().node("04ChannelScale").layer())
-        .isEqualTo(new Layer.Opaque("dev.ato.djl.testing.ChannelScale",
-            dev.ato.graph.ChannelShape.spatial(8, 8, 8), 8));
+        .isEqualTo(
+            new Layer.Opaque(
+                "dev.ato.djl.testing.ChannelScale",
+                dev.ato.graph.ChannelShape.spatial(8, 8, 8),
+                8));
     // Only the second convolution's 6 channels are offered: the first one's feed the opaque
     // block.
     assertThat(groups.size()).isEqualTo(6);
@@ -182,12 +205,13 @@ class ModelReaderTest extends ManagedTest {
     Shape input = new Shape(1, 3, 8, 8);
     Block block = doublingLambdaCnn();
 
-    ModelGraph model = ModelReader.read(block, input, "doubling",
-        ReadOptions.opaqueUnknownBlocks());
+    ModelGraph model =
+        ModelReader.read(block, input, "doubling", ReadOptions.opaqueUnknownBlocks());
 
     assertThat(model.graph().node("02LambdaBlock").layer())
-        .isEqualTo(new Layer.Opaque("ai.djl.nn.LambdaBlock",
-            dev.ato.graph.ChannelShape.spatial(4, 8, 8), 0));
+        .isEqualTo(
+            new Layer.Opaque(
+                "ai.djl.nn.LambdaBlock", dev.ato.graph.ChannelShape.spatial(4, 8, 8), 0));
     // Only the second convolution's 5 channels: the first one's enter the lambda.
     assertThat(ZeroInvariantGroups.find(model.graph()).size()).isEqualTo(5);
   }
@@ -200,19 +224,20 @@ class ModelReaderTest extends ManagedTest {
     assertThatThrownBy(() -> ModelReader.read(block, input, "doubling"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cannot identify LambdaBlock '02LambdaBlock'")
-        .hasMessageEndingWith("or read with ReadOptions.opaqueUnknownBlocks() to keep its "
-            + "channels unpruned");
+        .hasMessageEndingWith(
+            "or read with ReadOptions.opaqueUnknownBlocks() to keep its " + "channels unpruned");
   }
 
   /** conv(4) -> x * 2 (no function ato knows) -> conv(5) -> ReLU -> global pool -> linear. */
   private Block doublingLambdaCnn() {
-    Block block = new SequentialBlock()
-        .add(TestModels.conv(4, 3, 1, 1))
-        .add(x -> new NDList(x.singletonOrThrow().mul(2)))
-        .add(TestModels.conv(5, 3, 1, 1))
-        .add(ai.djl.nn.Activation.reluBlock())
-        .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
-        .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+    Block block =
+        new SequentialBlock()
+            .add(TestModels.conv(4, 3, 1, 1))
+            .add(x -> new NDList(x.singletonOrThrow().mul(2)))
+            .add(TestModels.conv(5, 3, 1, 1))
+            .add(ai.djl.nn.Activation.reluBlock())
+            .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
+            .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
     block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, 8, 8));
     return block;
   }
@@ -220,14 +245,15 @@ class ModelReaderTest extends ManagedTest {
   @Test
   void aBatchNormWithAFrozenScaleKeepsTheChannelsItNormalises() {
     Shape input = new Shape(1, 3, 8, 8);
-    Block block = new SequentialBlock()
-        .add(TestModels.conv(4, 3, 1, 1))
-        .add(ai.djl.nn.norm.BatchNorm.builder().optScale(false).build())
-        .add(ai.djl.nn.Activation.reluBlock())
-        .add(TestModels.conv(5, 3, 1, 1))
-        .add(ai.djl.nn.Activation.reluBlock())
-        .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
-        .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
+    Block block =
+        new SequentialBlock()
+            .add(TestModels.conv(4, 3, 1, 1))
+            .add(ai.djl.nn.norm.BatchNorm.builder().optScale(false).build())
+            .add(ai.djl.nn.Activation.reluBlock())
+            .add(TestModels.conv(5, 3, 1, 1))
+            .add(ai.djl.nn.Activation.reluBlock())
+            .add(ai.djl.nn.pooling.Pool.globalAvgPool2dBlock())
+            .add(ai.djl.nn.core.Linear.builder().setUnits(2).build());
     block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
 
     ModelGraph model = ModelReader.read(block, input, "frozen");
@@ -249,12 +275,15 @@ class ModelReaderTest extends ManagedTest {
   @Test
   void anUnknownFunctionIsNamedByItsPath() {
     Shape input = new Shape(1, 3, 8, 8);
-    SequentialBlock block = new SequentialBlock().add(TestModels.conv(4, 3, 1, 1))
-        .add(x -> new NDList(x.singletonOrThrow().mul(2)));
+    SequentialBlock block =
+        new SequentialBlock()
+            .add(TestModels.conv(4, 3, 1, 1))
+            .add(x -> new NDList(x.singletonOrThrow().mul(2)));
     block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, input);
 
     assertThatThrownBy(() -> ModelReader.read(block, input, "x"))
-        .hasMessageStartingWith("cannot identify LambdaBlock '02LambdaBlock' (named "
-            + "'anonymous'): it maps (2, 4, 8, 8) to (2, 4, 8, 8)");
+        .hasMessageStartingWith(
+            "cannot identify LambdaBlock '02LambdaBlock' (named "
+                + "'anonymous'): it maps (2, 4, 8, 8) to (2, 4, 8, 8)");
   }
 }

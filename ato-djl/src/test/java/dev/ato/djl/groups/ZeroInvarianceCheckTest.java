@@ -34,8 +34,9 @@ class ZeroInvarianceCheckTest {
   void everyGroupOfTheConcatCnnIsZeroInvariant() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape input = new Shape(1, 3, 16, 16);
-      ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5),
-          manager, input), input, "concat-cnn");
+      ModelGraph model =
+          ModelReader.read(
+              TestModels.initialise(TestModels.concatCnn(5), manager, input), input, "concat-cnn");
       GroupSet groups = ZeroInvariantGroups.find(model.graph());
       List<Integer> all = groups.groups().stream().map(g -> g.id()).collect(Collectors.toList());
 
@@ -47,31 +48,40 @@ class ZeroInvarianceCheckTest {
   void theModelIsLeftAsItWas() {
     try (NDManager manager = NDManager.newBaseManager()) {
       Shape input = new Shape(1, 3, 16, 16);
-      ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5),
-          manager, input), input, "concat-cnn");
+      ModelGraph model =
+          ModelReader.read(
+              TestModels.initialise(TestModels.concatCnn(5), manager, input), input, "concat-cnn");
       GroupSet groups = ZeroInvariantGroups.find(model.graph());
-      float[] before = model.parameter(groups.group(0).producers().iterator().next(), "weight")
-          .getArray().toFloatArray();
+      float[] before =
+          model
+              .parameter(groups.group(0).producers().iterator().next(), "weight")
+              .getArray()
+              .toFloatArray();
 
       ZeroInvarianceCheck.check(model, groups, List.of(0, 1), 2, 5);
 
-      assertThat(model.parameter(groups.group(0).producers().iterator().next(), "weight")
-          .getArray().toFloatArray()).containsExactly(before);
+      assertThat(
+              model
+                  .parameter(groups.group(0).producers().iterator().next(), "weight")
+                  .getArray()
+                  .toFloatArray())
+          .containsExactly(before);
     }
   }
 
   private static void assertZeroInvariant(ai.djl.nn.Block block, Shape input) {
     try (NDManager manager = NDManager.newBaseManager()) {
-      ModelGraph model = ModelReader.read(TestModels.initialise(block, manager, input), input,
-          "model");
+      ModelGraph model =
+          ModelReader.read(TestModels.initialise(block, manager, input), input, "model");
       GroupSet groups = ZeroInvariantGroups.find(model.graph(), STREAMS);
-      List<Integer> sample = groups.blocks().stream()
-          .flatMap(b -> java.util.stream.Stream.of(b.firstGroup(), b.endGroup() - 1))
-          .distinct().collect(Collectors.toList());
+      List<Integer> sample =
+          groups.blocks().stream()
+              .flatMap(b -> java.util.stream.Stream.of(b.firstGroup(), b.endGroup() - 1))
+              .distinct()
+              .collect(Collectors.toList());
 
       assertThat(ZeroInvarianceCheck.check(model, groups, sample, 2, 5)).isEmpty();
       assertThat(sample).hasSizeGreaterThan(groups.blocks().size());
     }
   }
-
 }

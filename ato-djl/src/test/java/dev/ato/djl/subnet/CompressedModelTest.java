@@ -1,5 +1,11 @@
 package dev.ato.djl.subnet;
 
+import static dev.ato.djl.testing.Outputs.maxAbsDifference;
+import static dev.ato.djl.testing.PrunedModels.randomMask;
+import static dev.ato.djl.testing.PrunedModels.zeroPruned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -15,83 +21,82 @@ import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.graph.ReadOptions;
 import dev.ato.djl.tensor.InPlace;
 import dev.ato.djl.tensor.RandomArrays;
+import dev.ato.djl.testing.ManagedTest;
+import dev.ato.djl.testing.Outputs;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.TestModels;
 import dev.ato.graph.Layer;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
+import dev.ato.storage.Checksums;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
-import dev.ato.storage.Checksums;
 import java.util.SplittableRandom;
-import dev.ato.djl.testing.ManagedTest;
-import dev.ato.djl.testing.SavedModels;
-import dev.ato.djl.testing.Outputs;
-import static dev.ato.djl.testing.PrunedModels.randomMask;
-import static dev.ato.djl.testing.PrunedModels.zeroPruned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static dev.ato.djl.testing.Outputs.maxAbsDifference;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The compressed network computes what the masked dense network computes (docs/method.md, "The training loop") and
- * costs what the cost model predicts, on DJL's zoo ResNetV1-50, MobileNetV2 and SqueezeNet, on a
- * CNN with a concat and on one whose pools round up, for random masks of several seeds.
+ * The compressed network computes what the masked dense network computes (docs/method.md, "The
+ * training loop") and costs what the cost model predicts, on DJL's zoo ResNetV1-50, MobileNetV2 and
+ * SqueezeNet, on a CNN with a concat and on one whose pools round up, for random masks of several
+ * seeds.
  */
 class CompressedModelTest extends ManagedTest {
 
   private static final int[] SEEDS = {1, 2, 3};
 
-
   @Test
   void zooResNet50CompressesExactly() {
-    assertCompressesExactly(TestModels.zooResNet50(10), new Shape(2, 3, 64, 64),
-        GroupOptions.defaults());
+    assertCompressesExactly(
+        TestModels.zooResNet50(10), new Shape(2, 3, 64, 64), GroupOptions.defaults());
   }
 
   @Test
   void zooResNet50WithPrunedResidualStreamsCompressesExactly() {
-    assertCompressesExactly(TestModels.zooResNet50(10), new Shape(2, 3, 64, 64),
+    assertCompressesExactly(
+        TestModels.zooResNet50(10),
+        new Shape(2, 3, 64, 64),
         GroupOptions.builder().optPruneResidualStreams(true).build());
   }
 
   @Test
   void zooMobileNetV2CompressesExactly() {
-    assertCompressesExactly(TestModels.zooMobileNetV2(10), new Shape(2, 3, 32, 32),
+    assertCompressesExactly(
+        TestModels.zooMobileNetV2(10),
+        new Shape(2, 3, 32, 32),
         GroupOptions.builder().optPruneResidualStreams(true).build());
   }
 
   @Test
   void aConcatCnnCompressesExactly() {
-    assertCompressesExactly(TestModels.concatCnn(5), new Shape(2, 3, 16, 16),
-        GroupOptions.defaults());
+    assertCompressesExactly(
+        TestModels.concatCnn(5), new Shape(2, 3, 16, 16), GroupOptions.defaults());
   }
 
   @Test
   void zooSqueezeNetCompressesExactlyAtAnInputWhereItsPoolsRoundUp() {
-    assertCompressesExactly(TestModels.zooSqueezeNet(10), new Shape(2, 3, 65, 65),
-        GroupOptions.defaults());
+    assertCompressesExactly(
+        TestModels.zooSqueezeNet(10), new Shape(2, 3, 65, 65), GroupOptions.defaults());
   }
 
   @Test
   void aModelWhosePoolsRoundUpCompressesExactly() {
-    assertCompressesExactly(TestModels.ceilPoolCnn(5), new Shape(2, 3, 8, 8),
-        GroupOptions.defaults());
+    assertCompressesExactly(
+        TestModels.ceilPoolCnn(5), new Shape(2, 3, 8, 8), GroupOptions.defaults());
   }
 
   @Test
   void aModelWhosePoolsRoundUpSavesAndLoadsBack(@TempDir Path directory) {
     Shape input = new Shape(2, 3, 8, 8);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.ceilPoolCnn(5), manager,
-        input), input, "ceil-pools");
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.ceilPoolCnn(5), manager, input), input, "ceil-pools");
     GroupSet groups = ZeroInvariantGroups.find(model.graph());
     GroupMask mask = randomMask(groups.size(), 5);
     zeroPruned(model, groups, mask);
@@ -106,16 +111,22 @@ class CompressedModelTest extends ManagedTest {
           .isEqualTo(new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true));
       assertThat(loaded.graph().node("07LambdaBlock").layer())
           .isEqualTo(new Layer.Pool2d(Layer.PoolKind.AVG, 3, 2, 1, true));
-      assertThat(maxAbsDifference(run(compressed.block(), x), run(loaded.block(),
-          x.toDevice(x.getDevice(), true)))).isZero();
+      assertThat(
+              maxAbsDifference(
+                  run(compressed.block(), x), run(loaded.block(), x.toDevice(x.getDevice(), true))))
+          .isZero();
     }
   }
 
   @Test
   void aModelWithAnOpaqueBlockCompressesExactlyButCannotBeSaved(@TempDir Path directory) {
     Shape input = new Shape(2, 3, 8, 8);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.customBlockCnn(4),
-        manager, input), input, "custom", ReadOptions.opaqueUnknownBlocks());
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.customBlockCnn(4), manager, input),
+            input,
+            "custom",
+            ReadOptions.opaqueUnknownBlocks());
     GroupSet groups = ZeroInvariantGroups.find(model.graph());
     GroupMask mask = GroupMask.of(true, false, true, false, false, true);
     zeroPruned(model, groups, mask);
@@ -133,14 +144,15 @@ class CompressedModelTest extends ManagedTest {
   @Test
   void aSavedModelLoadsBackWithoutTheOriginal(@TempDir Path directory) {
     CompressedModel compressed = savedConcatCnn(directory);
-    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
-        new SplittableRandom(3));
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1, new SplittableRandom(3));
 
     try (NDManager other = NDManager.newBaseManager()) {
       CompressedModel loaded = CompressedModel.load(directory, other);
 
-      assertThat(maxAbsDifference(run(compressed.block(), x), run(loaded.block(),
-          x.toDevice(x.getDevice(), true)))).isZero();
+      assertThat(
+              maxAbsDifference(
+                  run(compressed.block(), x), run(loaded.block(), x.toDevice(x.getDevice(), true))))
+          .isZero();
       assertThat(loaded.cost().flops()).isEqualTo(compressed.cost().flops());
       assertThat(loaded.mask()).isEmpty();
     }
@@ -150,8 +162,7 @@ class CompressedModelTest extends ManagedTest {
   void aSavedModelLoadsThroughDjlsCriteriaAndServesAPredictor(@TempDir Path directory)
       throws Exception {
     CompressedModel compressed = savedConcatCnn(directory);
-    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
-        new SplittableRandom(3));
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1, new SplittableRandom(3));
     float[] expected;
     try (NDManager other = NDManager.newBaseManager()) {
       expected = run(CompressedModel.load(directory, other).block(), x);
@@ -161,13 +172,15 @@ class CompressedModelTest extends ManagedTest {
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();
         NDManager inputs = NDManager.newBaseManager()) {
-      NDArray predicted = predictor.predict(new NDList(x.toDevice(x.getDevice(), true)
-          .duplicate())).singletonOrThrow();
+      NDArray predicted =
+          predictor
+              .predict(new NDList(x.toDevice(x.getDevice(), true).duplicate()))
+              .singletonOrThrow();
 
       assertThat(model.getBlock()).isInstanceOf(SubnetBlock.class);
       assertThat(maxAbsDifference(predicted.toFloatArray(), expected)).isZero();
-      assertThat(compressed.cost().flops()).isEqualTo(
-          CostModel.of(((SubnetBlock) model.getBlock()).graph()).flops());
+      assertThat(compressed.cost().flops())
+          .isEqualTo(CostModel.of(((SubnetBlock) model.getBlock()).graph()).flops());
     }
   }
 
@@ -175,23 +188,22 @@ class CompressedModelTest extends ManagedTest {
   void aSavedModelLoadsThroughModelLoadWithTheBlockFactory(@TempDir Path directory)
       throws Exception {
     CompressedModel compressed = savedConcatCnn(directory);
-    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
-        new SplittableRandom(4));
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1, new SplittableRandom(4));
 
     try (Model model = Model.newInstance("any-name")) {
       model.setBlock(new CompressedBlockFactory().newBlock(model, directory, Map.of()));
       model.load(directory, CompressedModel.MODEL_NAME);
 
-      assertThat(maxAbsDifference(run(model.getBlock(), x), run(compressed.block(), x)))
-          .isZero();
+      assertThat(maxAbsDifference(run(model.getBlock(), x), run(compressed.block(), x))).isZero();
     }
   }
 
   /** The concat CNN compressed by a random mask with its pruned groups at zero, saved. */
   private CompressedModel savedConcatCnn(Path directory) {
     Shape input = new Shape(2, 3, 16, 16);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
-        input), input, "concat-cnn");
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.concatCnn(5), manager, input), input, "concat-cnn");
     GroupSet groups = ZeroInvariantGroups.find(model.graph());
     GroupMask mask = randomMask(groups.size(), 7);
     zeroPruned(model, groups, mask);
@@ -204,8 +216,11 @@ class CompressedModelTest extends ManagedTest {
   void loadingAnEmptyDirectoryNamesTheMissingFile(@TempDir Path directory) {
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(directory + " holds no saved compressed model: "
-            + directory.resolve("architecture.json") + " is missing");
+        .hasMessage(
+            directory
+                + " holds no saved compressed model: "
+                + directory.resolve("architecture.json")
+                + " is missing");
   }
 
   @Test
@@ -219,8 +234,10 @@ class CompressedModelTest extends ManagedTest {
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(parameters + " does not match its checksum in checksums.sha256: the file is "
-            + "damaged or was changed after it was saved; save it again");
+        .hasMessage(
+            parameters
+                + " does not match its checksum in checksums.sha256: the file is "
+                + "damaged or was changed after it was saved; save it again");
   }
 
   @Test
@@ -236,12 +253,17 @@ class CompressedModelTest extends ManagedTest {
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
-            + "architecture in " + directory.resolve("architecture.json"));
+        .hasMessageStartingWith(
+            "the parameters in "
+                + parameters
+                + " cannot be read with the "
+                + "architecture in "
+                + directory.resolve("architecture.json"));
   }
 
   @Test
-  void aDamagedArchitectureWithItsChecksumWrittenAgainIsAClearError(@TempDir Path directory) throws IOException {
+  void aDamagedArchitectureWithItsChecksumWrittenAgainIsAClearError(@TempDir Path directory)
+      throws IOException {
     savedConcatCnn(directory);
     Path architecture = directory.resolve("architecture.json");
     String text = Files.readString(architecture);
@@ -254,23 +276,30 @@ class CompressedModelTest extends ManagedTest {
   }
 
   @Test
-  void theParametersOfAnotherModelWithTheirChecksumWrittenAgainAreAClearError(@TempDir Path directory,
-      @TempDir Path other) throws IOException {
+  void theParametersOfAnotherModelWithTheirChecksumWrittenAgainAreAClearError(
+      @TempDir Path directory, @TempDir Path other) throws IOException {
     savedConcatCnn(directory);
     Shape input = new Shape(2, 3, 16, 16);
-    ModelGraph model = ModelReader.read(TestModels.initialise(TestModels.concatCnn(5), manager,
-        input), input, "concat-cnn");
+    ModelGraph model =
+        ModelReader.read(
+            TestModels.initialise(TestModels.concatCnn(5), manager, input), input, "concat-cnn");
     GroupSet groups = ZeroInvariantGroups.find(model.graph());
     CompressedModel.compress(model, groups, randomMask(groups.size(), 8), manager).save(other);
     Path parameters = directory.resolve(CompressedModel.MODEL_NAME + "-0000.params");
-    Files.copy(other.resolve(CompressedModel.MODEL_NAME + "-0000.params"), parameters,
+    Files.copy(
+        other.resolve(CompressedModel.MODEL_NAME + "-0000.params"),
+        parameters,
         StandardCopyOption.REPLACE_EXISTING);
     resign(directory);
 
     assertThatThrownBy(() -> CompressedModel.load(directory, manager))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("the parameters in " + parameters + " cannot be read with the "
-            + "architecture in " + directory.resolve("architecture.json"));
+        .hasMessageStartingWith(
+            "the parameters in "
+                + parameters
+                + " cannot be read with the "
+                + "architecture in "
+                + directory.resolve("architecture.json"));
   }
 
   /** Writes the directory's checksums again, as someone who changed it on purpose would. */
@@ -279,8 +308,8 @@ class CompressedModelTest extends ManagedTest {
   }
 
   private void assertCompressesExactly(Block block, Shape input, GroupOptions options) {
-    ModelGraph model = ModelReader.read(TestModels.initialise(block, manager, input), input,
-        "model");
+    ModelGraph model =
+        ModelReader.read(TestModels.initialise(block, manager, input), input, "model");
     GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
     CostModel cost = CostModel.of(model.graph(), groups);
     NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(11));

@@ -19,9 +19,9 @@ import ai.djl.repository.zoo.ZooModel;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
-import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
+import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.TestModels;
 import dev.ato.graph.Layer;
 import dev.ato.groups.GroupOptions;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The inference form of a compressed network: batch norms folded into the layers before them,
- * the same outputs in inference mode, saved and loaded like the trainable form, which stays.
+ * The inference form of a compressed network: batch norms folded into the layers before them, the
+ * same outputs in inference mode, saved and loaded like the trainable form, which stays.
  */
 class InferenceFormTest extends ManagedTest {
 
@@ -40,8 +40,8 @@ class InferenceFormTest extends ManagedTest {
 
   @Test
   void aFoldedResNetComputesWhatTheTrainableFormComputesWithNoBatchNormLeft() {
-    CompressedModel trainable = PrunedModels.randomlyPruned(CifarNetworks.resNet(20, 10), CIFAR,
-        1, manager);
+    CompressedModel trainable =
+        PrunedModels.randomlyPruned(CifarNetworks.resNet(20, 10), CIFAR, 1, manager);
 
     try (CompressedModel inference = trainable.forInference()) {
       assertThat(difference(trainable, inference, CIFAR)).isLessThanOrEqualTo(1e-4f);
@@ -55,8 +55,13 @@ class InferenceFormTest extends ManagedTest {
 
   @Test
   void aFoldedMobileNetV2ComputesWhatTheTrainableFormComputes() {
-    CompressedModel trainable = PrunedModels.randomlyPruned(CifarNetworks.mobileNetV2(10, 0.35),
-        CIFAR, 2, GroupOptions.builder().optPruneResidualStreams(true).build(), manager);
+    CompressedModel trainable =
+        PrunedModels.randomlyPruned(
+            CifarNetworks.mobileNetV2(10, 0.35),
+            CIFAR,
+            2,
+            GroupOptions.builder().optPruneResidualStreams(true).build(),
+            manager);
 
     try (CompressedModel inference = trainable.forInference()) {
       assertThat(difference(trainable, inference, CIFAR)).isLessThanOrEqualTo(1e-4f);
@@ -66,37 +71,39 @@ class InferenceFormTest extends ManagedTest {
 
   @Test
   void aBatchNormAfterALinearLayerFoldsIntoIt() {
-    Block block = new SequentialBlock()
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(12).build())
-        .add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(3).build());
+    Block block =
+        new SequentialBlock()
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(12).build())
+            .add(BatchNorm.builder().build())
+            .add(Activation.reluBlock())
+            .add(Linear.builder().setUnits(3).build());
     Shape input = new Shape(2, 2, 4, 4);
     CompressedModel trainable = PrunedModels.randomlyPruned(block, input, 3, manager);
 
     try (CompressedModel inference = trainable.forInference()) {
       assertThat(difference(trainable, inference, input)).isLessThanOrEqualTo(1e-5f);
-      assertThat(kinds(inference)).containsExactly("input", "flatten", "linear", "relu",
-          "linear");
+      assertThat(kinds(inference)).containsExactly("input", "flatten", "linear", "relu", "linear");
     }
   }
 
   @Test
   void aBatchNormReadingTheInputStaysAsItIs() {
     // The first batch norm reads the input itself: there is no layer to fold it into.
-    Block block = new SequentialBlock()
-        .add(BatchNorm.builder().build())
-        .add(TestModels.conv(6, 3, 1, 1))
-        .add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(TestModels.conv(2, 1, 0, 1));
+    Block block =
+        new SequentialBlock()
+            .add(BatchNorm.builder().build())
+            .add(TestModels.conv(6, 3, 1, 1))
+            .add(BatchNorm.builder().build())
+            .add(Activation.reluBlock())
+            .add(TestModels.conv(2, 1, 0, 1));
     Shape input = new Shape(2, 3, 8, 8);
     CompressedModel trainable = PrunedModels.randomlyPruned(block, input, 4, manager);
 
     try (CompressedModel inference = trainable.forInference()) {
       assertThat(difference(trainable, inference, input)).isLessThanOrEqualTo(1e-5f);
-      assertThat(kinds(inference)).containsExactly("input", "batchnorm", "conv2d", "relu", "conv2d");
+      assertThat(kinds(inference))
+          .containsExactly("input", "batchnorm", "conv2d", "relu", "conv2d");
       assertThat(inference.graph().nodes().get(2).layer())
           .isInstanceOfSatisfying(Layer.Conv2d.class, conv -> assertThat(conv.bias()).isTrue());
     }
@@ -105,10 +112,9 @@ class InferenceFormTest extends ManagedTest {
   @Test
   void theInferenceFormSavesAndServesThroughCriteriaAsItself(@TempDir Path directory)
       throws Exception {
-    CompressedModel trainable = PrunedModels.randomlyPruned(TestModels.concatCnn(5),
-        new Shape(2, 3, 16, 16), 5, manager);
-    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1,
-        new SplittableRandom(5));
+    CompressedModel trainable =
+        PrunedModels.randomlyPruned(TestModels.concatCnn(5), new Shape(2, 3, 16, 16), 5, manager);
+    NDArray x = RandomArrays.gaussian(manager, new Shape(2, 3, 16, 16), 1, new SplittableRandom(5));
     float[] expected = Outputs.run(trainable.block(), x, manager);
     try (CompressedModel inference = trainable.forInference()) {
       inference.save(directory);
@@ -118,8 +124,8 @@ class InferenceFormTest extends ManagedTest {
     try (ZooModel<NDList, NDList> model = criteria.loadModel();
         Predictor<NDList, NDList> predictor = model.newPredictor();
         NDManager other = NDManager.newBaseManager()) {
-      float[] served = predictor.predict(new NDList(x.duplicate())).singletonOrThrow()
-          .toFloatArray();
+      float[] served =
+          predictor.predict(new NDList(x.duplicate())).singletonOrThrow().toFloatArray();
 
       assertThat(maxAbsDifference(served, expected)).isLessThanOrEqualTo(1e-5f);
       assertThat(CompressedModel.load(directory, other).form())
@@ -129,8 +135,7 @@ class InferenceFormTest extends ManagedTest {
 
   private float difference(CompressedModel a, CompressedModel b, Shape input) {
     NDArray x = RandomArrays.gaussian(manager, input, 1, new SplittableRandom(9));
-    return maxAbsDifference(Outputs.run(a.block(), x, manager),
-        Outputs.run(b.block(), x, manager));
+    return maxAbsDifference(Outputs.run(a.block(), x, manager), Outputs.run(b.block(), x, manager));
   }
 
   private static java.util.List<String> kinds(CompressedModel model) {

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
-import ai.djl.ndarray.NDList;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import dev.ato.storage.Checksums;
 import dev.ato.djl.tensor.RandomArrays;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
-import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.Outputs;
 import dev.ato.djl.testing.PrunedModels;
+import dev.ato.djl.testing.SavedModels;
+import dev.ato.storage.Checksums;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,21 +36,25 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Damaged copies of a saved compressed network, loaded with {@link CompressedModel#load} and run
  * once: a byte flipped, a file cut short or deleted, a layer's field set to a huge, negative or
- * zero value, layers or their inputs swapped. A damaged file is always a clear error (an
- * {@link IllegalArgumentException} naming the directory's file), never a network that loads;
- * a description changed on purpose, its checksums written again, is a clear error or a network
- * that runs, and never a native crash, a failure inside libtorch or an allocation out of bounds.
+ * zero value, layers or their inputs swapped. A damaged file is always a clear error (an {@link
+ * IllegalArgumentException} naming the directory's file), never a network that loads; a description
+ * changed on purpose, its checksums written again, is a clear error or a network that runs, and
+ * never a native crash, a failure inside libtorch or an allocation out of bounds.
  */
 class SavedModelFuzzTest extends ManagedTest {
 
   private static final Shape INPUT = new Shape(2, 1, 28, 28);
-  private static final List<String> FILES = List.of(CompressedModel.ARCHITECTURE_FILE,
-      CompressedModel.PARAMETER_FILE, CompressedModel.SERVING_PROPERTIES, Checksums.FILE_NAME);
-  private static final long[] EXTREMES = {-1, 0, 1 << 20, Integer.MAX_VALUE, Integer.MIN_VALUE,
-      1_048_576, 65_536, 3};
+  private static final List<String> FILES =
+      List.of(
+          CompressedModel.ARCHITECTURE_FILE,
+          CompressedModel.PARAMETER_FILE,
+          CompressedModel.SERVING_PROPERTIES,
+          Checksums.FILE_NAME);
+  private static final long[] EXTREMES = {
+    -1, 0, 1 << 20, Integer.MAX_VALUE, Integer.MIN_VALUE, 1_048_576, 65_536, 3
+  };
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void twoHundredAndFortyDamagedCopiesAreEachAClearErrorOrARunningNetwork() throws IOException {
@@ -69,10 +73,12 @@ class SavedModelFuzzTest extends ManagedTest {
     flip(saved.resolve(CompressedModel.PARAMETER_FILE), 500, 0x10);
     Criteria<NDList, NDList> criteria = SavedModels.criteria(saved, "PyTorch");
 
-    assertThatThrownBy(criteria::loadModel).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(saved.resolve(
-        CompressedModel.PARAMETER_FILE) + " does not match its checksum in checksums.sha256: "
-        + "the file is damaged or was changed after it was saved; save it again");
+    assertThatThrownBy(criteria::loadModel)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            saved.resolve(CompressedModel.PARAMETER_FILE)
+                + " does not match its checksum in checksums.sha256: "
+                + "the file is damaged or was changed after it was saved; save it again");
   }
 
   @Test
@@ -81,16 +87,16 @@ class SavedModelFuzzTest extends ManagedTest {
     Path saved = saved();
     Path architecture = saved.resolve(CompressedModel.ARCHITECTURE_FILE);
     JsonObject json = JsonParser.parseString(Files.readString(architecture)).getAsJsonObject();
-    JsonObject conv = json.getAsJsonArray("nodes").get(1).getAsJsonObject()
-        .getAsJsonObject("layer");
+    JsonObject conv =
+        json.getAsJsonArray("nodes").get(1).getAsJsonObject().getAsJsonObject("layer");
     conv.addProperty("padH", 1_048_576);
     Files.writeString(architecture, json.toString());
     resign(saved);
 
     assertThatThrownBy(() -> CompressedModel.load(saved, manager))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("layer '01Conv2d' (conv2d): padH is 1,048,576, more than any "
-            + "network has");
+        .hasMessageContaining(
+            "layer '01Conv2d' (conv2d): padH is 1,048,576, more than any " + "network has");
   }
 
   @Test
@@ -98,7 +104,10 @@ class SavedModelFuzzTest extends ManagedTest {
     Path saved = saved();
     Path architecture = saved.resolve(CompressedModel.ARCHITECTURE_FILE);
     JsonObject json = JsonParser.parseString(Files.readString(architecture)).getAsJsonObject();
-    json.getAsJsonArray("nodes").get(1).getAsJsonObject().getAsJsonObject("layer")
+    json.getAsJsonArray("nodes")
+        .get(1)
+        .getAsJsonObject()
+        .getAsJsonObject("layer")
         .addProperty("kernelH", -3);
     Files.writeString(architecture, json.toString());
     resign(saved);
@@ -134,8 +143,8 @@ class SavedModelFuzzTest extends ManagedTest {
         }
       } catch (IllegalArgumentException | IllegalStateException e) {
         refused++;
-        if (e.getMessage() == null || (!e.getMessage().contains(copy.toString())
-            && !e.getMessage().contains("layer '"))) {
+        if (e.getMessage() == null
+            || (!e.getMessage().contains(copy.toString()) && !e.getMessage().contains("layer '"))) {
           wrong.add(mutation + ": an error that names neither the file nor the layer: " + e);
         }
       } catch (RuntimeException e) {
@@ -200,11 +209,15 @@ class SavedModelFuzzTest extends ManagedTest {
       JsonObject layer = node.getAsJsonObject("layer");
       JsonObject holder = layer.has("shape") ? layer.getAsJsonObject("shape") : layer;
       List<String> numeric = new ArrayList<>();
-      holder.entrySet().forEach(e -> {
-        if (e.getValue().isJsonPrimitive() && e.getValue().getAsJsonPrimitive().isNumber()) {
-          numeric.add(e.getKey());
-        }
-      });
+      holder
+          .entrySet()
+          .forEach(
+              e -> {
+                if (e.getValue().isJsonPrimitive()
+                    && e.getValue().getAsJsonPrimitive().isNumber()) {
+                  numeric.add(e.getKey());
+                }
+              });
       if (numeric.isEmpty()) {
         continue;
       }

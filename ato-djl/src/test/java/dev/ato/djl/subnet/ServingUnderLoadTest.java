@@ -12,9 +12,9 @@ import ai.onnxruntime.OrtSession;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.testing.CifarNetworks;
 import dev.ato.djl.testing.ManagedTest;
-import dev.ato.djl.testing.SavedModels;
 import dev.ato.djl.testing.OnnxRuntimes;
 import dev.ato.djl.testing.PrunedModels;
+import dev.ato.djl.testing.SavedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,30 +43,29 @@ class ServingUnderLoadTest extends ManagedTest {
   private static final int THREADS = 4;
   private static final int INPUTS = 16;
   private static final Shape ONE = new Shape(1, 1, 28, 28);
+
   /** How much the resident memory may grow from the end of the first round to the last. */
   private static final long RESIDENT_SLACK = 48L << 20;
 
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
-  void fourThreadsServeTwoHundredPredictionsEachAsOneThreadWouldWithMemoryFlat()
-      throws Exception {
+  void fourThreadsServeTwoHundredPredictionsEachAsOneThreadWouldWithMemoryFlat() throws Exception {
     assertServesUnderLoad(200, 4);
   }
 
   @Test
   @Tag("soak")
-  void fourThreadsServeTwoThousandPredictionsEachAsOneThreadWouldWithMemoryFlat()
-      throws Exception {
+  void fourThreadsServeTwoThousandPredictionsEachAsOneThreadWouldWithMemoryFlat() throws Exception {
     assertServesUnderLoad(2000, 10);
   }
 
   /** Each thread predicts {@code predictions} times per runtime, in {@code rounds} rounds. */
   private void assertServesUnderLoad(int predictions, int rounds) throws Exception {
     Path saved = directory.resolve("model");
-    CompressedModel compressed = PrunedModels.randomlyPruned(CifarNetworks.resNet(8, 10),
-        new Shape(2, 1, 28, 28), 5, manager);
+    CompressedModel compressed =
+        PrunedModels.randomlyPruned(
+            CifarNetworks.resNet(8, 10), new Shape(2, 1, 28, 28), 5, manager);
     byte[] onnx;
     try (CompressedModel inference = compressed.forInference()) {
       inference.save(saved);
@@ -99,8 +98,9 @@ class ServingUnderLoadTest extends ManagedTest {
           List<Future<List<String>>> done = new ArrayList<>();
           for (int t = 0; t < THREADS; t++) {
             int thread = t;
-            done.add(threads.submit(() -> serve(model, session, inputs, djlAlone, onnxAlone,
-                perRound, thread)));
+            done.add(
+                threads.submit(
+                    () -> serve(model, session, inputs, djlAlone, onnxAlone, perRound, thread)));
           }
           for (Future<List<String>> result : done) {
             wrong.addAll(result.get(5, TimeUnit.MINUTES));
@@ -111,8 +111,9 @@ class ServingUnderLoadTest extends ManagedTest {
       } finally {
         threads.shutdownNow();
       }
-      System.out.println("serving: resident MB after each round " + resident.stream()
-          .map(r -> String.format(Locale.ROOT, "%.1f", r / 1e6)).toList());
+      System.out.println(
+          "serving: resident MB after each round "
+              + resident.stream().map(r -> String.format(Locale.ROOT, "%.1f", r / 1e6)).toList());
       assertThat(wrong).isEmpty();
       assertThat(resident.get(resident.size() - 1) - resident.get(0))
           .as("resident bytes after each round: %s", resident)
@@ -121,8 +122,14 @@ class ServingUnderLoadTest extends ManagedTest {
   }
 
   /** One thread's share: its own predictor, the shared session; every answer checked. */
-  private static List<String> serve(ZooModel<NDList, NDList> model, OrtSession session,
-      float[][] inputs, float[][] djlAlone, float[][] onnxAlone, int predictions, int thread)
+  private static List<String> serve(
+      ZooModel<NDList, NDList> model,
+      OrtSession session,
+      float[][] inputs,
+      float[][] djlAlone,
+      float[][] onnxAlone,
+      int predictions,
+      int thread)
       throws Exception {
     List<String> wrong = new ArrayList<>();
     try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
@@ -131,10 +138,9 @@ class ServingUnderLoadTest extends ManagedTest {
         if (!Arrays.equals(predict(predictor, inputs[i]), djlAlone[i])) {
           wrong.add("thread " + thread + ", DJL, input " + i + ": not what one thread got");
         }
-        if (!Arrays.equals(OnnxRuntimes.run(session, inputs[i], ONE.getShape()),
-            onnxAlone[i])) {
-          wrong.add("thread " + thread + ", ONNX Runtime, input " + i + ": not what one thread "
-              + "got");
+        if (!Arrays.equals(OnnxRuntimes.run(session, inputs[i], ONE.getShape()), onnxAlone[i])) {
+          wrong.add(
+              "thread " + thread + ", ONNX Runtime, input " + i + ": not what one thread " + "got");
         }
       }
     }

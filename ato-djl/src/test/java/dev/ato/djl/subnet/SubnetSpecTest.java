@@ -15,8 +15,9 @@ class SubnetSpecTest {
 
   private static SubnetSpec pools(int version, Layer.Pool2d... pools) {
     List<SubnetSpec.NodeSpec> nodes = new ArrayList<>();
-    nodes.add(new SubnetSpec.NodeSpec("input", new Layer.Input(ChannelShape.spatial(2, 8, 8)),
-        List.of()));
+    nodes.add(
+        new SubnetSpec.NodeSpec(
+            "input", new Layer.Input(ChannelShape.spatial(2, 8, 8)), List.of()));
     String previous = "input";
     for (int i = 0; i < pools.length; i++) {
       nodes.add(new SubnetSpec.NodeSpec("pool" + i, pools[i], List.of(previous)));
@@ -27,9 +28,11 @@ class SubnetSpecTest {
 
   @Test
   void poolingSettingsSurviveAWriteAndARead() {
-    SubnetSpec spec = pools(SubnetSpec.FORMAT_VERSION,
-        new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true),
-        new Layer.Pool2d(Layer.PoolKind.AVG, 3, 2, 1, true));
+    SubnetSpec spec =
+        pools(
+            SubnetSpec.FORMAT_VERSION,
+            new Layer.Pool2d(Layer.PoolKind.MAX, 3, 2, 0, true),
+            new Layer.Pool2d(Layer.PoolKind.AVG, 3, 2, 1, true));
 
     SubnetSpec read = SubnetSpec.fromJson(spec.toJson());
 
@@ -40,7 +43,8 @@ class SubnetSpecTest {
 
   @Test
   void aVersion1DescriptionWithoutCeilModePoolsRoundingDown() {
-    String version1 = """
+    String version1 =
+        """
         {
           "formatVersion": 1,
           "name": "old",
@@ -67,13 +71,15 @@ class SubnetSpecTest {
 
   @Test
   void aDescriptionOfALaterVersionIsRefused() {
-    String json = pools(SubnetSpec.FORMAT_VERSION,
-        new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0)).toJson()
-        .replace("\"formatVersion\": " + SubnetSpec.FORMAT_VERSION, "\"formatVersion\": 4");
+    String json =
+        pools(SubnetSpec.FORMAT_VERSION, new Layer.Pool2d(Layer.PoolKind.MAX, 2, 2, 0))
+            .toJson()
+            .replace("\"formatVersion\": " + SubnetSpec.FORMAT_VERSION, "\"formatVersion\": 4");
 
     assertThatThrownBy(() -> SubnetSpec.fromJson(json))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("this description has format version 4; this version of ato reads versions "
-            + "1 to 3");
+        .hasMessage(
+            "this description has format version 4; this version of ato reads versions "
+                + "1 to 3");
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.ato.djl.testing.ManagedTest;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
 import dev.ato.graph.Layer;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import dev.ato.djl.testing.ManagedTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,11 +45,13 @@ class NDArrayOpsTest extends ManagedTest {
     float[] a = random(48, 1);
     float[] b = random(48, 2);
     for (int axis = 0; axis < SHAPE.length; axis++) {
-      assertThat(ops.download(ops.sumOfSquares(nd(a, SHAPE), axis))).containsExactly(
-          ArrayTensorOps.INSTANCE.sumOfSquares(ArrayTensor.of(a, SHAPE), axis), within(1e-5));
-      assertThat(ops.download(ops.dot(nd(a, SHAPE), nd(b, SHAPE), axis))).containsExactly(
-          ArrayTensorOps.INSTANCE.dot(ArrayTensor.of(a, SHAPE), ArrayTensor.of(b, SHAPE), axis),
-          within(1e-5));
+      assertThat(ops.download(ops.sumOfSquares(nd(a, SHAPE), axis)))
+          .containsExactly(
+              ArrayTensorOps.INSTANCE.sumOfSquares(ArrayTensor.of(a, SHAPE), axis), within(1e-5));
+      assertThat(ops.download(ops.dot(nd(a, SHAPE), nd(b, SHAPE), axis)))
+          .containsExactly(
+              ArrayTensorOps.INSTANCE.dot(ArrayTensor.of(a, SHAPE), ArrayTensor.of(b, SHAPE), axis),
+              within(1e-5));
     }
   }
 
@@ -69,7 +71,8 @@ class NDArrayOpsTest extends ManagedTest {
     ops.scaleInPlace(array, 1, ops.upload(factors, array));
     ArrayTensorOps.INSTANCE.scaleInPlace(reference, 1, factors);
 
-    assertThat(array.toFloatArray()).usingComparatorWithPrecision(1e-6f)
+    assertThat(array.toFloatArray())
+        .usingComparatorWithPrecision(1e-6f)
         .containsExactly(reference.toArray());
   }
 
@@ -77,8 +80,8 @@ class NDArrayOpsTest extends ManagedTest {
   void projectionsGiveTheSameParametersOnBothBackends() {
     GroupSet groups = mlpGroups();
     GroupMask mask = GroupMask.of(false, true, false, false, true, false, true);
-    for (Projector projector : new Projector[] {
-        GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
+    for (Projector projector :
+        new Projector[] {GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
       assertBackendsAgree(projector, mask, mlpValues(5), mlpValues(6), 0.1, 0);
     }
   }
@@ -89,40 +92,60 @@ class NDArrayOpsTest extends ManagedTest {
     GroupSet groups = bnMlpGroups();
     GroupMask mask = GroupMask.of(false, true, false, false, true, false, true);
     for (long projectionsLeft : new long[] {0, 3}) {
-      for (Projector projector : new Projector[] {
-          GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
-        assertBackendsAgree(projector, mask, bnMlpValues(7), bnMlpValues(8), 0.2,
-            projectionsLeft);
+      for (Projector projector :
+          new Projector[] {GroupLassoProjector.of(groups), HalfSpaceProjector.of(groups, 0.3)}) {
+        assertBackendsAgree(projector, mask, bnMlpValues(7), bnMlpValues(8), 0.2, projectionsLeft);
       }
     }
   }
 
   /** One projection step on NDArrays and on the plain-Java reference ends with equal values. */
-  private void assertBackendsAgree(Projector projector, GroupMask mask,
-      Map<String, float[]> before, Map<String, float[]> after, double learningRate,
+  private void assertBackendsAgree(
+      Projector projector,
+      GroupMask mask,
+      Map<String, float[]> before,
+      Map<String, float[]> after,
+      double learningRate,
       long projectionsLeft) {
     Map<String, NDArray> ndAfter = new HashMap<>();
     Map<String, NDArray> ndBefore = new HashMap<>();
     Map<String, ArrayTensor> refAfter = new HashMap<>();
     Map<String, ArrayTensor> refBefore = new HashMap<>();
-    after.forEach((k, v) -> {
-      ndAfter.put(k, nd(v, shapeOf(k)));
-      refAfter.put(k, ArrayTensor.of(v, shapeOf(k)));
-    });
-    before.forEach((k, v) -> {
-      ndBefore.put(k, nd(v, shapeOf(k)));
-      refBefore.put(k, ArrayTensor.of(v, shapeOf(k)));
-    });
+    after.forEach(
+        (k, v) -> {
+          ndAfter.put(k, nd(v, shapeOf(k)));
+          refAfter.put(k, ArrayTensor.of(v, shapeOf(k)));
+        });
+    before.forEach(
+        (k, v) -> {
+          ndBefore.put(k, nd(v, shapeOf(k)));
+          refBefore.put(k, ArrayTensor.of(v, shapeOf(k)));
+        });
 
-    projector.projectInPlace(ops, new ProjectionStep<>(source(ndAfter),
-        Optional.of(source(ndBefore)), mask, learningRate, 3, projectionsLeft));
-    projector.projectInPlace(ArrayTensorOps.INSTANCE, new ProjectionStep<>(source(refAfter),
-        Optional.of(source(refBefore)), mask, learningRate, 3, projectionsLeft));
+    projector.projectInPlace(
+        ops,
+        new ProjectionStep<>(
+            source(ndAfter),
+            Optional.of(source(ndBefore)),
+            mask,
+            learningRate,
+            3,
+            projectionsLeft));
+    projector.projectInPlace(
+        ArrayTensorOps.INSTANCE,
+        new ProjectionStep<>(
+            source(refAfter),
+            Optional.of(source(refBefore)),
+            mask,
+            learningRate,
+            3,
+            projectionsLeft));
 
     for (String key : after.keySet()) {
       assertThat(ndAfter.get(key).toFloatArray())
           .as("%s after %s, %s projections left", key, projector, projectionsLeft)
-          .usingComparatorWithPrecision(1e-5f).containsExactly(refAfter.get(key).toArray());
+          .usingComparatorWithPrecision(1e-5f)
+          .containsExactly(refAfter.get(key).toArray());
     }
   }
 
@@ -131,13 +154,16 @@ class NDArrayOpsTest extends ManagedTest {
     GroupSet groups = bnMlpGroups();
     Map<String, NDArray> nd = new HashMap<>();
     Map<String, ArrayTensor> ref = new HashMap<>();
-    bnMlpValues(4).forEach((k, v) -> {
-      nd.put(k, nd(v, shapeOf(k)));
-      ref.put(k, ArrayTensor.of(v, shapeOf(k)));
-    });
+    bnMlpValues(4)
+        .forEach(
+            (k, v) -> {
+              nd.put(k, nd(v, shapeOf(k)));
+              ref.put(k, ArrayTensor.of(v, shapeOf(k)));
+            });
 
-    assertThat(GroupNorms.of(groups).compute(ops, source(nd))).containsExactly(
-        GroupNorms.of(groups).compute(ArrayTensorOps.INSTANCE, source(ref)), within(1e-6));
+    assertThat(GroupNorms.of(groups).compute(ops, source(nd)))
+        .containsExactly(
+            GroupNorms.of(groups).compute(ArrayTensorOps.INSTANCE, source(ref)), within(1e-6));
   }
 
   @Test
@@ -194,12 +220,14 @@ class NDArrayOpsTest extends ManagedTest {
     float[] w = random(48, 5);
     float[] bias = {1, -2, 3};
 
-    double[] sums = ops.download(ops.sumOfSquares(List.of(nd(w, SHAPE), nd(bias, 3)),
-        new int[] {1, 0}));
+    double[] sums =
+        ops.download(ops.sumOfSquares(List.of(nd(w, SHAPE), nd(bias, 3)), new int[] {1, 0}));
 
-    assertThat(sums).containsExactly(ArrayTensorOps.INSTANCE.sumOfSquares(
-        List.of(ArrayTensor.of(w, SHAPE), ArrayTensor.of(bias, 3)), new int[] {1, 0}),
-        within(1e-5));
+    assertThat(sums)
+        .containsExactly(
+            ArrayTensorOps.INSTANCE.sumOfSquares(
+                List.of(ArrayTensor.of(w, SHAPE), ArrayTensor.of(bias, 3)), new int[] {1, 0}),
+            within(1e-5));
   }
 
   @Test
@@ -207,8 +235,8 @@ class NDArrayOpsTest extends ManagedTest {
     NDArray w = nd(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
     NDArray bias = nd(new float[] {1, -2}, 2);
 
-    ops.scaleInPlace(List.of(w, bias), new int[] {1, 0},
-        ops.upload(new double[] {0, 0.5, 2, 3, -1}, w));
+    ops.scaleInPlace(
+        List.of(w, bias), new int[] {1, 0}, ops.upload(new double[] {0, 0.5, 2, 3, -1}, w));
 
     assertThat(w.toFloatArray()).containsExactly(0, 1, 6, 0, 2.5f, 12);
     assertThat(bias.toFloatArray()).containsExactly(3, 2);
@@ -243,10 +271,10 @@ class NDArrayOpsTest extends ManagedTest {
     int live = manager.getManagedArrays().size();
 
     for (int step = 0; step < 20; step++) {
-      lasso.projectInPlace(ops, new ProjectionStep<>(source(params), Optional.empty(), mask,
-          0.01, 1, 20 - step));
-      halfSpace.projectInPlace(ops, new ProjectionStep<>(source(params),
-          Optional.of(source(before)), mask, 0.01, 1));
+      lasso.projectInPlace(
+          ops, new ProjectionStep<>(source(params), Optional.empty(), mask, 0.01, 1, 20 - step));
+      halfSpace.projectInPlace(
+          ops, new ProjectionStep<>(source(params), Optional.of(source(before)), mask, 0.01, 1));
       norms.compute(ops, source(params));
     }
 
@@ -261,9 +289,15 @@ class NDArrayOpsTest extends ManagedTest {
     int live = manager.getManagedArrays().size();
 
     for (int step = 0; step < 50; step++) {
-      GroupLassoProjector.of(groups).projectInPlace(NDArrayOps.INSTANCE, new ProjectionStep<>(
-          source(params), Optional.empty(), GroupMask.of(false, true, true, false, true, true,
-              false), 0.01, 1));
+      GroupLassoProjector.of(groups)
+          .projectInPlace(
+              NDArrayOps.INSTANCE,
+              new ProjectionStep<>(
+                  source(params),
+                  Optional.empty(),
+                  GroupMask.of(false, true, true, false, true, true, false),
+                  0.01,
+                  1));
     }
 
     assertThat(manager.getManagedArrays()).hasSize(live);
@@ -276,14 +310,17 @@ class NDArrayOpsTest extends ManagedTest {
   }
 
   /**
-   * data (3) -> h1 (4 units) -> bn -> relu -> h2 (3 units) -> relu -> out (2): 7 groups, those
-   * of h1 with four slices each, those of h2 with two.
+   * data (3) -> h1 (4 units) -> bn -> relu -> h2 (3 units) -> relu -> out (2): 7 groups, those of
+   * h1 with four slices each, those of h2 with two.
    */
   private static GroupSet bnMlpGroups() {
     ChannelGraph.Builder b = ChannelGraph.builder("bn-mlp");
     String x = b.input("data", ChannelShape.flat(3));
-    x = b.add("relu1", Layer.Activation.RELU,
-        b.add("bn", new Layer.BatchNorm(0), b.add("h1", Layer.Linear.of(4), x)));
+    x =
+        b.add(
+            "relu1",
+            Layer.Activation.RELU,
+            b.add("bn", new Layer.BatchNorm(0), b.add("h1", Layer.Linear.of(4), x)));
     x = b.add("relu2", Layer.Activation.RELU, b.add("h2", Layer.Linear.of(3), x));
     b.add("out", Layer.Linear.of(2), x);
     return ZeroInvariantGroups.find(b.build());

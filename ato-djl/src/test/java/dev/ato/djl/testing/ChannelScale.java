@@ -15,13 +15,19 @@ public final class ChannelScale extends AbstractBlock {
   private final Parameter scale;
 
   public ChannelScale(int channels) {
-    scale = addParameter(Parameter.builder().setName("scale").setType(Parameter.Type.WEIGHT)
-        .optShape(new Shape(channels)).optInitializer(new ConstantInitializer(1.5f)).build());
+    scale =
+        addParameter(
+            Parameter.builder()
+                .setName("scale")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(channels))
+                .optInitializer(new ConstantInitializer(1.5f))
+                .build());
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray s = store.getValue(scale, x.getDevice(), training);
     return new NDList(x.mul(s.reshape(1, s.size(), 1, 1)));

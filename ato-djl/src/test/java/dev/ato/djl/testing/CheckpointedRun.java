@@ -4,8 +4,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.storage.Checkpoints;
 import dev.ato.djl.EpochMetrics;
+import dev.ato.storage.Checkpoints;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.StringJoiner;
 
 /**
- * A small ATO run with the builder's defaults and checkpoints, in this JVM or as a child
- * process ({@link #main}): a ResNet-8 on 240 Fashion-MNIST images in batches of 20, scored on
- * 100 test images. Its figures are what a resumed run must reproduce exactly.
+ * A small ATO run with the builder's defaults and checkpoints, in this JVM or as a child process
+ * ({@link #main}): a ResNet-8 on 240 Fashion-MNIST images in batches of 20, scored on 100 test
+ * images. Its figures are what a resumed run must reproduce exactly.
  */
 public final class CheckpointedRun {
 
@@ -27,8 +27,8 @@ public final class CheckpointedRun {
   private CheckpointedRun() {}
 
   /**
-   * Runs {@code epochs} epochs with checkpoints in {@code directory}, resuming from the latest
-   * one there; {@code listener} hears the run.
+   * Runs {@code epochs} epochs with checkpoints in {@code directory}, resuming from the latest one
+   * there; {@code listener} hears the run.
    */
   public static AtoResult run(Path directory, int epochs, long seed, AtoListener listener)
       throws IOException {
@@ -36,21 +36,22 @@ public final class CheckpointedRun {
   }
 
   /** As {@link #run(Path, int, long, AtoListener)}, with the given checkpoints. */
-  public static AtoResult run(Checkpoints checkpoints, int epochs, long seed,
-      AtoListener listener) throws IOException {
+  public static AtoResult run(Checkpoints checkpoints, int epochs, long seed, AtoListener listener)
+      throws IOException {
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(240, 20);
         FashionMnistSlices.Slice test = FashionMnistSlices.test(100);
-        AutoTrainOnce ato = AutoTrainOnce.builder()
-            .setBlock(CifarNetworks.resNet(8, 10))
-            .setInputShape(new Shape(1, 1, 28, 28))
-            .setTrainingData(train)
-            .optValidationData(test)
-            .setFlopsReduction(0.5)
-            .setEpochs(epochs)
-            .optSeed(seed)
-            .optCheckpoints(checkpoints)
-            .addListener(listener)
-            .build()) {
+        AutoTrainOnce ato =
+            AutoTrainOnce.builder()
+                .setBlock(CifarNetworks.resNet(8, 10))
+                .setInputShape(new Shape(1, 1, 28, 28))
+                .setTrainingData(train)
+                .optValidationData(test)
+                .setFlopsReduction(0.5)
+                .setEpochs(epochs)
+                .optSeed(seed)
+                .optCheckpoints(checkpoints)
+                .addListener(listener)
+                .build()) {
       return ato.fit();
     }
   }
@@ -67,9 +68,23 @@ public final class CheckpointedRun {
     lines.add("masked " + result.maskedMetric() + ", compressed " + result.compressedMetric());
     lines.add("pruned norm " + result.prunedNormBeforeCut());
     for (EpochMetrics e : result.epochs()) {
-      lines.add("epoch " + e.epoch() + ": steps " + e.steps() + ", loss " + e.trainLoss()
-          + ", train " + e.trainMetric() + ", validation " + e.validationMetric() + ", pruned "
-          + e.prunedGroups() + ", flops " + e.flopsRatio() + ", norm " + e.prunedGroupNorm());
+      lines.add(
+          "epoch "
+              + e.epoch()
+              + ": steps "
+              + e.steps()
+              + ", loss "
+              + e.trainLoss()
+              + ", train "
+              + e.trainMetric()
+              + ", validation "
+              + e.validationMetric()
+              + ", pruned "
+              + e.prunedGroups()
+              + ", flops "
+              + e.flopsRatio()
+              + ", norm "
+              + e.prunedGroupNorm());
     }
     result.controllerUpdates().forEach(update -> lines.add("update " + update));
     return lines.toString();
@@ -84,13 +99,18 @@ public final class CheckpointedRun {
     Path figuresFile = Path.of(args[1]);
     int epochs = Integer.parseInt(args[2]);
     PrintStream out = System.out;
-    try (AtoResult result = run(directory, epochs, 42, new AtoListener() {
-      @Override
-      public void onStep(StepInfo step) {
-        out.println("step " + step.step());
-        out.flush();
-      }
-    })) {
+    try (AtoResult result =
+        run(
+            directory,
+            epochs,
+            42,
+            new AtoListener() {
+              @Override
+              public void onStep(StepInfo step) {
+                out.println("step " + step.step());
+                out.flush();
+              }
+            })) {
       Path partial = figuresFile.resolveSibling(figuresFile.getFileName() + ".partial");
       Files.writeString(partial, figures(result), StandardCharsets.UTF_8);
       Files.move(partial, figuresFile, StandardCopyOption.ATOMIC_MOVE);

@@ -14,16 +14,22 @@ import ai.djl.nn.pooling.Pool;
 import java.util.List;
 
 /**
- * The two CIFAR-style networks the library's tests train, block for block the ones
- * {@code ato-examples} offers its users (which this module cannot depend on): a ResNet of depth
- * {@code 6n + 2} with 1x1 projection shortcuts, and MobileNetV2 with stride-1 early stages.
+ * The two CIFAR-style networks the library's tests train, block for block the ones {@code
+ * ato-examples} offers its users (which this module cannot depend on): a ResNet of depth {@code 6n
+ * + 2} with 1x1 projection shortcuts, and MobileNetV2 with stride-1 early stages.
  */
 public final class CifarNetworks {
 
   /** MobileNetV2's stages for small images: expansion, width, repeats, first stride. */
   private static final int[][] INVERTED_RESIDUALS = {
-      {1, 16, 1, 1}, {6, 24, 2, 1}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1},
-      {6, 160, 3, 2}, {6, 320, 1, 1}};
+    {1, 16, 1, 1},
+    {6, 24, 2, 1},
+    {6, 32, 3, 2},
+    {6, 64, 4, 2},
+    {6, 96, 3, 1},
+    {6, 160, 3, 2},
+    {6, 320, 1, 1}
+  };
 
   private CifarNetworks() {}
 
@@ -35,12 +41,15 @@ public final class CifarNetworks {
       for (int unit = 0; unit < (depth - 2) / 6; unit++) {
         int out = width << stage;
         int stride = stage > 0 && unit == 0 ? 2 : 1;
-        SequentialBlock body = convBnAct(new SequentialBlock(), out, 3, stride, 1,
-            Activation.reluBlock());
+        SequentialBlock body =
+            convBnAct(new SequentialBlock(), out, 3, stride, 1, Activation.reluBlock());
         body.add(convolution(out, 3, 1, 1)).add(BatchNorm.builder().build());
-        Block shortcut = in == out && stride == 1 ? Blocks.identityBlock()
-            : new SequentialBlock().add(convolution(out, 1, stride, 1))
-                .add(BatchNorm.builder().build());
+        Block shortcut =
+            in == out && stride == 1
+                ? Blocks.identityBlock()
+                : new SequentialBlock()
+                    .add(convolution(out, 1, stride, 1))
+                    .add(BatchNorm.builder().build());
         net.add(sum(body, shortcut)).add(Activation.reluBlock());
         in = out;
       }
@@ -81,25 +90,33 @@ public final class CifarNetworks {
     return rounded < 0.9 * value ? rounded + 8 : rounded;
   }
 
-  private static SequentialBlock convBnAct(SequentialBlock into, int filters, int kernel,
-      int stride, int groups, Block activation) {
+  private static SequentialBlock convBnAct(
+      SequentialBlock into, int filters, int kernel, int stride, int groups, Block activation) {
     return into.add(convolution(filters, kernel, stride, groups))
-        .add(BatchNorm.builder().build()).add(activation);
+        .add(BatchNorm.builder().build())
+        .add(activation);
   }
 
   private static Conv2d convolution(int filters, int kernel, int stride, int groups) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-        .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
-        .optGroups(groups).optBias(false).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride))
+        .optPadding(new Shape(kernel / 2, kernel / 2))
+        .optGroups(groups)
+        .optBias(false)
+        .build();
   }
 
   private static Block sum(Block body, Block shortcut) {
-    return new ParallelBlock(parts -> new NDList(parts.get(0).singletonOrThrow()
-        .add(parts.get(1).singletonOrThrow())), List.of(body, shortcut));
+    return new ParallelBlock(
+        parts -> new NDList(parts.get(0).singletonOrThrow().add(parts.get(1).singletonOrThrow())),
+        List.of(body, shortcut));
   }
 
   private static Block classifier(SequentialBlock net, int classes) {
-    return net.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
+    return net.add(Pool.globalAvgPool2dBlock())
+        .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(classes).build());
   }
 }

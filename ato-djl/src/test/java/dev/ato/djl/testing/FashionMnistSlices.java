@@ -12,8 +12,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Normalised slices of Debian's Fashion-MNIST for the tests that train: the first images of the
- * gzipped IDX files in {@value #DIRECTORY}, pixels scaled to [0, 1] then normalised by the
- * training set's mean and deviation, labels as float class indices.
+ * gzipped IDX files in {@value #DIRECTORY}, pixels scaled to [0, 1] then normalised by the training
+ * set's mean and deviation, labels as float class indices.
  */
 public final class FashionMnistSlices {
 
@@ -46,10 +46,11 @@ public final class FashionMnistSlices {
       labels[i] = classes[i];
     }
     NDManager manager = NDManager.newBaseManager();
-    ArrayDataset.Builder builder = new ArrayDataset.Builder()
-        .setData(manager.create(images, new Shape(limit, 1, 28, 28)))
-        .optLabels(manager.create(labels))
-        .setSampling(batch, shuffle);
+    ArrayDataset.Builder builder =
+        new ArrayDataset.Builder()
+            .setData(manager.create(images, new Shape(limit, 1, 28, 28)))
+            .optLabels(manager.create(labels))
+            .setSampling(batch, shuffle);
     return new Slice(builder, manager);
   }
 

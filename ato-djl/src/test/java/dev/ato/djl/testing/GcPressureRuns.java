@@ -13,11 +13,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Short runs with the builder's defaults while a thread forces a garbage collection every 20
- * ms. Memory that a tensor still uses but no Java object keeps alive is freed by a collection;
+ * Short runs with the builder's defaults while a thread forces a garbage collection every 20 ms.
+ * Memory that a tensor still uses but no Java object keeps alive is freed by a collection;
  * collections in the middle of steps turn such a use-after-free, rare in a quiet JVM, into a
- * frequent one. Before the fix of docs/djl-notes.md ("Java numbers in autograd"), 4 of 4 such
- * runs met a non-finite controller gradient.
+ * frequent one. Before the fix of docs/djl-notes.md ("Java numbers in autograd"), 4 of 4 such runs
+ * met a non-finite controller gradient.
  */
 public final class GcPressureRuns {
 
@@ -33,25 +33,34 @@ public final class GcPressureRuns {
   public static Outcome run(int runs) throws IOException {
     List<String> skipped = new ArrayList<>();
     int updates = 0;
-    ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "gc-pressure");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService collector =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "gc-pressure");
+              thread.setDaemon(true);
+              return thread;
+            });
     ScheduledFuture<?> collecting =
         collector.scheduleAtFixedRate(System::gc, 0, 20, TimeUnit.MILLISECONDS);
     try (FashionMnistSlices.Slice train = FashionMnistSlices.train(600, 64)) {
       for (int seed = 1; seed <= runs; seed++) {
         List<AtoListener.ControllerUpdate> seen = new ArrayList<>();
-        try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(CifarNetworks.resNet(8, 10))
-                .setInputShape(new Shape(1, 1, 28, 28)).setTrainingData(train)
-                .setFlopsReduction(0.5).setEpochs(2).optSeed(seed)
-                .addListener(new AtoListener() {
-                  @Override
-                  public void onControllerUpdate(ControllerUpdate update) {
-                    seen.add(update);
-                  }
-                }).build();
+        try (AutoTrainOnce ato =
+                AutoTrainOnce.builder()
+                    .setBlock(CifarNetworks.resNet(8, 10))
+                    .setInputShape(new Shape(1, 1, 28, 28))
+                    .setTrainingData(train)
+                    .setFlopsReduction(0.5)
+                    .setEpochs(2)
+                    .optSeed(seed)
+                    .addListener(
+                        new AtoListener() {
+                          @Override
+                          public void onControllerUpdate(ControllerUpdate update) {
+                            seen.add(update);
+                          }
+                        })
+                    .build();
             AtoResult ignored = ato.fit()) {
           updates += seen.size();
           for (AtoListener.ControllerUpdate update : seen) {

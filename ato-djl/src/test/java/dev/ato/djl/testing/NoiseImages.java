@@ -7,8 +7,8 @@ import ai.djl.training.dataset.ArrayDataset;
 
 /**
  * Data for the long runs that measure resources, not accuracy: 400 Gaussian 1x8x8 images with
- * random labels of 3 classes, in shuffled batches of 4. With 5% held out for the controller,
- * 380 records train: 95 steps an epoch.
+ * random labels of 3 classes, in shuffled batches of 4. With 5% held out for the controller, 380
+ * records train: 95 steps an epoch.
  */
 public final class NoiseImages {
 
@@ -22,6 +22,7 @@ public final class NoiseImages {
     return new ArrayDataset.Builder()
         .setData(manager.randomNormal(new Shape(400, 1, 8, 8)))
         .optLabels(manager.randomInteger(0, 3, new Shape(400), DataType.FLOAT32))
-        .setSampling(4, true).build();
+        .setSampling(4, true)
+        .build();
   }
 }

@@ -32,8 +32,7 @@ public final class OnnxRuntimes {
   }
 
   /** The first output of {@code session} for {@code input} of {@code shape}, flattened. */
-  public static float[] run(OrtSession session, float[] input, long[] shape)
-      throws OrtException {
+  public static float[] run(OrtSession session, float[] input, long[] shape) throws OrtException {
     OrtEnvironment environment = environment();
     String name = session.getInputNames().iterator().next();
     try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(input), shape);

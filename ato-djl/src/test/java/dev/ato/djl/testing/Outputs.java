@@ -16,9 +16,12 @@ public final class Outputs {
 
   /** The single output of {@code block} on {@code x}, in inference mode with autograd off. */
   public static float[] run(Block block, NDArray x, NDManager manager) {
-    try (NoGrad ignored = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
-      return block.forward(new ParameterStore(scope, false), new NDList(x), false)
-          .singletonOrThrow().toFloatArray();
+    try (NoGrad ignored = NoGrad.enter();
+        NDManager scope = manager.newSubManager()) {
+      return block
+          .forward(new ParameterStore(scope, false), new NDList(x), false)
+          .singletonOrThrow()
+          .toFloatArray();
     }
   }
 

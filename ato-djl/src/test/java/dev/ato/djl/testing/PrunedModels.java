@@ -55,14 +55,14 @@ public final class PrunedModels {
   }
 
   /**
-   * {@code block} initialised with non-trivial weights ({@link TestModels#initialise}), read,
-   * and cut by a random mask of {@code seed} with its pruned groups zeroed first; the dense
-   * block keeps the zeroed weights, so that it computes what the compressed one does.
+   * {@code block} initialised with non-trivial weights ({@link TestModels#initialise}), read, and
+   * cut by a random mask of {@code seed} with its pruned groups zeroed first; the dense block keeps
+   * the zeroed weights, so that it computes what the compressed one does.
    */
-  public static CompressedModel randomlyPruned(Block block, Shape input, long seed,
-      GroupOptions options, NDManager manager) {
-    ModelGraph model = ModelReader.read(TestModels.initialise(block, manager, input), input,
-        "model");
+  public static CompressedModel randomlyPruned(
+      Block block, Shape input, long seed, GroupOptions options, NDManager manager) {
+    ModelGraph model =
+        ModelReader.read(TestModels.initialise(block, manager, input), input, "model");
     GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
     GroupMask mask = randomMask(groups.size(), seed);
     zeroPruned(model, groups, mask);
@@ -70,8 +70,8 @@ public final class PrunedModels {
   }
 
   /** {@link #randomlyPruned(Block, Shape, long, GroupOptions, NDManager)} with default groups. */
-  public static CompressedModel randomlyPruned(Block block, Shape input, long seed,
-      NDManager manager) {
+  public static CompressedModel randomlyPruned(
+      Block block, Shape input, long seed, NDManager manager) {
     return randomlyPruned(block, input, seed, GroupOptions.defaults(), manager);
   }
 }

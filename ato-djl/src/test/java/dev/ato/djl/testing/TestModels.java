@@ -36,8 +36,11 @@ public final class TestModels {
 
   /** DJL's ResNetV1 with 50 layers (bottlenecks), 64x64 input (a 7x7 stem and max pool). */
   public static Block zooResNet50(int classes) {
-    return ResNetV1.builder().setImageShape(new Shape(3, 64, 64)).setNumLayers(50)
-        .setOutSize(classes).build();
+    return ResNetV1.builder()
+        .setImageShape(new Shape(3, 64, 64))
+        .setNumLayers(50)
+        .setOutSize(classes)
+        .build();
   }
 
   /** DJL's MobileNetV2 (its default widths), for 32x32 input. */
@@ -46,8 +49,8 @@ public final class TestModels {
   }
 
   /**
-   * DJL's SqueezeNet (version 1.1's layout: a 3x3/2 stem, eight fire modules, 3x3/2 max pools
-   * that round their output size up).
+   * DJL's SqueezeNet (version 1.1's layout: a 3x3/2 stem, eight fire modules, 3x3/2 max pools that
+   * round their output size up).
    */
   public static Block zooSqueezeNet(int classes) {
     return SqueezeNet.squeezenet(classes);
@@ -58,20 +61,25 @@ public final class TestModels {
    * concat(10) -> conv(12) -> BN -> ReLU -> max pool -> global avg pool -> flatten -> linear.
    */
   public static Block concatCnn(int classes) {
-    SequentialBlock left = new SequentialBlock()
-        .add(conv(4, 1, 0, 1))
-        .add(Activation.reluBlock());
-    SequentialBlock right = new SequentialBlock()
-        .add(conv(6, 3, 1, 1))
-        .add(BatchNorm.builder().build())
-        .add(Activation::relu);
+    SequentialBlock left = new SequentialBlock().add(conv(4, 1, 0, 1)).add(Activation.reluBlock());
+    SequentialBlock right =
+        new SequentialBlock()
+            .add(conv(6, 3, 1, 1))
+            .add(BatchNorm.builder().build())
+            .add(Activation::relu);
     return new SequentialBlock()
         .add(conv(8, 3, 1, 1))
         .add(BatchNorm.builder().build())
         .add(Activation.reluBlock())
-        .add(new ParallelBlock(list -> new NDList(NDArrays.concat(
-            new NDList(list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow()), 1)),
-            Arrays.asList(left, right)))
+        .add(
+            new ParallelBlock(
+                list ->
+                    new NDList(
+                        NDArrays.concat(
+                            new NDList(
+                                list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow()),
+                            1)),
+                Arrays.asList(left, right)))
         .add(conv(12, 3, 1, 1))
         .add(BatchNorm.builder().build())
         .add(Activation.relu6Block())
@@ -82,8 +90,8 @@ public final class TestModels {
   }
 
   /**
-   * A CNN holding a block of the user's own ({@link ChannelScale}): conv(8) -> BN -> ReLU ->
-   * scale -> conv(6) -> ReLU -> global avg pool -> flatten -> linear.
+   * A CNN holding a block of the user's own ({@link ChannelScale}): conv(8) -> BN -> ReLU -> scale
+   * -> conv(6) -> ReLU -> global avg pool -> flatten -> linear.
    */
   public static Block customBlockCnn(int classes) {
     return new SequentialBlock()
@@ -99,8 +107,8 @@ public final class TestModels {
   }
 
   /**
-   * A CNN pooling as DJL's SqueezeNet does, rounding output sizes up, for 8x8 input: conv(6) ->
-   * BN -> ReLU -> 3x3/2 max pool (ceil: 4x4, where floor gives 3x3) -> conv(8) -> ReLU -> 3x3/2
+   * A CNN pooling as DJL's SqueezeNet does, rounding output sizes up, for 8x8 input: conv(6) -> BN
+   * -> ReLU -> 3x3/2 max pool (ceil: 4x4, where floor gives 3x3) -> conv(8) -> ReLU -> 3x3/2
    * average pool with padding 1 (ceil: 3x3, where floor gives 2x2) -> flatten (72) -> linear.
    */
   public static Block ceilPoolCnn(int classes) {
@@ -118,14 +126,16 @@ public final class TestModels {
 
   /**
    * A fully convolutional network with one logit per pixel, as a segmentation head has: two 3x3
-   * convolutions of {@code width} channels with batch norm and ReLU, then a 1x1 convolution to
-   * one channel.
+   * convolutions of {@code width} channels with batch norm and ReLU, then a 1x1 convolution to one
+   * channel.
    */
   public static SequentialBlock perPixelHead(int width) {
     return new SequentialBlock()
-        .add(conv(width, 3, 1, 1)).add(BatchNorm.builder().build())
+        .add(conv(width, 3, 1, 1))
+        .add(BatchNorm.builder().build())
         .add(Activation.reluBlock())
-        .add(conv(width, 3, 1, 1)).add(BatchNorm.builder().build())
+        .add(conv(width, 3, 1, 1))
+        .add(BatchNorm.builder().build())
         .add(Activation.reluBlock())
         .add(conv(1, 1, 0, 1));
   }
@@ -150,20 +160,27 @@ public final class TestModels {
 
   /** A convolution, a batch norm and {@code function}, then a 1x1 convolution to 2 channels. */
   public static Block convolutionThen(Block function) {
-    return new SequentialBlock().add(conv(6, 3, 1, 1)).add(BatchNorm.builder().build())
-        .add(function).add(conv(2, 1, 0, 1));
+    return new SequentialBlock()
+        .add(conv(6, 3, 1, 1))
+        .add(BatchNorm.builder().build())
+        .add(function)
+        .add(conv(2, 1, 0, 1));
   }
 
   public static Conv2d conv(int filters, int kernel, int padding, int groups) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-        .optPadding(new Shape(padding, padding)).optGroups(groups).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(new Shape(kernel, kernel))
+        .optPadding(new Shape(padding, padding))
+        .optGroups(groups)
+        .build();
   }
 
   /**
-   * Initialises {@code block} for {@code input} with weights and batch-norm parameters that are
-   * not trivial, so that a wrong reading shows in the outputs, then calibrates the running
-   * statistics with a few training-mode passes, as training would: without that, activations of
-   * deep residual networks grow to 1e7 and float rounding alone exceeds the 1e-4 tolerance.
+   * Initialises {@code block} for {@code input} with weights and batch-norm parameters that are not
+   * trivial, so that a wrong reading shows in the outputs, then calibrates the running statistics
+   * with a few training-mode passes, as training would: without that, activations of deep residual
+   * networks grow to 1e7 and float rounding alone exceeds the 1e-4 tolerance.
    */
   public static Block initialise(Block block, NDManager manager, Shape input) {
     block.setInitializer(new NormalInitializer(0.1f), Parameter.Type.WEIGHT);
@@ -176,8 +193,9 @@ public final class TestModels {
       if (name.equals("runningVar")) {
         InPlace.copy(array.onesLike().add(shift).toFloatArray(), array);
       } else if (name.equals("runningMean") || name.equals("beta") || name.equals("bias")) {
-        InPlace.copy(manager.randomNormal(0, 0.1f, array.getShape(), DataType.FLOAT32)
-            .toFloatArray(), array);
+        InPlace.copy(
+            manager.randomNormal(0, 0.1f, array.getShape(), DataType.FLOAT32).toFloatArray(),
+            array);
       } else if (name.equals("gamma")) {
         InPlace.copy(manager.randomUniform(0.5f, 1.5f, array.getShape()).toFloatArray(), array);
       }

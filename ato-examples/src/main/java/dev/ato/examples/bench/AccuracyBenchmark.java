@@ -11,7 +11,6 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.loss.Loss;
@@ -55,84 +54,117 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The accuracy rows: test accuracy at a FLOPs budget of ATO with each projector against the
- * dense network and the alternatives at equal FLOPs, all trained with one recipe. Each row is
- * stored as soon as it is measured, with the seeds measured so far, so an interrupted run keeps
- * what it finished.
+ * The accuracy rows: test accuracy at a FLOPs budget of ATO with each projector against the dense
+ * network and the alternatives at equal FLOPs, all trained with one recipe. Each row is stored as
+ * soon as it is measured, with the seeds measured so far, so an interrupted run keeps what it
+ * finished.
  */
-@Command(name = "accuracy", mixinStandardHelpOptions = true,
-    description = "Test accuracy at a FLOPs budget: ATO against dense, uniform scaling, "
-        + "magnitude pruning and a magnitude-chosen fixed mask, one recipe for all.")
+@Command(
+    name = "accuracy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Test accuracy at a FLOPs budget: ATO against dense, uniform scaling, "
+            + "magnitude pruning and a magnitude-chosen fixed mask, one recipe for all.")
 final class AccuracyBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AccuracyBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
   private static final int FULL_WIDTH = 16;
   private static final double HALF_SPACE_EPSILON = 0.1;
+
   /** The builder's own channel rounding. */
   private static final String AUTO = "auto";
 
   /**
-   * The trainings the command can run, in the order given. {@code MAGNITUDE} prunes a dense
-   * network trained for {@code --magnitude-epochs}; when that is {@code --epochs} and
-   * {@code DENSE} runs too, both rows come from one dense training.
+   * The trainings the command can run, in the order given. {@code MAGNITUDE} prunes a dense network
+   * trained for {@code --magnitude-epochs}; when that is {@code --epochs} and {@code DENSE} runs
+   * too, both rows come from one dense training.
    */
-  enum Run { DENSE, MAGNITUDE, ATO_GROUP_LASSO, ATO_HALF_SPACE, FIXED_MASK_HALF_SPACE, UNIFORM }
+  enum Run {
+    DENSE,
+    MAGNITUDE,
+    ATO_GROUP_LASSO,
+    ATO_HALF_SPACE,
+    FIXED_MASK_HALF_SPACE,
+    UNIFORM
+  }
 
-  @ParentCommand
-  Benchmarks parent;
+  @ParentCommand Benchmarks parent;
 
   @Option(names = "--depth", defaultValue = "20", description = "CIFAR ResNet depth.")
   int depth;
 
-  @Option(names = "--images", defaultValue = "10000",
-      description = "Fashion-MNIST training images read (ATO holds 5% of them out for its "
-          + "controller).")
+  @Option(
+      names = "--images",
+      defaultValue = "10000",
+      description =
+          "Fashion-MNIST training images read (ATO holds 5% of them out for its " + "controller).")
   int images;
 
-  @Option(names = "--test-images", defaultValue = "10000",
+  @Option(
+      names = "--test-images",
+      defaultValue = "10000",
       description = "Test images scored (the whole test set is 10,000).")
   int testImages;
 
   @Option(names = "--epochs", defaultValue = "4", description = "Training epochs of every row.")
   int epochs;
 
-  @Option(names = "--magnitude-epochs",
-      description = "Epochs of the dense training that the magnitude rows prune (default: "
-          + "--epochs). Torch-Pruning's protocol of 8 dense and 4 fine-tuning epochs against "
-          + "ATO's 12 is --epochs 12 --magnitude-epochs 8 --fine-tune-epochs 4.")
+  @Option(
+      names = "--magnitude-epochs",
+      description =
+          "Epochs of the dense training that the magnitude rows prune (default: "
+              + "--epochs). Torch-Pruning's protocol of 8 dense and 4 fine-tuning epochs against "
+              + "ATO's 12 is --epochs 12 --magnitude-epochs 8 --fine-tune-epochs 4.")
   Integer magnitudeEpochs;
 
-  @Option(names = "--fine-tune-epochs", defaultValue = "2",
+  @Option(
+      names = "--fine-tune-epochs",
+      defaultValue = "2",
       description = "Extra epochs of the fine-tuned magnitude-pruning row.")
   int fineTuneEpochs;
 
   @Option(names = "--batch", defaultValue = "64", description = "Batch size.")
   int batch;
 
-  @Option(names = "--learning-rate", defaultValue = "0.05",
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "0.05",
       description = "SGD's base rate, annealed by cosine to 1% of it over each training.")
   float learningRate;
 
-  @Option(names = "--fine-tune-learning-rate", defaultValue = "0.01",
+  @Option(
+      names = "--fine-tune-learning-rate",
+      defaultValue = "0.01",
       description = "Base rate of the fine-tuning, annealed the same way.")
   float fineTuneLearningRate;
 
-  @Option(names = "--reductions", defaultValue = "0.5,0.65", split = ",",
+  @Option(
+      names = "--reductions",
+      defaultValue = "0.5,0.65",
+      split = ",",
       description = "FLOPs reductions of the pruned rows.")
   List<Double> reductions;
 
-  @Option(names = "--seeds", defaultValue = "1",
+  @Option(
+      names = "--seeds",
+      defaultValue = "1",
       description = "Seeds per row (42, 43, ...): initial weights, shuffling, augmentation.")
   int seeds;
 
-  @Option(names = "--channel-multiples", split = ",", defaultValue = "auto",
-      description = "Channel rounding of the ATO rows, one row each: auto (the builder's "
-          + "default), or a multiple (1: no rounding), e.g. auto,1,8,16.")
+  @Option(
+      names = "--channel-multiples",
+      split = ",",
+      defaultValue = "auto",
+      description =
+          "Channel rounding of the ATO rows, one row each: auto (the builder's "
+              + "default), or a multiple (1: no rounding), e.g. auto,1,8,16.")
   List<String> channelMultiples;
 
-  @Option(names = "--runs", split = ",",
-      defaultValue = "DENSE,MAGNITUDE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE,"
-          + "UNIFORM",
+  @Option(
+      names = "--runs",
+      split = ",",
+      defaultValue =
+          "DENSE,MAGNITUDE,ATO_GROUP_LASSO,ATO_HALF_SPACE,FIXED_MASK_HALF_SPACE," + "UNIFORM",
       description = "Trainings to run, in this order (${COMPLETION-CANDIDATES}).")
   List<Run> runs;
 
@@ -142,23 +174,38 @@ final class AccuracyBenchmark implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, TranslateException {
     for (String multiple : channelMultiples) {
-      checkArgument(multiple.equalsIgnoreCase(AUTO) || multiple.strip().matches("[1-9]\\d*"),
-          "--channel-multiples takes auto or whole numbers of at least 1, found '%s'", multiple);
+      checkArgument(
+          multiple.equalsIgnoreCase(AUTO) || multiple.strip().matches("[1-9]\\d*"),
+          "--channel-multiples takes auto or whole numbers of at least 1, found '%s'",
+          multiple);
     }
-    checkArgument(epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
+    checkArgument(
+        epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
         "--epochs and --magnitude-epochs must be at least 1 and --fine-tune-epochs at least 0, "
-            + "found %s, %s and %s", epochs, magnitudeEpochs(), fineTuneEpochs);
+            + "found %s, %s and %s",
+        epochs,
+        magnitudeEpochs(),
+        fineTuneEpochs);
     parent.configureEngine();
     for (int s = 0; s < seeds; s++) {
       long seed = 42L + s;
       LOG.info("accuracy, seed {} ({} of {})", seed, s + 1, seeds);
-      try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX)
-          .setDirectory(FashionMnist.directory()).setBatchSize(batch).optTrainLimit(images)
-          .optTestLimit(testImages).optAugmentation(Augmentation.CROP_FLIP).optSeed(seed)
-          .build()) {
-        this.augmentation = "augmentation " + data.augmentation()
-            + (data.augmentation().crops() ? " (crop padding " + ImageData.IDX_CROP_PADDING + ")"
-                : "");
+      try (ImageData data =
+          ImageData.builder()
+              .setFormat(DataFormat.IDX)
+              .setDirectory(FashionMnist.directory())
+              .setBatchSize(batch)
+              .optTrainLimit(images)
+              .optTestLimit(testImages)
+              .optAugmentation(Augmentation.CROP_FLIP)
+              .optSeed(seed)
+              .build()) {
+        this.augmentation =
+            "augmentation "
+                + data.augmentation()
+                + (data.augmentation().crops()
+                    ? " (crop padding " + ImageData.IDX_CROP_PADDING + ")"
+                    : "");
         for (Run run : runs) {
           run(run, data, seed);
         }
@@ -170,8 +217,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private void run(Run run, ImageData data, long seed) throws IOException, TranslateException {
     boolean oneDenseTraining = runs.contains(Run.DENSE) && magnitudeEpochs() == epochs;
     switch (run) {
-      case DENSE -> denseAndMagnitude(data, seed, epochs,
-          oneDenseTraining && runs.contains(Run.MAGNITUDE));
+      case DENSE ->
+          denseAndMagnitude(data, seed, epochs, oneDenseTraining && runs.contains(Run.MAGNITUDE));
       case MAGNITUDE -> {
         if (!oneDenseTraining) {
           denseAndMagnitude(data, seed, magnitudeEpochs(), true);
@@ -190,17 +237,38 @@ final class AccuracyBenchmark implements Callable<Integer> {
     switch (run) {
       case ATO_GROUP_LASSO -> {
         for (String multiple : channelMultiples) {
-          ato(data, seed, reduction, Projection.groupLasso(), MaskSource.CONTROLLER, multiple,
-              "ato-group-lasso", "ATO, group lasso (the builder's default)");
+          ato(
+              data,
+              seed,
+              reduction,
+              Projection.groupLasso(),
+              MaskSource.CONTROLLER,
+              multiple,
+              "ato-group-lasso",
+              "ATO, group lasso (the builder's default)");
         }
       }
-      case ATO_HALF_SPACE -> ato(data, seed, reduction, Projection.halfSpace(HALF_SPACE_EPSILON),
-          MaskSource.CONTROLLER, AUTO, "ato-half-space",
-          "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
-      case FIXED_MASK_HALF_SPACE -> ato(data, seed, reduction,
-          Projection.halfSpace(HALF_SPACE_EPSILON), MaskSource.MAGNITUDE, AUTO,
-          "fixed-mask-half-space", "half-space projection of a mask chosen by magnitude at the "
-              + "warm-up's end, no controller (MaskSource.MAGNITUDE)");
+      case ATO_HALF_SPACE ->
+          ato(
+              data,
+              seed,
+              reduction,
+              Projection.halfSpace(HALF_SPACE_EPSILON),
+              MaskSource.CONTROLLER,
+              AUTO,
+              "ato-half-space",
+              "ATO, half-space projection (epsilon " + HALF_SPACE_EPSILON + ")");
+      case FIXED_MASK_HALF_SPACE ->
+          ato(
+              data,
+              seed,
+              reduction,
+              Projection.halfSpace(HALF_SPACE_EPSILON),
+              MaskSource.MAGNITUDE,
+              AUTO,
+              "fixed-mask-half-space",
+              "half-space projection of a mask chosen by magnitude at the "
+                  + "warm-up's end, no controller (MaskSource.MAGNITUDE)");
       case UNIFORM -> uniform(data, seed, reduction);
       default -> throw new IllegalArgumentException(run + " is not a pruned run");
     }
@@ -219,8 +287,11 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   private static Optimizer sgd(Tracker rates) {
-    return Optimizer.sgd().setLearningRateTracker(rates).optMomentum(0.9f)
-        .optWeightDecays(5e-4f).build();
+    return Optimizer.sgd()
+        .setLearningRateTracker(rates)
+        .optMomentum(0.9f)
+        .optWeightDecays(5e-4f)
+        .build();
   }
 
   /**
@@ -238,31 +309,61 @@ final class AccuracyBenchmark implements Callable<Integer> {
       long parameters = cost.parameters();
       double denseAccuracy = Scoring.accuracy(model.getBlock(), data.test());
       if (denseEpochs == epochs) {
-        record(new Outcome("dense", "dense network", 0, seed, denseAccuracy, 0, 0, epochs,
-            seconds));
+        record(
+            new Outcome("dense", "dense network", 0, seed, denseAccuracy, 0, 0, epochs, seconds));
       } else {
-        record(new Outcome("dense-for-magnitude", "dense network trained for "
-            + epochCount(denseEpochs) + ", which the magnitude rows prune", 0, seed,
-            denseAccuracy, 0, 0, denseEpochs, seconds));
+        record(
+            new Outcome(
+                "dense-for-magnitude",
+                "dense network trained for "
+                    + epochCount(denseEpochs)
+                    + ", which the magnitude rows prune",
+                0,
+                seed,
+                denseAccuracy,
+                0,
+                0,
+                denseEpochs,
+                seconds));
       }
       if (!prune) {
         return;
       }
       for (double reduction : reductions) {
-        try (CompressedModel pruned = MagnitudePruning.prune(model.getBlock(), inputShape(),
-            reduction)) {
+        try (CompressedModel pruned =
+            MagnitudePruning.prune(model.getBlock(), inputShape(), reduction)) {
           double cut = 1 - (double) pruned.cost().flops() / flops;
           double fewer = 1 - (double) pruned.cost().parameters() / parameters;
-          record(new Outcome("magnitude", "magnitude pruning of the trained dense network "
-              + "(MagnitudePruning), no fine-tuning", reduction, seed,
-              Scoring.accuracy(pruned.block(), data.test()), cut, fewer, denseEpochs, seconds));
+          record(
+              new Outcome(
+                  "magnitude",
+                  "magnitude pruning of the trained dense network "
+                      + "(MagnitudePruning), no fine-tuning",
+                  reduction,
+                  seed,
+                  Scoring.accuracy(pruned.block(), data.test()),
+                  cut,
+                  fewer,
+                  denseEpochs,
+                  seconds));
           try (Model tuned = Model.newInstance("fine-tuned")) {
             tuned.setBlock(pruned.block());
             double tuning = train(tuned, data.train(), fineTuneEpochs, fineTuneLearningRate);
-            record(new Outcome("magnitude-fine-tuned", "magnitude pruning of the trained dense "
-                + "network, then " + epochCount(fineTuneEpochs) + " of fine-tuning at base rate "
-                + fineTuneLearningRate, reduction, seed, Scoring.accuracy(pruned.block(), data.test()),
-                cut, fewer, denseEpochs + fineTuneEpochs, seconds + tuning));
+            record(
+                new Outcome(
+                    "magnitude-fine-tuned",
+                    "magnitude pruning of the trained dense "
+                        + "network, then "
+                        + epochCount(fineTuneEpochs)
+                        + " of fine-tuning at base rate "
+                        + fineTuneLearningRate,
+                    reduction,
+                    seed,
+                    Scoring.accuracy(pruned.block(), data.test()),
+                    cut,
+                    fewer,
+                    denseEpochs + fineTuneEpochs,
+                    seconds + tuning));
           }
         }
       }
@@ -270,8 +371,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   /** Uniform channel scaling: the width whose FLOPs come nearest the budget, from scratch. */
-  private void uniform(ImageData data, long seed, double reduction) throws IOException,
-      TranslateException {
+  private void uniform(ImageData data, long seed, double reduction)
+      throws IOException, TranslateException {
     long dense = macs(FULL_WIDTH);
     int width = FULL_WIDTH;
     for (int w = 1; w <= FULL_WIDTH; w++) {
@@ -285,45 +386,86 @@ final class AccuracyBenchmark implements Callable<Integer> {
       model.setBlock(network(width));
       double seconds = train(model, data.train(), epochs, learningRate);
       double cut = 1 - (double) macs(width) / dense;
-      double fewer = 1 - (double) measure(width, CostModel::parameters)
-          / measure(FULL_WIDTH, CostModel::parameters);
-      record(new Outcome("uniform", "uniform channel scaling (first-stage width " + width
-          + " of " + FULL_WIDTH + ", the nearest to the budget), trained from scratch",
-          reduction, seed, Scoring.accuracy(model.getBlock(), data.test()), cut, fewer, epochs,
-          seconds));
+      double fewer =
+          1
+              - (double) measure(width, CostModel::parameters)
+                  / measure(FULL_WIDTH, CostModel::parameters);
+      record(
+          new Outcome(
+              "uniform",
+              "uniform channel scaling (first-stage width "
+                  + width
+                  + " of "
+                  + FULL_WIDTH
+                  + ", the nearest to the budget), trained from scratch",
+              reduction,
+              seed,
+              Scoring.accuracy(model.getBlock(), data.test()),
+              cut,
+              fewer,
+              epochs,
+              seconds));
     }
   }
 
   /**
-   * An ATO row. {@code multiple} is the channel rounding, {@value #AUTO} for the builder's; a
-   * set one names the row apart ({@code -unrounded}, {@code -rounded16}).
+   * An ATO row. {@code multiple} is the channel rounding, {@value #AUTO} for the builder's; a set
+   * one names the row apart ({@code -unrounded}, {@code -rounded16}).
    */
-  private void ato(ImageData data, long seed, double reduction, Projection projection,
-      MaskSource source, String multiple, String method, String description)
+  private void ato(
+      ImageData data,
+      long seed,
+      double reduction,
+      Projection projection,
+      MaskSource source,
+      String multiple,
+      String method,
+      String description)
       throws IOException, TranslateException {
     Stopwatch watch = Stopwatch.createStarted();
-    AutoTrainOnceBuilder builder = AutoTrainOnce.builder().setBlock(network(FULL_WIDTH))
-        .setInputShape(inputShape()).setTrainingData(data.train())
-        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(steps -> sgd(LearningRateSchedule.COSINE.tracker(learningRate, steps)))
-        .optProjection(projection).optMaskSource(source).optSeed(seed);
+    AutoTrainOnceBuilder builder =
+        AutoTrainOnce.builder()
+            .setBlock(network(FULL_WIDTH))
+            .setInputShape(inputShape())
+            .setTrainingData(data.train())
+            .setFlopsReduction(reduction)
+            .setEpochs(epochs)
+            .optOptimizer(steps -> sgd(LearningRateSchedule.COSINE.tracker(learningRate, steps)))
+            .optProjection(projection)
+            .optMaskSource(source)
+            .optSeed(seed);
     String rowMethod = method;
     String rowDescription = description;
     if (!multiple.equalsIgnoreCase(AUTO)) {
       int set = Integer.parseInt(multiple.strip());
       builder.optChannelMultiple(set);
       rowMethod = method + (set == 1 ? "-unrounded" : "-rounded" + set);
-      rowDescription = description.replace(" (the builder's default)", "") + (set == 1
-          ? ", channels not rounded (optChannelMultiple(1))"
-          : ", channels rounded to multiples of " + set + " (optChannelMultiple(" + set + "))");
+      rowDescription =
+          description.replace(" (the builder's default)", "")
+              + (set == 1
+                  ? ", channels not rounded (optChannelMultiple(1))"
+                  : ", channels rounded to multiples of "
+                      + set
+                      + " (optChannelMultiple("
+                      + set
+                      + "))");
     }
     try (AutoTrainOnce ato = builder.build()) {
       try (AtoResult result = ato.fit()) {
         double seconds = watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
         LOG.info("{} at -{}: {}", rowMethod, reduction, result.summary());
-        record(new Outcome(rowMethod, rowDescription, reduction, seed,
-            Scoring.accuracy(result.compressed().block(), data.test()), result.flopsReduction(),
-            result.parameterReduction(), epochs, seconds,
-            result.budget().rounding().multiple()));
+        record(
+            new Outcome(
+                rowMethod,
+                rowDescription,
+                reduction,
+                seed,
+                Scoring.accuracy(result.compressed().block(), data.test()),
+                result.flopsReduction(),
+                result.parameterReduction(),
+                epochs,
+                seconds,
+                result.budget().rounding().multiple()));
       }
     }
   }
@@ -331,16 +473,21 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** Plain DJL training, {@code EasyTrain.fit}, with the cosine schedule sized to it. */
   private double train(Model model, RandomAccessDataset train, int epochCount, float rate)
       throws IOException, TranslateException {
-    Tracker rates = LearningRateSchedule.COSINE.tracker(rate,
-        (train.size() + batch - 1) / batch * epochCount);
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-        .optOptimizer(sgd(rates)).addTrainingListeners(new EvaluatorTrainingListener());
+    Tracker rates =
+        LearningRateSchedule.COSINE.tracker(rate, (train.size() + batch - 1) / batch * epochCount);
+    DefaultTrainingConfig config =
+        new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+            .optOptimizer(sgd(rates))
+            .addTrainingListeners(new EvaluatorTrainingListener());
     Stopwatch watch = Stopwatch.createStarted();
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(inputShape());
       EasyTrain.fit(trainer, epochCount, train, null);
-      LOG.info("{}: training loss {} after {} epochs", model.getName(),
-          trainer.getTrainingResult().getTrainLoss(), epochCount);
+      LOG.info(
+          "{}: training loss {} after {} epochs",
+          model.getName(),
+          trainer.getTrainingResult().getTrainLoss(),
+          epochCount);
     }
     return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
   }
@@ -363,33 +510,62 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   /** One training's measurement, for one seed. */
-  private record Outcome(String method, String description, double target, long seed,
-      double accuracy, double flopsReduction, double parameterReduction, int epochs,
-      double seconds, int channelMultiple) {
+  private record Outcome(
+      String method,
+      String description,
+      double target,
+      long seed,
+      double accuracy,
+      double flopsReduction,
+      double parameterReduction,
+      int epochs,
+      double seconds,
+      int channelMultiple) {
 
     /** An outcome of a network that was not rounded by ATO (dense, magnitude, uniform). */
-    Outcome(String method, String description, double target, long seed, double accuracy,
-        double flopsReduction, double parameterReduction, int epochs, double seconds) {
-      this(method, description, target, seed, accuracy, flopsReduction, parameterReduction,
-          epochs, seconds, 0);
+    Outcome(
+        String method,
+        String description,
+        double target,
+        long seed,
+        double accuracy,
+        double flopsReduction,
+        double parameterReduction,
+        int epochs,
+        double seconds) {
+      this(
+          method,
+          description,
+          target,
+          seed,
+          accuracy,
+          flopsReduction,
+          parameterReduction,
+          epochs,
+          seconds,
+          0);
     }
   }
 
   /**
-   * The name of a row, {@code accuracy-SCALE-METHOD[-TARGET]}: the scale a tag without dashes,
-   * so that rows of other scales are stored beside these rather than over them, and the target
-   * in percent, absent for a dense row.
+   * The name of a row, {@code accuracy-SCALE-METHOD[-TARGET]}: the scale a tag without dashes, so
+   * that rows of other scales are stored beside these rather than over them, and the target in
+   * percent, absent for a dense row.
    */
   static String rowName(int depth, int images, int epochs, String method, double target) {
-    String prefix = String.format(Locale.ROOT, "accuracy-resnet%d_%dimg_%dep-%s", depth, images,
-        epochs, method);
+    String prefix =
+        String.format(
+            Locale.ROOT, "accuracy-resnet%d_%dimg_%dep-%s", depth, images, epochs, method);
     return target == 0 ? prefix : String.format(Locale.ROOT, "%s-%.0f", prefix, 100 * target);
   }
 
   /** Adds {@code outcome} to its row and stores the row with every seed it has so far. */
   private void record(Outcome outcome) {
     String row = rowName(depth, images, epochs, outcome.method(), outcome.target());
-    LOG.info("{} (seed {}): accuracy {}, FLOPs -{}, {} s", row, outcome.seed(),
+    LOG.info(
+        "{} (seed {}): accuracy {}, FLOPs -{}, {} s",
+        row,
+        outcome.seed(),
         String.format(Locale.ROOT, "%.4f", outcome.accuracy()),
         String.format(Locale.ROOT, "%.3f", outcome.flopsReduction()),
         String.format(Locale.ROOT, "%.0f", outcome.seconds()));
@@ -408,36 +584,54 @@ final class AccuracyBenchmark implements Callable<Integer> {
     figures.put("train_seconds", mean(seen, Outcome::seconds));
     if (outcome.channelMultiple() > 0) {
       // What the rounding came to, seed by seed (an automatic multiple may be halved).
-      figures.put("channel_multiple_min", (double) seen.stream()
-          .mapToInt(Outcome::channelMultiple).min().orElseThrow());
-      figures.put("channel_multiple_max", (double) seen.stream()
-          .mapToInt(Outcome::channelMultiple).max().orElseThrow());
+      figures.put(
+          "channel_multiple_min",
+          (double) seen.stream().mapToInt(Outcome::channelMultiple).min().orElseThrow());
+      figures.put(
+          "channel_multiple_max",
+          (double) seen.stream().mapToInt(Outcome::channelMultiple).max().orElseThrow());
     }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("method", outcome.description());
     settings.put("scale", scale());
     settings.put("recipe", recipe());
     settings.put("seeds", seen.stream().map(o -> String.valueOf(o.seed())).toList().toString());
-    parent.store(new BenchmarkResult(row, "accuracy", parent.command(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
-        figures));
+    parent.store(
+        new BenchmarkResult(
+            row,
+            "accuracy",
+            parent.command(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Machine.describe(),
+            settings,
+            figures));
   }
 
-  private static double mean(List<Outcome> outcomes,
-      ToDoubleFunction<Outcome> what) {
+  private static double mean(List<Outcome> outcomes, ToDoubleFunction<Outcome> what) {
     return outcomes.stream().mapToDouble(what).average().orElseThrow();
   }
 
   /** What every row of one run shares; the page puts rows of one scale in one table. */
   String scale() {
-    return String.format(Locale.ROOT, "CIFAR ResNet-%d (width %d), Fashion-MNIST: the first "
-        + "%,d training images, %,d test images, %d epochs", depth, FULL_WIDTH, images,
-        testImages, epochs);
+    return String.format(
+        Locale.ROOT,
+        "CIFAR ResNet-%d (width %d), Fashion-MNIST: the first "
+            + "%,d training images, %,d test images, %d epochs",
+        depth,
+        FULL_WIDTH,
+        images,
+        testImages,
+        epochs);
   }
 
   private String recipe() {
-    return String.format(Locale.ROOT, "batch %d, SGD base rate %s annealed by cosine to 1%%, "
-        + "momentum 0.9, weight decay 5e-4; %s; ATO's rows train on 95%% of the images (5%% "
-        + "are its controller's), the others on all", batch, learningRate, augmentation);
+    return String.format(
+        Locale.ROOT,
+        "batch %d, SGD base rate %s annealed by cosine to 1%%, "
+            + "momentum 0.9, weight decay 5e-4; %s; ATO's rows train on 95%% of the images (5%% "
+            + "are its controller's), the others on all",
+        batch,
+        learningRate,
+        augmentation);
   }
 }

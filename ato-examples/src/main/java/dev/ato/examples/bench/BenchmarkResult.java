@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * One stored benchmark row: what ran, where, when, and the figures it measured. Stored as
- * {@code ROW.json} in the results directory, one file per row, so that rows can be run apart
- * and the page written again from all of them.
+ * One stored benchmark row: what ran, where, when, and the figures it measured. Stored as {@code
+ * ROW.json} in the results directory, one file per row, so that rows can be run apart and the page
+ * written again from all of them.
  *
  * @param row the row's name, also its file name
  * @param kind which table of the page the row belongs to
@@ -30,17 +30,27 @@ import java.util.stream.Stream;
  * @param settings the settings of the run, as the page shows them
  * @param figures what it measured
  */
-record BenchmarkResult(String row, String kind, String command, String date,
-    Map<String, String> machine, Map<String, String> settings, Map<String, Double> figures) {
+record BenchmarkResult(
+    String row,
+    String kind,
+    String command,
+    String date,
+    Map<String, String> machine,
+    Map<String, String> settings,
+    Map<String, Double> figures) {
 
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
-      .serializeSpecialFloatingPointValues().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   BenchmarkResult {
-    checkArgument(row != null && row.matches("[a-z0-9_-]+"),
-        "a row name is lower-case letters, digits, underscores and dashes, found '%s'", row);
-    checkArgument(kind != null && machine != null && settings != null && figures != null,
-        "the result '%s' lacks its kind, machine, settings or figures", row);
+    checkArgument(
+        row != null && row.matches("[a-z0-9_-]+"),
+        "a row name is lower-case letters, digits, underscores and dashes, found '%s'",
+        row);
+    checkArgument(
+        kind != null && machine != null && settings != null && figures != null,
+        "the result '%s' lacks its kind, machine, settings or figures",
+        row);
     machine = Collections.unmodifiableMap(new LinkedHashMap<>(machine));
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
@@ -49,7 +59,11 @@ record BenchmarkResult(String row, String kind, String command, String date,
   /** The figure called {@code name}; fails naming the row when it has none. */
   double figure(String name) {
     Double value = figures.get(name);
-    checkArgument(value != null, "the result '%s' has no figure '%s' (it has %s)", row, name,
+    checkArgument(
+        value != null,
+        "the result '%s' has no figure '%s' (it has %s)",
+        row,
+        name,
         figures.keySet());
     return value;
   }
@@ -61,7 +75,10 @@ record BenchmarkResult(String row, String kind, String command, String date,
       Path file = directory.resolve(row + ".json");
       Path partial = directory.resolve(row + ".json.partial");
       Files.writeString(partial, GSON.toJson(this) + "\n", StandardCharsets.UTF_8);
-      Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          partial,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return file;
     } catch (IOException e) {
@@ -93,8 +110,13 @@ record BenchmarkResult(String row, String kind, String command, String date,
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the benchmark result " + file, e);
     } catch (JsonParseException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("the benchmark result " + file + " is damaged ("
-          + e.getMessage() + "); run its row again", e);
+      throw new IllegalArgumentException(
+          "the benchmark result "
+              + file
+              + " is damaged ("
+              + e.getMessage()
+              + "); run its row again",
+          e);
     }
   }
 }

@@ -16,29 +16,41 @@ import picocli.CommandLine.Option;
 
 /**
  * The benchmark command. Each subcommand runs one row, stores its result file in the results
- * directory and writes the page again from every stored result; {@code page} only writes the
- * page. Run one benchmark at a time: two libtorch processes on a 2-core machine slow each
- * other down many times over.
+ * directory and writes the page again from every stored result; {@code page} only writes the page.
+ * Run one benchmark at a time: two libtorch processes on a 2-core machine slow each other down many
+ * times over.
  */
-@Command(name = "ato-bench", mixinStandardHelpOptions = true,
+@Command(
+    name = "ato-bench",
+    mixinStandardHelpOptions = true,
     description = "Benchmarks of ato, stored row by row and gathered into docs/benchmarks.md.",
-    subcommands = {SpeedBenchmark.class, AccuracyBenchmark.class, DeployBenchmark.class,
-        ChannelMultipleBenchmark.class, Benchmarks.Page.class})
+    subcommands = {
+      SpeedBenchmark.class,
+      AccuracyBenchmark.class,
+      DeployBenchmark.class,
+      ChannelMultipleBenchmark.class,
+      Benchmarks.Page.class
+    })
 public final class Benchmarks implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Benchmarks.class);
   static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
   static final String INTEROP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
-  static final String MAVEN_COMMAND = "mvn -B -ntp -q -Pdemo -DskipTests verify "
-      + "-Dato.example.main=dev.ato.examples.bench.Benchmarks -Dato.args=\"%s\"";
+  static final String MAVEN_COMMAND =
+      "mvn -B -ntp -q -Pdemo -DskipTests verify "
+          + "-Dato.example.main=dev.ato.examples.bench.Benchmarks -Dato.args=\"%s\"";
 
   @Option(names = "--threads", description = "libtorch's intra-op threads (default: the cores)")
   Integer threads;
 
-  @Option(names = "--results", defaultValue = "docs/benchmarks/results",
+  @Option(
+      names = "--results",
+      defaultValue = "docs/benchmarks/results",
       description = "Directory of the stored results (default ${DEFAULT-VALUE}).")
   Path results;
 
-  @Option(names = "--page", defaultValue = "docs/benchmarks.md",
+  @Option(
+      names = "--page",
+      defaultValue = "docs/benchmarks.md",
       description = "The page written from them (default ${DEFAULT-VALUE}).")
   Path page;
 
@@ -63,8 +75,8 @@ public final class Benchmarks implements Runnable {
   }
 
   /**
-   * Sizes libtorch's thread pools before the engine starts: the intra-op pool to the threads
-   * asked for, one inter-op thread, as the PyTorch peer is started with.
+   * Sizes libtorch's thread pools before the engine starts: the intra-op pool to the threads asked
+   * for, one inter-op thread, as the PyTorch peer is started with.
    */
   void configureEngine() {
     checkArgument(threads() >= 1, "--threads must be at least 1, found %s", threads());
@@ -89,8 +101,10 @@ public final class Benchmarks implements Runnable {
     try {
       Path pageDirectory = page.toAbsolutePath().getParent();
       Files.createDirectories(pageDirectory);
-      Files.writeString(page, BenchmarkPage.render(all,
-          pageDirectory.relativize(results.toAbsolutePath())), StandardCharsets.UTF_8);
+      Files.writeString(
+          page,
+          BenchmarkPage.render(all, pageDirectory.relativize(results.toAbsolutePath())),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + page, e);
     }
@@ -98,11 +112,12 @@ public final class Benchmarks implements Runnable {
   }
 
   /** Writes the page from the stored results without running anything. */
-  @Command(name = "page", mixinStandardHelpOptions = true,
+  @Command(
+      name = "page",
+      mixinStandardHelpOptions = true,
       description = "Writes the page again from the stored results.")
   static final class Page implements Runnable {
-    @CommandLine.ParentCommand
-    Benchmarks parent;
+    @CommandLine.ParentCommand Benchmarks parent;
 
     @Override
     public void run() {

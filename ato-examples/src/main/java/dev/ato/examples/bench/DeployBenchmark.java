@@ -35,60 +35,77 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * What pruning buys where a network is served: an ATO run with the builder's defaults (channel
- * rounding automatic), then the dense network against the compressed one in DJL (the trainable
- * form and the inference form, and the dense network's own inference form), in ONNX Runtime
- * (the exported files), and the dense network frozen by PyTorch
- * ({@code torch.jit.optimize_for_inference}), at batch 1 and at the training batch. The networks
- * of one runtime take turns pass by pass; the runtimes take turns round by round.
+ * rounding automatic), then the dense network against the compressed one in DJL (the trainable form
+ * and the inference form, and the dense network's own inference form), in ONNX Runtime (the
+ * exported files), and the dense network frozen by PyTorch ({@code
+ * torch.jit.optimize_for_inference}), at batch 1 and at the training batch. The networks of one
+ * runtime take turns pass by pass; the runtimes take turns round by round.
  */
-@Command(name = "deploy", mixinStandardHelpOptions = true,
-    description = "Dense against compressed at serving time: DJL, ONNX Runtime and PyTorch "
-        + "frozen, on the builder's defaults.")
+@Command(
+    name = "deploy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Dense against compressed at serving time: DJL, ONNX Runtime and PyTorch "
+            + "frozen, on the builder's defaults.")
 final class DeployBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DeployBenchmark.class);
   private static final long[] IMAGE = {1, 28, 28};
 
   /** What each runtime times, in its turns; the dense network first. */
   static final List<String> DJL = List.of("dense", "dense_inference", "trainable", "inference");
+
   static final List<String> ONNX = List.of("dense", "inference");
 
-  @ParentCommand
-  Benchmarks parent;
+  @ParentCommand Benchmarks parent;
 
-  @Option(names = "--network", defaultValue = "RESNET20",
-      description = "${COMPLETION-CANDIDATES}: CIFAR ResNet-20 or CIFAR MobileNetV2 (width 1), "
-          + "on 1x28x28 Fashion-MNIST.")
+  @Option(
+      names = "--network",
+      defaultValue = "RESNET20",
+      description =
+          "${COMPLETION-CANDIDATES}: CIFAR ResNet-20 or CIFAR MobileNetV2 (width 1), "
+              + "on 1x28x28 Fashion-MNIST.")
   ServedNetwork network;
 
-  @Option(names = "--reduction",
-      description = "FLOPs reduction (default: 0.5 for ResNet-20, 0.45 for MobileNetV2, the "
-          + "paper's).")
+  @Option(
+      names = "--reduction",
+      description =
+          "FLOPs reduction (default: 0.5 for ResNet-20, 0.45 for MobileNetV2, the " + "paper's).")
   Double reduction;
 
-  @Option(names = "--images", defaultValue = "6400",
+  @Option(
+      names = "--images",
+      defaultValue = "6400",
       description = "Fashion-MNIST training images of the ATO run.")
   int images;
 
   @Option(names = "--epochs", defaultValue = "2", description = "Epochs of the ATO run.")
   int epochs;
 
-  @Option(names = "--batch", defaultValue = "64",
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
       description = "The training batch, and the larger batch timed.")
   int batch;
 
-  @Option(names = "--repeats", defaultValue = "3",
-      description = "Rounds of timing; figures are medians over them with the lowest and "
-          + "highest.")
+  @Option(
+      names = "--repeats",
+      defaultValue = "3",
+      description =
+          "Rounds of timing; figures are medians over them with the lowest and " + "highest.")
   int repeats;
 
-  @Option(names = "--passes", defaultValue = "40",
+  @Option(
+      names = "--passes",
+      defaultValue = "40",
       description = "Timed passes per network, batch and round, after 5 untimed.")
   int passes;
 
   @Option(names = "--no-peer", description = "Leave PyTorch out.")
   boolean noPeer;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
       description = "Python with (or to get) Debian's python3-torch.")
   String python;
 
@@ -101,16 +118,29 @@ final class DeployBenchmark implements Callable<Integer> {
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, Double> figures = new LinkedHashMap<>();
     Map<String, String> settings = new LinkedHashMap<>();
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX)
-        .setDirectory(FashionMnist.directory()).setBatchSize(batch).optTrainLimit(images)
-        .optTestLimit(batch).optSeed(42).build();
-        AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network.block())
-            .setInputShape(new Shape(1).addAll(new Shape(IMAGE))).setTrainingData(data.train())
-            .setFlopsReduction(target).setEpochs(epochs).optSeed(42).build();
+    try (ImageData data =
+            ImageData.builder()
+                .setFormat(DataFormat.IDX)
+                .setDirectory(FashionMnist.directory())
+                .setBatchSize(batch)
+                .optTrainLimit(images)
+                .optTestLimit(batch)
+                .optSeed(42)
+                .build();
+        AutoTrainOnce ato =
+            AutoTrainOnce.builder()
+                .setBlock(network.block())
+                .setInputShape(new Shape(1).addAll(new Shape(IMAGE)))
+                .setTrainingData(data.train())
+                .setFlopsReduction(target)
+                .setEpochs(epochs)
+                .optSeed(42)
+                .build();
         AtoResult result = ato.fit();
         CompressedModel inference = result.compressed().forInference();
-        CompressedModel dense = CompressedModel.compress(ato.graph(), ato.groups(),
-            GroupMask.allKept(ato.groups().size()));
+        CompressedModel dense =
+            CompressedModel.compress(
+                ato.graph(), ato.groups(), GroupMask.allKept(ato.groups().size()));
         CompressedModel denseInference = dense.forInference()) {
       LOG.info("deploy, {}: {}", network, result.summary());
       figures.put("flops_before", (double) result.flopsBefore());
@@ -125,16 +155,24 @@ final class DeployBenchmark implements Callable<Integer> {
       figures.put("inference_layers", (double) inference.graph().nodes().size());
       settings.put("channel rounding", result.budget().rounding().toString());
       try (Forwards networks = new Forwards()) {
-        List<Forward> djl = networks.openAll(List.of(
-            () -> new DjlForward("dense", ato.model().getBlock()),
-            () -> new DjlForward("dense_inference", denseInference.block()),
-            () -> new DjlForward("trainable", result.compressed().block()),
-            () -> new DjlForward("inference", inference.block())));
-        List<Forward> onnx = networks.openAll(List.of(
-            () -> new OnnxForward("dense", OnnxExport.of(ato.graph()).toByteArray(),
-                parent.threads()),
-            () -> new OnnxForward("inference", OnnxExport.of(inference).toByteArray(),
-                parent.threads())));
+        List<Forward> djl =
+            networks.openAll(
+                List.of(
+                    () -> new DjlForward("dense", ato.model().getBlock()),
+                    () -> new DjlForward("dense_inference", denseInference.block()),
+                    () -> new DjlForward("trainable", result.compressed().block()),
+                    () -> new DjlForward("inference", inference.block())));
+        List<Forward> onnx =
+            networks.openAll(
+                List.of(
+                    () ->
+                        new OnnxForward(
+                            "dense", OnnxExport.of(ato.graph()).toByteArray(), parent.threads()),
+                    () ->
+                        new OnnxForward(
+                            "inference",
+                            OnnxExport.of(inference).toByteArray(),
+                            parent.threads())));
         for (int round = 1; round <= repeats; round++) {
           LOG.info("deploy, round {} of {}", round, repeats);
           for (int size : batches) {
@@ -142,12 +180,19 @@ final class DeployBenchmark implements Callable<Integer> {
             time("onnx_", onnx, size, seconds);
           }
           if (peer != null) {
-            peer.frozenInference(network.name().toLowerCase(Locale.ROOT), IMAGE, batches,
-                parent.threads(), passes, null).forEach((name, value) -> {
-                  if (!name.endsWith("_min") && !name.endsWith("_max")) {
-                    add(seconds, "pytorch_dense_" + name, value);
-                  }
-                });
+            peer.frozenInference(
+                    network.name().toLowerCase(Locale.ROOT),
+                    IMAGE,
+                    batches,
+                    parent.threads(),
+                    passes,
+                    null)
+                .forEach(
+                    (name, value) -> {
+                      if (!name.endsWith("_min") && !name.endsWith("_max")) {
+                        add(seconds, "pytorch_dense_" + name, value);
+                      }
+                    });
           }
           roundRatios(seconds, batches, peer != null);
         }
@@ -157,35 +202,66 @@ final class DeployBenchmark implements Callable<Integer> {
     figures.put("batch", (double) batch);
     figures.put("repeats", (double) repeats);
     settings.put("network", network.description + ", input 1x28x28");
-    settings.put("ato", String.format(Locale.ROOT, "builder defaults (channel rounding "
-        + "automatic), FLOPs reduction %s, %d epochs of the first %,d Fashion-MNIST training "
-        + "images in batches of %d, seed 42", target, epochs, images, batch));
-    settings.put("timing", String.format(Locale.ROOT, "%d rounds; in each, %d passes per "
-        + "network and batch after 5 untimed, the networks of one runtime taking turns; medians "
-        + "over the rounds of each round's median, with the lowest and highest", repeats,
-        passes));
-    settings.put("DJL", "inference mode without autograd; " + System.getProperty(
-        Benchmarks.THREADS_PROPERTY) + " intra-op threads, ONEDNN_MAX_CPU_ISA "
-        + System.getenv(EngineCheck.ISA_VARIABLE));
-    settings.put("ONNX Runtime", "the exported files, all graph optimisations, one shared pool "
-        + "of " + parent.threads() + " intra-op threads");
+    settings.put(
+        "ato",
+        String.format(
+            Locale.ROOT,
+            "builder defaults (channel rounding "
+                + "automatic), FLOPs reduction %s, %d epochs of the first %,d Fashion-MNIST training "
+                + "images in batches of %d, seed 42",
+            target,
+            epochs,
+            images,
+            batch));
+    settings.put(
+        "timing",
+        String.format(
+            Locale.ROOT,
+            "%d rounds; in each, %d passes per "
+                + "network and batch after 5 untimed, the networks of one runtime taking turns; medians "
+                + "over the rounds of each round's median, with the lowest and highest",
+            repeats,
+            passes));
+    settings.put(
+        "DJL",
+        "inference mode without autograd; "
+            + System.getProperty(Benchmarks.THREADS_PROPERTY)
+            + " intra-op threads, ONEDNN_MAX_CPU_ISA "
+            + System.getenv(EngineCheck.ISA_VARIABLE));
+    settings.put(
+        "ONNX Runtime",
+        "the exported files, all graph optimisations, one shared pool "
+            + "of "
+            + parent.threads()
+            + " intra-op threads");
     if (peer != null) {
-      settings.put("PyTorch", "PyTorch " + peer.torchVersion() + " (Debian python3-torch), the "
-          + "same dense network scripted and frozen by torch.jit.optimize_for_inference, "
-          + parent.threads() + " threads, oneDNN's own ISA");
+      settings.put(
+          "PyTorch",
+          "PyTorch "
+              + peer.torchVersion()
+              + " (Debian python3-torch), the "
+              + "same dense network scripted and frozen by torch.jit.optimize_for_inference, "
+              + parent.threads()
+              + " threads, oneDNN's own ISA");
     }
     String row = "deploy-" + network.name().toLowerCase(Locale.ROOT);
-    parent.store(new BenchmarkResult(row, "deploy", parent.command(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
-        figures));
+    parent.store(
+        new BenchmarkResult(
+            row,
+            "deploy",
+            parent.command(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Machine.describe(),
+            settings,
+            figures));
     return 0;
   }
 
   /** One round of {@code networks}' passes at batch {@code size}, their medians stored. */
-  private void time(String runtime, List<Forward> networks, int size,
-      Map<String, List<Double>> seconds) {
-    for (Latencies.Latency latency : Latencies.measure(networks, IMAGE, size, 5, passes, passes,
-        0)) {
+  private void time(
+      String runtime, List<Forward> networks, int size, Map<String, List<Double>> seconds) {
+    for (Latencies.Latency latency :
+        Latencies.measure(networks, IMAGE, size, 5, passes, passes, 0)) {
       add(seconds, runtime + latency.name() + "_seconds_batch_" + size, latency.median());
     }
   }
@@ -195,18 +271,22 @@ final class DeployBenchmark implements Callable<Integer> {
    * PyTorch's frozen dense one, as figures of their own: a target is met only when every round
    * meets it.
    */
-  private static void roundRatios(Map<String, List<Double>> seconds, List<Integer> batches,
-      boolean peer) {
+  private static void roundRatios(
+      Map<String, List<Double>> seconds, List<Integer> batches, boolean peer) {
     for (int size : batches) {
       for (String runtime : List.of("djl_", "onnx_")) {
         for (String network : runtime.equals("djl_") ? DJL : ONNX) {
-          add(seconds, runtime + network + "_speedup_batch_" + size,
+          add(
+              seconds,
+              runtime + network + "_speedup_batch_" + size,
               latest(seconds, runtime + "dense_seconds_batch_" + size)
                   / latest(seconds, runtime + network + "_seconds_batch_" + size));
         }
       }
       if (peer) {
-        add(seconds, "onnx_against_pytorch_batch_" + size,
+        add(
+            seconds,
+            "onnx_against_pytorch_batch_" + size,
             latest(seconds, "onnx_inference_seconds_batch_" + size)
                 / latest(seconds, "pytorch_dense_seconds_batch_" + size));
       }

@@ -19,19 +19,28 @@ final class Machine {
     Map<String, String> machine = new LinkedHashMap<>();
     machine.put("cpu", procField("/proc/cpuinfo", "model name").orElse("unknown"));
     machine.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    machine.put("memory", procField("/proc/meminfo", "MemTotal")
-        .map(Machine::gibibytes).orElse("unknown"));
+    machine.put(
+        "memory", procField("/proc/meminfo", "MemTotal").map(Machine::gibibytes).orElse("unknown"));
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    machine.put("java", System.getProperty("java.vm.name") + " "
-        + System.getProperty("java.version"));
+    machine.put(
+        "java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     Engine engine = Engine.getInstance();
-    machine.put("engine", engine.getEngineName() + " " + engine.getVersion() + " (DJL "
-        + Engine.getDjlVersion() + ")");
+    machine.put(
+        "engine",
+        engine.getEngineName()
+            + " "
+            + engine.getVersion()
+            + " (DJL "
+            + Engine.getDjlVersion()
+            + ")");
     String isa = System.getenv(EngineCheck.ISA_VARIABLE);
     machine.put("onednn_isa", isa == null ? "oneDNN's choice" : isa);
-    machine.put("threads", System.getProperty(Benchmarks.THREADS_PROPERTY, "libtorch's default")
-        + " intra-op, " + System.getProperty(Benchmarks.INTEROP_PROPERTY, "default")
-        + " inter-op");
+    machine.put(
+        "threads",
+        System.getProperty(Benchmarks.THREADS_PROPERTY, "libtorch's default")
+            + " intra-op, "
+            + System.getProperty(Benchmarks.INTEROP_PROPERTY, "default")
+            + " inter-op");
     return machine;
   }
 

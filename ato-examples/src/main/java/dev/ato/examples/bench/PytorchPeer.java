@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The same network in PyTorch, in a Python process of its own, with Debian's
- * {@code python3-torch}, which it installs when missing and the machine allows: trained eager
- * ({@code peer_resnet.py}), or frozen for inference ({@code peer_inference.py}). Runs one at a
- * time, never beside a libtorch JVM's work.
+ * The same network in PyTorch, in a Python process of its own, with Debian's {@code python3-torch},
+ * which it installs when missing and the machine allows: trained eager ({@code peer_resnet.py}), or
+ * frozen for inference ({@code peer_inference.py}). Runs one at a time, never beside a libtorch
+ * JVM's work.
  */
 final class PytorchPeer {
   private static final Logger LOG = LoggerFactory.getLogger(PytorchPeer.class);
@@ -65,24 +65,37 @@ final class PytorchPeer {
   }
 
   /**
-   * Times the dense {@code network} ("resnet20" or "mobilenetv2") frozen for inference
-   * ({@code torch.jit.optimize_for_inference}) at each batch size: the median, lowest and
-   * highest seconds per pass, as {@code seconds_batch_B}, {@code seconds_batch_B_min} and
-   * {@code seconds_batch_B_max}.
+   * Times the dense {@code network} ("resnet20" or "mobilenetv2") frozen for inference ({@code
+   * torch.jit.optimize_for_inference}) at each batch size: the median, lowest and highest seconds
+   * per pass, as {@code seconds_batch_B}, {@code seconds_batch_B_min} and {@code
+   * seconds_batch_B_max}.
    *
    * @param isa the {@code ONEDNN_MAX_CPU_ISA} to run with, or null for oneDNN's own choice
    */
-  Map<String, Double> frozenInference(String network, long[] image, List<Integer> batches,
-      int threads, int passes, String isa) {
-    List<String> command = List.of(python, inferenceScript.toString(), "--network", network,
-        "--channels", String.valueOf(image[0]), "--size", String.valueOf(image[1]),
-        "--batches", batches.stream().map(String::valueOf).collect(Collectors.joining(",")),
-        "--threads", String.valueOf(threads), "--passes", String.valueOf(passes));
+  Map<String, Double> frozenInference(
+      String network, long[] image, List<Integer> batches, int threads, int passes, String isa) {
+    List<String> command =
+        List.of(
+            python,
+            inferenceScript.toString(),
+            "--network",
+            network,
+            "--channels",
+            String.valueOf(image[0]),
+            "--size",
+            String.valueOf(image[1]),
+            "--batches",
+            batches.stream().map(String::valueOf).collect(Collectors.joining(",")),
+            "--threads",
+            String.valueOf(threads),
+            "--passes",
+            String.valueOf(passes));
     String output = run(command, isa);
     String last = output.strip().lines().reduce((a, b) -> b).orElse("");
     JsonObject json = JsonParser.parseString(last).getAsJsonObject();
     Map<String, Double> figures = new LinkedHashMap<>();
-    json.entrySet().stream().filter(e -> e.getKey().startsWith("seconds_"))
+    json.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("seconds_"))
         .forEach(e -> figures.put(e.getKey(), e.getValue().getAsDouble()));
     return figures;
   }
@@ -97,12 +110,33 @@ final class PytorchPeer {
    *
    * @param isa the {@code ONEDNN_MAX_CPU_ISA} to run with, or null for oneDNN's own choice
    */
-  double meanStepSeconds(Path data, int depth, int images, int batch, int epochs, int threads,
-      int warmup, String isa) {
-    List<String> command = List.of(python, script.toString(), "--data", data.toString(),
-        "--depth", String.valueOf(depth), "--images", String.valueOf(images),
-        "--batch", String.valueOf(batch), "--epochs", String.valueOf(epochs),
-        "--threads", String.valueOf(threads), "--warmup", String.valueOf(warmup));
+  double meanStepSeconds(
+      Path data,
+      int depth,
+      int images,
+      int batch,
+      int epochs,
+      int threads,
+      int warmup,
+      String isa) {
+    List<String> command =
+        List.of(
+            python,
+            script.toString(),
+            "--data",
+            data.toString(),
+            "--depth",
+            String.valueOf(depth),
+            "--images",
+            String.valueOf(images),
+            "--batch",
+            String.valueOf(batch),
+            "--epochs",
+            String.valueOf(epochs),
+            "--threads",
+            String.valueOf(threads),
+            "--warmup",
+            String.valueOf(warmup));
     String output = run(command, isa);
     String last = output.strip().lines().reduce((a, b) -> b).orElse("");
     JsonObject json = JsonParser.parseString(last).getAsJsonObject();
@@ -110,13 +144,19 @@ final class PytorchPeer {
   }
 
   private static boolean hasTorch(String python) {
-    return exec(new ProcessBuilder(python, "-c", "import torch"), "look for torch with "
-        + python + " (install Debian's python3 or pass --python PATH)").code() == 0;
+    return exec(
+                new ProcessBuilder(python, "-c", "import torch"),
+                "look for torch with "
+                    + python
+                    + " (install Debian's python3 or pass --python PATH)")
+            .code()
+        == 0;
   }
 
   private static void install(String python) {
     boolean root = "root".equals(System.getProperty("user.name"));
-    checkState(root && Files.isExecutable(Path.of("/usr/bin/apt-get")),
+    checkState(
+        root && Files.isExecutable(Path.of("/usr/bin/apt-get")),
         "%s has no torch module and it cannot be installed from here: run `sudo apt-get "
             + "install python3-torch` (Debian), or pass --no-peer to leave the PyTorch rows out",
         python);
@@ -125,9 +165,13 @@ final class PytorchPeer {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
     Finished apt = exec(builder, "install torch");
-    checkState(apt.code() == 0 && hasTorch(python),
-        "`%s` exited with %s and %s still has no torch module:\n%s", String.join(" ", command),
-        apt.code(), python, apt.output());
+    checkState(
+        apt.code() == 0 && hasTorch(python),
+        "`%s` exited with %s and %s still has no torch module:\n%s",
+        String.join(" ", command),
+        apt.code(),
+        python,
+        apt.output());
   }
 
   private static String run(List<String> command, String isa) {
@@ -138,8 +182,12 @@ final class PytorchPeer {
       env.put(EngineCheck.ISA_VARIABLE, isa);
     }
     Finished peer = exec(builder, "run the PyTorch peer");
-    checkState(peer.code() == 0, "the PyTorch peer failed (exit %s): %s\n%s", peer.code(),
-        String.join(" ", command), peer.output());
+    checkState(
+        peer.code() == 0,
+        "the PyTorch peer failed (exit %s): %s\n%s",
+        peer.code(),
+        String.join(" ", command),
+        peer.output());
     return peer.output();
   }
 
@@ -150,8 +198,7 @@ final class PytorchPeer {
   private static Finished exec(ProcessBuilder builder, String what) {
     try {
       Process process = builder.redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(),
-          StandardCharsets.UTF_8);
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Finished(process.waitFor(), output);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot " + what + ": " + builder.command(), e);

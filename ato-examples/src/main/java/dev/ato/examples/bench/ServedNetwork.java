@@ -11,7 +11,10 @@ enum ServedNetwork {
 
   /** The network, for the page. */
   final String description;
-  /** The FLOPs reduction it is benchmarked at unless told otherwise (MobileNetV2's is the paper's). */
+
+  /**
+   * The FLOPs reduction it is benchmarked at unless told otherwise (MobileNetV2's is the paper's).
+   */
   final double reduction;
 
   ServedNetwork(String description, double reduction) {

@@ -29,8 +29,8 @@ import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.engine.NoGrad;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
-import dev.ato.examples.latency.Stats;
 import dev.ato.examples.data.ImageData;
+import dev.ato.examples.latency.Stats;
 import dev.ato.examples.models.CifarResNet;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,24 +49,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The speed row: plain DJL training, ATO runs with the controller every 20 steps and at every
- * step, and the PyTorch eager peer, on the same network, data and batch, taking turns so that
- * a slow spell of the machine falls on all of them; then inference of the compressed network
- * against the dense one. Stores one result and writes the page again.
+ * The speed row: plain DJL training, ATO runs with the controller every 20 steps and at every step,
+ * and the PyTorch eager peer, on the same network, data and batch, taking turns so that a slow
+ * spell of the machine falls on all of them; then inference of the compressed network against the
+ * dense one. Stores one result and writes the page again.
  */
-@Command(name = "speed", mixinStandardHelpOptions = true,
+@Command(
+    name = "speed",
+    mixinStandardHelpOptions = true,
     description = "Training and inference speed: plain DJL, ATO and PyTorch eager side by side.")
 final class SpeedBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
 
-  @ParentCommand
-  Benchmarks parent;
+  @ParentCommand Benchmarks parent;
 
   @Option(names = "--depth", defaultValue = "20", description = "CIFAR ResNet depth.")
   int depth;
 
-  @Option(names = "--images", defaultValue = "6400",
+  @Option(
+      names = "--images",
+      defaultValue = "6400",
       description = "Fashion-MNIST training images read (ATO holds 5% of them out).")
   int images;
 
@@ -76,34 +79,47 @@ final class SpeedBenchmark implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "2", description = "Epochs of every run.")
   int epochs;
 
-  @Option(names = "--repeats", defaultValue = "3",
+  @Option(
+      names = "--repeats",
+      defaultValue = "3",
       description = "Times each run is repeated, in turns.")
   int repeats;
 
   @Option(names = "--warmup", defaultValue = "5", description = "Steps not timed at a start.")
   int warmup;
 
-  @Option(names = "--inference-runs", defaultValue = "50",
+  @Option(
+      names = "--inference-runs",
+      defaultValue = "50",
       description = "Forward passes timed per network and batch size.")
   int inferenceRuns;
 
-  @Option(names = "--widths", defaultValue = "16,12,11,8", split = ",",
-      description = "First-stage widths of dense networks whose inference is timed too, to show "
-          + "what channel counts cost on this engine.")
+  @Option(
+      names = "--widths",
+      defaultValue = "16,12,11,8",
+      split = ",",
+      description =
+          "First-stage widths of dense networks whose inference is timed too, to show "
+              + "what channel counts cost on this engine.")
   List<Integer> widths;
 
   @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction of ATO.")
   double reduction;
 
-  @Option(names = "--channel-multiple", defaultValue = "8",
-      description = "Channel multiple of one more ATO run (controller every 20 steps) whose "
-          + "compressed network's inference is timed too; 1 leaves it out.")
+  @Option(
+      names = "--channel-multiple",
+      defaultValue = "8",
+      description =
+          "Channel multiple of one more ATO run (controller every 20 steps) whose "
+              + "compressed network's inference is timed too; 1 leaves it out.")
   int channelMultiple;
 
   @Option(names = "--no-peer", description = "Leave the PyTorch eager runs out.")
   boolean noPeer;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3",
+  @Option(
+      names = "--python",
+      defaultValue = "/usr/bin/python3",
       description = "Python with (or to get) Debian's python3-torch.")
   String python;
 
@@ -117,19 +133,38 @@ final class SpeedBenchmark implements Callable<Integer> {
     PytorchPeer peer = noPeer ? null : PytorchPeer.on(python);
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, Double> figures = new LinkedHashMap<>();
-    try (ImageData images = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(data)
-        .setBatchSize(batch).optTrainLimit(this.images).optTestLimit(batch).optSeed(42)
-        .build()) {
+    try (ImageData images =
+        ImageData.builder()
+            .setFormat(DataFormat.IDX)
+            .setDirectory(data)
+            .setBatchSize(batch)
+            .optTrainLimit(this.images)
+            .optTestLimit(batch)
+            .optSeed(42)
+            .build()) {
       for (int repeat = 1; repeat <= repeats; repeat++) {
         LOG.info("speed, round {} of {}", repeat, repeats);
         add(seconds, "plain_djl", plainDjl(images));
         add(seconds, "ato_interval_20", ato(images, 20, 1, repeat == 1 ? figures : null, ""));
         add(seconds, "ato_interval_1", ato(images, 1, 1, null, ""));
         if (peer != null) {
-          add(seconds, "pytorch", peer.meanStepSeconds(data, depth, this.images, batch, epochs,
-              parent.threads(), warmup, System.getenv(EngineCheck.ISA_VARIABLE)));
-          add(seconds, "pytorch_own_isa", peer.meanStepSeconds(data, depth, this.images, batch,
-              epochs, parent.threads(), warmup, null));
+          add(
+              seconds,
+              "pytorch",
+              peer.meanStepSeconds(
+                  data,
+                  depth,
+                  this.images,
+                  batch,
+                  epochs,
+                  parent.threads(),
+                  warmup,
+                  System.getenv(EngineCheck.ISA_VARIABLE)));
+          add(
+              seconds,
+              "pytorch_own_isa",
+              peer.meanStepSeconds(
+                  data, depth, this.images, batch, epochs, parent.threads(), warmup, null));
         }
       }
       if (channelMultiple > 1) {
@@ -138,34 +173,60 @@ final class SpeedBenchmark implements Callable<Integer> {
         figures.put("channel_multiple", (double) channelMultiple);
       }
     }
-    seconds.forEach((loop, values) -> {
-      Stats stats = Stats.of(values);
-      figures.put(loop + "_step_seconds", stats.median());
-      figures.put(loop + "_step_seconds_min", stats.min());
-      figures.put(loop + "_step_seconds_max", stats.max());
-    });
+    seconds.forEach(
+        (loop, values) -> {
+          Stats stats = Stats.of(values);
+          figures.put(loop + "_step_seconds", stats.median());
+          figures.put(loop + "_step_seconds_min", stats.min());
+          figures.put(loop + "_step_seconds_max", stats.max());
+        });
     figures.put("batch", (double) batch);
     figures.put("repeats", (double) repeats);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("network", "CIFAR ResNet-" + depth + " (width 16), input 1x28x28");
     settings.put("data", "Fashion-MNIST, first " + this.images + " training images");
-    settings.put("training", epochs + " epochs, batch " + batch + ", SGD 0.05, momentum 0.9, "
-        + "weight decay 5e-4; the first " + warmup + " steps and each epoch's first step "
-        + "not timed");
-    settings.put("ato", "FLOPs reduction " + reduction + ", window 10%-50%, warm-up 20% "
-        + "(the paper's), builder defaults otherwise");
+    settings.put(
+        "training",
+        epochs
+            + " epochs, batch "
+            + batch
+            + ", SGD 0.05, momentum 0.9, "
+            + "weight decay 5e-4; the first "
+            + warmup
+            + " steps and each epoch's first step "
+            + "not timed");
+    settings.put(
+        "ato",
+        "FLOPs reduction "
+            + reduction
+            + ", window 10%-50%, warm-up 20% "
+            + "(the paper's), builder defaults otherwise");
     settings.put("repeats", repeats + ", in turns; medians, with min-max");
     if (channelMultiple > 1) {
-      settings.put("rounded", "one more ATO run, controller every 20 steps, "
-          + "optChannelMultiple(" + channelMultiple + "), for inference only");
+      settings.put(
+          "rounded",
+          "one more ATO run, controller every 20 steps, "
+              + "optChannelMultiple("
+              + channelMultiple
+              + "), for inference only");
     }
     if (peer != null) {
-      settings.put("pytorch", "PyTorch " + peer.torchVersion() + " eager (Debian python3-torch), "
-          + "same network, optimiser, batch and threads (1 inter-op)");
+      settings.put(
+          "pytorch",
+          "PyTorch "
+              + peer.torchVersion()
+              + " eager (Debian python3-torch), "
+              + "same network, optimiser, batch and threads (1 inter-op)");
     }
-    BenchmarkResult result = new BenchmarkResult(row, "speed", parent.command(),
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe(), settings,
-        figures);
+    BenchmarkResult result =
+        new BenchmarkResult(
+            row,
+            "speed",
+            parent.command(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Machine.describe(),
+            settings,
+            figures);
     parent.store(result);
     return 0;
   }
@@ -180,8 +241,11 @@ final class SpeedBenchmark implements Callable<Integer> {
   }
 
   private static Optimizer sgd() {
-    return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.05f)).optMomentum(0.9f)
-        .optWeightDecays(5e-4f).build();
+    return Optimizer.sgd()
+        .setLearningRateTracker(Tracker.fixed(0.05f))
+        .optMomentum(0.9f)
+        .optWeightDecays(5e-4f)
+        .build();
   }
 
   /** DJL's own training loop, {@code EasyTrain.fit}, as a DJL user writes it. */
@@ -190,19 +254,23 @@ final class SpeedBenchmark implements Callable<Integer> {
     StepClock clock = new StepClock(warmup);
     try (Model model = Model.newInstance("plain")) {
       model.setBlock(network());
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(sgd()).addEvaluator(new Accuracy())
-          .addTrainingListeners(new EvaluatorTrainingListener(), new TrainingListenerAdapter() {
-            @Override
-            public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-              clock.stepEnded();
-            }
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(sgd())
+              .addEvaluator(new Accuracy())
+              .addTrainingListeners(
+                  new EvaluatorTrainingListener(),
+                  new TrainingListenerAdapter() {
+                    @Override
+                    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                      clock.stepEnded();
+                    }
 
-            @Override
-            public void onEpoch(Trainer trainer) {
-              clock.epochEnded();
-            }
-          });
+                    @Override
+                    public void onEpoch(Trainer trainer) {
+                      clock.epochEnded();
+                    }
+                  });
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1).addAll(IMAGE));
         clock.start();
@@ -216,49 +284,61 @@ final class SpeedBenchmark implements Callable<Integer> {
 
   /**
    * An ATO run; with {@code figures}, also the inference of its compressed network against the
-   * dense one, under figure names that start with {@code prefix}, and for the unprefixed run
-   * the split of its steps and the widths table.
+   * dense one, under figure names that start with {@code prefix}, and for the unprefixed run the
+   * split of its steps and the widths table.
    */
-  private double ato(ImageData data, int interval, int multiple, Map<String, Double> figures,
-      String prefix) {
+  private double ato(
+      ImageData data, int interval, int multiple, Map<String, Double> figures, String prefix) {
     StepClock clock = new StepClock(warmup);
     List<Double> train = new ArrayList<>();
     List<Double> projectionShare = new ArrayList<>();
     List<Double> controller = new ArrayList<>();
-    AtoListener listener = new AtoListener() {
-      @Override
-      public void onStart(RunInfo info) {
-        clock.start();
-      }
+    AtoListener listener =
+        new AtoListener() {
+          @Override
+          public void onStart(RunInfo info) {
+            clock.start();
+          }
 
-      @Override
-      public void onStep(StepInfo step) {
-        clock.stepEnded();
-        if (step.controllerSeconds() > 0) {
-          controller.add(step.controllerSeconds());
-        }
-        if (step.step() < warmup) {
-          return;
-        }
-        train.add(step.trainSeconds());
-        if (step.projected()) {
-          projectionShare.add(step.projectionSeconds()
-              / (step.trainSeconds() + step.projectionSeconds()));
-        }
-      }
+          @Override
+          public void onStep(StepInfo step) {
+            clock.stepEnded();
+            if (step.controllerSeconds() > 0) {
+              controller.add(step.controllerSeconds());
+            }
+            if (step.step() < warmup) {
+              return;
+            }
+            train.add(step.trainSeconds());
+            if (step.projected()) {
+              projectionShare.add(
+                  step.projectionSeconds() / (step.trainSeconds() + step.projectionSeconds()));
+            }
+          }
 
-      @Override
-      public void onEpoch(EpochMetrics metrics) {
-        clock.epochEnded();
-      }
-    };
-    try (AutoTrainOnce ato = AutoTrainOnce.builder().setBlock(network())
-        .setInputShape(new Shape(1).addAll(IMAGE)).setTrainingData(data.train())
-        .setFlopsReduction(reduction).setEpochs(epochs).optOptimizer(sgd())
-        .optControllerInterval(interval).optChannelMultiple(multiple).optSeed(42)
-        .addListener(listener).build();
+          @Override
+          public void onEpoch(EpochMetrics metrics) {
+            clock.epochEnded();
+          }
+        };
+    try (AutoTrainOnce ato =
+            AutoTrainOnce.builder()
+                .setBlock(network())
+                .setInputShape(new Shape(1).addAll(IMAGE))
+                .setTrainingData(data.train())
+                .setFlopsReduction(reduction)
+                .setEpochs(epochs)
+                .optOptimizer(sgd())
+                .optControllerInterval(interval)
+                .optChannelMultiple(multiple)
+                .optSeed(42)
+                .addListener(listener)
+                .build();
         AtoResult result = ato.fit()) {
-      LOG.info("ATO, controller every {} steps, channel multiple {}: {}", interval, multiple,
+      LOG.info(
+          "ATO, controller every {} steps, channel multiple {}: {}",
+          interval,
+          multiple,
           result.summary());
       if (figures != null && !prefix.isEmpty()) {
         figures.put(prefix + "flops_reduction", result.flopsReduction());
@@ -283,19 +363,17 @@ final class SpeedBenchmark implements Callable<Integer> {
 
   /**
    * Forward passes in inference mode without autograd, the two networks taking turns. Each pass
-   * gets its input in a scope of its own: DJL attaches a block's intermediate arrays to its
-   * input's manager, so an input held by a long-lived manager would keep every pass's
-   * activations alive until the end, and the passes would slow down as memory piles up (by 3 to
-   * 5 times here).
+   * gets its input in a scope of its own: DJL attaches a block's intermediate arrays to its input's
+   * manager, so an input held by a long-lived manager would keep every pass's activations alive
+   * until the end, and the passes would slow down as memory piles up (by 3 to 5 times here).
    */
-  private void inference(Block dense, Block compressed, Map<String, Double> figures,
-      String prefix) {
+  private void inference(
+      Block dense, Block compressed, Map<String, Double> figures, String prefix) {
     for (int size : new int[] {1, 64}) {
       List<Double> medians = medianForwardSeconds(List.of(dense, compressed), size);
       figures.put("inference_" + prefix + "dense_seconds_batch_" + size, medians.get(0));
       figures.put("inference_" + prefix + "compressed_seconds_batch_" + size, medians.get(1));
-      figures.put("inference_" + prefix + "speedup_batch_" + size,
-          medians.get(0) / medians.get(1));
+      figures.put("inference_" + prefix + "speedup_batch_" + size, medians.get(0) / medians.get(1));
     }
   }
 
@@ -305,22 +383,25 @@ final class SpeedBenchmark implements Callable<Integer> {
       Block block = CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
       try (NDManager manager = NDManager.newBaseManager()) {
         block.initialize(manager, DataType.FLOAT32, new Shape(1).addAll(IMAGE));
-        figures.put("inference_width_" + width + "_seconds_batch_64",
+        figures.put(
+            "inference_width_" + width + "_seconds_batch_64",
             medianForwardSeconds(List.of(block), 64).get(0));
-        figures.put("inference_width_" + width + "_macs",
+        figures.put(
+            "inference_width_" + width + "_macs",
             (double) FlopsCounter.count(block, new Shape(1).addAll(IMAGE)).flops());
       }
     }
   }
 
   /**
-   * Median seconds of a forward pass of each block at batch {@code size}, in inference mode
-   * without autograd, the blocks taking turns so that a slow spell falls on all of them.
+   * Median seconds of a forward pass of each block at batch {@code size}, in inference mode without
+   * autograd, the blocks taking turns so that a slow spell falls on all of them.
    */
   private List<Double> medianForwardSeconds(List<Block> blocks, int size) {
-    List<List<Double>> seconds = blocks.stream().map(b -> (List<Double>) new ArrayList<Double>())
-        .toList();
-    try (NDManager manager = NDManager.newBaseManager(); NoGrad noGrad = NoGrad.enter()) {
+    List<List<Double>> seconds =
+        blocks.stream().map(b -> (List<Double>) new ArrayList<Double>()).toList();
+    try (NDManager manager = NDManager.newBaseManager();
+        NoGrad noGrad = NoGrad.enter()) {
       Shape shape = new Shape(size).addAll(IMAGE);
       float[] input = manager.randomNormal(shape).toFloatArray();
       for (int run = -warmup; run < inferenceRuns; run++) {
@@ -335,8 +416,7 @@ final class SpeedBenchmark implements Callable<Integer> {
     return seconds.stream().map(s -> Stats.of(s).median()).toList();
   }
 
-  private static double forwardSeconds(NDManager manager, Block block, float[] input,
-      Shape shape) {
+  private static double forwardSeconds(NDManager manager, Block block, float[] input, Shape shape) {
     try (NDManager scope = manager.newSubManager()) {
       NDArray x = scope.create(input, shape);
       long started = System.nanoTime();

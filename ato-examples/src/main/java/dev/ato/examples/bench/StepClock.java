@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Wall-clock time of a training loop's steps, each measured from the end of the step before:
- * what a run costs per step, batch loading and everything done between two steps included. The
- * first steps (JIT, libtorch's first allocations) and the first step of each later epoch (whose
- * time holds the validation and the epoch's listeners) are left out.
+ * Wall-clock time of a training loop's steps, each measured from the end of the step before: what a
+ * run costs per step, batch loading and everything done between two steps included. The first steps
+ * (JIT, libtorch's first allocations) and the first step of each later epoch (whose time holds the
+ * validation and the epoch's listeners) are left out.
  */
 final class StepClock {
   private final int warmupSteps;
@@ -19,7 +19,9 @@ final class StepClock {
   private long steps;
   private boolean epochJustEnded;
 
-  /** @param warmupSteps steps at the start not counted */
+  /**
+   * @param warmupSteps steps at the start not counted
+   */
   StepClock(int warmupSteps) {
     checkArgument(warmupSteps >= 0, "warm-up steps must be >= 0, found %s", warmupSteps);
     this.warmupSteps = warmupSteps;
@@ -54,8 +56,8 @@ final class StepClock {
 
   /** Mean seconds of the counted steps. */
   double meanSeconds() {
-    checkState(!seconds.isEmpty(), "no step was counted: %s steps with %s of warm-up", steps,
-        warmupSteps);
+    checkState(
+        !seconds.isEmpty(), "no step was counted: %s steps with %s of warm-up", steps, warmupSteps);
     return seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
   }
 

@@ -1,10 +1,10 @@
 package dev.ato.examples.data;
 
 /**
- * What training images get: nothing, a random crop, or a random crop and a random horizontal
- * flip (the standard CIFAR recipe of He et al., 2016). For in-memory images {@link
- * BatchAugmentation} applies it to whole batches; for image folders {@link ImageFolders} uses
- * DJL's random resized crop and a flip per image.
+ * What training images get: nothing, a random crop, or a random crop and a random horizontal flip
+ * (the standard CIFAR recipe of He et al., 2016). For in-memory images {@link BatchAugmentation}
+ * applies it to whole batches; for image folders {@link ImageFolders} uses DJL's random resized
+ * crop and a flip per image.
  */
 public enum Augmentation {
   /** Images as read. */

@@ -8,14 +8,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * A per-channel normalisation of pixels in [0, 1]: channel {@code c} maps {@code x} to
- * {@code (x - mean[c]) / std[c]}. Immutable; the arrays it returns are copies.
+ * A per-channel normalisation of pixels in [0, 1]: channel {@code c} maps {@code x} to {@code (x -
+ * mean[c]) / std[c]}. Immutable; the arrays it returns are copies.
  */
 public final class ChannelNormalization {
 
   /** ImageNet's RGB mean and standard deviation, the usual choice for photographs. */
-  public static final ChannelNormalization IMAGENET = of(
-      new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+  public static final ChannelNormalization IMAGENET =
+      of(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
 
   private final float[] mean;
   private final float[] std;
@@ -32,13 +32,18 @@ public final class ChannelNormalization {
    *     finite and every std positive and finite
    */
   public static ChannelNormalization of(float[] mean, float[] std) {
-    checkArgument(mean != null && std != null && mean.length == std.length && mean.length > 0,
+    checkArgument(
+        mean != null && std != null && mean.length == std.length && mean.length > 0,
         "a normalisation needs one mean and one std per channel, got means %s and stds %s",
-        mean == null ? null : Arrays.toString(mean), std == null ? null : Arrays.toString(std));
+        mean == null ? null : Arrays.toString(mean),
+        std == null ? null : Arrays.toString(std));
     for (int c = 0; c < mean.length; c++) {
-      checkArgument(Float.isFinite(mean[c]) && Float.isFinite(std[c]) && std[c] > 0,
-          "channel %s needs a finite mean and a positive finite std, got mean %s and std %s", c,
-          mean[c], std[c]);
+      checkArgument(
+          Float.isFinite(mean[c]) && Float.isFinite(std[c]) && std[c] > 0,
+          "channel %s needs a finite mean and a positive finite std, got mean %s and std %s",
+          c,
+          mean[c],
+          std[c]);
     }
     return new ChannelNormalization(mean.clone(), std.clone());
   }
@@ -52,9 +57,9 @@ public final class ChannelNormalization {
   }
 
   /**
-   * The mean and population standard deviation of each channel's pixels, from counts of their
-   * byte values: {@code counts[c][b]} pixels of channel {@code c} have byte {@code b}, read as
-   * {@code b / 255}. The sums are exact integers, so the statistics round once.
+   * The mean and population standard deviation of each channel's pixels, from counts of their byte
+   * values: {@code counts[c][b]} pixels of channel {@code c} have byte {@code b}, read as {@code b
+   * / 255}. The sums are exact integers, so the statistics round once.
    *
    * @throws IllegalArgumentException if a channel has no pixels or a single colour (std 0)
    */
@@ -77,8 +82,11 @@ public final class ChannelNormalization {
       double variance = Math.max(0, (double) squares / n - meanByte * meanByte);
       mean[c] = (float) (meanByte / 255);
       std[c] = (float) (Math.sqrt(variance) / 255);
-      checkArgument(std[c] > 0, "every pixel of channel %s has byte value %s: a single colour "
-          + "has no spread to normalise by; give optNormalization explicitly", c,
+      checkArgument(
+          std[c] > 0,
+          "every pixel of channel %s has byte value %s: a single colour "
+              + "has no spread to normalise by; give optNormalization explicitly",
+          c,
           Math.round(meanByte));
     }
     return new ChannelNormalization(mean, std);
@@ -105,8 +113,8 @@ public final class ChannelNormalization {
   }
 
   /**
-   * The normalised value of a black pixel (0) in each channel: what zero padding of the
-   * original image becomes after normalisation.
+   * The normalised value of a black pixel (0) in each channel: what zero padding of the original
+   * image becomes after normalisation.
    */
   public float[] black() {
     float[] black = new float[mean.length];
@@ -117,8 +125,8 @@ public final class ChannelNormalization {
   }
 
   /**
-   * The 256 values that the bytes of {@code channel} become: {@code table[b]} is
-   * {@code apply(channel, b / 255.0)}.
+   * The 256 values that the bytes of {@code channel} become: {@code table[b]} is {@code
+   * apply(channel, b / 255.0)}.
    */
   float[] byteTable(int channel) {
     float[] table = new float[256];
@@ -130,7 +138,8 @@ public final class ChannelNormalization {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ChannelNormalization that && Arrays.equals(mean, that.mean)
+    return other instanceof ChannelNormalization that
+        && Arrays.equals(mean, that.mean)
         && Arrays.equals(std, that.std);
   }
 

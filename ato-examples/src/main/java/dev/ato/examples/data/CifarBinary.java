@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CIFAR-10 or CIFAR-100 (Krizhevsky, 2009: 32x32 colour images, 50,000 for training and
- * 10,000 for test, in 10 or 100 classes) from the "binary version" files, held in memory as in
- * {@link InMemoryImageDataset}: images {@code [N, 3, 32, 32]}, labels {@code [N]}.
+ * CIFAR-10 or CIFAR-100 (Krizhevsky, 2009: 32x32 colour images, 50,000 for training and 10,000 for
+ * test, in 10 or 100 classes) from the "binary version" files, held in memory as in {@link
+ * InMemoryImageDataset}: images {@code [N, 3, 32, 32]}, labels {@code [N]}.
  *
  * <pre>{@code
  * try (CifarBinary train = CifarBinary.builder()
@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
  *     .build()) { ... }
  * }</pre>
  *
- * <p>Each record is one label byte (CIFAR-100: a coarse label byte, then the fine label byte
- * used here) followed by 3072 pixel bytes: the 1024 red values of the 32 rows, then the green,
- * then the blue, which is already the {@code [C, H, W]} order DJL's models take. CIFAR-10 keeps
- * its training set in {@code data_batch_1.bin} to {@code data_batch_5.bin} and its test set in
- * {@code test_batch.bin}; CIFAR-100 in {@code train.bin} and {@code test.bin}. The directory may
- * hold the files, or the folder that the official tarball unpacks to
- * ({@code cifar-10-batches-bin/}, {@code cifar-100-binary/}).
+ * <p>Each record is one label byte (CIFAR-100: a coarse label byte, then the fine label byte used
+ * here) followed by 3072 pixel bytes: the 1024 red values of the 32 rows, then the green, then the
+ * blue, which is already the {@code [C, H, W]} order DJL's models take. CIFAR-10 keeps its training
+ * set in {@code data_batch_1.bin} to {@code data_batch_5.bin} and its test set in {@code
+ * test_batch.bin}; CIFAR-100 in {@code train.bin} and {@code test.bin}. The directory may hold the
+ * files, or the folder that the official tarball unpacks to ({@code cifar-10-batches-bin/}, {@code
+ * cifar-100-binary/}).
  */
 public final class CifarBinary extends InMemoryImageDataset {
 
@@ -55,8 +55,9 @@ public final class CifarBinary extends InMemoryImageDataset {
   public static final int PIXELS = 3 * SIDE * SIDE;
 
   /** CIFAR-10's class names; a label is an index into this list (label 9 is "truck"). */
-  public static final List<String> CIFAR10_CLASS_NAMES = List.of("airplane", "automobile",
-      "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+  public static final List<String> CIFAR10_CLASS_NAMES =
+      List.of(
+          "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
   /** The names file of CIFAR-100's fine labels, one per line, as its tarball holds it. */
   public static final String CIFAR100_NAMES_FILE = "fine_label_names.txt";
@@ -66,12 +67,28 @@ public final class CifarBinary extends InMemoryImageDataset {
   /** Which of the two data sets, with what its files look like. */
   public enum Variant {
     /** CIFAR-10: 10 classes, records of a label byte and the pixels. */
-    CIFAR10("CIFAR-10", "cifar-10-batches-bin", "cifar-10-binary.tar.gz", 10, 1,
-        List.of("data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
-            "data_batch_5.bin"), List.of("test_batch.bin")),
+    CIFAR10(
+        "CIFAR-10",
+        "cifar-10-batches-bin",
+        "cifar-10-binary.tar.gz",
+        10,
+        1,
+        List.of(
+            "data_batch_1.bin",
+            "data_batch_2.bin",
+            "data_batch_3.bin",
+            "data_batch_4.bin",
+            "data_batch_5.bin"),
+        List.of("test_batch.bin")),
     /** CIFAR-100: 100 fine classes in 20 coarse ones, records of both label bytes and pixels. */
-    CIFAR100("CIFAR-100", "cifar-100-binary", "cifar-100-binary.tar.gz", 100, 2,
-        List.of("train.bin"), List.of("test.bin"));
+    CIFAR100(
+        "CIFAR-100",
+        "cifar-100-binary",
+        "cifar-100-binary.tar.gz",
+        100,
+        2,
+        List.of("train.bin"),
+        List.of("test.bin"));
 
     private final String displayName;
     private final String folder;
@@ -81,8 +98,14 @@ public final class CifarBinary extends InMemoryImageDataset {
     private final ImmutableList<String> trainFiles;
     private final ImmutableList<String> testFiles;
 
-    Variant(String displayName, String folder, String tarball, int classes, int labelBytes,
-        List<String> trainFiles, List<String> testFiles) {
+    Variant(
+        String displayName,
+        String folder,
+        String tarball,
+        int classes,
+        int labelBytes,
+        List<String> trainFiles,
+        List<String> testFiles) {
       this.displayName = displayName;
       this.folder = folder;
       this.tarball = tarball;
@@ -132,8 +155,7 @@ public final class CifarBinary extends InMemoryImageDataset {
   private final Path directory;
   private final List<String> classNames;
 
-  private CifarBinary(Builder builder, Contents contents, Path directory,
-      List<String> classNames) {
+  private CifarBinary(Builder builder, Contents contents, Path directory, List<String> classNames) {
     super(builder, contents);
     this.variant = builder.variant;
     this.directory = directory;
@@ -156,16 +178,16 @@ public final class CifarBinary extends InMemoryImageDataset {
   }
 
   /**
-   * The class names, a label indexing into them: CIFAR-10's ten names; for CIFAR-100 the lines
-   * of {@value #CIFAR100_NAMES_FILE} if the directory holds it, else "0" to "99".
+   * The class names, a label indexing into them: CIFAR-10's ten names; for CIFAR-100 the lines of
+   * {@value #CIFAR100_NAMES_FILE} if the directory holds it, else "0" to "99".
    */
   public List<String> classNames() {
     return classNames;
   }
 
   /**
-   * The directory that holds {@code variant}'s files: {@code directory} itself if it holds any
-   * of them, else its {@link Variant#folder()} sub-folder if there is one.
+   * The directory that holds {@code variant}'s files: {@code directory} itself if it holds any of
+   * them, else its {@link Variant#folder()} sub-folder if there is one.
    *
    * @throws FileNotFoundException if the directory does not exist or holds neither
    */
@@ -174,9 +196,13 @@ public final class CifarBinary extends InMemoryImageDataset {
     checkNotNull(variant, "variant must not be null");
     String unpack = "download the binary version (" + variant.tarball + ") and unpack it there";
     if (!Files.isDirectory(directory)) {
-      throw new FileNotFoundException(variant.displayName + " directory " + directory
-          + (Files.exists(directory) ? " is not a directory" : " does not exist") + ": "
-          + unpack);
+      throw new FileNotFoundException(
+          variant.displayName
+              + " directory "
+              + directory
+              + (Files.exists(directory) ? " is not a directory" : " does not exist")
+              + ": "
+              + unpack);
     }
     if (holdsAny(directory, variant)) {
       return directory;
@@ -185,9 +211,16 @@ public final class CifarBinary extends InMemoryImageDataset {
     if (Files.isDirectory(folder)) {
       return folder;
     }
-    throw new FileNotFoundException(variant.displayName + " directory " + directory
-        + " holds neither its files (" + variant.allFiles() + ") nor a " + variant.folder
-        + " folder: " + unpack);
+    throw new FileNotFoundException(
+        variant.displayName
+            + " directory "
+            + directory
+            + " holds neither its files ("
+            + variant.allFiles()
+            + ") nor a "
+            + variant.folder
+            + " folder: "
+            + unpack);
   }
 
   private static boolean holdsAny(Path directory, Variant variant) {
@@ -196,9 +229,9 @@ public final class CifarBinary extends InMemoryImageDataset {
   }
 
   /**
-   * Builds a {@link CifarBinary}; {@code set*} options are required, {@code opt*} ones
-   * optional, each option may be given once, and {@link #build()} checks them all, and the
-   * files' presence and sizes, before reading anything.
+   * Builds a {@link CifarBinary}; {@code set*} options are required, {@code opt*} ones optional,
+   * each option may be given once, and {@link #build()} checks them all, and the files' presence
+   * and sizes, before reading anything.
    */
   public static final class Builder extends ImageBuilder<Builder> {
 
@@ -235,14 +268,16 @@ public final class CifarBinary extends InMemoryImageDataset {
     }
 
     /**
-     * Normalises each pixel {@code x} in [0, 1] of channel {@code c} (red, green, blue) to
-     * {@code (x - mean[c]) / std[c]}.
+     * Normalises each pixel {@code x} in [0, 1] of channel {@code c} (red, green, blue) to {@code
+     * (x - mean[c]) / std[c]}.
      */
     public Builder optNormalization(float[] mean, float[] std) {
       checkNotNull(mean, "mean must not be null");
       checkNotNull(std, "std must not be null");
-      checkArgument(mean.length == std.length,
-          "optNormalization needs as many stds as means, got %s means and %s stds", mean.length,
+      checkArgument(
+          mean.length == std.length,
+          "optNormalization needs as many stds as means, got %s means and %s stds",
+          mean.length,
           std.length);
       return normalization(mean, std);
     }
@@ -252,17 +287,19 @@ public final class CifarBinary extends InMemoryImageDataset {
      *
      * @throws FileNotFoundException if the directory or a file is missing
      * @throws EOFException if a file is not a whole number of records (truncated)
-     * @throws IllegalArgumentException if a label is out of range (a corrupt file) or an option
-     *     is missing or out of range
+     * @throws IllegalArgumentException if a label is out of range (a corrupt file) or an option is
+     *     missing or out of range
      * @throws IOException if a file cannot be read
      */
     public CifarBinary build() throws IOException {
       checkState(variant != null, "no variant: call setVariant(CIFAR10 or CIFAR100)");
       checkState(directory != null, "no directory: call setDirectory(path)");
       checkState(usage != null, "no usage: call setUsage(TRAIN or TEST)");
-      checkArgument(usage == Dataset.Usage.TRAIN || usage == Dataset.Usage.TEST,
-          "%s has TRAIN and TEST files, not %s: hold out part of TRAIN with "
-              + "CifarBinary.split", variant.displayName, usage);
+      checkArgument(
+          usage == Dataset.Usage.TRAIN || usage == Dataset.Usage.TEST,
+          "%s has TRAIN and TEST files, not %s: hold out part of TRAIN with " + "CifarBinary.split",
+          variant.displayName,
+          usage);
       checkOptions(3, "red, green, blue");
 
       long start = System.nanoTime();
@@ -287,12 +324,19 @@ public final class CifarBinary extends InMemoryImageDataset {
         }
         read = readRecords(file, pixels, labels, read, count);
       }
-      CifarBinary dataset = assemble(
-          new ImageBytes(pixels, labels, count, 3, SIDE, SIDE, variant.classes),
-          variant.displayName + " " + usage, contents -> new CifarBinary(this, contents, folder,
-              names));
-      LOG.info("read {} of {} {} {} images from {} in {} ms", count, available,
-          variant.displayName, usage, folder, (System.nanoTime() - start) / 1_000_000);
+      CifarBinary dataset =
+          assemble(
+              new ImageBytes(pixels, labels, count, 3, SIDE, SIDE, variant.classes),
+              variant.displayName + " " + usage,
+              contents -> new CifarBinary(this, contents, folder, names));
+      LOG.info(
+          "read {} of {} {} {} images from {} in {} ms",
+          count,
+          available,
+          variant.displayName,
+          usage,
+          folder,
+          (System.nanoTime() - start) / 1_000_000);
       return dataset;
     }
 
@@ -300,31 +344,59 @@ public final class CifarBinary extends InMemoryImageDataset {
     private long records(Path file) throws IOException {
       String set = usage == Dataset.Usage.TRAIN ? "training" : "test";
       if (!Files.isRegularFile(file)) {
-        throw new FileNotFoundException(variant.displayName + " " + set + " file " + file
-            + " does not exist: " + file.getParent() + " must hold " + variant.allFiles()
-            + ", as " + variant.tarball + " unpacks them");
+        throw new FileNotFoundException(
+            variant.displayName
+                + " "
+                + set
+                + " file "
+                + file
+                + " does not exist: "
+                + file.getParent()
+                + " must hold "
+                + variant.allFiles()
+                + ", as "
+                + variant.tarball
+                + " unpacks them");
       }
       long size = Files.size(file);
       int record = variant.recordBytes();
       if (size == 0) {
-        throw new EOFException(variant.displayName + " file " + file + " is empty: download "
-            + "and unpack " + variant.tarball + " again");
+        throw new EOFException(
+            variant.displayName
+                + " file "
+                + file
+                + " is empty: download "
+                + "and unpack "
+                + variant.tarball
+                + " again");
       }
       if (size % record != 0) {
         int otherRecord = variant.other().recordBytes();
-        throw new EOFException(String.format("%s file %s is truncated: its %s bytes are %s "
-                + "records of %s bytes and %s bytes left over%s; download and unpack %s again",
-            variant.displayName, file, size, size / record, record, size % record,
-            size % otherRecord == 0 ? " (they are whole " + variant.other().displayName
-                + " records: is this " + variant.other().displayName + "?)" : "",
-            variant.tarball));
+        throw new EOFException(
+            String.format(
+                "%s file %s is truncated: its %s bytes are %s "
+                    + "records of %s bytes and %s bytes left over%s; download and unpack %s again",
+                variant.displayName,
+                file,
+                size,
+                size / record,
+                record,
+                size % record,
+                size % otherRecord == 0
+                    ? " (they are whole "
+                        + variant.other().displayName
+                        + " records: is this "
+                        + variant.other().displayName
+                        + "?)"
+                    : "",
+                variant.tarball));
       }
       return size / record;
     }
 
     /**
-     * Reads records of {@code file} into the arrays from index {@code from} until the file ends
-     * or {@code count} records are read; returns the new number read.
+     * Reads records of {@code file} into the arrays from index {@code from} until the file ends or
+     * {@code count} records are read; returns the new number read.
      */
     private int readRecords(Path file, byte[] pixels, byte[] labels, int from, int count)
         throws IOException {
@@ -338,8 +410,11 @@ public final class CifarBinary extends InMemoryImageDataset {
             break;
           }
           if (got < recordBytes) {
-            throw new EOFException(String.format("%s file %s ends inside record %s: it changed "
-                + "while being read, or is truncated", variant.displayName, file, r));
+            throw new EOFException(
+                String.format(
+                    "%s file %s ends inside record %s: it changed "
+                        + "while being read, or is truncated",
+                    variant.displayName, file, r));
           }
           int fine = record[recordBytes - PIXELS - 1] & 0xff;
           if (variant == Variant.CIFAR100) {
@@ -354,17 +429,25 @@ public final class CifarBinary extends InMemoryImageDataset {
       } catch (EOFException | RuntimeException e) {
         throw e;
       } catch (IOException e) {
-        throw new IOException("cannot read " + variant.displayName + " file " + file + ": "
-            + e.getMessage(), e);
+        throw new IOException(
+            "cannot read " + variant.displayName + " file " + file + ": " + e.getMessage(), e);
       }
       return index;
     }
 
     private void checkLabel(Path file, long record, String what, int label, int classes) {
-      checkArgument(label < classes,
+      checkArgument(
+          label < classes,
           "%s file %s is corrupt: record %s (from byte %s) has %s %s, expected 0 to %s; download "
-              + "and unpack %s again", variant.displayName, file, record,
-          record * variant.recordBytes(), what, label, classes - 1, variant.tarball);
+              + "and unpack %s again",
+          variant.displayName,
+          file,
+          record,
+          record * variant.recordBytes(),
+          what,
+          label,
+          classes - 1,
+          variant.tarball);
     }
 
     /** CIFAR-10's names, or CIFAR-100's from its names file if there, else the indices. */
@@ -376,12 +459,19 @@ public final class CifarBinary extends InMemoryImageDataset {
       if (!Files.isRegularFile(file)) {
         return IntStream.range(0, variant.classes).mapToObj(Integer::toString).toList();
       }
-      List<String> names = Files.readAllLines(file).stream().map(String::strip)
-          .filter(line -> !line.isEmpty()).toList();
-      checkArgument(names.size() == variant.classes,
+      List<String> names =
+          Files.readAllLines(file).stream()
+              .map(String::strip)
+              .filter(line -> !line.isEmpty())
+              .toList();
+      checkArgument(
+          names.size() == variant.classes,
           "%s names file %s has %s names, expected %s: one fine label name per line, in label "
-              + "order (or remove the file to name classes by index)", variant.displayName, file,
-          names.size(), variant.classes);
+              + "order (or remove the file to name classes by index)",
+          variant.displayName,
+          file,
+          names.size(),
+          variant.classes);
       return names;
     }
   }

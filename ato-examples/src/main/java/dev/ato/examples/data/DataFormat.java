@@ -3,9 +3,8 @@ package dev.ato.examples.data;
 /** The kinds of image data {@link ImageData} reads, each from one directory. */
 public enum DataFormat {
   /**
-   * IDX files of grey images and labels, under the names MNIST and Fashion-MNIST use
-   * ({@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-...}), plain
-   * or gzipped.
+   * IDX files of grey images and labels, under the names MNIST and Fashion-MNIST use ({@code
+   * train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}, {@code t10k-...}), plain or gzipped.
    */
   IDX("IDX"),
   /** CIFAR-10's binary version ({@code data_batch_1.bin} ... {@code test_batch.bin}). */

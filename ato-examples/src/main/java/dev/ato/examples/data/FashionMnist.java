@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017: 60,000 training and 10,000 test images of
- * 28x28 grey clothing items in 10 classes) from the IDX files that Debian's
- * {@code dataset-fashion-mnist} package installs in {@value #DEBIAN_DIRECTORY}.
+ * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017: 60,000 training and 10,000 test images of 28x28
+ * grey clothing items in 10 classes) from the IDX files that Debian's {@code dataset-fashion-mnist}
+ * package installs in {@value #DEBIAN_DIRECTORY}.
  *
  * <pre>{@code
  * try (IdxImageDataset test = FashionMnist.builder(Dataset.Usage.TEST)
@@ -21,10 +21,9 @@ import java.util.Locale;
  *     .build()) { ... }
  * }</pre>
  *
- * <p>Another directory is chosen with the system property {@value #DIRECTORY_PROPERTY} or by
- * {@link #builder(Path, Dataset.Usage)}; it may hold the files gzipped (Debian's and the
- * original site's names, {@code train-images-idx3-ubyte.gz}) or decompressed (the same names
- * without {@code .gz}).
+ * <p>Another directory is chosen with the system property {@value #DIRECTORY_PROPERTY} or by {@link
+ * #builder(Path, Dataset.Usage)}; it may hold the files gzipped (Debian's and the original site's
+ * names, {@code train-images-idx3-ubyte.gz}) or decompressed (the same names without {@code .gz}).
  */
 public final class FashionMnist {
 
@@ -35,8 +34,18 @@ public final class FashionMnist {
   public static final String DIRECTORY_PROPERTY = "ato.fashionmnist.dir";
 
   /** The class names; a label is an index into this list (label 9 is "Ankle boot"). */
-  public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover",
-      "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  public static final List<String> CLASS_NAMES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   /**
    * Mean pixel of the 60,000 training images, in [0, 1] (0.28604 to five places): pass it with
@@ -47,9 +56,11 @@ public final class FashionMnist {
   /** Standard deviation of the training pixels, in [0, 1] (0.35302 to five places). */
   public static final float STD = 0.3530f;
 
-  private static final String MISSING_HINT = "install Fashion-MNIST with `apt-get install "
-      + "dataset-fashion-mnist`, or set -D" + DIRECTORY_PROPERTY
-      + "=DIR to a directory that holds its IDX files";
+  private static final String MISSING_HINT =
+      "install Fashion-MNIST with `apt-get install "
+          + "dataset-fashion-mnist`, or set -D"
+          + DIRECTORY_PROPERTY
+          + "=DIR to a directory that holds its IDX files";
 
   private FashionMnist() {}
 
@@ -64,16 +75,18 @@ public final class FashionMnist {
   }
 
   /**
-   * A builder with the images and labels of {@code usage} in {@code directory} set; sampling
-   * and the options are still to be given. A missing file is reported by {@code build()}.
+   * A builder with the images and labels of {@code usage} in {@code directory} set; sampling and
+   * the options are still to be given. A missing file is reported by {@code build()}.
    *
    * @param usage {@code TRAIN} or {@code TEST}; Fashion-MNIST has no validation files
    */
   public static IdxImageDataset.Builder builder(Path directory, Dataset.Usage usage) {
     checkNotNull(directory, "directory must not be null");
-    checkArgument(usage == Dataset.Usage.TRAIN || usage == Dataset.Usage.TEST,
+    checkArgument(
+        usage == Dataset.Usage.TRAIN || usage == Dataset.Usage.TEST,
         "Fashion-MNIST has TRAIN and TEST files, not %s: hold out part of TRAIN with "
-            + "IdxImageDataset.split", usage);
+            + "IdxImageDataset.split",
+        usage);
     String prefix = usage == Dataset.Usage.TRAIN ? "train" : "t10k";
     return IdxImageDataset.builder()
         .setImages(file(directory, prefix + "-images-idx3-ubyte"))
@@ -82,9 +95,9 @@ public final class FashionMnist {
   }
 
   /**
-   * Whether {@code directory} holds Fashion-MNIST rather than another IDX data set (MNIST, say):
-   * it is {@link #directory()} or Debian's, or its name says "fashion". IDX files do not name
-   * their data set, so this is the best a reader can tell.
+   * Whether {@code directory} holds Fashion-MNIST rather than another IDX data set (MNIST, say): it
+   * is {@link #directory()} or Debian's, or its name says "fashion". IDX files do not name their
+   * data set, so this is the best a reader can tell.
    */
   static boolean isFashionMnistDirectory(Path directory) {
     Path normal = directory.toAbsolutePath().normalize();

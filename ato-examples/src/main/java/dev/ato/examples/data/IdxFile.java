@@ -15,18 +15,20 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * One open IDX file of unsigned bytes, its header read: {@code magic, count, dims...} as
- * big-endian ints, then the values. Gzip is recognised by its magic bytes, not by the name, so
- * a decompressed copy named {@code .gz} (or a compressed one without) still reads.
+ * One open IDX file of unsigned bytes, its header read: {@code magic, count, dims...} as big-endian
+ * ints, then the values. Gzip is recognised by its magic bytes, not by the name, so a decompressed
+ * copy named {@code .gz} (or a compressed one without) still reads.
  */
 final class IdxFile implements Closeable {
 
   /** Unsigned bytes in three dimensions: count, rows, columns. */
   static final int IMAGES_MAGIC = 0x00000803;
+
   /** Unsigned bytes in one dimension: count. */
   static final int LABELS_MAGIC = 0x00000801;
 
   private static final int BUFFER = 1 << 16;
+
   /** What is read before the buffer grows: a few thousand images. */
   private static final int FIRST_READ = 1 << 22;
 
@@ -64,23 +66,33 @@ final class IdxFile implements Closeable {
         try {
           body = new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
         } catch (EOFException e) {
-          throw new EOFException(role + " file " + path + " ends inside its gzip header: it is "
-              + "truncated");
+          throw new EOFException(
+              role + " file " + path + " ends inside its gzip header: it is " + "truncated");
         }
       }
       DataInputStream in = new DataInputStream(body);
       int magic = headerInt(in, path, role);
-      checkArgument(magic == expectedMagic,
-          "%s file %s has magic number %s (%s), expected %s (%s)%s", role, path, hex(magic),
-          describe(magic), hex(expectedMagic), describe(expectedMagic),
+      checkArgument(
+          magic == expectedMagic,
+          "%s file %s has magic number %s (%s), expected %s (%s)%s",
+          role,
+          path,
+          hex(magic),
+          describe(magic),
+          hex(expectedMagic),
+          describe(expectedMagic),
           magic == IMAGES_MAGIC || magic == LABELS_MAGIC
-              ? ": are the images and labels files swapped?" : "");
+              ? ": are the images and labels files swapped?"
+              : "");
       int[] dims = new int[magic & 0xff];
       for (int i = 0; i < dims.length; i++) {
         dims[i] = headerInt(in, path, role);
       }
-      checkArgument(Arrays.stream(dims).allMatch(d -> d > 0),
-          "%s file %s has a header with sizes %s: every size must be positive", role, path,
+      checkArgument(
+          Arrays.stream(dims).allMatch(d -> d > 0),
+          "%s file %s has a header with sizes %s: every size must be positive",
+          role,
+          path,
           Arrays.toString(dims));
       return new IdxFile(path, role, in, dims);
     } catch (EOFException | RuntimeException e) {
@@ -104,12 +116,12 @@ final class IdxFile implements Closeable {
   }
 
   /**
-   * Reads the first {@code records} records as they are stored, one unsigned byte per value.
-   * The caller checks first that they fit (see {@link InMemoryImageDataset}). Memory grows with
-   * what the file holds, not with what its header claims: a damaged header announcing billions
-   * of records costs no more than the bytes really there before the file ends. When every record
-   * is read, the file must end there; a gzip file is then read to its end, where its CRC is
-   * checked, so that damage inside it is an error rather than wrong pixels.
+   * Reads the first {@code records} records as they are stored, one unsigned byte per value. The
+   * caller checks first that they fit (see {@link InMemoryImageDataset}). Memory grows with what
+   * the file holds, not with what its header claims: a damaged header announcing billions of
+   * records costs no more than the bytes really there before the file ends. When every record is
+   * read, the file must end there; a gzip file is then read to its end, where its CRC is checked,
+   * so that damage inside it is an error rather than wrong pixels.
    */
   byte[] readBytes(int records) throws IOException {
     int perRecord = Arrays.stream(recordShape()).reduce(1, Math::multiplyExact);
@@ -128,20 +140,23 @@ final class IdxFile implements Closeable {
         }
       }
       if (done == wanted && records == count() && in.read() != -1) {
-        throw new IOException("it goes on after its last record: it is damaged or not the "
-            + "file its header describes");
+        throw new IOException(
+            "it goes on after its last record: it is damaged or not the "
+                + "file its header describes");
       }
     } catch (EOFException e) {
       // A gzip stream cut short says so without naming the file.
-      throw new EOFException(String.format("%s file %s ends early (%s): the file is truncated",
-          role, path, e.getMessage()));
+      throw new EOFException(
+          String.format(
+              "%s file %s ends early (%s): the file is truncated", role, path, e.getMessage()));
     } catch (IOException e) {
       throw cannotRead(role, path, e);
     }
     if (done < wanted) {
-      throw new EOFException(String.format(
-          "%s file %s ends after %s of %s %s: the file is truncated", role, path,
-          done / perRecord, count(), role));
+      throw new EOFException(
+          String.format(
+              "%s file %s ends after %s of %s %s: the file is truncated",
+              role, path, done / perRecord, count(), role));
     }
     return values;
   }
@@ -155,15 +170,15 @@ final class IdxFile implements Closeable {
     try {
       return in.readInt();
     } catch (EOFException e) {
-      throw new EOFException(role + " file " + path
-          + " ends inside its IDX header: it is empty or not an IDX file");
+      throw new EOFException(
+          role + " file " + path + " ends inside its IDX header: it is empty or not an IDX file");
     }
   }
 
   /** Names the file, which the underlying message (a zlib error, say) does not. */
   private static IOException cannotRead(String role, Path path, IOException cause) {
-    return new IOException("cannot read " + role + " file " + path + ": " + cause.getMessage(),
-        cause);
+    return new IOException(
+        "cannot read " + role + " file " + path + ": " + cause.getMessage(), cause);
   }
 
   private static void closeAfter(InputStream raw, Exception failure) {

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Grey images and class labels from a pair of IDX files (the format of MNIST and Fashion-MNIST,
- * plain or gzip), held in memory as two float32 NDArrays: images {@code [N, 1, rows, cols]}
- * with pixels scaled to [0, 1] and then normalised if asked, labels {@code [N]} holding the
- * class index (DJL's {@code SoftmaxCrossEntropyLoss} takes class indices as floats).
+ * plain or gzip), held in memory as two float32 NDArrays: images {@code [N, 1, rows, cols]} with
+ * pixels scaled to [0, 1] and then normalised if asked, labels {@code [N]} holding the class index
+ * (DJL's {@code SoftmaxCrossEntropyLoss} takes class indices as floats).
  *
  * <pre>{@code
  * try (IdxImageDataset train = IdxImageDataset.builder()
@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>The arrays live in a manager of their own (a child of {@link Builder#optManager}'s, or a
- * new base manager); {@link #close()} frees them, and with them every {@link #split} part.
+ * <p>The arrays live in a manager of their own (a child of {@link Builder#optManager}'s, or a new
+ * base manager); {@link #close()} frees them, and with them every {@link #split} part.
  */
 public final class IdxImageDataset extends InMemoryImageDataset {
 
@@ -75,8 +75,8 @@ public final class IdxImageDataset extends InMemoryImageDataset {
     }
 
     /**
-     * Normalises each pixel {@code x} in [0, 1] to {@code (x - mean) / std}; for Fashion-MNIST
-     * see {@link FashionMnist#MEAN} and {@link FashionMnist#STD}.
+     * Normalises each pixel {@code x} in [0, 1] to {@code (x - mean) / std}; for Fashion-MNIST see
+     * {@link FashionMnist#MEAN} and {@link FashionMnist#STD}.
      */
     public Builder optNormalization(float mean, float std) {
       return normalization(new float[] {mean}, new float[] {std});
@@ -101,9 +101,13 @@ public final class IdxImageDataset extends InMemoryImageDataset {
               IdxFile.open(images, "images", IdxFile.IMAGES_MAGIC, missingFileHint);
           IdxFile labelFile =
               IdxFile.open(labels, "labels", IdxFile.LABELS_MAGIC, missingFileHint)) {
-        checkArgument(imageFile.count() == labelFile.count(),
+        checkArgument(
+            imageFile.count() == labelFile.count(),
             "images file %s holds %s images but labels file %s holds %s labels: they must be "
-                + "the two halves of one set", images, imageFile.count(), labels,
+                + "the two halves of one set",
+            images,
+            imageFile.count(),
+            labels,
             labelFile.count());
         int count = count(imageFile.count());
         int rows = imageFile.recordShape()[0];
@@ -111,13 +115,21 @@ public final class IdxImageDataset extends InMemoryImageDataset {
         checkFits(images, count, (long) rows * cols);
         byte[] pixels = imageFile.readBytes(count);
         byte[] classes = labelFile.readBytes(count);
-        IdxImageDataset dataset = assemble(
-            new ImageBytes(pixels, classes, count, 1, rows, cols,
-                ImageBytes.impliedClasses(classes)),
-            "IdxImageDataset " + images.getFileName(), contents -> new IdxImageDataset(this,
-                contents));
-        LOG.info("read {} of {} images ({}x{}) from {} and their labels from {} in {} ms", count,
-            imageFile.count(), rows, cols, images, labels, (System.nanoTime() - start) / 1_000_000);
+        IdxImageDataset dataset =
+            assemble(
+                new ImageBytes(
+                    pixels, classes, count, 1, rows, cols, ImageBytes.impliedClasses(classes)),
+                "IdxImageDataset " + images.getFileName(),
+                contents -> new IdxImageDataset(this, contents));
+        LOG.info(
+            "read {} of {} images ({}x{}) from {} and their labels from {} in {} ms",
+            count,
+            imageFile.count(),
+            rows,
+            cols,
+            images,
+            labels,
+            (System.nanoTime() - start) / 1_000_000);
         return dataset;
       }
     }

@@ -3,12 +3,12 @@ package dev.ato.examples.data;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * Images and labels as a file format stores them, before they become arrays: {@code count}
- * images of {@code channels x rows x cols} unsigned bytes, channel-major (all of channel 0, then
- * channel 1, ...), and one class index byte per image.
+ * Images and labels as a file format stores them, before they become arrays: {@code count} images
+ * of {@code channels x rows x cols} unsigned bytes, channel-major (all of channel 0, then channel
+ * 1, ...), and one class index byte per image.
  *
- * <p>A class, not a record: its arrays are large and compared by no one, so it has no equality
- * of its own.
+ * <p>A class, not a record: its arrays are large and compared by no one, so it has no equality of
+ * its own.
  */
 final class ImageBytes {
 
@@ -25,13 +25,23 @@ final class ImageBytes {
    * @param labels {@code count} class indices, unsigned
    * @param classes the number of classes; every label is below it
    */
-  ImageBytes(byte[] pixels, byte[] labels, int count, int channels, int rows, int cols,
-      int classes) {
-    checkArgument(count > 0 && channels > 0 && rows > 0 && cols > 0,
-        "images need a positive count and shape, got %s images of %sx%sx%s", count, channels,
-        rows, cols);
-    checkArgument(pixels.length == (long) count * channels * rows * cols,
-        "%s pixel bytes for %s images of %sx%sx%s", pixels.length, count, channels, rows, cols);
+  ImageBytes(
+      byte[] pixels, byte[] labels, int count, int channels, int rows, int cols, int classes) {
+    checkArgument(
+        count > 0 && channels > 0 && rows > 0 && cols > 0,
+        "images need a positive count and shape, got %s images of %sx%sx%s",
+        count,
+        channels,
+        rows,
+        cols);
+    checkArgument(
+        pixels.length == (long) count * channels * rows * cols,
+        "%s pixel bytes for %s images of %sx%sx%s",
+        pixels.length,
+        count,
+        channels,
+        rows,
+        cols);
     checkArgument(labels.length == count, "%s labels for %s images", labels.length, count);
     this.pixels = pixels;
     this.labels = labels;

@@ -31,16 +31,16 @@ import java.util.stream.IntStream;
  * }
  * }</pre>
  *
- * <p>Training batches are shuffled (by DJL's random sampler, which follows the engine's seed)
- * and augmented as asked; test batches come in order and are never augmented. A held-out part
- * cut from {@link #train()} (as ATO does for its controller) shares its augmentation.
+ * <p>Training batches are shuffled (by DJL's random sampler, which follows the engine's seed) and
+ * augmented as asked; test batches come in order and are never augmented. A held-out part cut from
+ * {@link #train()} (as ATO does for its controller) shares its augmentation.
  *
  * <p>Normalisation: IDX and CIFAR images are normalised per channel by the mean and standard
- * deviation of the training images read (after the limit), the test images by the same
- * numbers; this is right for any data and costs one count per byte. Folders use ImageNet's
- * statistics, as their images are photographs read batch by batch. Crops pad IDX and CIFAR
- * images by {@link BatchAugmentation#defaultPadding} (4 pixels for 28x28 and 32x32) with a
- * normalised black; folders use DJL's random resized crop instead (see {@link ImageFolders}).
+ * deviation of the training images read (after the limit), the test images by the same numbers;
+ * this is right for any data and costs one count per byte. Folders use ImageNet's statistics, as
+ * their images are photographs read batch by batch. Crops pad IDX and CIFAR images by {@link
+ * BatchAugmentation#defaultPadding} (4 pixels for 28x28 and 32x32) with a normalised black; folders
+ * use DJL's random resized crop instead (see {@link ImageFolders}).
  *
  * <p>{@link #close()} frees the images held in memory.
  */
@@ -58,9 +58,16 @@ public final class ImageData implements AutoCloseable {
   private final String layout;
   private final List<InMemoryImageDataset> owned;
 
-  private ImageData(Builder builder, RandomAccessDataset train, RandomAccessDataset test,
-      Shape imageShape, List<String> classNames, ChannelNormalization normalization,
-      String layout, List<InMemoryImageDataset> owned, Integer cropPadding) {
+  private ImageData(
+      Builder builder,
+      RandomAccessDataset train,
+      RandomAccessDataset test,
+      Shape imageShape,
+      List<String> classNames,
+      ChannelNormalization normalization,
+      String layout,
+      List<InMemoryImageDataset> owned,
+      Integer cropPadding) {
     this.format = builder.format;
     this.directory = builder.directory;
     this.augmentation = builder.augmentation();
@@ -100,9 +107,9 @@ public final class ImageData implements AutoCloseable {
   }
 
   /**
-   * The class names, a label indexing into them: Fashion-MNIST's for a Fashion-MNIST directory
-   * (see {@link FashionMnist}), "0", "1", ... for other IDX data, CIFAR-10's, CIFAR-100's from
-   * its names file if there (else indices), the class folders' names.
+   * The class names, a label indexing into them: Fashion-MNIST's for a Fashion-MNIST directory (see
+   * {@link FashionMnist}), "0", "1", ... for other IDX data, CIFAR-10's, CIFAR-100's from its names
+   * file if there (else indices), the class folders' names.
    */
   public List<String> classNames() {
     return classNames;
@@ -133,11 +140,21 @@ public final class ImageData implements AutoCloseable {
    * training / 10000 test images of 3x32x32, 10 classes, training augmentation CROP_FLIP}.
    */
   public String description() {
-    return String.format(Locale.ROOT, "%s in %s%s: %s training / %s test images of %sx%sx%s, %s "
-            + "classes, training augmentation %s%s", format.displayName(), directory, layout,
+    return String.format(
+        Locale.ROOT,
+        "%s in %s%s: %s training / %s test images of %sx%sx%s, %s "
+            + "classes, training augmentation %s%s",
+        format.displayName(),
+        directory,
+        layout,
         train.size(),
-        test.size(), imageShape.get(0), imageShape.get(1), imageShape.get(2), classes(),
-        augmentation, cropPadding == null ? "" : " (crop padding " + cropPadding + ")");
+        test.size(),
+        imageShape.get(0),
+        imageShape.get(1),
+        imageShape.get(2),
+        classes(),
+        augmentation,
+        cropPadding == null ? "" : " (crop padding " + cropPadding + ")");
   }
 
   @Override
@@ -167,8 +184,8 @@ public final class ImageData implements AutoCloseable {
 
   /**
    * The crop padding of IDX images unless {@link Builder#optCropPadding} says otherwise: 2 pixels
-   * of 28, milder than CIFAR's standard 4 of 32 because digits and Fashion-MNIST's items fill
-   * their frame. A ResNet-20 on all of Fashion-MNIST underfits with 4 and reaches 93.3% with 2
+   * of 28, milder than CIFAR's standard 4 of 32 because digits and Fashion-MNIST's items fill their
+   * frame. A ResNet-20 on all of Fashion-MNIST underfits with 4 and reaches 93.3% with 2
    * (docs/results.md).
    */
   public static final int IDX_CROP_PADDING = 2;
@@ -178,8 +195,8 @@ public final class ImageData implements AutoCloseable {
       BatchAugmentation.defaultPadding(CifarBinary.SIDE, CifarBinary.SIDE);
 
   /**
-   * Builds {@link ImageData}; {@code set*} options are required, {@code opt*} ones optional,
-   * each may be given once, and {@link #build()} checks them all before reading anything.
+   * Builds {@link ImageData}; {@code set*} options are required, {@code opt*} ones optional, each
+   * may be given once, and {@link #build()} checks them all before reading anything.
    */
   public static final class Builder {
 
@@ -203,8 +220,8 @@ public final class ImageData implements AutoCloseable {
     }
 
     /**
-     * The directory: of the IDX files; of the CIFAR files or the folder their tarball unpacks
-     * to; of class folders, or of train/ and val/ (or test/) folders of them.
+     * The directory: of the IDX files; of the CIFAR files or the folder their tarball unpacks to;
+     * of class folders, or of train/ and val/ (or test/) folders of them.
      */
     public Builder setDirectory(Path directory) {
       checkState(this.directory == null, "setDirectory was already set to %s", this.directory);
@@ -220,8 +237,8 @@ public final class ImageData implements AutoCloseable {
     }
 
     /**
-     * Uses at most {@code limit} training images: the first ones of IDX and CIFAR files (which
-     * are in random order), a seeded choice of a folder's.
+     * Uses at most {@code limit} training images: the first ones of IDX and CIFAR files (which are
+     * in random order), a seeded choice of a folder's.
      */
     public Builder optTrainLimit(int limit) {
       checkState(trainLimit == null, "optTrainLimit was already set to %s", trainLimit);
@@ -238,17 +255,17 @@ public final class ImageData implements AutoCloseable {
 
     /** What the training images get; {@link Augmentation#NONE} by default. */
     public Builder optAugmentation(Augmentation augmentation) {
-      checkState(this.augmentation == null, "optAugmentation was already set to %s",
-          this.augmentation);
+      checkState(
+          this.augmentation == null, "optAugmentation was already set to %s", this.augmentation);
       this.augmentation = checkNotNull(augmentation, "augmentation must not be null");
       return this;
     }
 
     /**
-     * Pixels of padding around IDX and CIFAR images before their random crop (the largest
-     * shift); by default {@value #IDX_CROP_PADDING} for IDX images and {@link
-     * BatchAugmentation#defaultPadding} of the image size (4 for 32x32) for CIFAR ones. Folders
-     * use DJL's random resized crop, which has no padding.
+     * Pixels of padding around IDX and CIFAR images before their random crop (the largest shift);
+     * by default {@value #IDX_CROP_PADDING} for IDX images and {@link
+     * BatchAugmentation#defaultPadding} of the image size (4 for 32x32) for CIFAR ones. Folders use
+     * DJL's random resized crop, which has no padding.
      */
     public Builder optCropPadding(int padding) {
       checkState(cropPadding == null, "optCropPadding was already set to %s", cropPadding);
@@ -257,8 +274,8 @@ public final class ImageData implements AutoCloseable {
     }
 
     /**
-     * The side of the square that folder images are resized to (FOLDER only; IDX and CIFAR
-     * images keep their size); {@value ImageFolders#DEFAULT_IMAGE_SIZE} by default.
+     * The side of the square that folder images are resized to (FOLDER only; IDX and CIFAR images
+     * keep their size); {@value ImageFolders#DEFAULT_IMAGE_SIZE} by default.
      */
     public Builder optImageSize(int size) {
       checkState(imageSize == null, "optImageSize was already set to %s", imageSize);
@@ -287,30 +304,45 @@ public final class ImageData implements AutoCloseable {
      *
      * @throws FileNotFoundException if the directory or a file it must hold is missing
      * @throws java.io.EOFException if a file is truncated
-     * @throws IllegalArgumentException if an option is missing or out of range, or the data is
-     *     not of its format
+     * @throws IllegalArgumentException if an option is missing or out of range, or the data is not
+     *     of its format
      * @throws IOException if a file cannot be read
      */
     public ImageData build() throws IOException {
-      checkState(format != null, "no format: call setFormat(%s)",
-          List.of(DataFormat.values()));
+      checkState(format != null, "no format: call setFormat(%s)", List.of(DataFormat.values()));
       checkState(directory != null, "no directory: call setDirectory(path)");
       checkState(batchSize != null, "no batch size: call setBatchSize(size)");
       checkArgument(batchSize > 0, "the batch size must be positive, got %s", batchSize);
-      checkArgument(trainLimit == null || trainLimit > 0, "the training limit must be positive, "
-          + "got %s: pass the number of training images to use, or omit it", trainLimit);
-      checkArgument(testLimit == null || testLimit > 0, "the test limit must be positive, got "
-          + "%s: pass the number of test images to use, or omit it", testLimit);
-      checkArgument(imageSize == null || format == DataFormat.FOLDER, "an image size (%s) "
-          + "applies to FOLDER data only: %s images keep their own size, leave it out",
-          imageSize, format);
-      checkArgument(imageSize == null || imageSize > 0, "the image size must be positive, got "
-          + "%s", imageSize);
-      checkArgument(cropPadding == null || format != DataFormat.FOLDER, "a crop padding (%s) "
-          + "applies to IDX and CIFAR data only: folder images get a random resized crop, "
-          + "leave it out", cropPadding);
-      checkArgument(cropPadding == null || cropPadding >= 0, "the crop padding must be at "
-          + "least 0, got %s: pass the largest shift in pixels", cropPadding);
+      checkArgument(
+          trainLimit == null || trainLimit > 0,
+          "the training limit must be positive, "
+              + "got %s: pass the number of training images to use, or omit it",
+          trainLimit);
+      checkArgument(
+          testLimit == null || testLimit > 0,
+          "the test limit must be positive, got "
+              + "%s: pass the number of test images to use, or omit it",
+          testLimit);
+      checkArgument(
+          imageSize == null || format == DataFormat.FOLDER,
+          "an image size (%s) "
+              + "applies to FOLDER data only: %s images keep their own size, leave it out",
+          imageSize,
+          format);
+      checkArgument(
+          imageSize == null || imageSize > 0,
+          "the image size must be positive, got " + "%s",
+          imageSize);
+      checkArgument(
+          cropPadding == null || format != DataFormat.FOLDER,
+          "a crop padding (%s) "
+              + "applies to IDX and CIFAR data only: folder images get a random resized crop, "
+              + "leave it out",
+          cropPadding);
+      checkArgument(
+          cropPadding == null || cropPadding >= 0,
+          "the crop padding must be at " + "least 0, got %s: pass the largest shift in pixels",
+          cropPadding);
       long seedValue = seed == null ? 0 : seed;
       return switch (format) {
         case IDX -> idx();
@@ -322,33 +354,46 @@ public final class ImageData implements AutoCloseable {
 
     private ImageData idx() throws IOException {
       if (!Files.isDirectory(directory)) {
-        throw new FileNotFoundException("IDX directory " + directory + " does not exist: "
-            + idxHint());
+        throw new FileNotFoundException(
+            "IDX directory " + directory + " does not exist: " + idxHint());
       }
       int padding = cropPadding(IDX_CROP_PADDING);
       IdxImageDataset train =
           augmented(limit(idxBuilder(Dataset.Usage.TRAIN), trainLimit), padding)
-          .optNormalizationFromImages()
-          .setSampling(batchSize, true)
-          .build();
+              .optNormalizationFromImages()
+              .setSampling(batchSize, true)
+              .build();
       try {
-        IdxImageDataset test = limit(idxBuilder(Dataset.Usage.TEST), testLimit)
-            .optNormalization(train.normalization())
-            .setSampling(batchSize, false)
-            .build();
+        IdxImageDataset test =
+            limit(idxBuilder(Dataset.Usage.TEST), testLimit)
+                .optNormalization(train.normalization())
+                .setSampling(batchSize, false)
+                .build();
         try {
           int classes = Math.max(train.classes(), test.classes());
           List<String> names;
           if (FashionMnist.isFashionMnistDirectory(directory)) {
-            checkArgument(classes <= FashionMnist.CLASS_NAMES.size(), "the IDX files in %s hold "
-                + "labels up to %s, but Fashion-MNIST has %s classes: are they Fashion-MNIST's?",
-                directory, classes - 1, FashionMnist.CLASS_NAMES.size());
+            checkArgument(
+                classes <= FashionMnist.CLASS_NAMES.size(),
+                "the IDX files in %s hold "
+                    + "labels up to %s, but Fashion-MNIST has %s classes: are they Fashion-MNIST's?",
+                directory,
+                classes - 1,
+                FashionMnist.CLASS_NAMES.size());
             names = FashionMnist.CLASS_NAMES;
           } else {
             names = indices(classes);
           }
-          return new ImageData(this, train, test, train.imageShape(), names,
-              train.normalization(), "", List.of(train, test), padding);
+          return new ImageData(
+              this,
+              train,
+              test,
+              train.imageShape(),
+              names,
+              train.normalization(),
+              "",
+              List.of(train, test),
+              padding);
         } catch (RuntimeException e) {
           test.close();
           throw e;
@@ -371,25 +416,37 @@ public final class ImageData implements AutoCloseable {
       return "an IDX directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, "
           + "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz (for "
           + "Fashion-MNIST: apt-get install dataset-fashion-mnist, then "
-          + FashionMnist.DEBIAN_DIRECTORY + ")";
+          + FashionMnist.DEBIAN_DIRECTORY
+          + ")";
     }
 
     private ImageData cifar(CifarBinary.Variant variant) throws IOException {
       int padding = cropPadding(CIFAR_CROP_PADDING);
       CifarBinary train =
           augmented(limit(cifarBuilder(variant, Dataset.Usage.TRAIN), trainLimit), padding)
-          .optNormalizationFromImages()
-          .setSampling(batchSize, true)
-          .build();
+              .optNormalizationFromImages()
+              .setSampling(batchSize, true)
+              .build();
       try {
-        CifarBinary test = limit(cifarBuilder(variant, Dataset.Usage.TEST), testLimit)
-            .optNormalization(train.normalization())
-            .setSampling(batchSize, false)
-            .build();
-        String layout = train.directory().equals(directory) ? ""
-            : " (" + directory.relativize(train.directory()) + ")";
-        return new ImageData(this, train, test, train.imageShape(), train.classNames(),
-            train.normalization(), layout, List.of(train, test), padding);
+        CifarBinary test =
+            limit(cifarBuilder(variant, Dataset.Usage.TEST), testLimit)
+                .optNormalization(train.normalization())
+                .setSampling(batchSize, false)
+                .build();
+        String layout =
+            train.directory().equals(directory)
+                ? ""
+                : " (" + directory.relativize(train.directory()) + ")";
+        return new ImageData(
+            this,
+            train,
+            test,
+            train.imageShape(),
+            train.classNames(),
+            train.normalization(),
+            layout,
+            List.of(train, test),
+            padding);
       } catch (IOException | RuntimeException e) {
         train.close();
         throw e;
@@ -401,8 +458,12 @@ public final class ImageData implements AutoCloseable {
     }
 
     private ImageData folder(long seedValue) throws IOException {
-      ImageFolders.Builder builder = ImageFolders.builder().setDirectory(directory)
-          .setBatchSize(batchSize).optAugmentation(augmentation()).optSeed(seedValue);
+      ImageFolders.Builder builder =
+          ImageFolders.builder()
+              .setDirectory(directory)
+              .setBatchSize(batchSize)
+              .optAugmentation(augmentation())
+              .optSeed(seedValue);
       if (imageSize != null) {
         builder.optImageSize(imageSize);
       }
@@ -413,22 +474,33 @@ public final class ImageData implements AutoCloseable {
         builder.optTestLimit(testLimit);
       }
       ImageFolders folders = builder.build();
-      String layout = folders.layout() == ImageFolders.Layout.TRAIN_TEST_FOLDERS
-          ? " (" + directory.relativize(folders.trainDirectory()) + "/ and "
-              + directory.relativize(folders.testDirectory()) + "/)"
-          : String.format(Locale.ROOT, " (%.0f%% held out)",
-              100 * ImageFolders.DEFAULT_TEST_FRACTION);
-      return new ImageData(this, folders.train(), folders.test(), folders.imageShape(),
-          folders.classNames(), ChannelNormalization.IMAGENET, layout, List.of(), null);
+      String layout =
+          folders.layout() == ImageFolders.Layout.TRAIN_TEST_FOLDERS
+              ? " ("
+                  + directory.relativize(folders.trainDirectory())
+                  + "/ and "
+                  + directory.relativize(folders.testDirectory())
+                  + "/)"
+              : String.format(
+                  Locale.ROOT, " (%.0f%% held out)", 100 * ImageFolders.DEFAULT_TEST_FRACTION);
+      return new ImageData(
+          this,
+          folders.train(),
+          folders.test(),
+          folders.imageShape(),
+          folders.classNames(),
+          ChannelNormalization.IMAGENET,
+          layout,
+          List.of(),
+          null);
     }
 
-    private static <B extends InMemoryImageDataset.ImageBuilder<B>> B limit(B builder,
-        Integer limit) {
+    private static <B extends InMemoryImageDataset.ImageBuilder<B>> B limit(
+        B builder, Integer limit) {
       return limit == null ? builder : builder.optLimit(limit);
     }
 
-    private <B extends InMemoryImageDataset.ImageBuilder<B>> B augmented(B builder,
-        int padding) {
+    private <B extends InMemoryImageDataset.ImageBuilder<B>> B augmented(B builder, int padding) {
       // The engine's generator, reseeded by the run every epoch, not a stream of its own: a
       // resumed run then augments as the uninterrupted one did.
       return builder.optAugmentation(augmentation()).optCropPadding(padding);

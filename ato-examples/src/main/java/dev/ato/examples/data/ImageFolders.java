@@ -26,29 +26,31 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Images in folders, one sub-folder per class, read through DJL's {@link ImageFolder} (which
- * reads local files only; nothing is downloaded): each image is decoded as RGB, resized to a
- * square, scaled to [0, 1] ({@code ToTensor}) and normalised with ImageNet's statistics
- * ({@link ChannelNormalization#IMAGENET}). Images are read batch by batch, not held in memory,
- * so there is nothing to close.
+ * Images in folders, one sub-folder per class, read through DJL's {@link ImageFolder} (which reads
+ * local files only; nothing is downloaded): each image is decoded as RGB, resized to a square,
+ * scaled to [0, 1] ({@code ToTensor}) and normalised with ImageNet's statistics ({@link
+ * ChannelNormalization#IMAGENET}). Images are read batch by batch, not held in memory, so there is
+ * nothing to close.
  *
  * <p>Two layouts are understood:
+ *
  * <ul>
- *   <li>{@code DIR/train/CLASS/*.png} and {@code DIR/val/CLASS/*.png} (or {@code test/} instead
- *       of {@code val/}; {@code val/} if both): the two parts as given, with the same classes;
- *   <li>{@code DIR/CLASS/*.png}: a share ({@value #DEFAULT_TEST_FRACTION} by default) chosen by
- *       the seed is held out as the test part.
+ *   <li>{@code DIR/train/CLASS/*.png} and {@code DIR/val/CLASS/*.png} (or {@code test/} instead of
+ *       {@code val/}; {@code val/} if both): the two parts as given, with the same classes;
+ *   <li>{@code DIR/CLASS/*.png}: a share ({@value #DEFAULT_TEST_FRACTION} by default) chosen by the
+ *       seed is held out as the test part.
  * </ul>
- * Classes are the sub-folders' names in sorted order, a label is an index into them (as a
- * float, as the in-memory data sets give it). Images are the files directly in a class folder
- * whose names end in .jpg, .jpeg, .png, .bmp, .wbmp or .gif (DJL's choice).
+ *
+ * Classes are the sub-folders' names in sorted order, a label is an index into them (as a float, as
+ * the in-memory data sets give it). Images are the files directly in a class folder whose names end
+ * in .jpg, .jpeg, .png, .bmp, .wbmp or .gif (DJL's choice).
  *
  * <p>Training images may be augmented: {@link Augmentation#CROP} replaces the resize with DJL's
- * {@link RandomResizedCrop} (a random 8%-100% of the area at an aspect ratio of 3/4 to 4/3,
- * resized to the square; the usual ImageNet training crop), {@link Augmentation#CROP_FLIP} adds
- * a left-right flip with probability 0.5. Both draw from DJL's engine generator, so they follow
- * {@code Engine.getInstance().setRandomSeed}, which an ATO run sets from its seed. DJL's own
- * {@code RandomFlipLeftRight} is not used: in DJL 0.35.1 it returns its input unflipped.
+ * {@link RandomResizedCrop} (a random 8%-100% of the area at an aspect ratio of 3/4 to 4/3, resized
+ * to the square; the usual ImageNet training crop), {@link Augmentation#CROP_FLIP} adds a
+ * left-right flip with probability 0.5. Both draw from DJL's engine generator, so they follow
+ * {@code Engine.getInstance().setRandomSeed}, which an ATO run sets from its seed. DJL's own {@code
+ * RandomFlipLeftRight} is not used: in DJL 0.35.1 it returns its input unflipped.
  */
 public final class ImageFolders {
 
@@ -62,9 +64,10 @@ public final class ImageFolders {
   public static final Set<String> IMAGE_EXTENSIONS =
       Set.of(".jpg", ".jpeg", ".png", ".bmp", ".wbmp", ".gif");
 
-  private static final String LAYOUT = "one sub-folder of images per class (DIR/cat/1.png, "
-      + "DIR/dog/2.jpg, ...), or train/ and val/ (or test/) folders that each hold such class "
-      + "folders";
+  private static final String LAYOUT =
+      "one sub-folder of images per class (DIR/cat/1.png, "
+          + "DIR/dog/2.jpg, ...), or train/ and val/ (or test/) folders that each hold such class "
+          + "folders";
 
   /** How the directory was divided into training and test images. */
   public enum Layout {
@@ -83,8 +86,14 @@ public final class ImageFolders {
   private final List<String> classNames;
   private final int imageSize;
 
-  private ImageFolders(Builder builder, Layout layout, Path trainDirectory, Path testDirectory,
-      RandomAccessDataset train, RandomAccessDataset test, List<String> classNames) {
+  private ImageFolders(
+      Builder builder,
+      Layout layout,
+      Path trainDirectory,
+      Path testDirectory,
+      RandomAccessDataset train,
+      RandomAccessDataset test,
+      List<String> classNames) {
     this.directory = builder.directory;
     this.layout = layout;
     this.trainDirectory = trainDirectory;
@@ -141,14 +150,15 @@ public final class ImageFolders {
   }
 
   /**
-   * The class folders of {@code folder}: its sub-folders not starting with a dot, in sorted
-   * order, as DJL's image folder lists them.
+   * The class folders of {@code folder}: its sub-folders not starting with a dot, in sorted order,
+   * as DJL's image folder lists them.
    *
    * @throws IOException if the folder cannot be listed
    */
   static List<String> classFolders(Path folder) throws IOException {
     try (Stream<Path> children = Files.list(folder)) {
-      return children.filter(Files::isDirectory)
+      return children
+          .filter(Files::isDirectory)
           .map(path -> path.getFileName().toString())
           .filter(name -> !name.startsWith("."))
           .sorted()
@@ -160,8 +170,11 @@ public final class ImageFolders {
   static boolean isImage(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    return Files.isRegularFile(file) && !name.startsWith(".") && !file.toFile().isHidden()
-        && dot >= 0 && IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT));
+    return Files.isRegularFile(file)
+        && !name.startsWith(".")
+        && !file.toFile().isHidden()
+        && dot >= 0
+        && IMAGE_EXTENSIONS.contains(name.substring(dot).toLowerCase(Locale.ROOT));
   }
 
   /** Flips an {@code [H, W, C]} image left to right with probability 0.5 (DJL's generator). */
@@ -182,8 +195,8 @@ public final class ImageFolders {
 
   /**
    * Builds {@link ImageFolders}; {@code set*} options are required, {@code opt*} ones optional,
-   * each may be given once, and {@link #build()} checks them and the folders before any image
-   * is read.
+   * each may be given once, and {@link #build()} checks them and the folders before any image is
+   * read.
    */
   public static final class Builder {
 
@@ -223,8 +236,8 @@ public final class ImageFolders {
 
     /** What the training images get; {@link Augmentation#NONE} by default. */
     public Builder optAugmentation(Augmentation augmentation) {
-      checkState(this.augmentation == null, "optAugmentation was already set to %s",
-          this.augmentation);
+      checkState(
+          this.augmentation == null, "optAugmentation was already set to %s", this.augmentation);
       this.augmentation = checkNotNull(augmentation, "augmentation must not be null");
       return this;
     }
@@ -237,8 +250,8 @@ public final class ImageFolders {
     }
 
     /**
-     * Uses only {@code limit} training images, chosen by the seed (not the first ones: those
-     * would be the first classes, as the folders list images class by class).
+     * Uses only {@code limit} training images, chosen by the seed (not the first ones: those would
+     * be the first classes, as the folders list images class by class).
      */
     public Builder optTrainLimit(int limit) {
       checkState(trainLimit == null, "optTrainLimit was already set to %s", trainLimit);
@@ -267,39 +280,57 @@ public final class ImageFolders {
      * Checks the options and the folders, then lists the images; may be called again.
      *
      * @throws FileNotFoundException if the directory does not exist
-     * @throws IllegalArgumentException if there are no classes, a class folder holds no
-     *     images, the train and test folders name different classes, or an option is out of
-     *     range
+     * @throws IllegalArgumentException if there are no classes, a class folder holds no images, the
+     *     train and test folders name different classes, or an option is out of range
      * @throws IOException if a folder cannot be listed
      */
     public ImageFolders build() throws IOException {
       checkState(directory != null, "no directory: call setDirectory(path)");
       checkState(batchSize != null, "no batch size: call setBatchSize(size)");
-      checkArgument(batchSize > 0, "batch size must be positive, got %s: pass setBatchSize(size "
-          + "> 0)", batchSize);
-      checkArgument(imageSize > 0, "optImageSize must be positive, got %s: pass the side in "
-          + "pixels (%s by default)", imageSize, DEFAULT_IMAGE_SIZE);
-      checkArgument(trainLimit == null || trainLimit > 0, "optTrainLimit must be positive, got "
-          + "%s: pass the number of training images to use, or omit it to use them all",
+      checkArgument(
+          batchSize > 0,
+          "batch size must be positive, got %s: pass setBatchSize(size " + "> 0)",
+          batchSize);
+      checkArgument(
+          imageSize > 0,
+          "optImageSize must be positive, got %s: pass the side in " + "pixels (%s by default)",
+          imageSize,
+          DEFAULT_IMAGE_SIZE);
+      checkArgument(
+          trainLimit == null || trainLimit > 0,
+          "optTrainLimit must be positive, got "
+              + "%s: pass the number of training images to use, or omit it to use them all",
           trainLimit);
-      checkArgument(testLimit == null || testLimit > 0, "optTestLimit must be positive, got %s: "
-          + "pass the number of test images to use, or omit it to use them all", testLimit);
+      checkArgument(
+          testLimit == null || testLimit > 0,
+          "optTestLimit must be positive, got %s: "
+              + "pass the number of test images to use, or omit it to use them all",
+          testLimit);
       double fraction = testFraction == null ? DEFAULT_TEST_FRACTION : testFraction;
-      checkArgument(fraction > 0 && fraction < 1, "optTestFraction must lie strictly between 0 "
-          + "and 1, got %s", fraction);
+      checkArgument(
+          fraction > 0 && fraction < 1,
+          "optTestFraction must lie strictly between 0 " + "and 1, got %s",
+          fraction);
       if (!Files.isDirectory(directory)) {
-        throw new FileNotFoundException("image folder " + directory
-            + (Files.exists(directory) ? " is not a directory" : " does not exist")
-            + ": give a directory with " + LAYOUT);
+        throw new FileNotFoundException(
+            "image folder "
+                + directory
+                + (Files.exists(directory) ? " is not a directory" : " does not exist")
+                + ": give a directory with "
+                + LAYOUT);
       }
       long seedValue = seed == null ? 0 : seed;
       Augmentation what = augmentation == null ? Augmentation.NONE : augmentation;
 
       Path trainFolder = directory.resolve("train");
-      Path testFolder = Files.isDirectory(directory.resolve("val"))
-          ? directory.resolve("val") : directory.resolve("test");
-      boolean split = Files.isDirectory(trainFolder) && Files.isDirectory(testFolder)
-          && !classFolders(trainFolder).isEmpty();
+      Path testFolder =
+          Files.isDirectory(directory.resolve("val"))
+              ? directory.resolve("val")
+              : directory.resolve("test");
+      boolean split =
+          Files.isDirectory(trainFolder)
+              && Files.isDirectory(testFolder)
+              && !classFolders(trainFolder).isEmpty();
       RandomAccessDataset train;
       RandomAccessDataset test;
       List<String> classes;
@@ -311,10 +342,12 @@ public final class ImageFolders {
           notInTest.removeAll(testClasses);
           List<String> notInTrain = new ArrayList<>(testClasses);
           notInTrain.removeAll(classes);
-          throw new IllegalArgumentException(String.format("the train folder %s has classes %s "
-                  + "but the test folder %s has %s (only in train: %s; only in test: %s): both "
-                  + "must hold the same class folders", trainFolder, classes, testFolder,
-              testClasses, notInTest, notInTrain));
+          throw new IllegalArgumentException(
+              String.format(
+                  "the train folder %s has classes %s "
+                      + "but the test folder %s has %s (only in train: %s; only in test: %s): both "
+                      + "must hold the same class folders",
+                  trainFolder, classes, testFolder, testClasses, notInTest, notInTrain));
         }
         train = folder(trainFolder, what, true);
         test = folder(testFolder, Augmentation.NONE, false);
@@ -327,26 +360,40 @@ public final class ImageFolders {
         // order, so the same seed holds out the same images of each.
         RandomAccessDataset augmented = folder(directory, what, true);
         RandomAccessDataset plain = folder(directory, Augmentation.NONE, false);
-        checkState(augmented.size() == plain.size(), "image folder %s changed while being "
-            + "listed (%s, then %s images)", directory, augmented.size(), plain.size());
-        checkArgument(Math.round(fraction * plain.size()) >= 1
+        checkState(
+            augmented.size() == plain.size(),
+            "image folder %s changed while being " + "listed (%s, then %s images)",
+            directory,
+            augmented.size(),
+            plain.size());
+        checkArgument(
+            Math.round(fraction * plain.size()) >= 1
                 && Math.round(fraction * plain.size()) < plain.size(),
             "holding out %s of the %s images in %s leaves a part empty: add images or pass "
-                + "another optTestFraction", fraction, plain.size(), directory);
+                + "another optTestFraction",
+            fraction,
+            plain.size(),
+            directory);
         train = HeldOutSplit.of(augmented, fraction, seedValue).train();
         test = HeldOutSplit.of(plain, fraction, seedValue).heldOut();
       }
       train = limited(train, trainLimit, seedValue + 1);
       test = limited(test, testLimit, seedValue + 2);
-      return new ImageFolders(this, split ? Layout.TRAIN_TEST_FOLDERS : Layout.HELD_OUT,
-          trainFolder, testFolder, train, test, classes);
+      return new ImageFolders(
+          this,
+          split ? Layout.TRAIN_TEST_FOLDERS : Layout.HELD_OUT,
+          trainFolder,
+          testFolder,
+          train,
+          test,
+          classes);
     }
 
     /** The class folders of {@code folder}, each checked to hold an image. */
     private static List<String> checkedClasses(Path folder) throws IOException {
       List<String> classes = classFolders(folder);
-      checkArgument(!classes.isEmpty(), "image folder %s has no classes: expected %s", folder,
-          LAYOUT);
+      checkArgument(
+          !classes.isEmpty(), "image folder %s has no classes: expected %s", folder, LAYOUT);
       for (String name : classes) {
         Path classFolder = folder.resolve(name);
         boolean any;
@@ -354,12 +401,17 @@ public final class ImageFolders {
           any = files.anyMatch(ImageFolders::isImage);
         }
         if (!any) {
-          throw new IllegalArgumentException(String.format("class folder %s holds no images "
-                  + "(files ending in %s)%s: add images or remove the folder", classFolder,
-              String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()),
-              classFolders(classFolder).isEmpty() ? "" : "; it has sub-folders, but images "
-                  + "must lie directly in their class folder (for train/ and val/ folders, "
-                  + "both must be there)"));
+          throw new IllegalArgumentException(
+              String.format(
+                  "class folder %s holds no images "
+                      + "(files ending in %s)%s: add images or remove the folder",
+                  classFolder,
+                  String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()),
+                  classFolders(classFolder).isEmpty()
+                      ? ""
+                      : "; it has sub-folders, but images "
+                          + "must lie directly in their class folder (for train/ and val/ folders, "
+                          + "both must be there)"));
         }
       }
       return classes;
@@ -368,8 +420,8 @@ public final class ImageFolders {
     /** DJL's image folder over {@code folder}, its images listed. */
     private RandomAccessDataset folder(Path folder, Augmentation what, boolean shuffle)
         throws IOException {
-      ImageFolder.Builder builder = ImageFolder.builder().setRepositoryPath(folder)
-          .setSampling(batchSize, shuffle);
+      ImageFolder.Builder builder =
+          ImageFolder.builder().setRepositoryPath(folder).setSampling(batchSize, shuffle);
       if (what.crops()) {
         builder.addTransform(new RandomResizedCrop(imageSize, imageSize));
       } else {
@@ -379,18 +431,19 @@ public final class ImageFolders {
         builder.addTransform(new FlipLeftRight());
       }
       ChannelNormalization imageNet = ChannelNormalization.IMAGENET;
-      ImageFolder images = builder.addTransform(new ToTensor())
-          .addTransform(new Normalize(imageNet.mean(), imageNet.std()))
-          .addTargetTransform(new LabelAsFloat())
-          .build();
+      ImageFolder images =
+          builder
+              .addTransform(new ToTensor())
+              .addTransform(new Normalize(imageNet.mean(), imageNet.std()))
+              .addTargetTransform(new LabelAsFloat())
+              .build();
       // Lists the files now: an unprepared folder has size 0, and parts are cut from it.
       images.prepare(null);
       return images;
     }
 
     /** {@code limit} records of {@code data} chosen by {@code seed}, in order; all if fewer. */
-    private static RandomAccessDataset limited(RandomAccessDataset data, Integer limit,
-        long seed) {
+    private static RandomAccessDataset limited(RandomAccessDataset data, Integer limit, long seed) {
       if (limit == null || limit >= data.size()) {
         return data;
       }

@@ -18,15 +18,15 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * Images and class labels held in memory as two float32 NDArrays: images
- * {@code [N, C, H, W]} with pixels scaled to [0, 1] and then normalised per channel if asked,
- * labels {@code [N]} holding the class index (DJL's {@code SoftmaxCrossEntropyLoss} takes class
- * indices as floats). What the file formats share: {@link IdxImageDataset} and
- * {@link CifarBinary} differ only in how they read their bytes.
+ * Images and class labels held in memory as two float32 NDArrays: images {@code [N, C, H, W]} with
+ * pixels scaled to [0, 1] and then normalised per channel if asked, labels {@code [N]} holding the
+ * class index (DJL's {@code SoftmaxCrossEntropyLoss} takes class indices as floats). What the file
+ * formats share: {@link IdxImageDataset} and {@link CifarBinary} differ only in how they read their
+ * bytes.
  *
- * <p>The arrays live in a manager of their own (a child of {@link ImageBuilder#optManager}'s,
- * or a new base manager); {@link #close()} frees them, and with them every {@link #split} part.
- * Only this package's readers extend it.
+ * <p>The arrays live in a manager of their own (a child of {@link ImageBuilder#optManager}'s, or a
+ * new base manager); {@link #close()} frees them, and with them every {@link #split} part. Only
+ * this package's readers extend it.
  */
 public abstract class InMemoryImageDataset extends ArrayDataset implements AutoCloseable {
 
@@ -44,14 +44,14 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
   }
 
   /**
-   * Holds out a random {@code fraction} of the records, chosen by {@code seed} alone: the same
-   * seed and size give the same parts on every run and machine. Both parts keep file order.
-   * See {@link HeldOutSplit} for why DJL's {@code randomSplit} is not used.
+   * Holds out a random {@code fraction} of the records, chosen by {@code seed} alone: the same seed
+   * and size give the same parts on every run and machine. Both parts keep file order. See {@link
+   * HeldOutSplit} for why DJL's {@code randomSplit} is not used.
    *
    * @param fraction the share to hold out, in (0, 1); the held-out count is rounded to nearest
    * @param seed chooses which records are held out
-   * @return the rest and the held-out part; both share this data set's arrays, sampler and
-   *     pipeline (so its augmentation)
+   * @return the rest and the held-out part; both share this data set's arrays, sampler and pipeline
+   *     (so its augmentation)
    */
   public HeldOutSplit split(double fraction, long seed) {
     return HeldOutSplit.of(this, fraction, seed);
@@ -68,8 +68,8 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
   }
 
   /**
-   * The number of classes: the format's (10 or 100 for CIFAR), or for IDX files, which do not
-   * say, one more than the largest label read.
+   * The number of classes: the format's (10 or 100 for CIFAR), or for IDX files, which do not say,
+   * one more than the largest label read.
    */
   public int classes() {
     return classes;
@@ -82,13 +82,17 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
   }
 
   /** What a builder hands the data set it builds. */
-  record Contents(NDManager manager, NDArray images, NDArray labels,
-      ChannelNormalization normalization, int classes) {}
+  record Contents(
+      NDManager manager,
+      NDArray images,
+      NDArray labels,
+      ChannelNormalization normalization,
+      int classes) {}
 
   /**
-   * The options every in-memory image data set takes; {@code set*} options are required,
-   * {@code opt*} ones optional, each option declared here may be given once, and
-   * {@code build()} checks them all before reading anything.
+   * The options every in-memory image data set takes; {@code set*} options are required, {@code
+   * opt*} ones optional, each option declared here may be given once, and {@code build()} checks
+   * them all before reading anything.
    *
    * @param <T> the concrete builder
    */
@@ -117,8 +121,8 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Normalises each pixel {@code x} in [0, 1] of channel {@code c} to
-     * {@code (x - mean[c]) / std[c]}; one value each for grey images.
+     * Normalises each pixel {@code x} in [0, 1] of channel {@code c} to {@code (x - mean[c]) /
+     * std[c]}; one value each for grey images.
      */
     public T optNormalization(ChannelNormalization normalization) {
       checkNotNull(normalization, "normalization must not be null");
@@ -126,10 +130,10 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Normalises each channel by the mean and (population) standard deviation of the images
-     * read, after {@code optLimit}: right for any data without knowing its statistics. Pass
-     * the result's {@link InMemoryImageDataset#normalization()} to the test set's builder, so
-     * that both are normalised alike.
+     * Normalises each channel by the mean and (population) standard deviation of the images read,
+     * after {@code optLimit}: right for any data without knowing its statistics. Pass the result's
+     * {@link InMemoryImageDataset#normalization()} to the test set's builder, so that both are
+     * normalised alike.
      */
     public T optNormalizationFromImages() {
       checkState(!normalizationFromImages, "optNormalizationFromImages was already given");
@@ -145,16 +149,16 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Augments every batch with a {@link BatchAugmentation} of the default padding
-     * ({@link BatchAugmentation#defaultPadding}) whose fill is a black pixel after this data
-     * set's normalisation; {@code build()} adds it through {@code addTransform} once the
-     * normalisation is known. It draws from the engine's generator, which an ATO run reseeds
-     * every epoch (so a resumed run augments as an uninterrupted one). For another padding or
-     * fill, add a {@code BatchAugmentation} of your own with {@code addTransform} instead.
+     * Augments every batch with a {@link BatchAugmentation} of the default padding ({@link
+     * BatchAugmentation#defaultPadding}) whose fill is a black pixel after this data set's
+     * normalisation; {@code build()} adds it through {@code addTransform} once the normalisation is
+     * known. It draws from the engine's generator, which an ATO run reseeds every epoch (so a
+     * resumed run augments as an uninterrupted one). For another padding or fill, add a {@code
+     * BatchAugmentation} of your own with {@code addTransform} instead.
      */
     public T optAugmentation(Augmentation augmentation) {
-      checkState(this.augmentation == null, "optAugmentation was already set to %s",
-          this.augmentation);
+      checkState(
+          this.augmentation == null, "optAugmentation was already set to %s", this.augmentation);
       this.augmentation = checkNotNull(augmentation, "augmentation must not be null");
       return self();
     }
@@ -170,14 +174,15 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Pixels of padding around each image before the random crop of {@link #optAugmentation}
-     * (the largest shift); {@link BatchAugmentation#defaultPadding} of the image size unless
-     * given.
+     * Pixels of padding around each image before the random crop of {@link #optAugmentation} (the
+     * largest shift); {@link BatchAugmentation#defaultPadding} of the image size unless given.
      */
     public T optCropPadding(int padding) {
       checkState(cropPadding == null, "optCropPadding was already set to %s", cropPadding);
-      checkArgument(padding >= 0, "the crop padding must be at least 0, got %s: pass the "
-          + "largest shift in pixels", padding);
+      checkArgument(
+          padding >= 0,
+          "the crop padding must be at least 0, got %s: pass the " + "largest shift in pixels",
+          padding);
       cropPadding = padding;
       return self();
     }
@@ -198,8 +203,8 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     /** Stores a normalisation given as numbers, to be checked by {@code build()}. */
     T normalization(float[] mean, float[] std) {
       if (normalizationMean != null) {
-        throw new IllegalStateException("optNormalization was already set to "
-            + describe(normalizationMean, normalizationStd));
+        throw new IllegalStateException(
+            "optNormalization was already set to " + describe(normalizationMean, normalizationStd));
       }
       normalizationMean = mean.clone();
       normalizationStd = std.clone();
@@ -212,28 +217,42 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
      */
     void checkOptions(int channels, String channelNames) {
       checkState(sampler != null, "no sampling: call setSampling(batchSize, shuffle)");
-      checkArgument(batchSize == null || batchSize > 0,
+      checkArgument(
+          batchSize == null || batchSize > 0,
           "batch size must be positive, got %s: pass setSampling(batchSize > 0, shuffle)",
           batchSize);
-      checkArgument(requestedLimit == null || requestedLimit > 0,
+      checkArgument(
+          requestedLimit == null || requestedLimit > 0,
           "optLimit must be positive, got %s: pass the number of images to read, or omit it"
-              + " to read them all", requestedLimit);
+              + " to read them all",
+          requestedLimit);
       if (normalizationMean != null) {
-        checkArgument(!normalizationFromImages, "both optNormalization and "
-            + "optNormalizationFromImages were given: choose fixed statistics or the images'");
-        checkArgument(normalizationMean.length == channels,
+        checkArgument(
+            !normalizationFromImages,
+            "both optNormalization and "
+                + "optNormalizationFromImages were given: choose fixed statistics or the images'");
+        checkArgument(
+            normalizationMean.length == channels,
             "optNormalization gives %s values, the images have %s channels (%s): pass one mean "
-                + "and one std per channel", normalizationMean.length, channels, channelNames);
+                + "and one std per channel",
+            normalizationMean.length,
+            channels,
+            channelNames);
         boolean valid = true;
         for (int c = 0; c < channels; c++) {
-          valid &= Float.isFinite(normalizationMean[c]) && Float.isFinite(normalizationStd[c])
-              && normalizationStd[c] > 0;
+          valid &=
+              Float.isFinite(normalizationMean[c])
+                  && Float.isFinite(normalizationStd[c])
+                  && normalizationStd[c] > 0;
         }
-        checkArgument(valid, "optNormalization needs a finite mean and a positive finite std%s, "
-            + "got %s", channels == 1 ? "" : " for each channel",
+        checkArgument(
+            valid,
+            "optNormalization needs a finite mean and a positive finite std%s, " + "got %s",
+            channels == 1 ? "" : " for each channel",
             describe(normalizationMean, normalizationStd));
       }
-      checkArgument(augmentation == null || augmentation == Augmentation.NONE || pipeline == null,
+      checkArgument(
+          augmentation == null || augmentation == Augmentation.NONE || pipeline == null,
           "optAugmentation and a pipeline of your own (optPipeline or addTransform) were both "
               + "given: add a BatchAugmentation to your pipeline instead");
     }
@@ -244,24 +263,28 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Checks that {@code count} images of {@code perImage} values from {@code source} fit the
-     * one direct buffer they become, before anything is read.
+     * Checks that {@code count} images of {@code perImage} values from {@code source} fit the one
+     * direct buffer they become, before anything is read.
      */
     static void checkFits(Object source, int count, long perImage) {
       long values = count * perImage;
-      checkArgument(values * Float.BYTES <= Integer.MAX_VALUE,
+      checkArgument(
+          values * Float.BYTES <= Integer.MAX_VALUE,
           "%s: %s images of %s values need %s bytes as float32, more than one buffer holds (2 "
               + "GiB): read at most %s with optLimit, or check the file if it should hold fewer",
-          source, count, perImage, values * Float.BYTES,
+          source,
+          count,
+          perImage,
+          values * Float.BYTES,
           Integer.MAX_VALUE / Float.BYTES / perImage);
     }
 
     /**
-     * Normalises the bytes, turns them into arrays in a new manager named {@code name} and adds
-     * the augmentation, then hands everything to {@code create}.
+     * Normalises the bytes, turns them into arrays in a new manager named {@code name} and adds the
+     * augmentation, then hands everything to {@code create}.
      */
-    <D extends InMemoryImageDataset> D assemble(ImageBytes bytes, String name,
-        DatasetFactory<D> create) {
+    <D extends InMemoryImageDataset> D assemble(
+        ImageBytes bytes, String name, DatasetFactory<D> create) {
       ChannelNormalization normalization;
       if (normalizationFromImages) {
         normalization = ChannelNormalization.fromCounts(counts(bytes));
@@ -271,8 +294,8 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
         normalization = ChannelNormalization.identity(bytes.channels());
       }
       ByteBuffer pixels = floats(bytes, normalization);
-      ByteBuffer classes = ByteBuffer.allocateDirect(bytes.count() * Float.BYTES)
-          .order(ByteOrder.nativeOrder());
+      ByteBuffer classes =
+          ByteBuffer.allocateDirect(bytes.count() * Float.BYTES).order(ByteOrder.nativeOrder());
       for (byte label : bytes.labels()) {
         classes.putFloat(label & 0xff);
       }
@@ -283,13 +306,17 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
       manager.setName(name);
       Pipeline given = pipeline;
       try {
-        NDArray images = manager.create(pixels,
-            new Shape(bytes.count(), bytes.channels(), bytes.rows(), bytes.cols()),
-            DataType.FLOAT32);
+        NDArray images =
+            manager.create(
+                pixels,
+                new Shape(bytes.count(), bytes.channels(), bytes.rows(), bytes.cols()),
+                DataType.FLOAT32);
         NDArray labels = manager.create(classes, new Shape(bytes.count()), DataType.FLOAT32);
         if (augmentation != null && augmentation != Augmentation.NONE) {
-          BatchAugmentation.Builder crops = BatchAugmentation.builder()
-              .setAugmentation(augmentation).optFill(normalization.black());
+          BatchAugmentation.Builder crops =
+              BatchAugmentation.builder()
+                  .setAugmentation(augmentation)
+                  .optFill(normalization.black());
           if (augmentationSeed != null) {
             crops.optSeed(augmentationSeed);
           }
@@ -298,8 +325,7 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
           }
           addTransform(crops.build());
         }
-        return create.create(new Contents(manager, images, labels, normalization,
-            bytes.classes()));
+        return create.create(new Contents(manager, images, labels, normalization, bytes.classes()));
       } catch (RuntimeException e) {
         manager.close();
         throw e;
@@ -325,9 +351,9 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
     }
 
     /**
-     * Maps each byte through its channel's table straight into a native-order direct buffer:
-     * the PyTorch engine wraps such a buffer without copying it, so the values exist once,
-     * outside the Java heap.
+     * Maps each byte through its channel's table straight into a native-order direct buffer: the
+     * PyTorch engine wraps such a buffer without copying it, so the values exist once, outside the
+     * Java heap.
      */
     private static ByteBuffer floats(ImageBytes bytes, ChannelNormalization normalization) {
       float[][] tables = new float[bytes.channels()][];
@@ -335,8 +361,9 @@ public abstract class InMemoryImageDataset extends ArrayDataset implements AutoC
         tables[c] = normalization.byteTable(c);
       }
       byte[] pixels = bytes.pixels();
-      ByteBuffer buffer = ByteBuffer.allocateDirect(Math.multiplyExact(pixels.length, Float.BYTES))
-          .order(ByteOrder.nativeOrder());
+      ByteBuffer buffer =
+          ByteBuffer.allocateDirect(Math.multiplyExact(pixels.length, Float.BYTES))
+              .order(ByteOrder.nativeOrder());
       FloatBuffer out = buffer.asFloatBuffer();
       int plane = bytes.plane();
       float[] mapped = new float[plane];

@@ -11,8 +11,8 @@ import dev.ato.djl.engine.NoGrad;
 /**
  * A DJL block's forward pass in inference mode with autograd off (DJL's PyTorch engine records
  * autograd otherwise, several times slower). Each pass gets its input in a scope of its own: DJL
- * attaches a block's intermediate arrays to its input's manager, and an input held by a
- * long-lived manager would keep every pass's activations until the end (docs/djl-notes.md).
+ * attaches a block's intermediate arrays to its input's manager, and an input held by a long-lived
+ * manager would keep every pass's activations until the end (docs/djl-notes.md).
  */
 public final class DjlForward implements Forward {
 
@@ -24,8 +24,10 @@ public final class DjlForward implements Forward {
   public DjlForward(String name, Block block) {
     this.name = name;
     this.block = block;
-    this.manager = block.getParameters().isEmpty() ? NDManager.newBaseManager()
-        : NDManager.newBaseManager(block.getParameters().valueAt(0).getArray().getDevice());
+    this.manager =
+        block.getParameters().isEmpty()
+            ? NDManager.newBaseManager()
+            : NDManager.newBaseManager(block.getParameters().valueAt(0).getArray().getDevice());
   }
 
   @Override
@@ -35,7 +37,8 @@ public final class DjlForward implements Forward {
 
   @Override
   public void run(float[] input, long[] shape) {
-    try (NDManager scope = manager.newSubManager(); NoGrad ignored = NoGrad.enter()) {
+    try (NDManager scope = manager.newSubManager();
+        NoGrad ignored = NoGrad.enter()) {
       NDArray x = scope.create(input, new Shape(shape));
       NDList output = block.forward(new ParameterStore(scope, false), new NDList(x), false);
       output.head().toFloatArray();

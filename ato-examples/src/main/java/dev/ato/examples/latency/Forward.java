@@ -1,8 +1,8 @@
 package dev.ato.examples.latency;
 
 /**
- * One network that can be timed: a forward pass in inference mode on a batch of inputs, the
- * output read back to the host, as serving does.
+ * One network that can be timed: a forward pass in inference mode on a batch of inputs, the output
+ * read back to the host, as serving does.
  */
 public interface Forward extends AutoCloseable {
 

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Networks opened for timing, closed together: one that fails to open closes the ones opened
- * before it, so that no manager or session outlives a failure.
+ * Networks opened for timing, closed together: one that fails to open closes the ones opened before
+ * it, so that no manager or session outlives a failure.
  */
 public final class Forwards implements AutoCloseable {
 

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Times forward passes of several networks on the same batch, taking turns pass by pass, and
- * gives each one's median, lowest and highest seconds per pass. Turns make the figures of one
- * call comparable: a slow spell of a shared machine falls on every network alike.
+ * Times forward passes of several networks on the same batch, taking turns pass by pass, and gives
+ * each one's median, lowest and highest seconds per pass. Turns make the figures of one call
+ * comparable: a slow spell of a shared machine falls on every network alike.
  */
 public final class Latencies {
 
@@ -26,23 +26,31 @@ public final class Latencies {
    * @param max the slowest pass
    * @param passes passes timed
    */
-  public record Latency(String name, int batch, double median, double min, double max,
-      int passes) {}
+  public record Latency(
+      String name, int batch, double median, double min, double max, int passes) {}
 
   /**
-   * Times each network's passes on one random batch of {@code inputShape}'s shape with
-   * {@code batch} in front: {@code warmup} untimed turns, then turns until each network has
-   * {@code minPasses} timed passes and {@code seconds} have gone by, or {@code maxPasses} are
-   * reached.
+   * Times each network's passes on one random batch of {@code inputShape}'s shape with {@code
+   * batch} in front: {@code warmup} untimed turns, then turns until each network has {@code
+   * minPasses} timed passes and {@code seconds} have gone by, or {@code maxPasses} are reached.
    *
    * @param inputShape one input's shape, without the batch axis
    */
-  public static List<Latency> measure(List<? extends Forward> networks, long[] inputShape,
-      int batch, int warmup, int minPasses, int maxPasses, double seconds) {
+  public static List<Latency> measure(
+      List<? extends Forward> networks,
+      long[] inputShape,
+      int batch,
+      int warmup,
+      int minPasses,
+      int maxPasses,
+      double seconds) {
     checkArgument(!networks.isEmpty(), "nothing to time");
-    checkArgument(batch >= 1 && minPasses >= 1 && maxPasses >= minPasses,
-        "batch %s, passes %s to %s: the batch and the passes must be positive", batch,
-        minPasses, maxPasses);
+    checkArgument(
+        batch >= 1 && minPasses >= 1 && maxPasses >= minPasses,
+        "batch %s, passes %s to %s: the batch and the passes must be positive",
+        batch,
+        minPasses,
+        maxPasses);
     long[] shape = new long[inputShape.length + 1];
     shape[0] = batch;
     System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
@@ -57,7 +65,8 @@ public final class Latencies {
     List<List<Double>> times = new ArrayList<>();
     networks.forEach(n -> times.add(new ArrayList<>()));
     long deadline = System.nanoTime() + (long) (seconds * 1e9);
-    for (int pass = 0; pass < maxPasses && (pass < minPasses || System.nanoTime() < deadline);
+    for (int pass = 0;
+        pass < maxPasses && (pass < minPasses || System.nanoTime() < deadline);
         pass++) {
       for (int i = 0; i < networks.size(); i++) {
         long started = System.nanoTime();
@@ -68,8 +77,14 @@ public final class Latencies {
     List<Latency> latencies = new ArrayList<>();
     for (int i = 0; i < networks.size(); i++) {
       Stats stats = Stats.of(times.get(i));
-      latencies.add(new Latency(networks.get(i).name(), batch, stats.median(), stats.min(),
-          stats.max(), stats.count()));
+      latencies.add(
+          new Latency(
+              networks.get(i).name(),
+              batch,
+              stats.median(),
+              stats.min(),
+              stats.max(),
+              stats.count()));
     }
     return latencies;
   }

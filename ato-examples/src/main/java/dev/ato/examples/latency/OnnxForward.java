@@ -35,12 +35,12 @@ public final class OnnxForward implements Forward {
 
   @Override
   public void run(float[] values, long[] shape) {
-    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(values),
-        shape); OrtSession.Result result = session.run(Map.of(input, tensor))) {
+    try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(values), shape);
+        OrtSession.Result result = session.run(Map.of(input, tensor))) {
       ((OnnxTensor) result.get(0)).getFloatBuffer();
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed to run '" + name + "': "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed to run '" + name + "': " + e.getMessage(), e);
     }
   }
 

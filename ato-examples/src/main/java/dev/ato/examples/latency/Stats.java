@@ -26,16 +26,17 @@ public record Stats(double median, double min, double max, int count) {
   }
 
   /**
-   * Puts each series' median into {@code figures} under its name, its lowest under
-   * {@code NAME_min} and its highest under {@code NAME_max}.
+   * Puts each series' median into {@code figures} under its name, its lowest under {@code NAME_min}
+   * and its highest under {@code NAME_max}.
    */
   public static void summarise(Map<String, List<Double>> series, Map<String, Double> figures) {
-    series.forEach((name, values) -> {
-      Stats stats = of(values);
-      figures.put(name, stats.median());
-      figures.put(name + "_min", stats.min());
-      figures.put(name + "_max", stats.max());
-    });
+    series.forEach(
+        (name, values) -> {
+          Stats stats = of(values);
+          figures.put(name, stats.median());
+          figures.put(name + "_min", stats.min());
+          figures.put(name + "_max", stats.max());
+        });
   }
 
   /** The summary of {@code values}, of which there is at least one. */

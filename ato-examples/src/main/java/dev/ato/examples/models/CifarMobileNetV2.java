@@ -19,28 +19,29 @@ import java.util.Arrays;
 
 /**
  * MobileNetV2 (Sandler et al., 2018) in the variant that the ATO paper prunes on CIFAR, as plain
- * DJL blocks: the stem and the second stage keep stride 1 (small images would otherwise shrink
- * to nothing), the rest is the paper's table of inverted residuals, a 1x1 convolution to 1280
+ * DJL blocks: the stem and the second stage keep stride 1 (small images would otherwise shrink to
+ * nothing), the rest is the paper's table of inverted residuals, a 1x1 convolution to 1280
  * features, global average pooling and a linear classifier.
  *
  * <p>An inverted residual expands its input by {@code t} with a 1x1 convolution, filters each
  * channel with a 3x3 depthwise convolution and projects back with a linear 1x1 convolution; when
- * stride is 1 and widths match, the input is added back. Every join is a plain sum, so each step
- * is visible to ato's reader. The width multiplier scales every width to a multiple of 8, as the
- * paper does, and the last convolution keeps 1280 features unless the multiplier exceeds 1.
+ * stride is 1 and widths match, the input is added back. Every join is a plain sum, so each step is
+ * visible to ato's reader. The width multiplier scales every width to a multiple of 8, as the paper
+ * does, and the last convolution keeps 1280 features unless the multiplier exceeds 1.
  */
 public final class CifarMobileNetV2 {
 
   /** The paper's table: expansion t, output channels c, repeats n, first stride s (CIFAR). */
   private static final int[][] STAGES = {
-      {1, 16, 1, 1},
-      {6, 24, 2, 1},
-      {6, 32, 3, 2},
-      {6, 64, 4, 2},
-      {6, 96, 3, 1},
-      {6, 160, 3, 2},
-      {6, 320, 1, 1},
+    {1, 16, 1, 1},
+    {6, 24, 2, 1},
+    {6, 32, 3, 2},
+    {6, 64, 4, 2},
+    {6, 96, 3, 1},
+    {6, 160, 3, 2},
+    {6, 320, 1, 1},
   };
+
   private static final int STEM = 32;
   private static final int LAST = 1280;
 
@@ -75,8 +76,8 @@ public final class CifarMobileNetV2 {
     /** Sets the width multiplier, e.g. 0.5 for half the channels (default 1). */
     public Builder optWidth(double width) {
       checkState(Double.isNaN(this.width), "width was already set to %s", this.width);
-      checkArgument(width > 0 && width <= 4,
-          "the width multiplier must lie in (0, 4], found %s", width);
+      checkArgument(
+          width > 0 && width <= 4, "the width multiplier must lie in (0, 4], found %s", width);
       this.width = width;
       return this;
     }
@@ -86,10 +87,11 @@ public final class CifarMobileNetV2 {
       checkState(classes > 0, "setClasses(...) is required");
       double multiplier = Double.isNaN(width) ? 1 : width;
       int channels = divisible(STEM * multiplier);
-      SequentialBlock net = new SequentialBlock()
-          .add(conv(channels, 3, 1, 1))
-          .add(BatchNorm.builder().build())
-          .add(Activation.relu6Block());
+      SequentialBlock net =
+          new SequentialBlock()
+              .add(conv(channels, 3, 1, 1))
+              .add(BatchNorm.builder().build())
+              .add(Activation.relu6Block());
       for (int[] stage : STAGES) {
         int out = divisible(stage[1] * multiplier);
         for (int repeat = 0; repeat < stage[2]; repeat++) {
@@ -122,15 +124,22 @@ public final class CifarMobileNetV2 {
       if (stride != 1 || in != out) {
         return body;
       }
-      return new ParallelBlock(list -> new NDList(NDArrays.add(
-          list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
+      return new ParallelBlock(
+          list ->
+              new NDList(
+                  NDArrays.add(list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
           Arrays.asList(body, Blocks.identityBlock()));
     }
 
     private static Conv2d conv(int filters, int kernel, int stride, int groups) {
-      return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-          .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
-          .optGroups(groups).optBias(false).build();
+      return Conv2d.builder()
+          .setFilters(filters)
+          .setKernelShape(new Shape(kernel, kernel))
+          .optStride(new Shape(stride, stride))
+          .optPadding(new Shape(kernel / 2, kernel / 2))
+          .optGroups(groups)
+          .optBias(false)
+          .build();
     }
   }
 }

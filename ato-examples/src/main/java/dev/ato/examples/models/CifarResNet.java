@@ -18,15 +18,14 @@ import ai.djl.nn.pooling.Pool;
 import java.util.Arrays;
 
 /**
- * The CIFAR-style ResNet of He et al. (2016) as plain DJL blocks: a 3x3 stem, three stages of
- * basic units (two 3x3 convolutions with batch norm) whose width doubles and resolution halves
- * from stage to stage, global average pooling and a linear classifier. Depth is {@code 6n + 2}
- * (8, 14, 20, 32, 56...). A unit that changes width or stride has a 1x1 convolution with batch
- * norm as shortcut.
+ * The CIFAR-style ResNet of He et al. (2016) as plain DJL blocks: a 3x3 stem, three stages of basic
+ * units (two 3x3 convolutions with batch norm) whose width doubles and resolution halves from stage
+ * to stage, global average pooling and a linear classifier. Depth is {@code 6n + 2} (8, 14, 20, 32,
+ * 56...). A unit that changes width or stride has a 1x1 convolution with batch norm as shortcut.
  *
  * <p>DJL's own {@code ResNetV1} builds bottlenecks even for small depths and, at 32x32, a stem
- * without batch norm; this is the network the ATO paper prunes on CIFAR. Residual joins are a
- * plain sum followed by a separate ReLU block, so every step is visible to ato's reader.
+ * without batch norm; this is the network the ATO paper prunes on CIFAR. Residual joins are a plain
+ * sum followed by a separate ReLU block, so every step is visible to ato's reader.
  */
 public final class CifarResNet {
 
@@ -48,8 +47,10 @@ public final class CifarResNet {
     /** Sets the depth, {@code 6n + 2} for some n >= 1. Required. */
     public Builder setDepth(int depth) {
       checkState(this.depth == 0, "depth was already set to %s", this.depth);
-      checkArgument(depth >= 8 && (depth - 2) % 6 == 0,
-          "a CIFAR ResNet has depth 6n + 2 (8, 14, 20, 32, 56, 110), found %s", depth);
+      checkArgument(
+          depth >= 8 && (depth - 2) % 6 == 0,
+          "a CIFAR ResNet has depth 6n + 2 (8, 14, 20, 32, 56, 110), found %s",
+          depth);
       this.depth = depth;
       return this;
     }
@@ -76,10 +77,11 @@ public final class CifarResNet {
       checkState(classes > 0, "setClasses(...) is required");
       int base = width == 0 ? 16 : width;
       int units = (depth - 2) / 6;
-      SequentialBlock net = new SequentialBlock()
-          .add(conv(base, 3, 1))
-          .add(BatchNorm.builder().build())
-          .add(Activation.reluBlock());
+      SequentialBlock net =
+          new SequentialBlock()
+              .add(conv(base, 3, 1))
+              .add(BatchNorm.builder().build())
+              .add(Activation.reluBlock());
       int channels = base;
       for (int stage = 0; stage < 3; stage++) {
         int stageWidth = base << stage;
@@ -95,26 +97,40 @@ public final class CifarResNet {
     }
 
     private static Block unit(int in, int out, int stride) {
-      SequentialBlock residual = new SequentialBlock()
-          .add(conv(out, 3, stride))
-          .add(BatchNorm.builder().build())
-          .add(Activation.reluBlock())
-          .add(conv(out, 3, 1))
-          .add(BatchNorm.builder().build());
-      Block shortcut = in == out && stride == 1 ? Blocks.identityBlock()
-          : new SequentialBlock().add(Conv2d.builder().setFilters(out)
-              .setKernelShape(new Shape(1, 1)).optStride(new Shape(stride, stride))
-              .optBias(false).build())
+      SequentialBlock residual =
+          new SequentialBlock()
+              .add(conv(out, 3, stride))
+              .add(BatchNorm.builder().build())
+              .add(Activation.reluBlock())
+              .add(conv(out, 3, 1))
               .add(BatchNorm.builder().build());
-      return new ParallelBlock(list -> new NDList(NDArrays.add(
-          list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
+      Block shortcut =
+          in == out && stride == 1
+              ? Blocks.identityBlock()
+              : new SequentialBlock()
+                  .add(
+                      Conv2d.builder()
+                          .setFilters(out)
+                          .setKernelShape(new Shape(1, 1))
+                          .optStride(new Shape(stride, stride))
+                          .optBias(false)
+                          .build())
+                  .add(BatchNorm.builder().build());
+      return new ParallelBlock(
+          list ->
+              new NDList(
+                  NDArrays.add(list.get(0).singletonOrThrow(), list.get(1).singletonOrThrow())),
           Arrays.asList(residual, shortcut));
     }
 
     private static Conv2d conv(int filters, int kernel, int stride) {
-      return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-          .optStride(new Shape(stride, stride)).optPadding(new Shape(kernel / 2, kernel / 2))
-          .optBias(false).build();
+      return Conv2d.builder()
+          .setFilters(filters)
+          .setKernelShape(new Shape(kernel, kernel))
+          .optStride(new Shape(stride, stride))
+          .optPadding(new Shape(kernel / 2, kernel / 2))
+          .optBias(false)
+          .build();
     }
   }
 }

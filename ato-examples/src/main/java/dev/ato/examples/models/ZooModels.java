@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * DJL's own model-zoo definitions of ResNetV1 and MobileNetV2 (untrained: no weights are
- * fetched), the examples' networks for image folders at ImageNet-like sizes. ato reads them as
- * DJL builds them.
+ * DJL's own model-zoo definitions of ResNetV1 and MobileNetV2 (untrained: no weights are fetched),
+ * the examples' networks for image folders at ImageNet-like sizes. ato reads them as DJL builds
+ * them.
  */
 public final class ZooModels {
 
@@ -30,20 +30,27 @@ public final class ZooModels {
    * @throws IllegalArgumentException unless the depth is one of {@link #RESNET_DEPTHS}
    */
   public static Block resNetV1(int depth, Shape imageShape, int classes) {
-    checkArgument(RESNET_DEPTHS.contains(depth),
+    checkArgument(
+        RESNET_DEPTHS.contains(depth),
         "DJL's ResNetV1 has %s layers, not %s: pass --depth with one of them (50 by default)",
-        RESNET_DEPTHS.stream().sorted().toList(), depth);
-    return ResNetV1.builder().setImageShape(imageShape).setNumLayers(depth)
-        .setOutSize(classes).build();
+        RESNET_DEPTHS.stream().sorted().toList(),
+        depth);
+    return ResNetV1.builder()
+        .setImageShape(imageShape)
+        .setNumLayers(depth)
+        .setOutSize(classes)
+        .build();
   }
 
   /**
-   * DJL's MobileNetV2 with every width but the last scaled by {@code widthMultiplier} to a
-   * multiple of 8, as {@link CifarMobileNetV2} scales its own.
+   * DJL's MobileNetV2 with every width but the last scaled by {@code widthMultiplier} to a multiple
+   * of 8, as {@link CifarMobileNetV2} scales its own.
    */
   public static Block mobileNetV2(double widthMultiplier, int classes) {
-    checkArgument(widthMultiplier > 0 && widthMultiplier <= 4,
-        "the width multiplier must lie in (0, 4], found %s", widthMultiplier);
+    checkArgument(
+        widthMultiplier > 0 && widthMultiplier <= 4,
+        "the width multiplier must lie in (0, 4], found %s",
+        widthMultiplier);
     int[] filters = Arrays.copyOf(MOBILENET_FILTERS, MOBILENET_FILTERS.length);
     for (int i = 0; i < filters.length; i++) {
       boolean last = i == filters.length - 1;

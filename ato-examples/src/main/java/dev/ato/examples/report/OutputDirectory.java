@@ -11,10 +11,10 @@ import java.util.stream.Stream;
 /**
  * Where a run writes its results: a {@link StagedDirectory}, so everything goes into a staging
  * directory beside the target, which {@link #commit()} renames to the target in one step. An
- * interrupted run therefore never leaves a directory that looks finished; {@link #close()}
- * without a commit removes the staging directory. A target left by an earlier run (it holds a
- * {@code report.json}) is replaced; any other non-empty directory is refused, so that no user
- * file is ever deleted.
+ * interrupted run therefore never leaves a directory that looks finished; {@link #close()} without
+ * a commit removes the staging directory. A target left by an earlier run (it holds a {@code
+ * report.json}) is replaced; any other non-empty directory is refused, so that no user file is ever
+ * deleted.
  */
 public final class OutputDirectory implements AutoCloseable {
 
@@ -25,31 +25,47 @@ public final class OutputDirectory implements AutoCloseable {
   }
 
   /**
-   * Checks that {@code target} can be written, before any long work starts, and creates the
-   * staging directory.
+   * Checks that {@code target} can be written, before any long work starts, and creates the staging
+   * directory.
    *
    * @throws IOException naming the directory and the problem when it cannot be used
    */
   public static OutputDirectory prepare(Path target) throws IOException {
     Path absolute = target.toAbsolutePath().normalize();
     if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
-      throw new IOException("output " + absolute + " is a file, not a directory: choose another"
-          + " --output");
+      throw new IOException(
+          "output " + absolute + " is a file, not a directory: choose another" + " --output");
     }
-    if (Files.isDirectory(absolute) && !isEmpty(absolute)
+    if (Files.isDirectory(absolute)
+        && !isEmpty(absolute)
         && !Files.exists(absolute.resolve(RunReport.FILE_NAME))) {
-      throw new IOException("output directory " + absolute + " holds files that are not an ato "
-          + "report: choose another --output, or empty it");
+      throw new IOException(
+          "output directory "
+              + absolute
+              + " holds files that are not an ato "
+              + "report: choose another --output, or empty it");
     }
     try {
       return new OutputDirectory(StagedDirectory.beside(absolute));
     } catch (AccessDeniedException e) {
-      throw new IOException("cannot write to output directory " + absolute + ": permission "
-          + "denied for " + e.getFile() + "; choose another --output", e);
+      throw new IOException(
+          "cannot write to output directory "
+              + absolute
+              + ": permission "
+              + "denied for "
+              + e.getFile()
+              + "; choose another --output",
+          e);
     } catch (FileSystemException e) {
-      throw new IOException("cannot write to output directory " + absolute + ": "
-          + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + " for "
-          + e.getFile() + "; choose another --output", e);
+      throw new IOException(
+          "cannot write to output directory "
+              + absolute
+              + ": "
+              + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())
+              + " for "
+              + e.getFile()
+              + "; choose another --output",
+          e);
     }
   }
 
@@ -64,8 +80,7 @@ public final class OutputDirectory implements AutoCloseable {
   }
 
   /**
-   * Moves the staging directory to the target in one rename, replacing an earlier run's
-   * results.
+   * Moves the staging directory to the target in one rename, replacing an earlier run's results.
    */
   public void commit() throws IOException {
     staged.commit();

@@ -22,18 +22,21 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws a run report's charts as PNG files: the loss and the metric per epoch, the FLOPs the
- * mask keeps over the steps against the target, and the channels of every layer, dense against
+ * Draws a run report's charts as PNG files: the loss and the metric per epoch, the FLOPs the mask
+ * keeps over the steps against the target, and the channels of every layer, dense against
  * compressed. Drawn off-screen; no display is needed.
  */
 public final class ReportCharts {
 
   /** Training loss per epoch. */
   public static final String LOSS = "loss.png";
+
   /** The run's metric per epoch, on the training batches and the test data. */
   public static final String METRIC = "metric.png";
+
   /** FLOPs kept by the mask over the steps, with the target and the schedule's marks. */
   public static final String FLOPS = "flops.png";
+
   /** Output channels per layer, dense and compressed. */
   public static final String CHANNELS = "channels.png";
 
@@ -55,14 +58,18 @@ public final class ReportCharts {
 
   static XYChart lossChart(List<EpochMetrics> epochs) {
     XYChart chart = lineChart("Training loss per epoch", "epoch", "mean loss");
-    chart.addSeries("training loss", epochNumbers(epochs),
+    chart.addSeries(
+        "training loss",
+        epochNumbers(epochs),
         epochs.stream().map(EpochMetrics::trainLoss).toList());
     return chart;
   }
 
   static XYChart metricChart(List<EpochMetrics> epochs, String metric) {
     XYChart chart = lineChart(metric + " per epoch", "epoch", metric);
-    chart.addSeries("training batches", epochNumbers(epochs),
+    chart.addSeries(
+        "training batches",
+        epochNumbers(epochs),
         epochs.stream().map(EpochMetrics::trainMetric).toList());
     List<Double> validation = epochs.stream().map(EpochMetrics::validationMetric).toList();
     if (validation.stream().anyMatch(Double::isFinite)) {
@@ -75,9 +82,11 @@ public final class ReportCharts {
     XYChart chart = lineChart("FLOPs kept by the mask", "step", "% of the dense model's FLOPs");
     List<RunTrace.StepSample> steps = report.steps();
     List<double[]> path = maskPath(steps);
-    XYSeries kept = chart.addSeries("mask of the moment",
-        path.stream().map(point -> point[0]).toList(),
-        path.stream().map(point -> point[1]).toList());
+    XYSeries kept =
+        chart.addSeries(
+            "mask of the moment",
+            path.stream().map(point -> point[0]).toList(),
+            path.stream().map(point -> point[1]).toList());
     kept.setMarker(SeriesMarkers.NONE);
     double target = 100 * (1 - report.cost().targetReduction());
     long last = steps.isEmpty() ? 1 : steps.get(steps.size() - 1).step();
@@ -102,8 +111,8 @@ public final class ReportCharts {
   /**
    * The FLOPs kept, in percent, as a step line: one point where the run's sampling starts, two
    * where the mask changes (before and after, at the same step) and one at the last sample. The
-   * mask holds between changes, so this is exact, and it is what keeps XChart from labelling
-   * every tenth step of an evenly sampled run until the labels run together.
+   * mask holds between changes, so this is exact, and it is what keeps XChart from labelling every
+   * tenth step of an evenly sampled run until the labels run together.
    */
   static List<double[]> maskPath(List<RunTrace.StepSample> steps) {
     List<double[]> path = new ArrayList<>();
@@ -124,9 +133,14 @@ public final class ReportCharts {
   }
 
   static CategoryChart channelsChart(Map<String, AtoResult.LayerChannels> channels) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-        .title("Output channels per layer").xAxisTitle("layer, input to output")
-        .yAxisTitle("channels").build();
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title("Output channels per layer")
+            .xAxisTitle("layer, input to output")
+            .yAxisTitle("channels")
+            .build();
     List<String> layers = new ArrayList<>();
     List<Integer> before = new ArrayList<>();
     List<Integer> after = new ArrayList<>();
@@ -156,16 +170,22 @@ public final class ReportCharts {
   }
 
   private static XYChart lineChart(String title, String x, String y) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle(x).yAxisTitle(y).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(x)
+            .yAxisTitle(y)
+            .build();
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     return chart;
   }
 
   private static BasicStroke dashed() {
-    return new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-        new float[] {6, 4}, 0);
+    return new BasicStroke(
+        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
   }
 
   private static List<Integer> epochNumbers(List<EpochMetrics> epochs) {

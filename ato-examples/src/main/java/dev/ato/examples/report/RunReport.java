@@ -20,19 +20,19 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Everything one example run leaves for a person or a program to read, written as
- * {@value #FILE_NAME}: the command and its settings, the data and the model, the machine and
- * the versions, the schedule, every epoch, every controller update, every step's running loss
- * and FLOPs kept, the channels of every layer, cost and scores before and after, the files left
- * and what each is for, the dense and compressed networks' speed, wall times.
- * Numbers that do not exist (a metric without validation data) are written as {@code null}.
+ * Everything one example run leaves for a person or a program to read, written as {@value
+ * #FILE_NAME}: the command and its settings, the data and the model, the machine and the versions,
+ * the schedule, every epoch, every controller update, every step's running loss and FLOPs kept, the
+ * channels of every layer, cost and scores before and after, the files left and what each is for,
+ * the dense and compressed networks' speed, wall times. Numbers that do not exist (a metric without
+ * validation data) are written as {@code null}.
  *
  * @param format the report's format and version, {@value #FORMAT}
  * @param command the command line as typed
  * @param settings every option of the command, resolved (defaults filled in), the data and the
  *     training recipe among them
- * @param config the run's configuration as {@code AtoConfig.toJson()} writes it (the result's
- *     own, so the provenance of the network left); {@code AtoConfig.fromJson} reads it back
+ * @param config the run's configuration as {@code AtoConfig.toJson()} writes it (the result's own,
+ *     so the provenance of the network left); {@code AtoConfig.fromJson} reads it back
  * @param model the network pruned, e.g. "CIFAR ResNet-20 (width 16)"
  * @param data what the run trained and scored on
  * @param environment machine and versions
@@ -45,8 +45,8 @@ import java.util.Map;
  * @param steps every optimiser step's running loss and FLOPs kept
  * @param channels output channels of every convolution and linear layer, before and after
  * @param artifacts the files the run left, by what they are for
- * @param latency the dense and the compressed networks timed in DJL and in ONNX Runtime, at
- *     batch 1 and at the training batch
+ * @param latency the dense and the compressed networks timed in DJL and in ONNX Runtime, at batch 1
+ *     and at the training batch
  */
 public record RunReport(
     String format,
@@ -85,8 +85,15 @@ public record RunReport(
    * @param cores processors available to the JVM
    * @param onednnMaxCpuIsa the {@code ONEDNN_MAX_CPU_ISA} the engine ran with, or null
    */
-  public record Environment(String ato, String djl, String engine, String device, String java,
-      String os, int cores, String onednnMaxCpuIsa) {}
+  public record Environment(
+      String ato,
+      String djl,
+      String engine,
+      String device,
+      String java,
+      String os,
+      int cores,
+      String onednnMaxCpuIsa) {}
 
   /**
    * Cost before and after.
@@ -103,16 +110,33 @@ public record RunReport(
    * @param groups prunable groups found
    * @param groupsPruned groups the final mask prunes
    */
-  public record Cost(long flopsBefore, long flopsAfter, double flopsReduction,
-      double targetReduction, double tolerance, boolean targetMet, String budget,
-      long parametersBefore, long parametersAfter, int groups, int groupsPruned) {
+  public record Cost(
+      long flopsBefore,
+      long flopsAfter,
+      double flopsReduction,
+      double targetReduction,
+      double tolerance,
+      boolean targetMet,
+      String budget,
+      long parametersBefore,
+      long parametersAfter,
+      int groups,
+      int groupsPruned) {
 
     /** The cost part of {@code result}. */
     public static Cost of(AtoResult result) {
-      return new Cost(result.flopsBefore(), result.flopsAfter(), result.flopsReduction(),
-          result.target().reduction(), result.budget().tolerance(), result.targetMet(),
-          result.budget().toString(), result.parametersBefore(), result.parametersAfter(),
-          result.mask().size(), result.mask().prunedCount());
+      return new Cost(
+          result.flopsBefore(),
+          result.flopsAfter(),
+          result.flopsReduction(),
+          result.target().reduction(),
+          result.budget().tolerance(),
+          result.targetMet(),
+          result.budget().toString(),
+          result.parametersBefore(),
+          result.parametersAfter(),
+          result.mask().size(),
+          result.mask().prunedCount());
     }
   }
 
@@ -127,16 +151,21 @@ public record RunReport(
    * @param served its inference form, loaded back the same way
    * @param onnx the inference form's ONNX file run by ONNX Runtime
    */
-  public record Scores(String metric, double masked, double compressed, double reloaded,
-      double served, double onnx) {}
+  public record Scores(
+      String metric,
+      double masked,
+      double compressed,
+      double reloaded,
+      double served,
+      double onnx) {}
 
   /**
    * The files a run leaves in its output directory, relative to it.
    *
    * @param trainable the compressed network as ATO cut it, batch norms included: the form to
    *     fine-tune
-   * @param serving its inference form, batch norms folded into the layers before them: the
-   *     form to serve, through DJL's {@code Criteria}
+   * @param serving its inference form, batch norms folded into the layers before them: the form to
+   *     serve, through DJL's {@code Criteria}
    * @param onnx the inference form as an ONNX file, for ONNX Runtime and other runtimes
    */
   public record Artifacts(String trainable, String serving, String onnx) {
@@ -158,8 +187,14 @@ public record RunReport(
    * @param latency timing the dense and the compressed networks
    * @param total the whole command
    */
-  public record WallTimes(double data, double build, double training, double saving,
-      double reloading, double latency, double total) {}
+  public record WallTimes(
+      double data,
+      double build,
+      double training,
+      double saving,
+      double reloading,
+      double latency,
+      double total) {}
 
   /** Writes this report as pretty-printed JSON to {@code file}. */
   public void write(Path file) throws IOException {
@@ -176,26 +211,29 @@ public record RunReport(
   }
 
   private static Gson gson() {
-    TypeAdapter<Double> finiteOrNull = new TypeAdapter<>() {
-      @Override
-      public void write(JsonWriter out, Double value) throws IOException {
-        if (value == null || !Double.isFinite(value)) {
-          out.nullValue();
-        } else {
-          out.value(value);
-        }
-      }
+    TypeAdapter<Double> finiteOrNull =
+        new TypeAdapter<>() {
+          @Override
+          public void write(JsonWriter out, Double value) throws IOException {
+            if (value == null || !Double.isFinite(value)) {
+              out.nullValue();
+            } else {
+              out.value(value);
+            }
+          }
 
-      @Override
-      public Double read(JsonReader in) throws IOException {
-        if (in.peek() == com.google.gson.stream.JsonToken.NULL) {
-          in.nextNull();
-          return Double.NaN;
-        }
-        return in.nextDouble();
-      }
-    };
-    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+          @Override
+          public Double read(JsonReader in) throws IOException {
+            if (in.peek() == com.google.gson.stream.JsonToken.NULL) {
+              in.nextNull();
+              return Double.NaN;
+            }
+            return in.nextDouble();
+          }
+        };
+    return new GsonBuilder()
+        .setPrettyPrinting()
+        .disableHtmlEscaping()
         .registerTypeAdapter(Double.class, finiteOrNull)
         .registerTypeAdapter(double.class, finiteOrNull)
         .create();

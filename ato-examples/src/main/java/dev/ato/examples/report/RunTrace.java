@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Hears an ATO run and keeps what its report draws that the result does not hold: the schedule
- * as the run announced it and, step by step, the epoch's running loss and the FLOPs the mask of
- * the moment keeps. Add it before listeners that read {@link #lastStep()}.
+ * Hears an ATO run and keeps what its report draws that the result does not hold: the schedule as
+ * the run announced it and, step by step, the epoch's running loss and the FLOPs the mask of the
+ * moment keeps. Add it before listeners that read {@link #lastStep()}.
  */
 public final class RunTrace implements AtoListener {
 

@@ -22,7 +22,9 @@ class AccuracyBenchmarkTest {
 
   @Test
   void thePageReadsTheMethodBackFromTheRowName() {
-    assertThat(BenchmarkPage.method(AccuracyBenchmark.rowName(56, 2_560, 1,
-        "magnitude-fine-tuned", 0.65))).isEqualTo("magnitude-fine-tuned");
+    assertThat(
+            BenchmarkPage.method(
+                AccuracyBenchmark.rowName(56, 2_560, 1, "magnitude-fine-tuned", 0.65)))
+        .isEqualTo("magnitude-fine-tuned");
   }
 }

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchmarkResultTest {
-  @TempDir
-  Path directory;
+  @TempDir Path directory;
 
   @Test
   void aStoredResultReadsBackEqual() {
@@ -25,7 +24,8 @@ class BenchmarkResultTest {
   void aSecondRunOfARowReplacesTheFirst() {
     SpeedResults.with(Map.of("batch", 64.0)).write(directory);
     SpeedResults.with(Map.of("batch", 32.0)).write(directory);
-    assertThat(BenchmarkResult.readAll(directory)).singleElement()
+    assertThat(BenchmarkResult.readAll(directory))
+        .singleElement()
         .satisfies(r -> assertThat(r.figure("batch")).isEqualTo(32.0));
   }
 
@@ -40,7 +40,8 @@ class BenchmarkResultTest {
     Files.writeString(file, "{\"row\": \"speed-x\", \"figures\": {");
     assertThatThrownBy(() -> BenchmarkResult.readAll(directory))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(file.toString()).hasMessageContaining("run its row again");
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("run its row again");
   }
 
   @Test

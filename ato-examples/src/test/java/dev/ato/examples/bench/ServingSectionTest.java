@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class ServingSectionTest {
 
   /**
-   * A ResNet cut to half its FLOPs (ideal 2x): DJL's inference form 1.8x at batch 64 (rounds 1.7
-   * to 1.9), ONNX Runtime's 1.5x (1.4 to 1.6) and 1.3x at batch 1 (1.1 to 1.4), 0.4 of PyTorch's
-   * time (0.3 to 0.6).
+   * A ResNet cut to half its FLOPs (ideal 2x): DJL's inference form 1.8x at batch 64 (rounds 1.7 to
+   * 1.9), ONNX Runtime's 1.5x (1.4 to 1.6) and 1.3x at batch 1 (1.1 to 1.4), 0.4 of PyTorch's time
+   * (0.3 to 0.6).
    */
   private static BenchmarkResult row() {
     Map<String, Double> f = new LinkedHashMap<>();
@@ -38,15 +38,38 @@ class ServingSectionTest {
       speedup(f, "djl_trainable_speedup_batch_" + batch, 1.2, 1.1, 1.3);
       speedup(f, "djl_inference_speedup_batch_" + batch, 1.8, 1.7, 1.9);
       speedup(f, "onnx_dense_speedup_batch_" + batch, 1, 1, 1);
-      speedup(f, "onnx_inference_speedup_batch_" + batch, batch == 1 ? 1.3 : 1.5,
-          batch == 1 ? 1.1 : 1.4, batch == 1 ? 1.4 : 1.6);
+      speedup(
+          f,
+          "onnx_inference_speedup_batch_" + batch,
+          batch == 1 ? 1.3 : 1.5,
+          batch == 1 ? 1.1 : 1.4,
+          batch == 1 ? 1.4 : 1.6);
       speedup(f, "onnx_against_pytorch_batch_" + batch, 0.4, 0.3, 0.6);
     }
-    return new BenchmarkResult("deploy-test", "deploy", "mvn ... deploy", "2026-12-07T00:00:00Z",
-        Map.of("cpu", "Test CPU", "cores", "2", "memory", "1.0 GiB", "os", "Linux",
-            "java", "Java 17", "engine", "PyTorch 2.7.1", "onednn_isa", "ALL",
-            "threads", "2 intra-op, 1 inter-op"),
-        Map.of("network", "a test network"), f);
+    return new BenchmarkResult(
+        "deploy-test",
+        "deploy",
+        "mvn ... deploy",
+        "2026-12-07T00:00:00Z",
+        Map.of(
+            "cpu",
+            "Test CPU",
+            "cores",
+            "2",
+            "memory",
+            "1.0 GiB",
+            "os",
+            "Linux",
+            "java",
+            "Java 17",
+            "engine",
+            "PyTorch 2.7.1",
+            "onednn_isa",
+            "ALL",
+            "threads",
+            "2 intra-op, 1 inter-op"),
+        Map.of("network", "a test network"),
+        f);
   }
 
   private static void put(Map<String, Double> f, String name, double seconds) {
@@ -55,8 +78,8 @@ class ServingSectionTest {
     f.put(name + "_max", seconds * 1.1);
   }
 
-  private static void speedup(Map<String, Double> f, String name, double median, double min,
-      double max) {
+  private static void speedup(
+      Map<String, Double> f, String name, double median, double min, double max) {
     f.put(name, median);
     f.put(name + "_min", min);
     f.put(name + "_max", max);
@@ -70,36 +93,44 @@ class ServingSectionTest {
   void aShareOfTheFlopsRatioIsMetOnlyWhenEveryRoundClearsIt() {
     // DJL: 1.7 / 2 = 0.85 at worst (met); ONNX Runtime: 1.4 / 2 = 0.70 at worst (missed).
     assertThat(page())
-        .contains("| DJL, batch 64: speed-up as a share of the FLOPs ratio | 0.90 (0.85-0.95) "
-            + "| at least 0.80 | met |")
-        .contains("| ONNX Runtime, batch 64: speed-up as a share of the FLOPs ratio | 0.75 "
-            + "(0.70-0.80) | at least 0.80 | **missed** |");
+        .contains(
+            "| DJL, batch 64: speed-up as a share of the FLOPs ratio | 0.90 (0.85-0.95) "
+                + "| at least 0.80 | met |")
+        .contains(
+            "| ONNX Runtime, batch 64: speed-up as a share of the FLOPs ratio | 0.75 "
+                + "(0.70-0.80) | at least 0.80 | **missed** |");
   }
 
   @Test
   void aSpeedUpWhoseSlowestRoundFallsShortIsMissedThoughItsMedianClearsIt() {
-    assertThat(page()).contains("| ONNX Runtime, batch 1: speed-up | 1.30x (1.10-1.40) | at "
-        + "least 1.20x | **missed** |");
+    assertThat(page())
+        .contains(
+            "| ONNX Runtime, batch 1: speed-up | 1.30x (1.10-1.40) | at "
+                + "least 1.20x | **missed** |");
   }
 
   @Test
   void aCeilingIsMetOnlyWhenTheHighestRoundStaysUnderIt() {
-    assertThat(page()).contains("its time as a share of PyTorch's frozen dense network's | "
-        + "0.40 (0.30-0.60) | at most 0.50 | **missed** |");
+    assertThat(page())
+        .contains(
+            "its time as a share of PyTorch's frozen dense network's | "
+                + "0.40 (0.30-0.60) | at most 0.50 | **missed** |");
   }
 
   @Test
   void theTableSetsEachNetworkAgainstTheDenseOneInItsRuntime() {
     assertThat(page())
-        .contains("| DJL | compressed, inference form (the one to serve) | 64 | 16.667 "
-            + "(15.000-18.333) | 1.80x | 0.90 |")
+        .contains(
+            "| DJL | compressed, inference form (the one to serve) | 64 | 16.667 "
+                + "(15.000-18.333) | 1.80x | 0.90 |")
         .contains("| PyTorch, frozen | dense | 1 | 0.750 (0.675-0.825) |  |  |");
   }
 
   @Test
   void djlsFixedCostAtBatchOneIsFittedThroughTheTwoInferenceForms() {
     // dense folded 1.2 ms, compressed 0.8333 ms, ratio 2: fixed = 1.2 - 0.3667 / 0.5 = 0.4667.
-    assertThat(page()).contains("leaves 0.467 ms of it fixed").contains("about 8 microseconds "
-        + "for each of its 60 layers");
+    assertThat(page())
+        .contains("leaves 0.467 ms of it fixed")
+        .contains("about 8 microseconds " + "for each of its 60 layers");
   }
 }

@@ -33,11 +33,30 @@ final class SpeedResults {
     f.put("inference_width_11_macs", 500.0);
     f.put("inference_width_11_seconds_batch_64", 0.12);
     f.putAll(changes);
-    return new BenchmarkResult("speed-test", "speed", "mvn ... speed", "2026-12-03T16:00:00Z",
-        Map.of("cpu", "Test CPU", "cores", "2", "memory", "1.0 GiB", "os", "Linux",
-            "java", "Java 17", "engine", "PyTorch 2.7.1", "onednn_isa", "SSE41",
-            "threads", "2 intra-op, 1 inter-op"),
-        Map.of("network", "a test network"), f);
+    return new BenchmarkResult(
+        "speed-test",
+        "speed",
+        "mvn ... speed",
+        "2026-12-03T16:00:00Z",
+        Map.of(
+            "cpu",
+            "Test CPU",
+            "cores",
+            "2",
+            "memory",
+            "1.0 GiB",
+            "os",
+            "Linux",
+            "java",
+            "Java 17",
+            "engine",
+            "PyTorch 2.7.1",
+            "onednn_isa",
+            "SSE41",
+            "threads",
+            "2 intra-op, 1 inter-op"),
+        Map.of("network", "a test network"),
+        f);
   }
 
   private static void loop(Map<String, Double> f, String name, double seconds) {

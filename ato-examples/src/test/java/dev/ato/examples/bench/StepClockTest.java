@@ -34,13 +34,15 @@ class StepClockTest {
   void aClockWithNoCountedStepSaysSo() {
     StepClock clock = new StepClock(5);
     clock.record(1_000_000L);
-    assertThatThrownBy(clock::meanSeconds).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(clock::meanSeconds)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no step was counted: 1 steps with 5 of warm-up");
   }
 
   @Test
   void stepsCannotEndBeforeTheClockStarts() {
-    assertThatThrownBy(new StepClock(0)::stepEnded).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(new StepClock(0)::stepEnded)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("start()");
   }
 }

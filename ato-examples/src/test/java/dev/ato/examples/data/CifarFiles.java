@@ -5,10 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes files in CIFAR's binary format for tests: record {@code r} of a file has label byte(s)
- * as given and pixel {@code i} (0 to 3071: red plane, green plane, blue plane, each row by row)
- * equal to {@link #pixel}{@code (first + r, i)}, so every image of a set is distinct and its
- * values can be computed from its index alone.
+ * Writes files in CIFAR's binary format for tests: record {@code r} of a file has label byte(s) as
+ * given and pixel {@code i} (0 to 3071: red plane, green plane, blue plane, each row by row) equal
+ * to {@link #pixel}{@code (first + r, i)}, so every image of a set is distinct and its values can
+ * be computed from its index alone.
  */
 final class CifarFiles {
 
@@ -17,8 +17,8 @@ final class CifarFiles {
   private CifarFiles() {}
 
   /**
-   * The byte of pixel {@code i} of the image with index {@code image} within its set: covers
-   * 0 to 255 and differs between images.
+   * The byte of pixel {@code i} of the image with index {@code image} within its set: covers 0 to
+   * 255 and differs between images.
    */
   static int pixel(int image, int i) {
     return (image * 37 + i * 5) % 256;
@@ -30,8 +30,7 @@ final class CifarFiles {
   }
 
   /**
-   * Writes a CIFAR-10 file of {@code labels.length} records, images numbered from
-   * {@code first}.
+   * Writes a CIFAR-10 file of {@code labels.length} records, images numbered from {@code first}.
    */
   static void cifar10(Path file, int first, int... labels) throws IOException {
     byte[] bytes = new byte[labels.length * (1 + PIXELS)];
@@ -81,9 +80,9 @@ final class CifarFiles {
   }
 
   /**
-   * Writes a CIFAR-10 file whose record {@code r} is a solid colour: every red pixel
-   * {@code colours[r][0]}, every green {@code colours[r][1]}, every blue {@code colours[r][2]};
-   * labels 0, 1, 2, ...
+   * Writes a CIFAR-10 file whose record {@code r} is a solid colour: every red pixel {@code
+   * colours[r][0]}, every green {@code colours[r][1]}, every blue {@code colours[r][2]}; labels 0,
+   * 1, 2, ...
    */
   static void solidCifar10(Path file, int[]... colours) throws IOException {
     byte[] bytes = new byte[colours.length * (1 + PIXELS)];

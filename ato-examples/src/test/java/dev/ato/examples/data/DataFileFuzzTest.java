@@ -22,34 +22,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damaged IDX files (gzipped, as Debian ships Fashion-MNIST, and plain) and CIFAR-10 binary
- * files, read whole: a byte flipped, the file cut short, a header size set to zero, a negative
- * number or billions. Each is a clear error naming the file ({@link IOException} or
- * {@link IllegalArgumentException}), or, where the format cannot tell (a pixel or a label of a
- * plain IDX or CIFAR file changed to another valid value: neither format has a checksum), data
- * that loads; a gzipped file's CRC catches damage anywhere in it. Memory follows the bytes a
- * file really holds, never what a damaged header claims.
+ * Damaged IDX files (gzipped, as Debian ships Fashion-MNIST, and plain) and CIFAR-10 binary files,
+ * read whole: a byte flipped, the file cut short, a header size set to zero, a negative number or
+ * billions. Each is a clear error naming the file ({@link IOException} or {@link
+ * IllegalArgumentException}), or, where the format cannot tell (a pixel or a label of a plain IDX
+ * or CIFAR file changed to another valid value: neither format has a checksum), data that loads; a
+ * gzipped file's CRC catches damage anywhere in it. Memory follows the bytes a file really holds,
+ * never what a damaged header claims.
  */
 @ExtendWith(ManagerPerTest.class)
 class DataFileFuzzTest {
 
   private static final int IMAGES = 40;
-  private static final long[] EXTREMES = {0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE,
-      1 << 30, 100_000};
+  private static final long[] EXTREMES = {
+    0, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1 << 30, 100_000
+  };
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
-  void twoHundredDamagedDataFilesAreEachAClearErrorOrDataTheFormatCannotFault(
-      NDManager manager) throws IOException {
+  void twoHundredDamagedDataFilesAreEachAClearErrorOrDataTheFormatCannotFault(NDManager manager)
+      throws IOException {
     assertEveryCaseIsHandled(200, 1);
   }
 
   @Test
   @Tag("soak")
-  void threeThousandDamagedDataFilesAreEachAClearErrorOrDataTheFormatCannotFault(
-      NDManager manager) throws IOException {
+  void threeThousandDamagedDataFilesAreEachAClearErrorOrDataTheFormatCannotFault(NDManager manager)
+      throws IOException {
     assertEveryCaseIsHandled(3000, 2);
   }
 
@@ -100,18 +100,25 @@ class DataFileFuzzTest {
   private static void read(String format, Path directory) throws IOException {
     if (format.equals("cifar")) {
       for (Dataset.Usage usage : List.of(Dataset.Usage.TRAIN, Dataset.Usage.TEST)) {
-        try (CifarBinary data = CifarBinary.builder().setVariant(CifarBinary.Variant.CIFAR10)
-            .setDirectory(directory).setUsage(usage).setSampling(4, false).build()) {
+        try (CifarBinary data =
+            CifarBinary.builder()
+                .setVariant(CifarBinary.Variant.CIFAR10)
+                .setDirectory(directory)
+                .setUsage(usage)
+                .setSampling(4, false)
+                .build()) {
           assertThat(data.size()).isPositive();
         }
       }
       return;
     }
     String suffix = format.equals("gz") ? ".gz" : "";
-    try (IdxImageDataset data = IdxImageDataset.builder()
-        .setImages(directory.resolve("train-images-idx3-ubyte" + suffix))
-        .setLabels(directory.resolve("train-labels-idx1-ubyte" + suffix))
-        .setSampling(4, false).build()) {
+    try (IdxImageDataset data =
+        IdxImageDataset.builder()
+            .setImages(directory.resolve("train-images-idx3-ubyte" + suffix))
+            .setLabels(directory.resolve("train-labels-idx1-ubyte" + suffix))
+            .setSampling(4, false)
+            .build()) {
       assertThat(data.size()).isEqualTo(IMAGES);
     }
   }
@@ -138,7 +145,8 @@ class DataFileFuzzTest {
         int size = random.nextInt(bytes.length);
         Files.write(file, Arrays.copyOf(bytes, size));
         // A CIFAR file cut at a record's end is a shorter, valid file.
-        return new Damage(name + " cut to " + size + " bytes",
+        return new Damage(
+            name + " cut to " + size + " bytes",
             format.equals("cifar") && size > 0 && size % (1 + 3072) == 0);
       }
       case 2 -> {
@@ -162,8 +170,8 @@ class DataFileFuzzTest {
   }
 
   private static byte[] gunzip(Path file) throws IOException {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(
-        Files.readAllBytes(file)))) {
+    try (GZIPInputStream in =
+        new GZIPInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
       return in.readAllBytes();
     }
   }

@@ -24,14 +24,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real Fashion-MNIST files of Debian's {@code dataset-fashion-mnist}, read once for the
- * class. The expected numbers were read from the files independently of this code, with
- * python3's gzip module and {@code zcat FILE | od -A d -t u1 -j OFFSET -N 1}:
+ * The real Fashion-MNIST files of Debian's {@code dataset-fashion-mnist}, read once for the class.
+ * The expected numbers were read from the files independently of this code, with python3's gzip
+ * module and {@code zcat FILE | od -A d -t u1 -j OFFSET -N 1}:
+ *
  * <ul>
  *   <li>headers: images magic 2051, 60000 (train) / 10000 (t10k) images of 28x28; labels magic
  *       2049, the same counts;
- *   <li>first labels: train 9, 0, 0, 3, ...; t10k 9, 2, 1, 1, ... (9 is "Ankle boot");
- *       6000 (train) and 1000 (t10k) images per class;
+ *   <li>first labels: train 9, 0, 0, 3, ...; t10k 9, 2, 1, 1, ... (9 is "Ankle boot"); 6000 (train)
+ *       and 1000 (t10k) images per class;
  *   <li>image 0 bytes (file offset 16 + 28 * row + col): train (0,0)=0, (3,16)=73 (offset 116),
  *       (14,14)=217 (offset 422), (14,25)=255 (offset 433), (27,27)=0; t10k (14,14)=110,
  *       (14,25)=169;
@@ -44,8 +45,7 @@ class FashionMnistTest {
   private static IdxImageDataset train;
   private static IdxImageDataset test;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void readOnce() throws IOException {
@@ -106,8 +106,12 @@ class FashionMnistTest {
 
   @Test
   void normalisedImagesUseMeanAndStd(NDManager manager) throws IOException {
-    try (IdxImageDataset some = FashionMnist.builder(Dataset.Usage.TRAIN).optLimit(100)
-        .optNormalization(FashionMnist.MEAN, FashionMnist.STD).setSampling(10, false).build()) {
+    try (IdxImageDataset some =
+        FashionMnist.builder(Dataset.Usage.TRAIN)
+            .optLimit(100)
+            .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
+            .setSampling(10, false)
+            .build()) {
       assertThat(some.size()).isEqualTo(100);
       NDArray first = some.get(manager, 0).getData().head();
       assertThat(first.getFloat(0, 14, 14))
@@ -132,8 +136,9 @@ class FashionMnistTest {
   @Test
   void decompressedFilesInThePropertysDirectoryReadAlike(NDManager manager) throws IOException {
     for (String name : new String[] {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
-      try (InputStream in = new GZIPInputStream(
-          Files.newInputStream(Path.of(FashionMnist.DEBIAN_DIRECTORY, name + ".gz")))) {
+      try (InputStream in =
+          new GZIPInputStream(
+              Files.newInputStream(Path.of(FashionMnist.DEBIAN_DIRECTORY, name + ".gz")))) {
         Files.copy(in, dir.resolve(name));
       }
     }
@@ -142,8 +147,7 @@ class FashionMnistTest {
     try (IdxImageDataset plain =
         FashionMnist.builder(Dataset.Usage.TEST).setSampling(128, false).build()) {
       assertThat(plain.size()).isEqualTo(10_000);
-      assertThat(plain.get(manager, 0).getData().head().getFloat(0, 14, 25))
-          .isEqualTo(169 / 255f);
+      assertThat(plain.get(manager, 0).getData().head().getFloat(0, 14, 25)).isEqualTo(169 / 255f);
       assertThat(label(manager, plain, 1)).isEqualTo(2);
     } finally {
       if (before == null) {
@@ -156,20 +160,23 @@ class FashionMnistTest {
 
   @Test
   void aMissingDirectorySaysWhatToInstall() {
-    assertThatThrownBy(() -> FashionMnist.builder(dir, Dataset.Usage.TRAIN)
-        .setSampling(128, true).build())
+    assertThatThrownBy(
+            () -> FashionMnist.builder(dir, Dataset.Usage.TRAIN).setSampling(128, true).build())
         .isInstanceOf(FileNotFoundException.class)
-        .hasMessage("images file %s does not exist: install Fashion-MNIST with `apt-get "
-            + "install dataset-fashion-mnist`, or set -Dato.fashionmnist.dir=DIR to a directory "
-            + "that holds its IDX files", dir.resolve("train-images-idx3-ubyte.gz"));
+        .hasMessage(
+            "images file %s does not exist: install Fashion-MNIST with `apt-get "
+                + "install dataset-fashion-mnist`, or set -Dato.fashionmnist.dir=DIR to a directory "
+                + "that holds its IDX files",
+            dir.resolve("train-images-idx3-ubyte.gz"));
   }
 
   @Test
   void validationIsNotAFashionMnistFile() {
     assertThatThrownBy(() -> FashionMnist.builder(Dataset.Usage.VALIDATION))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Fashion-MNIST has TRAIN and TEST files, not VALIDATION: hold out part of "
-            + "TRAIN with IdxImageDataset.split");
+        .hasMessage(
+            "Fashion-MNIST has TRAIN and TEST files, not VALIDATION: hold out part of "
+                + "TRAIN with IdxImageDataset.split");
   }
 
   private static int label(NDManager manager, RandomAccessDataset dataset, long index)

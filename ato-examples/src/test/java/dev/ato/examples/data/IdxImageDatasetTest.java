@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Reading small IDX files written here, plain and gzip: values, shapes, options, the held-out
- * split and every error a user can cause, with its message.
+ * Reading small IDX files written here, plain and gzip: values, shapes, options, the held-out split
+ * and every error a user can cause, with its message.
  */
 @ExtendWith(ManagerPerTest.class)
 class IdxImageDatasetTest {
@@ -45,8 +45,7 @@ class IdxImageDatasetTest {
   private static final int ROWS = 2;
   private static final int COLS = 3;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void plainAndGzipFilesGiveTheSameScaledImagesAndLabels(NDManager manager) throws IOException {
@@ -102,8 +101,11 @@ class IdxImageDatasetTest {
         }
         batch.close();
       }
-      assertThat(imageShapes).containsExactly(new Shape(2, 1, ROWS, COLS),
-          new Shape(2, 1, ROWS, COLS), new Shape(1, 1, ROWS, COLS));
+      assertThat(imageShapes)
+          .containsExactly(
+              new Shape(2, 1, ROWS, COLS),
+              new Shape(2, 1, ROWS, COLS),
+              new Shape(1, 1, ROWS, COLS));
       assertThat(labels).containsExactly(0f, 1f, 2f, 3f, 4f);
     }
   }
@@ -136,8 +138,7 @@ class IdxImageDatasetTest {
   /**
    * Why {@link IdxImageDataset#split} does not use DJL's {@code randomSplit}: a sequential
    * sampler's batches of a part read the parent's rows {@code from..to} in order, not the part's
-   * own (shuffled) records. If DJL fixes this, this test fails and the note in djl-notes.md can
-   * go.
+   * own (shuffled) records. If DJL fixes this, this test fails and the note in djl-notes.md can go.
    */
   @Test
   void djlRandomSplitPartsIgnoreTheirPermutationInContiguousBatches(NDManager manager)
@@ -164,16 +165,19 @@ class IdxImageDatasetTest {
     writeSet("set", 3, true);
     assertThatThrownBy(build(labelsFile("set"), imagesFile("set")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("images file %s has magic number 0x00000801 (IDX labels), expected "
-            + "0x00000803 (IDX images): are the images and labels files swapped?",
+        .hasMessage(
+            "images file %s has magic number 0x00000801 (IDX labels), expected "
+                + "0x00000803 (IDX images): are the images and labels files swapped?",
             labelsFile("set"));
 
     Path text = dir.resolve("notes.txt");
     Files.writeString(text, "not an IDX file");
     assertThatThrownBy(build(imagesFile("set"), text))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("labels file %s has magic number 0x6e6f7420 (not IDX unsigned bytes), "
-            + "expected 0x00000801 (IDX labels)", text);
+        .hasMessage(
+            "labels file %s has magic number 0x6e6f7420 (not IDX unsigned bytes), "
+                + "expected 0x00000801 (IDX labels)",
+            text);
   }
 
   @Test
@@ -182,8 +186,10 @@ class IdxImageDatasetTest {
     writeSet("four", 4, true);
     assertThatThrownBy(build(imagesFile("three"), labelsFile("four")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("images file %s holds 3 images but labels file %s holds 4 labels: they "
-            + "must be the two halves of one set", imagesFile("three"), labelsFile("four"));
+        .hasMessage(
+            "images file %s holds 3 images but labels file %s holds 4 labels: they "
+                + "must be the two halves of one set",
+            imagesFile("three"), labelsFile("four"));
   }
 
   @Test
@@ -200,8 +206,9 @@ class IdxImageDatasetTest {
     Files.write(images, new byte[] {0, 0, 8});
     assertThatThrownBy(() -> builder("set").build())
         .isInstanceOf(EOFException.class)
-        .hasMessage("images file %s ends inside its IDX header: it is empty or not an IDX "
-            + "file", images);
+        .hasMessage(
+            "images file %s ends inside its IDX header: it is empty or not an IDX " + "file",
+            images);
   }
 
   @Test
@@ -209,30 +216,45 @@ class IdxImageDatasetTest {
     writeSet("set", 3, false);
     assertThatThrownBy(() -> builder("set").optLimit(0).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("optLimit must be positive, got 0: pass the number of images to read, or "
-            + "omit it to read them all");
+        .hasMessage(
+            "optLimit must be positive, got 0: pass the number of images to read, or "
+                + "omit it to read them all");
     assertThatThrownBy(() -> builder("set").optLimit(-5).build())
         .hasMessageStartingWith("optLimit must be positive, got -5:");
-    assertThatThrownBy(() -> IdxImageDataset.builder().setImages(imagesFile("set"))
-        .setLabels(labelsFile("set")).setSampling(0, true).build())
+    assertThatThrownBy(
+            () ->
+                IdxImageDataset.builder()
+                    .setImages(imagesFile("set"))
+                    .setLabels(labelsFile("set"))
+                    .setSampling(0, true)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("batch size must be positive, got 0: pass setSampling(batchSize > 0, "
-            + "shuffle)");
+        .hasMessage(
+            "batch size must be positive, got 0: pass setSampling(batchSize > 0, " + "shuffle)");
     assertThatThrownBy(() -> builder("set").optNormalization(0.5f, 0f).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("optNormalization needs a finite mean and a positive finite std, got mean "
-            + "0.5 and std 0.0");
+        .hasMessage(
+            "optNormalization needs a finite mean and a positive finite std, got mean "
+                + "0.5 and std 0.0");
   }
 
   @Test
   void missingAndRepeatedOptionsAreRejected() throws IOException {
     writeSet("set", 3, false);
-    assertThatThrownBy(() -> IdxImageDataset.builder().setImages(imagesFile("set"))
-        .setLabels(labelsFile("set")).build())
+    assertThatThrownBy(
+            () ->
+                IdxImageDataset.builder()
+                    .setImages(imagesFile("set"))
+                    .setLabels(labelsFile("set"))
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no sampling: call setSampling(batchSize, shuffle)");
-    assertThatThrownBy(() -> IdxImageDataset.builder().setLabels(labelsFile("set"))
-        .setSampling(2, false).build())
+    assertThatThrownBy(
+            () ->
+                IdxImageDataset.builder()
+                    .setLabels(labelsFile("set"))
+                    .setSampling(2, false)
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no images file: call setImages(path)");
     assertThatThrownBy(() -> builder("set").setImages(labelsFile("set")))

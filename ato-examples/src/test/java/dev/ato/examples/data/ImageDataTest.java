@@ -23,17 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The one entry point over every format: Debian's Fashion-MNIST (see {@link FashionMnistTest}
- * for the numbers read from its files independently), and CIFAR files and image folders
- * written here.
+ * The one entry point over every format: Debian's Fashion-MNIST (see {@link FashionMnistTest} for
+ * the numbers read from its files independently), and CIFAR files and image folders written here.
  */
 @ExtendWith(ManagerPerTest.class)
 class ImageDataTest {
 
   private static final Path FASHION = Path.of(FashionMnist.DEBIAN_DIRECTORY);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fashionMnistReadsTheLimitsWithItsShapeAndClassNames() throws IOException {
@@ -44,17 +42,18 @@ class ImageDataTest {
       assertThat(data.imageShape()).isEqualTo(new Shape(1, 28, 28));
       assertThat(data.classes()).isEqualTo(10);
       assertThat(data.classNames()).isEqualTo(FashionMnist.CLASS_NAMES);
-      assertThat(data.description()).isEqualTo("IDX in /usr/share/datasets/fashion-mnist: 600 "
-          + "training / 200 test images of 1x28x28, 10 classes, training augmentation NONE");
+      assertThat(data.description())
+          .isEqualTo(
+              "IDX in /usr/share/datasets/fashion-mnist: 600 "
+                  + "training / 200 test images of 1x28x28, 10 classes, training augmentation NONE");
     }
   }
 
   @Test
-  void bothPartsAreNormalisedByTheTrainingImagesStatistics(NDManager manager)
-      throws IOException {
+  void bothPartsAreNormalisedByTheTrainingImagesStatistics(NDManager manager) throws IOException {
     try (ImageData data = fashion().build()) {
-      NDArray train = ((InMemoryImageDataset) data.train())
-          .getByRange(manager, 0, 600).getData().head();
+      NDArray train =
+          ((InMemoryImageDataset) data.train()).getByRange(manager, 0, 600).getData().head();
       assertThat(train.mean().getFloat()).isCloseTo(0f, within(1e-5f));
       assertThat(train.sub(train.mean()).square().mean().sqrt().getFloat())
           .isCloseTo(1f, within(1e-5f));
@@ -69,9 +68,16 @@ class ImageDataTest {
   @Test
   void augmentationChangesTrainingBatchesOnly(NDManager manager)
       throws IOException, TranslateException {
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(FASHION)
-        .setBatchSize(64).optTrainLimit(256).optTestLimit(128)
-        .optAugmentation(Augmentation.CROP_FLIP).optSeed(3).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.IDX)
+            .setDirectory(FASHION)
+            .setBatchSize(64)
+            .optTrainLimit(256)
+            .optTestLimit(128)
+            .optAugmentation(Augmentation.CROP_FLIP)
+            .optSeed(3)
+            .build()) {
       // IDX images shift by at most 2 pixels by default.
       assertThat(changedCrops(manager, data, 2)).isGreaterThan(200);
 
@@ -89,9 +95,17 @@ class ImageDataTest {
 
   @Test
   void aCropPaddingBoundsTheShift(NDManager manager) throws IOException, TranslateException {
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(FASHION)
-        .setBatchSize(64).optTrainLimit(256).optTestLimit(128)
-        .optAugmentation(Augmentation.CROP).optCropPadding(1).optSeed(3).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.IDX)
+            .setDirectory(FASHION)
+            .setBatchSize(64)
+            .optTrainLimit(256)
+            .optTestLimit(128)
+            .optAugmentation(Augmentation.CROP)
+            .optCropPadding(1)
+            .optSeed(3)
+            .build()) {
       // Of the 9 shifts of at most one pixel, 8 move the image.
       assertThat(changedCrops(manager, data, 1)).isGreaterThan(180);
     }
@@ -99,16 +113,23 @@ class ImageDataTest {
 
   @Test
   void aCropPaddingForFoldersIsRejected() {
-    assertThatThrownBy(() -> ImageData.builder().setFormat(DataFormat.FOLDER).setDirectory(dir)
-        .setBatchSize(4).optCropPadding(2).build())
+    assertThatThrownBy(
+            () ->
+                ImageData.builder()
+                    .setFormat(DataFormat.FOLDER)
+                    .setDirectory(dir)
+                    .setBatchSize(4)
+                    .optCropPadding(2)
+                    .build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a crop padding (2) applies to IDX and CIFAR data only: folder images get "
-            + "a random resized crop, leave it out");
+        .hasMessage(
+            "a crop padding (2) applies to IDX and CIFAR data only: folder images get "
+                + "a random resized crop, leave it out");
   }
 
   /**
-   * Checks that every training image of one epoch is its record shifted by at most {@code
-   * padding} pixels (maybe mirrored), and counts those that changed.
+   * Checks that every training image of one epoch is its record shifted by at most {@code padding}
+   * pixels (maybe mirrored), and counts those that changed.
    */
   private static int changedCrops(NDManager manager, ImageData data, int padding)
       throws IOException, TranslateException {
@@ -121,7 +142,8 @@ class ImageDataTest {
         float[] raw = record(manager, data.train(), (Long) indices.get(i));
         float[] augmented = images.get(i).toFloatArray();
         assertThat(isCropOrFlipOf(augmented, raw, 28, padding, black))
-            .as("train image %s is a crop of its record", indices.get(i)).isTrue();
+            .as("train image %s is a crop of its record", indices.get(i))
+            .isTrue();
         changed += Arrays.equals(augmented, raw) ? 0 : 1;
       }
       batch.close();
@@ -133,12 +155,22 @@ class ImageDataTest {
   void otherIdxDirectoriesNameClassesByIndex() throws IOException {
     Path digits = dir.resolve("digits");
     Files.createDirectories(digits);
-    for (String name : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+    for (String name :
+        List.of(
+            "train-images-idx3-ubyte.gz",
+            "train-labels-idx1-ubyte.gz",
+            "t10k-images-idx3-ubyte.gz",
+            "t10k-labels-idx1-ubyte.gz")) {
       Files.createSymbolicLink(digits.resolve(name), FASHION.resolve(name));
     }
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.IDX).setDirectory(digits)
-        .setBatchSize(100).optTrainLimit(600).optTestLimit(200).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.IDX)
+            .setDirectory(digits)
+            .setBatchSize(100)
+            .optTrainLimit(600)
+            .optTestLimit(200)
+            .build()) {
       assertThat(data.classNames())
           .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
     }
@@ -147,13 +179,21 @@ class ImageDataTest {
   @Test
   void cifarIsFoundInItsTarballsFolderAndAugmentedWhenAsked() throws IOException {
     CifarFiles.cifar10Set(dir.resolve("cifar-10-batches-bin"));
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.CIFAR10).setDirectory(dir)
-        .setBatchSize(4).optAugmentation(Augmentation.CROP).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.CIFAR10)
+            .setDirectory(dir)
+            .setBatchSize(4)
+            .optAugmentation(Augmentation.CROP)
+            .build()) {
       assertThat(data.imageShape()).isEqualTo(new Shape(3, 32, 32));
       assertThat(data.classNames()).isEqualTo(CifarBinary.CIFAR10_CLASS_NAMES);
       assertThat(data.normalization().channels()).isEqualTo(3);
-      assertThat(data.description()).isEqualTo("CIFAR-10 in %s (cifar-10-batches-bin): 10 training / "
-          + "3 test images of 3x32x32, 10 classes, training augmentation CROP (crop padding 4)", dir);
+      assertThat(data.description())
+          .isEqualTo(
+              "CIFAR-10 in %s (cifar-10-batches-bin): 10 training / "
+                  + "3 test images of 3x32x32, 10 classes, training augmentation CROP (crop padding 4)",
+              dir);
     }
   }
 
@@ -166,8 +206,12 @@ class ImageDataTest {
       names.append("fine").append(i).append('\n');
     }
     Files.writeString(dir.resolve("fine_label_names.txt"), names);
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.CIFAR100).setDirectory(dir)
-        .setBatchSize(2).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.CIFAR100)
+            .setDirectory(dir)
+            .setBatchSize(2)
+            .build()) {
       assertThat(data.classes()).isEqualTo(100);
       assertThat(data.classNames().get(7)).isEqualTo("fine7");
       assertThat(data.train().size()).isEqualTo(2);
@@ -183,13 +227,21 @@ class ImageDataTest {
         ImageIO.write(image, "png", dir.resolve(name + "/" + i + ".png").toFile());
       }
     }
-    try (ImageData data = ImageData.builder().setFormat(DataFormat.FOLDER).setDirectory(dir)
-        .setBatchSize(4).optImageSize(12).build()) {
+    try (ImageData data =
+        ImageData.builder()
+            .setFormat(DataFormat.FOLDER)
+            .setDirectory(dir)
+            .setBatchSize(4)
+            .optImageSize(12)
+            .build()) {
       assertThat(data.imageShape()).isEqualTo(new Shape(3, 12, 12));
       assertThat(data.classNames()).containsExactly("ants", "bees");
       assertThat(data.normalization()).isEqualTo(ChannelNormalization.IMAGENET);
-      assertThat(data.description()).isEqualTo("image folder in %s (10%% held out): 9 training / 1 test "
-          + "images of 3x12x12, 2 classes, training augmentation NONE", dir);
+      assertThat(data.description())
+          .isEqualTo(
+              "image folder in %s (10%% held out): 9 training / 1 test "
+                  + "images of 3x12x12, 2 classes, training augmentation NONE",
+              dir);
     }
   }
 
@@ -197,20 +249,28 @@ class ImageDataTest {
   void anImageSizeForInMemoryDataIsRejected() {
     assertThatThrownBy(() -> fashion().optImageSize(32).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("an image size (32) applies to FOLDER data only: IDX images keep their own "
-            + "size, leave it out");
+        .hasMessage(
+            "an image size (32) applies to FOLDER data only: IDX images keep their own "
+                + "size, leave it out");
   }
 
   @Test
   void aMissingIdxDirectorySaysWhatItMustHold() {
     Path missing = dir.resolve("nowhere");
-    assertThatThrownBy(() -> ImageData.builder().setFormat(DataFormat.IDX).setDirectory(missing)
-        .setBatchSize(2).build())
+    assertThatThrownBy(
+            () ->
+                ImageData.builder()
+                    .setFormat(DataFormat.IDX)
+                    .setDirectory(missing)
+                    .setBatchSize(2)
+                    .build())
         .isInstanceOf(FileNotFoundException.class)
-        .hasMessage("IDX directory %s does not exist: an IDX directory holds "
-            + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
-            + "t10k-labels-idx1-ubyte, each plain or .gz (for Fashion-MNIST: apt-get install "
-            + "dataset-fashion-mnist, then /usr/share/datasets/fashion-mnist)", missing);
+        .hasMessage(
+            "IDX directory %s does not exist: an IDX directory holds "
+                + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
+                + "t10k-labels-idx1-ubyte, each plain or .gz (for Fashion-MNIST: apt-get install "
+                + "dataset-fashion-mnist, then /usr/share/datasets/fashion-mnist)",
+            missing);
   }
 
   @Test
@@ -218,8 +278,8 @@ class ImageDataTest {
     assertThatThrownBy(() -> ImageData.builder().setDirectory(dir).setBatchSize(2).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no format: call setFormat([IDX, CIFAR10, CIFAR100, FOLDER])");
-    assertThatThrownBy(() -> ImageData.builder().setFormat(DataFormat.IDX).setDirectory(dir)
-        .build())
+    assertThatThrownBy(
+            () -> ImageData.builder().setFormat(DataFormat.IDX).setDirectory(dir).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("no batch size: call setBatchSize(size)");
   }
@@ -236,8 +296,12 @@ class ImageDataTest {
 
   /** Fashion-MNIST, 600 training and 200 test images in batches of 100. */
   private static ImageData.Builder fashion() {
-    return ImageData.builder().setFormat(DataFormat.IDX).setDirectory(FASHION)
-        .setBatchSize(100).optTrainLimit(600).optTestLimit(200);
+    return ImageData.builder()
+        .setFormat(DataFormat.IDX)
+        .setDirectory(FASHION)
+        .setBatchSize(100)
+        .optTrainLimit(600)
+        .optTestLimit(200);
   }
 
   /** A record as stored: {@code get} does not go through the pipeline. */
@@ -247,11 +311,11 @@ class ImageDataTest {
   }
 
   /**
-   * Whether {@code augmented} is {@code raw} (one channel of {@code side x side}) shifted by
-   * up to {@code padding} pixels each way, filled with {@code fill}, and maybe mirrored.
+   * Whether {@code augmented} is {@code raw} (one channel of {@code side x side}) shifted by up to
+   * {@code padding} pixels each way, filled with {@code fill}, and maybe mirrored.
    */
-  private static boolean isCropOrFlipOf(float[] augmented, float[] raw, int side, int padding,
-      float fill) {
+  private static boolean isCropOrFlipOf(
+      float[] augmented, float[] raw, int side, int padding, float fill) {
     for (int dy = -padding; dy <= padding; dy++) {
       for (int dx = -padding; dx <= padding; dx++) {
         for (boolean flip : new boolean[] {false, true}) {
@@ -260,8 +324,8 @@ class ImageDataTest {
             for (int x = 0; x < side && same; x++) {
               int sy = y + dy;
               int sx = (flip ? side - 1 - x : x) + dx;
-              float expected = sy >= 0 && sy < side && sx >= 0 && sx < side
-                  ? raw[sy * side + sx] : fill;
+              float expected =
+                  sy >= 0 && sy < side && sx >= 0 && sx < side ? raw[sy * side + sx] : fill;
               same = augmented[y * side + x] == expected;
             }
           }

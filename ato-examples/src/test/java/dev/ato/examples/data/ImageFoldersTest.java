@@ -35,12 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(ManagerPerTest.class)
 class ImageFoldersTest {
 
-  private static final String LAYOUT = "one sub-folder of images per class (DIR/cat/1.png, "
-      + "DIR/dog/2.jpg, ...), or train/ and val/ (or test/) folders that each hold such class "
-      + "folders";
+  private static final String LAYOUT =
+      "one sub-folder of images per class (DIR/cat/1.png, "
+          + "DIR/dog/2.jpg, ...), or train/ and val/ (or test/) folders that each hold such class "
+          + "folders";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void trainAndValFoldersGiveSortedClassesAndTheirImages(NDManager manager)
@@ -73,17 +73,25 @@ class ImageFoldersTest {
     Files.createDirectories(dir.resolve("only"));
     png(dir.resolve("only/a.png"), 6, 4, (x, y) -> rgb(255, 128, 0));
     png(dir.resolve("only/b.png"), 6, 4, (x, y) -> rgb(255, 128, 0));
-    ImageFolders folders = ImageFolders.builder().setDirectory(dir).setBatchSize(4)
-        .optImageSize(8).optTestFraction(0.5).build();
+    ImageFolders folders =
+        ImageFolders.builder()
+            .setDirectory(dir)
+            .setBatchSize(4)
+            .optImageSize(8)
+            .optTestFraction(0.5)
+            .build();
     assertThat(folders.imageShape()).isEqualTo(new Shape(3, 8, 8));
     Batch batch = folders.test().getData(manager).iterator().next();
     NDArray images = batch.getData().head();
     assertThat(images.getShape()).isEqualTo(new Shape(1, 3, 8, 8));
-    assertThat(images.get(0, 0).toFloatArray()).usingComparatorWithPrecision(1e-5f)
+    assertThat(images.get(0, 0).toFloatArray())
+        .usingComparatorWithPrecision(1e-5f)
         .containsOnly((1f - 0.485f) / 0.229f);
-    assertThat(images.get(0, 1).toFloatArray()).usingComparatorWithPrecision(1e-5f)
+    assertThat(images.get(0, 1).toFloatArray())
+        .usingComparatorWithPrecision(1e-5f)
         .containsOnly((128 / 255f - 0.456f) / 0.224f);
-    assertThat(images.get(0, 2).toFloatArray()).usingComparatorWithPrecision(1e-5f)
+    assertThat(images.get(0, 2).toFloatArray())
+        .usingComparatorWithPrecision(1e-5f)
         .containsOnly(-0.406f / 0.225f);
     batch.close();
   }
@@ -133,13 +141,21 @@ class ImageFoldersTest {
     for (String part : List.of("train", "val")) {
       Files.createDirectories(dir.resolve(part + "/halves"));
       for (int i = 0; i < 4; i++) {
-        png(dir.resolve(part + "/halves/" + i + ".png"), 16, 16,
+        png(
+            dir.resolve(part + "/halves/" + i + ".png"),
+            16,
+            16,
             (x, y) -> x < 8 ? rgb(0, 0, 0) : rgb(255, 255, 255));
       }
     }
     Engine.getInstance().setRandomSeed(11);
-    ImageFolders folders = ImageFolders.builder().setDirectory(dir).setBatchSize(4)
-        .optImageSize(16).optAugmentation(Augmentation.CROP_FLIP).build();
+    ImageFolders folders =
+        ImageFolders.builder()
+            .setDirectory(dir)
+            .setBatchSize(4)
+            .optImageSize(16)
+            .optAugmentation(Augmentation.CROP_FLIP)
+            .build();
     int flipped = 0;
     int kept = 0;
     for (int epoch = 0; epoch < 8; epoch++) {
@@ -168,9 +184,9 @@ class ImageFoldersTest {
   }
 
   /**
-   * Why {@link ImageFolders} flips with a transform of its own: DJL 0.35.1's
-   * {@code RandomFlipLeftRight} computes the flip and returns its input. If DJL fixes this,
-   * this test fails and ImageFolders can use it.
+   * Why {@link ImageFolders} flips with a transform of its own: DJL 0.35.1's {@code
+   * RandomFlipLeftRight} computes the flip and returns its input. If DJL fixes this, this test
+   * fails and ImageFolders can use it.
    */
   @Test
   void djlRandomFlipLeftRightReturnsItsInputUnflipped(NDManager manager) {
@@ -184,8 +200,7 @@ class ImageFoldersTest {
   @Test
   void aMissingDirectorySaysWhatLayoutIsExpected() {
     Path missing = dir.resolve("nowhere");
-    assertThatThrownBy(() -> ImageFolders.builder().setDirectory(missing).setBatchSize(2)
-        .build())
+    assertThatThrownBy(() -> ImageFolders.builder().setDirectory(missing).setBatchSize(2).build())
         .isInstanceOf(FileNotFoundException.class)
         .hasMessage("image folder %s does not exist: give a directory with %s", missing, LAYOUT);
   }
@@ -205,8 +220,10 @@ class ImageFoldersTest {
     Files.writeString(dir.resolve("empty/notes.txt"), "not an image");
     assertThatThrownBy(() -> builder().build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("class folder %s holds no images (files ending in .bmp, .gif, .jpeg, .jpg, "
-            + ".png, .wbmp): add images or remove the folder", dir.resolve("empty"));
+        .hasMessage(
+            "class folder %s holds no images (files ending in .bmp, .gif, .jpeg, .jpg, "
+                + ".png, .wbmp): add images or remove the folder",
+            dir.resolve("empty"));
   }
 
   @Test
@@ -214,10 +231,12 @@ class ImageFoldersTest {
     writeClasses(dir.resolve("train"), 2, "a", "b");
     assertThatThrownBy(() -> builder().build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("class folder %s holds no images (files ending in .bmp, .gif, .jpeg, .jpg, "
-            + ".png, .wbmp); it has sub-folders, but images must lie directly in their class "
-            + "folder (for train/ and val/ folders, both must be there): add images or remove "
-            + "the folder", dir.resolve("train"));
+        .hasMessage(
+            "class folder %s holds no images (files ending in .bmp, .gif, .jpeg, .jpg, "
+                + ".png, .wbmp); it has sub-folders, but images must lie directly in their class "
+                + "folder (for train/ and val/ folders, both must be there): add images or remove "
+                + "the folder",
+            dir.resolve("train"));
   }
 
   @Test
@@ -226,18 +245,19 @@ class ImageFoldersTest {
     writeClasses(dir.resolve("val"), 1, "a", "c");
     assertThatThrownBy(() -> builder().build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the train folder %s has classes [a, b] but the test folder %s has [a, c] "
-            + "(only in train: [b]; only in test: [c]): both must hold the same class folders",
+        .hasMessage(
+            "the train folder %s has classes [a, b] but the test folder %s has [a, c] "
+                + "(only in train: [b]; only in test: [c]): both must hold the same class folders",
             dir.resolve("train"), dir.resolve("val"));
   }
 
   @Test
   void optionsAreCheckedFirst() {
-    assertThatThrownBy(() -> ImageFolders.builder().setDirectory(dir).setBatchSize(4)
-        .optImageSize(0).build())
+    assertThatThrownBy(
+            () -> ImageFolders.builder().setDirectory(dir).setBatchSize(4).optImageSize(0).build())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("optImageSize must be positive, got 0: pass the side in pixels (224 by "
-            + "default)");
+        .hasMessage(
+            "optImageSize must be positive, got 0: pass the side in pixels (224 by " + "default)");
     assertThatThrownBy(() -> builder().optTestFraction(1).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("optTestFraction must lie strictly between 0 and 1, got 1.0");
@@ -252,9 +272,8 @@ class ImageFoldersTest {
   }
 
   /**
-   * Writes {@code perClass} 5x3 PNGs into a folder per class; image {@code i} of class
-   * {@code c} is the solid colour (10 i, 40 c, 255 - 40 c), {@code c} counting in the order
-   * given.
+   * Writes {@code perClass} 5x3 PNGs into a folder per class; image {@code i} of class {@code c} is
+   * the solid colour (10 i, 40 c, 255 - 40 c), {@code c} counting in the order given.
    */
   private static void writeClasses(Path folder, int perClass, String... classes)
       throws IOException {
@@ -284,8 +303,8 @@ class ImageFoldersTest {
   }
 
   /**
-   * The images a data set gives, each named by its colour: red byte * 1000 + green byte, read
-   * back from the normalised top-left pixel.
+   * The images a data set gives, each named by its colour: red byte * 1000 + green byte, read back
+   * from the normalised top-left pixel.
    */
   private static Set<Integer> images(NDManager manager, RandomAccessDataset data)
       throws IOException, TranslateException {

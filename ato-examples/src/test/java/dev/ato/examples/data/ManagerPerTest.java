@@ -6,8 +6,8 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives each test method that asks for an {@link NDManager} parameter a new base manager and
- * closes it when the test ends, so that arrays read from a data set never outlive their test.
+ * Gives each test method that asks for an {@link NDManager} parameter a new base manager and closes
+ * it when the test ends, so that arrays read from a data set never outlive their test.
  */
 final class ManagerPerTest implements ParameterResolver {
 
@@ -22,8 +22,9 @@ final class ManagerPerTest implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     NDManager manager = NDManager.newBaseManager();
-    context.getStore(NAMESPACE).put(manager, (ExtensionContext.Store.CloseableResource)
-        manager::close);
+    context
+        .getStore(NAMESPACE)
+        .put(manager, (ExtensionContext.Store.CloseableResource) manager::close);
     return manager;
   }
 }

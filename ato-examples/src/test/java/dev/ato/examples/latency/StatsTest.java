@@ -20,7 +20,8 @@ class StatsTest {
 
   @Test
   void nothingToSummariseIsAnError() {
-    assertThatThrownBy(() -> Stats.of(List.of())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Stats.of(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no measurement");
   }
 }

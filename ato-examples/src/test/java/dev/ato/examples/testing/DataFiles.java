@@ -12,9 +12,9 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 /**
- * Small data sets in the real file formats, written by the tests themselves: CIFAR-10 and
- * CIFAR-100 binary batches, IDX pairs and image folders of PNG files. Every class has a look of
- * its own (a brightness, a colour), so that a network can learn something in a few steps.
+ * Small data sets in the real file formats, written by the tests themselves: CIFAR-10 and CIFAR-100
+ * binary batches, IDX pairs and image folders of PNG files. Every class has a look of its own (a
+ * brightness, a colour), so that a network can learn something in a few steps.
  */
 public final class DataFiles {
 
@@ -23,13 +23,14 @@ public final class DataFiles {
   private DataFiles() {}
 
   /**
-   * CIFAR-10's five training batches and test batch in {@code directory}, {@code perBatch}
-   * records each; record {@code i} has class {@code i % classes}.
+   * CIFAR-10's five training batches and test batch in {@code directory}, {@code perBatch} records
+   * each; record {@code i} has class {@code i % classes}.
    */
   public static Path cifar10(Path directory, int perBatch, int classes) throws IOException {
     Files.createDirectories(directory);
     for (int batch = 1; batch <= 5; batch++) {
-      Files.write(directory.resolve("data_batch_" + batch + ".bin"),
+      Files.write(
+          directory.resolve("data_batch_" + batch + ".bin"),
           cifarRecords(perBatch, classes, 1, batch));
     }
     Files.write(directory.resolve("test_batch.bin"), cifarRecords(perBatch, classes, 1, 0));
@@ -37,8 +38,7 @@ public final class DataFiles {
   }
 
   /** CIFAR-100's {@code train.bin} and {@code test.bin}: coarse and fine label, then pixels. */
-  public static Path cifar100(Path directory, int train, int test, int classes)
-      throws IOException {
+  public static Path cifar100(Path directory, int train, int test, int classes) throws IOException {
     Files.createDirectories(directory);
     Files.write(directory.resolve("train.bin"), cifarRecords(train, classes, 2, 1));
     Files.write(directory.resolve("test.bin"), cifarRecords(test, classes, 2, 0));
@@ -46,8 +46,8 @@ public final class DataFiles {
   }
 
   /**
-   * {@code count} records of {@code labelBytes} label bytes (the fine label last) and 3072
-   * pixels; the class sets the mean brightness, a seeded noise the rest.
+   * {@code count} records of {@code labelBytes} label bytes (the fine label last) and 3072 pixels;
+   * the class sets the mean brightness, a seeded noise the rest.
    */
   public static byte[] cifarRecords(int count, int classes, int labelBytes, long seed) {
     int size = labelBytes + CIFAR_PIXELS;
@@ -68,11 +68,10 @@ public final class DataFiles {
   }
 
   /**
-   * Gzipped IDX files of {@code count} 28x28 images and their labels under Fashion-MNIST's
-   * names with {@code prefix} ("train" or "t10k").
+   * Gzipped IDX files of {@code count} 28x28 images and their labels under Fashion-MNIST's names
+   * with {@code prefix} ("train" or "t10k").
    */
-  public static void idx(Path directory, String prefix, int count, int classes)
-      throws IOException {
+  public static void idx(Path directory, String prefix, int count, int classes) throws IOException {
     Files.createDirectories(directory);
     byte[] pixels = new byte[16 + count * 28 * 28];
     header(pixels, 0x00000803, count, 28, 28);
@@ -91,8 +90,8 @@ public final class DataFiles {
   }
 
   /**
-   * An image folder: one sub-folder per class named {@code class0, class1, ...}, each with
-   * {@code perClass} PNG images of {@code size} x {@code size} in the class's own colour.
+   * An image folder: one sub-folder per class named {@code class0, class1, ...}, each with {@code
+   * perClass} PNG images of {@code size} x {@code size} in the class's own colour.
    */
   public static Path imageFolder(Path directory, int classes, int perClass, int size)
       throws IOException {
