@@ -1,29 +1,29 @@
 package dev.ato.djl.export;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
+import static dev.ato.djl.export.OnnxProtos.FLOAT;
+import static dev.ato.djl.export.OnnxProtos.INT64;
+import static dev.ato.djl.export.OnnxProtos.floats;
+import static dev.ato.djl.export.OnnxProtos.integer;
+import static dev.ato.djl.export.OnnxProtos.ints;
+import static dev.ato.djl.export.OnnxProtos.longs;
+import static dev.ato.djl.export.OnnxProtos.real;
+import static dev.ato.djl.export.OnnxProtos.tensor;
+import static dev.ato.djl.export.OnnxProtos.valueInfo;
+
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import dev.ato.djl.graph.BatchNormSettings;
-import dev.ato.djl.graph.Functions;
 import dev.ato.djl.subnet.SubnetSpec;
 import dev.ato.graph.ChannelGraph;
 import dev.ato.graph.ChannelShape;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
@@ -47,19 +47,16 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   /** The symbolic name of the batch dimension. */
   static final String BATCH = "batch";
 
-  private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
-  private static final int INT64 = TensorProto.DataType.INT64.getNumber();
-
   private final SubnetSpec spec;
   private final ChannelGraph graph;
   private final BiFunction<String, String, float[]> values;
-  private final GraphProto.Builder proto = GraphProto.newBuilder();
+  final GraphProto.Builder proto = GraphProto.newBuilder();
 
   /** The ONNX value that holds each layer's output. */
   private final Map<String, String> valueOf = new HashMap<>();
 
   /** Whether each ONNX value is a {@code [N, C]} array (else {@code [N, C, H, W]}). */
-  private final Map<String, Boolean> flat = new HashMap<>();
+  final Map<String, Boolean> flat = new HashMap<>();
 
   private Node node;
 
@@ -179,151 +176,24 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
 
   @Override
   public Void visitActivation(Layer.Activation layer) {
-    String in = input(0);
-    boolean isFlat = flat.get(in);
-    String function = layer.function();
-    Optional<Float> slope = Functions.leakyReluSlope(function);
-    if (slope.isPresent()) {
-      NodeProto.Builder op = op("LeakyRelu", List.of(in), output(isFlat));
-      op.addAttribute(real("alpha", slope.get()));
-      proto.addNode(op);
-      return null;
-    }
-    switch (function) {
-      case "relu" -> emit("Relu", List.of(in), isFlat);
-      case "sigmoid" -> emit("Sigmoid", List.of(in), isFlat);
-      case "tanh" -> emit("Tanh", List.of(in), isFlat);
-      case "softplus" -> emit("Softplus", List.of(in), isFlat);
-      case "selu" -> emit("Selu", List.of(in), isFlat);
-      case "softsign" -> emit("Softsign", List.of(in), isFlat);
-      case "elu" -> {
-        NodeProto.Builder op = op("Elu", List.of(in), output(isFlat));
-        op.addAttribute(real("alpha", 1f));
-        proto.addNode(op);
-      }
-      case "relu6" -> emit("Clip", List.of(in, scalar("zero", 0f), scalar("six", 6f)), isFlat);
-      case "silu" -> emit("Mul", List.of(in, step("Sigmoid", List.of(in))), isFlat);
-      case "mish" -> {
-        // DJL 0.35.1's mish takes log2 where Mish takes the natural log: x tanh(log2(1 + e^x)),
-        // that is x tanh(softplus(x) / ln 2). The file computes what DJL computes.
-        String log2 =
-            step("Div", List.of(step("Softplus", List.of(in)), scalar("ln2", (float) Math.log(2))));
-        emit("Mul", List.of(in, step("Tanh", List.of(log2))), isFlat);
-      }
-      case "gelu" -> {
-        // PyTorch's exact GELU, which DJL runs: x * (1 + erf(x / sqrt 2)) / 2. ONNX has no GELU
-        // operator before opset 20.
-        String scaled = step("Div", List.of(in, scalar("sqrt2", (float) Math.sqrt(2))));
-        String erf = step("Erf", List.of(scaled));
-        String half = step("Mul", List.of(in, scalar("half", 0.5f)));
-        emit("Mul", List.of(half, step("Add", List.of(erf, scalar("one", 1f)))), isFlat);
-      }
-      default ->
-          throw unexportable(
-              "the element-wise function '" + function + "' has no ONNX " + "form in ato");
-    }
+    new OnnxActivations(this).emit(layer);
     return null;
   }
 
   @Override
   public Void visitPool2d(Layer.Pool2d pool) {
-    String in = asFeatureMap(input(0));
-    boolean max = pool.pool() == Layer.PoolKind.MAX;
-    if (!max && pool.ceilMode()) {
-      averagePoolRoundingUp(in, pool);
-      return null;
-    }
-    NodeProto.Builder op =
-        NodeProto.newBuilder()
-            .setOpType(max ? "MaxPool" : "AveragePool")
-            .setName(node.name())
-            .addInput(in);
-    op.addAttribute(ints("kernel_shape", pool.kernel(), pool.kernel()));
-    op.addAttribute(ints("strides", pool.stride(), pool.stride()));
-    int padding = pool.padding();
-    op.addAttribute(ints("pads", padding, padding, padding, padding));
-    op.addAttribute(integer("ceil_mode", pool.ceilMode() ? 1 : 0));
-    if (!max) {
-      // Rounding down, every window lies inside the padded input: PyTorch, which DJL's engine
-      // runs counting the padding whatever it is told (docs/djl-notes.md), divides by the
-      // whole window, as count_include_pad = 1 does.
-      op.addAttribute(integer("count_include_pad", 1));
-    }
-    int height = node.output().height();
-    int width = node.output().width();
-    if (onnxPoolSize(node.input().height(), pool) == height
-        && onnxPoolSize(node.input().width(), pool) == width) {
-      proto.addNode(op.addOutput(output(false)));
-      return null;
-    }
-    // PyTorch drops a last ceil-mode window that would start in the right-hand padding; ONNX's
-    // formula keeps it. The extra row and column are cut off.
-    String pooled = node.name() + "/pooled";
-    proto.addNode(op.setName(pooled).addOutput(pooled));
-    flat.put(pooled, false);
-    proto.addNode(op("Slice", cropInputs(pooled), output(false)));
+    new OnnxPooling(this, node).pool(pool);
     return null;
   }
 
-  /**
-   * Average pooling whose last windows may run past the padded input, as PyTorch computes it: each
-   * window's sum divided by the part of the window inside the padded input. ONNX Runtime divides
-   * such partial windows otherwise, and fuses an explicit zero padding into the pool (then refusing
-   * a padding as wide as the kernel), so the graph sums each window with a depthwise convolution of
-   * ones, padded on the right until every window is whole, keeps the windows PyTorch keeps, and
-   * divides each by PyTorch's divisor.
-   */
-  private void averagePoolRoundingUp(String in, Layer.Pool2d pool) {
-    int k = pool.kernel();
-    int s = pool.stride();
-    int p = pool.padding();
-    int channels = node.input().channels();
-    float[] ones = new float[Math.multiplyExact(channels, Math.multiplyExact(k, k))];
-    Arrays.fill(ones, 1f);
-    NodeProto.Builder sum =
-        NodeProto.newBuilder()
-            .setOpType("Conv")
-            .setName(node.name() + "/window_sums")
-            .addInput(in)
-            .addInput(floatConstant("ones", ones, channels, 1, k, k))
-            .addOutput(node.name() + "/window_sums");
-    sum.addAttribute(ints("kernel_shape", k, k));
-    sum.addAttribute(ints("strides", s, s));
-    sum.addAttribute(ints("pads", p, p, p + s, p + s));
-    sum.addAttribute(integer("group", channels));
-    proto.addNode(sum);
-    flat.put(node.name() + "/window_sums", false);
-    int height = node.output().height();
-    int width = node.output().width();
-    String kept = step("Slice", cropInputs(node.name() + "/window_sums"), false);
-    float[] reciprocals = new float[height * width];
-    for (int row = 0; row < height; row++) {
-      for (int column = 0; column < width; column++) {
-        int rows = Math.min(k, node.input().height() + 2 * p - row * s);
-        int columns = Math.min(k, node.input().width() + 2 * p - column * s);
-        reciprocals[row * width + column] = 1f / (rows * columns);
-      }
-    }
-    emit("Mul", List.of(kept, floatConstant("divisors", reciprocals, 1, 1, height, width)), false);
-  }
-
   /** A float constant of this layer. */
-  private String floatConstant(String name, float[] values, long... dims) {
+  String floatConstant(String name, float[] values, long... dims) {
     return initializer(node.name() + "/" + name, FLOAT, floats(values), dims);
   }
 
   /** A 1-D int64 constant of this layer. */
-  private String longConstant(String name, long... values) {
+  String longConstant(String name, long... values) {
     return initializer(node.name() + "/" + name, INT64, longs(values), values.length);
-  }
-
-  /** The output size ONNX's pooling formula gives along an axis of {@code size}. */
-  private static int onnxPoolSize(int size, Layer.Pool2d pool) {
-    int span = size + 2 * pool.padding() - pool.kernel();
-    return (pool.ceilMode()
-            ? Math.floorDiv(span + pool.stride() - 1, pool.stride())
-            : Math.floorDiv(span, pool.stride()))
-        + 1;
   }
 
   @Override
@@ -345,15 +215,6 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   /** A {@code Flatten} to {@code [N, features]}. */
   private static NodeProto.Builder flatten(NodeProto.Builder op) {
     return op.addAttribute(integer("axis", 1));
-  }
-
-  /** A {@code Slice}'s inputs keeping the first rows and columns this layer gives. */
-  private List<String> cropInputs(String map) {
-    return List.of(
-        map,
-        longConstant("starts", 0, 0),
-        longConstant("ends", node.output().height(), node.output().width()),
-        longConstant("axes", 2, 3));
   }
 
   @Override
@@ -389,7 +250,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /** The ONNX value of the layer's input {@code index}; every input is emitted before. */
-  private String input(int index) {
+  String input(int index) {
     String value = valueOf.get(node.inputs().get(index));
     if (!flat.containsKey(value)) {
       throw new IllegalStateException(
@@ -415,7 +276,7 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /** {@code value} as a {@code [N, C, H, W]} map: unchanged, or {@code [N, C]} unsqueezed. */
-  private String asFeatureMap(String value) {
+  String asFeatureMap(String value) {
     if (!flat.get(value)) {
       return value;
     }
@@ -440,16 +301,16 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /** Emits the operator that gives this layer's output. */
-  private void emit(String type, List<String> inputs, boolean isFlat) {
+  void emit(String type, List<String> inputs, boolean isFlat) {
     proto.addNode(op(type, inputs, output(isFlat)));
   }
 
   /** Emits an intermediate operator of this layer, of the same layout as its input; its value. */
-  private String step(String type, List<String> inputs) {
+  String step(String type, List<String> inputs) {
     return step(type, inputs, flat.get(inputs.get(0)));
   }
 
-  private String step(String type, List<String> inputs, boolean isFlat) {
+  String step(String type, List<String> inputs, boolean isFlat) {
     String name = node.name() + "/" + type.toLowerCase(Locale.ROOT) + proto.getNodeCount();
     proto.addNode(
         NodeProto.newBuilder().setOpType(type).setName(name).addAllInput(inputs).addOutput(name));
@@ -458,13 +319,13 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /** This layer's output value, recorded with its layout. */
-  private String output(boolean isFlat) {
+  String output(boolean isFlat) {
     String value = valueOf.get(node.name());
     flat.put(value, isFlat);
     return value;
   }
 
-  private NodeProto.Builder op(String type, List<String> inputs, String output) {
+  NodeProto.Builder op(String type, List<String> inputs, String output) {
     return NodeProto.newBuilder()
         .setOpType(type)
         .setName(node.name())
@@ -492,84 +353,17 @@ final class OnnxGraphWriter implements Layer.Visitor<Void> {
   }
 
   /** A float scalar constant of this layer. */
-  private String scalar(String name, float value) {
+  String scalar(String name, float value) {
     return floatConstant(name, new float[] {value});
   }
 
   private String initializer(String name, int type, ByteBuffer bytes, long... dims) {
-    TensorProto.Builder tensor =
-        TensorProto.newBuilder()
-            .setName(name)
-            .setDataType(type)
-            .setRawData(ByteString.copyFrom(bytes));
-    for (long dim : dims) {
-      tensor.addDims(dim);
-    }
-    proto.addInitializer(tensor);
+    proto.addInitializer(tensor(name, type, bytes, dims));
     return name;
   }
 
-  private static ByteBuffer floats(float... values) {
-    ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values);
-    return bytes;
-  }
-
-  private static ByteBuffer longs(long... values) {
-    ByteBuffer bytes = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asLongBuffer().put(values);
-    return bytes;
-  }
-
-  private IllegalArgumentException unexportable(String why) {
+  IllegalArgumentException unexportable(String why) {
     return new IllegalArgumentException(
         "cannot export layer '" + node.name() + "' (" + node.layer().kind() + ") to ONNX: " + why);
-  }
-
-  /** A float tensor of the batch dimension and {@code shape}, as DJL lays it out. */
-  private static ValueInfoProto valueInfo(String name, ChannelShape shape, boolean isFlat) {
-    TensorShapeProto.Builder dims =
-        TensorShapeProto.newBuilder()
-            .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH));
-    if (isFlat) {
-      dims.addDim(dim(shape.channels() * (long) shape.spatialSize()));
-    } else {
-      dims.addDim(dim(shape.channels())).addDim(dim(shape.height())).addDim(dim(shape.width()));
-    }
-    return ValueInfoProto.newBuilder()
-        .setName(name)
-        .setType(
-            TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(dims)))
-        .build();
-  }
-
-  private static TensorShapeProto.Dimension dim(long value) {
-    return TensorShapeProto.Dimension.newBuilder().setDimValue(value).build();
-  }
-
-  private static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder attribute =
-        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long value : values) {
-      attribute.addInts(value);
-    }
-    return attribute.build();
-  }
-
-  private static AttributeProto integer(String name, long value) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.INT)
-        .setI(value)
-        .build();
-  }
-
-  private static AttributeProto real(String name, float value) {
-    return AttributeProto.newBuilder()
-        .setName(name)
-        .setType(AttributeProto.AttributeType.FLOAT)
-        .setF(value)
-        .build();
   }
 }

@@ -49,6 +49,6 @@ public final class CompressedBlockFactory implements BlockFactory {
     Path directory = Files.isDirectory(modelPath) ? modelPath : modelPath.getParent();
     // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
     EngineCheck.requireCorrect();
-    return new SubnetBlock(CompressedModel.readArchitecture(directory));
+    return new SubnetBlock(SavedDirectory.readArchitecture(directory));
   }
 }

@@ -3,8 +3,6 @@ package dev.ato.djl.subnet;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -12,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
-import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.graph.BatchNormSettings;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.tensor.InPlace;
@@ -23,17 +20,12 @@ import dev.ato.graph.Node;
 import dev.ato.graph.Parameter;
 import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupSet;
-import dev.ato.storage.Checksums;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -71,9 +63,6 @@ public final class CompressedModel implements AutoCloseable {
   /** Every file of a saved directory, which its checksum manifest lists. */
   public static final List<String> SAVED_FILES =
       List.of(ARCHITECTURE_FILE, SERVING_PROPERTIES, PARAMETER_FILE);
-
-  /** The first architecture format whose directories carry a checksum manifest. */
-  private static final int CHECKSUMMED_VERSION = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(CompressedModel.class);
 
@@ -306,29 +295,7 @@ public final class CompressedModel implements AutoCloseable {
               + "of the original model, which its description cannot rebuild; express those blocks "
               + "with blocks ato reads to make the model savable");
     }
-    try {
-      Files.createDirectories(directory);
-      Files.writeString(
-          directory.resolve(ARCHITECTURE_FILE), block.spec().toJson(), StandardCharsets.UTF_8);
-      Files.writeString(
-          directory.resolve(SERVING_PROPERTIES),
-          "# Written by ato: DJL's "
-              + "Criteria and Model.load rebuild the network with this factory.\n"
-              + "blockFactory="
-              + CompressedBlockFactory.class.getName()
-              + "\n"
-              + "option.modelName="
-              + MODEL_NAME
-              + "\n",
-          StandardCharsets.UTF_8);
-      try (Model model = Model.newInstance(MODEL_NAME)) {
-        model.setBlock(block);
-        model.save(directory, MODEL_NAME);
-      }
-      Checksums.write(directory, SAVED_FILES);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save the compressed model to " + directory, e);
-    }
+    SavedDirectory.write(block, directory);
   }
 
   /**
@@ -340,135 +307,7 @@ public final class CompressedModel implements AutoCloseable {
    *     names the file
    */
   public static CompressedModel load(Path directory, NDManager manager) {
-    Path parameters = directory.resolve(PARAMETER_FILE);
-    String misfit =
-        "the parameters in "
-            + parameters
-            + " cannot be read with the architecture in "
-            + directory.resolve(ARCHITECTURE_FILE);
-    try (Model model = Model.newInstance(MODEL_NAME, manager.getDevice())) {
-      SubnetBlock block = new SubnetBlock(readArchitecture(directory));
-      // DJL's reader takes whatever shapes the file holds: the architecture's own are checked
-      // after it, so that parameters of another network are an error and not a wrong model.
-      Map<String, Shape> expected = parameterShapes(block, model.getNDManager());
-      model.setBlock(block);
-      model.load(directory, MODEL_NAME);
-      for (var pair : block.getParameters()) {
-        Shape found = pair.getValue().getArray().getShape();
-        checkArgument(
-            found.equals(expected.get(pair.getKey())),
-            "%s: parameter %s has shape %s "
-                + "where the architecture needs %s; save the network again",
-            misfit,
-            pair.getKey(),
-            found,
-            expected.get(pair.getKey()));
-      }
-      block.getParameters().values().forEach(p -> p.getArray().attach(manager));
-      keepOutOfScopes(block);
-      // A pruned network's channel counts are the ones some CPUs' kernels get wrong.
-      EngineCheck.requireCorrect();
-      return new CompressedModel(block, null);
-    } catch (MalformedModelException e) {
-      throw new IllegalArgumentException(misfit + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      // Model.load reports a truncated file as an end of stream, with no more to say.
-      throw new IllegalArgumentException(
-          misfit
-              + " ("
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              + "): the file is truncated or "
-              + "damaged; save the network again",
-          e);
-    }
-  }
-
-  /** The shape of every parameter of {@code block} for its architecture, by name. */
-  private static Map<String, Shape> parameterShapes(SubnetBlock block, NDManager scratch) {
-    SubnetBlock probe = new SubnetBlock(block.spec());
-    Map<String, Shape> shapes = new HashMap<>();
-    try (NDManager arrays = scratch.newSubManager()) {
-      probe.initialize(arrays, DataType.FLOAT32, inputShapeOf(probe));
-      probe
-          .getParameters()
-          .forEach(pair -> shapes.put(pair.getKey(), pair.getValue().getArray().getShape()));
-    }
-    return shapes;
-  }
-
-  /**
-   * The architecture saved in {@code directory}, once every file of the directory matches its
-   * checksum and the architecture lies within {@link ArchitectureLimits}, its parameters within
-   * what the parameter file can hold: what both loading routes ({@link #load} and DJL's through
-   * {@link CompressedBlockFactory}) read before they allocate anything.
-   *
-   * @throws IllegalArgumentException naming the file, and in the architecture the layer and field,
-   *     when the directory is incomplete, damaged or out of bounds
-   */
-  static SubnetSpec readArchitecture(Path directory) throws IOException {
-    Path architecture = directory.resolve(ARCHITECTURE_FILE);
-    Path parameters = directory.resolve(PARAMETER_FILE);
-    for (Path file : List.of(architecture, parameters)) {
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(
-            directory + " holds no saved compressed model: " + file + " is missing");
-      }
-    }
-    Optional<List<String>> checked = Checksums.verify(directory);
-    List<String> unlisted =
-        checked
-            .map(
-                listed ->
-                    List.of(ARCHITECTURE_FILE, PARAMETER_FILE).stream()
-                        .filter(f -> !listed.contains(f))
-                        .toList())
-            .orElse(List.of());
-    if (!unlisted.isEmpty()) {
-      throw new IllegalArgumentException(
-          directory.resolve(Checksums.FILE_NAME)
-              + " does not "
-              + "list "
-              + unlisted
-              + ": the directory is damaged; save the network again");
-    }
-    SubnetSpec spec;
-    try {
-      spec = SubnetSpec.fromJson(Files.readString(architecture, StandardCharsets.UTF_8));
-      long values = ArchitectureLimits.check(spec);
-      if (values > Files.size(parameters) / Float.BYTES) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "its layers hold %,d " + "parameters, more than the %,d bytes of %s can",
-                values,
-                Files.size(parameters),
-                parameters.getFileName()));
-      }
-    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-      throw new IllegalArgumentException(
-          architecture
-              + " is not a compressed model's "
-              + "architecture ("
-              + e.getMessage()
-              + "): save the network again",
-          e);
-    }
-    if (checked.isEmpty()) {
-      if (spec.formatVersion() >= CHECKSUMMED_VERSION) {
-        throw new IllegalArgumentException(
-            directory.resolve(Checksums.FILE_NAME)
-                + " is "
-                + "missing: a network saved by this version of ato has one, so the directory is "
-                + "incomplete; save the network again");
-      }
-      LOG.warn(
-          "{} was saved before ato kept checksums (format version {}): a damaged file "
-              + "there cannot be told from a good one; save the network again to add them",
-          directory,
-          spec.formatVersion());
-    }
-    return spec;
+    return new CompressedModel(SavedDirectory.read(directory, manager), null);
   }
 
   /** The input shape, batch 1, that {@code block} was made for. */
@@ -480,7 +319,7 @@ public final class CompressedModel implements AutoCloseable {
   }
 
   /** Parameters belong to their manager, not to whatever NDScope the caller has open. */
-  private static void keepOutOfScopes(SubnetBlock block) {
+  static void keepOutOfScopes(SubnetBlock block) {
     block.getParameters().values().forEach(p -> NDScope.unregister(p.getArray()));
   }
 
