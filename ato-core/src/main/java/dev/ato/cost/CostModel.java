@@ -124,15 +124,90 @@ public final class CostModel {
     return new CostTerm(node.name(), p.name(), coefficient, outputs, inputs);
   }
 
-  /** Multiply-accumulates per value of {@code p}: output positions for a conv weight. */
+  /**
+   * Multiply-accumulates per value of {@code p}: output positions for a convolution's weight, one
+   * for a linear layer's, none for any other parameter (biases, batch-norm scales and statistics,
+   * an opaque layer's values, which the FLOPs leave out).
+   */
   private static long macsPerWeight(Node node, Parameter p) {
     if (!p.name().equals("weight")) {
       return 0;
     }
-    if (node.layer() instanceof Layer.Conv2d) {
-      return node.output().spatialSize();
+    return node.layer().accept(new WeightMacs(node));
+  }
+
+  /** Multiply-accumulates per weight value of each kind of layer that has a weight. */
+  private static final class WeightMacs implements Layer.Visitor<Long> {
+    private final Node node;
+
+    WeightMacs(Node node) {
+      this.node = node;
     }
-    return node.layer() instanceof Layer.Linear ? 1 : 0;
+
+    @Override
+    public Long visitConv2d(Layer.Conv2d layer) {
+      return (long) node.output().spatialSize();
+    }
+
+    @Override
+    public Long visitLinear(Layer.Linear layer) {
+      return 1L;
+    }
+
+    @Override
+    public Long visitInput(Layer.Input layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitBatchNorm(Layer.BatchNorm layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitActivation(Layer.Activation layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitPool2d(Layer.Pool2d layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitGlobalPool(Layer.GlobalPool layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitFlatten(Layer.Flatten layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitAdd(Layer.Add layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitConcat(Layer.Concat layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitIdentity(Layer.Identity layer) {
+      throw noWeight(layer);
+    }
+
+    @Override
+    public Long visitOpaque(Layer.Opaque layer) {
+      throw noWeight(layer);
+    }
+
+    private IllegalStateException noWeight(Layer layer) {
+      return new IllegalStateException(
+          "layer '" + node.name() + "' (" + layer.kind() + ") has no parameter called 'weight'");
+    }
   }
 
   /** Number of groups a keep vector must cover. */

@@ -59,7 +59,9 @@ public sealed interface Layer
    * An operation defined for every kind of layer, one method per kind. Code that treats kinds
    * differently goes through a visitor rather than a chain of {@code instanceof} tests, so that a
    * new kind fails to compile at every such place until each says what the kind means there,
-   * instead of falling through to a default. Where a kind has no meaning, the method throws.
+   * instead of falling through to a default. Where a kind has no meaning, the method throws. (A
+   * test for named kinds, such as "is this the input", may be an {@code instanceof}: it gives no
+   * meaning to the kinds it does not name.)
    *
    * @param <R> what the operation gives for one layer
    */

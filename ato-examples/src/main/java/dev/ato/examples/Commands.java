@@ -1,10 +1,7 @@
 package dev.ato.examples;
 
 import ai.djl.engine.EngineException;
-import ai.djl.training.dataset.Dataset;
 import dev.ato.djl.FlopsTargetMissedException;
-import dev.ato.examples.data.FashionMnist;
-import dev.ato.examples.data.IdxImageDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -13,24 +10,6 @@ import picocli.CommandLine;
 final class Commands {
 
   private Commands() {}
-
-  /** The first {@code limit} normalised Fashion-MNIST training images, shuffled in batches. */
-  static IdxImageDataset fashionMnistTrain(int limit, int batch) throws IOException {
-    return FashionMnist.builder(Dataset.Usage.TRAIN)
-        .optLimit(limit)
-        .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
-        .setSampling(batch, true)
-        .build();
-  }
-
-  /** The first {@code limit} normalised Fashion-MNIST test images, in batches of 250. */
-  static IdxImageDataset fashionMnistTest(int limit) throws IOException {
-    return FashionMnist.builder(Dataset.Usage.TEST)
-        .optLimit(limit)
-        .optNormalization(FashionMnist.MEAN, FashionMnist.STD)
-        .setSampling(250, false)
-        .build();
-  }
 
   /**
    * Enum values in any case, and bad input (an unknown command or option, an impossible reduction,

@@ -47,6 +47,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -59,6 +60,10 @@ import picocli.CommandLine.Spec;
  * it is written. A subclass names the network.
  */
 abstract class PruneCommand implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Length length = new TrainingOptions.Length(12, 64);
+  @Mixin TrainingOptions.LearningRate rate = new TrainingOptions.LearningRate(0.05f);
+  @Mixin TrainingOptions.Seed seeding = new TrainingOptions.Seed();
 
   private static final Logger LOG = LoggerFactory.getLogger(PruneCommand.class);
 
@@ -167,28 +172,10 @@ abstract class PruneCommand implements Callable<Integer> {
   Integer cropPadding;
 
   @Option(
-      names = "--epochs",
-      defaultValue = "12",
-      description = "Training epochs (default ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "64",
-      description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(
       names = "--optimizer",
       defaultValue = "sgd",
       description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; SGD with momentum).")
   OptimizerChoice optimizer;
-
-  @Option(
-      names = "--learning-rate",
-      defaultValue = "0.05",
-      description = "Base learning rate (default ${DEFAULT-VALUE}).")
-  float learningRate;
 
   @Option(
       names = "--lr-schedule",
@@ -278,14 +265,6 @@ abstract class PruneCommand implements Callable<Integer> {
   String channelMultiple;
 
   @Option(
-      names = "--seed",
-      defaultValue = "42",
-      description =
-          "Seed of the held-out split, the augmentation and the run (default "
-              + "${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
       names = "--device",
       defaultValue = "cpu",
       description =
@@ -362,13 +341,13 @@ abstract class PruneCommand implements Callable<Integer> {
               .setTrainingData(images.train())
               .optValidationData(images.test())
               .setFlopsReduction(reduction)
-              .setEpochs(epochs)
-              .optOptimizer(steps -> optimizer(schedule.tracker(learningRate, steps)))
+              .setEpochs(length.epochs)
+              .optOptimizer(steps -> optimizer(schedule.tracker(rate.learningRate, steps)))
               .optProjection(
                   projector == ProjectorChoice.HALF_SPACE
                       ? Projection.halfSpace(halfSpaceEpsilon)
                       : Projection.groupLasso())
-              .optSeed(seed)
+              .optSeed(seeding.seed)
               .optDevice(chosen)
               .addListener(trace);
       if (!noCheckpoints) {
@@ -416,7 +395,7 @@ abstract class PruneCommand implements Callable<Integer> {
             LOG.info(
                 "timing the dense and the compressed networks, in DJL and in ONNX Runtime, "
                     + "at batch 1 and {}",
-                batch);
+                length.batch);
             ImmutableList<PruningSpeed.Figure> latency =
                 latency(ato, result.compressed(), inference, onnx, images.imageShape().getShape());
             double latencySeconds = seconds(phase);
@@ -534,7 +513,7 @@ abstract class PruneCommand implements Callable<Integer> {
       byte[] onnx,
       long[] inputShape) {
     int threads = Runtime.getRuntime().availableProcessors();
-    List<Integer> batches = batch == 1 ? List.of(1) : List.of(1, batch);
+    List<Integer> batches = length.batch == 1 ? List.of(1) : List.of(1, length.batch);
     ImmutableList.Builder<PruningSpeed.Figure> figures = ImmutableList.builder();
     try (Forwards networks = new Forwards()) {
       figures.addAll(
@@ -643,9 +622,9 @@ abstract class PruneCommand implements Callable<Integer> {
         ImageData.builder()
             .setFormat(resolved)
             .setDirectory(data)
-            .setBatchSize(batch)
+            .setBatchSize(length.batch)
             .optAugmentation(resolveAugmentation(resolved))
-            .optSeed(seed);
+            .optSeed(seeding.seed);
     if (trainLimit != null) {
       builder.optTrainLimit(trainLimit);
     }

@@ -28,6 +28,7 @@ import dev.ato.djl.Scoring;
 import dev.ato.djl.cost.FlopsCounter;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.examples.LearningRateSchedule;
+import dev.ato.examples.TrainingOptions;
 import dev.ato.examples.data.Augmentation;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
@@ -50,6 +51,7 @@ import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -66,6 +68,9 @@ import picocli.CommandLine.ParentCommand;
         "Test accuracy at a FLOPs budget: ATO against dense, uniform scaling, "
             + "magnitude pruning and a magnitude-chosen fixed mask, one recipe for all.")
 final class AccuracyBenchmark implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Length length = new TrainingOptions.Length(4, 64);
+  @Mixin TrainingOptions.LearningRate rate = new TrainingOptions.LearningRate(0.05f);
   private static final Logger LOG = LoggerFactory.getLogger(AccuracyBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
   private static final int FULL_WIDTH = 16;
@@ -106,9 +111,6 @@ final class AccuracyBenchmark implements Callable<Integer> {
       description = "Test images scored (the whole test set is 10,000).")
   int testImages;
 
-  @Option(names = "--epochs", defaultValue = "4", description = "Training epochs of every row.")
-  int epochs;
-
   @Option(
       names = "--magnitude-epochs",
       description =
@@ -122,15 +124,6 @@ final class AccuracyBenchmark implements Callable<Integer> {
       defaultValue = "2",
       description = "Extra epochs of the fine-tuned magnitude-pruning row.")
   int fineTuneEpochs;
-
-  @Option(names = "--batch", defaultValue = "64", description = "Batch size.")
-  int batch;
-
-  @Option(
-      names = "--learning-rate",
-      defaultValue = "0.05",
-      description = "SGD's base rate, annealed by cosine to 1% of it over each training.")
-  float learningRate;
 
   @Option(
       names = "--fine-tune-learning-rate",
@@ -180,10 +173,10 @@ final class AccuracyBenchmark implements Callable<Integer> {
           multiple);
     }
     checkArgument(
-        epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
+        length.epochs >= 1 && magnitudeEpochs() >= 1 && fineTuneEpochs >= 0,
         "--epochs and --magnitude-epochs must be at least 1 and --fine-tune-epochs at least 0, "
             + "found %s, %s and %s",
-        epochs,
+        length.epochs,
         magnitudeEpochs(),
         fineTuneEpochs);
     parent.configureEngine();
@@ -194,7 +187,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
           ImageData.builder()
               .setFormat(DataFormat.IDX)
               .setDirectory(FashionMnist.directory())
-              .setBatchSize(batch)
+              .setBatchSize(length.batch)
               .optTrainLimit(images)
               .optTestLimit(testImages)
               .optAugmentation(Augmentation.CROP_FLIP)
@@ -215,10 +208,11 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   private void run(Run run, ImageData data, long seed) throws IOException, TranslateException {
-    boolean oneDenseTraining = runs.contains(Run.DENSE) && magnitudeEpochs() == epochs;
+    boolean oneDenseTraining = runs.contains(Run.DENSE) && magnitudeEpochs() == length.epochs;
     switch (run) {
       case DENSE ->
-          denseAndMagnitude(data, seed, epochs, oneDenseTraining && runs.contains(Run.MAGNITUDE));
+          denseAndMagnitude(
+              data, seed, length.epochs, oneDenseTraining && runs.contains(Run.MAGNITUDE));
       case MAGNITUDE -> {
         if (!oneDenseTraining) {
           denseAndMagnitude(data, seed, magnitudeEpochs(), true);
@@ -279,7 +273,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   private int magnitudeEpochs() {
-    return magnitudeEpochs != null ? magnitudeEpochs : epochs;
+    return magnitudeEpochs != null ? magnitudeEpochs : length.epochs;
   }
 
   private Block network(int width) {
@@ -303,14 +297,15 @@ final class AccuracyBenchmark implements Callable<Integer> {
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("dense")) {
       model.setBlock(network(FULL_WIDTH));
-      double seconds = train(model, data.train(), denseEpochs, learningRate);
+      double seconds = train(model, data.train(), denseEpochs, rate.learningRate);
       CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
       long flops = cost.flops();
       long parameters = cost.parameters();
       double denseAccuracy = Scoring.accuracy(model.getBlock(), data.test());
-      if (denseEpochs == epochs) {
+      if (denseEpochs == length.epochs) {
         record(
-            new Outcome("dense", "dense network", 0, seed, denseAccuracy, 0, 0, epochs, seconds));
+            new Outcome(
+                "dense", "dense network", 0, seed, denseAccuracy, 0, 0, length.epochs, seconds));
       } else {
         record(
             new Outcome(
@@ -384,7 +379,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("uniform")) {
       model.setBlock(network(width));
-      double seconds = train(model, data.train(), epochs, learningRate);
+      double seconds = train(model, data.train(), length.epochs, rate.learningRate);
       double cut = 1 - (double) macs(width) / dense;
       double fewer =
           1
@@ -403,7 +398,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
               Scoring.accuracy(model.getBlock(), data.test()),
               cut,
               fewer,
-              epochs,
+              length.epochs,
               seconds));
     }
   }
@@ -429,8 +424,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
             .setInputShape(inputShape())
             .setTrainingData(data.train())
             .setFlopsReduction(reduction)
-            .setEpochs(epochs)
-            .optOptimizer(steps -> sgd(LearningRateSchedule.COSINE.tracker(learningRate, steps)))
+            .setEpochs(length.epochs)
+            .optOptimizer(
+                steps -> sgd(LearningRateSchedule.COSINE.tracker(rate.learningRate, steps)))
             .optProjection(projection)
             .optMaskSource(source)
             .optSeed(seed);
@@ -463,7 +459,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
                 Scoring.accuracy(result.compressed().block(), data.test()),
                 result.flopsReduction(),
                 result.parameterReduction(),
-                epochs,
+                length.epochs,
                 seconds,
                 result.budget().rounding().multiple()));
       }
@@ -474,7 +470,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private double train(Model model, RandomAccessDataset train, int epochCount, float rate)
       throws IOException, TranslateException {
     Tracker rates =
-        LearningRateSchedule.COSINE.tracker(rate, (train.size() + batch - 1) / batch * epochCount);
+        LearningRateSchedule.COSINE.tracker(
+            rate, (train.size() + length.batch - 1) / length.batch * epochCount);
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
             .optOptimizer(sgd(rates))
@@ -561,7 +558,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   /** Adds {@code outcome} to its row and stores the row with every seed it has so far. */
   private void record(Outcome outcome) {
-    String row = rowName(depth, images, epochs, outcome.method(), outcome.target());
+    String row = rowName(depth, images, length.epochs, outcome.method(), outcome.target());
     LOG.info(
         "{} (seed {}): accuracy {}, FLOPs -{}, {} s",
         row,
@@ -621,7 +618,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
         FULL_WIDTH,
         images,
         testImages,
-        epochs);
+        length.epochs);
   }
 
   private String recipe() {
@@ -630,8 +627,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
         "batch %d, SGD base rate %s annealed by cosine to 1%%, "
             + "momentum 0.9, weight decay 5e-4; %s; ATO's rows train on 95%% of the images (5%% "
             + "are its controller's), the others on all",
-        batch,
-        learningRate,
+        length.batch,
+        rate.learningRate,
         augmentation);
   }
 }

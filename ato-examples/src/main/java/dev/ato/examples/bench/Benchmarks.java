@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
       AccuracyBenchmark.class,
       DeployBenchmark.class,
       ChannelMultipleBenchmark.class,
+      BudgetRuns.class,
+      ControllerConvergence.class,
       Benchmarks.Page.class
     })
 public final class Benchmarks implements Runnable {

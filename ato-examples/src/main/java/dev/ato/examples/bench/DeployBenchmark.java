@@ -8,6 +8,7 @@ import dev.ato.djl.engine.ChannelBlocks;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.subnet.CompressedModel;
+import dev.ato.examples.TrainingOptions;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
@@ -30,6 +31,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -48,6 +50,8 @@ import picocli.CommandLine.ParentCommand;
         "Dense against compressed at serving time: DJL, ONNX Runtime and PyTorch "
             + "frozen, on the builder's defaults.")
 final class DeployBenchmark implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Length length = new TrainingOptions.Length(2, 64);
   private static final Logger LOG = LoggerFactory.getLogger(DeployBenchmark.class);
   private static final long[] IMAGE = {1, 28, 28};
 
@@ -78,15 +82,6 @@ final class DeployBenchmark implements Callable<Integer> {
       description = "Fashion-MNIST training images of the ATO run.")
   int images;
 
-  @Option(names = "--epochs", defaultValue = "2", description = "Epochs of the ATO run.")
-  int epochs;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "64",
-      description = "The training batch, and the larger batch timed.")
-  int batch;
-
   @Option(
       names = "--repeats",
       defaultValue = "3",
@@ -114,7 +109,7 @@ final class DeployBenchmark implements Callable<Integer> {
     parent.configureEngine();
     double target = reduction != null ? reduction : network.reduction;
     PytorchPeer peer = noPeer ? null : PytorchPeer.on(python);
-    List<Integer> batches = List.of(1, batch);
+    List<Integer> batches = List.of(1, length.batch);
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, Double> figures = new LinkedHashMap<>();
     Map<String, String> settings = new LinkedHashMap<>();
@@ -122,9 +117,9 @@ final class DeployBenchmark implements Callable<Integer> {
             ImageData.builder()
                 .setFormat(DataFormat.IDX)
                 .setDirectory(FashionMnist.directory())
-                .setBatchSize(batch)
+                .setBatchSize(length.batch)
                 .optTrainLimit(images)
-                .optTestLimit(batch)
+                .optTestLimit(length.batch)
                 .optSeed(42)
                 .build();
         AutoTrainOnce ato =
@@ -133,7 +128,7 @@ final class DeployBenchmark implements Callable<Integer> {
                 .setInputShape(new Shape(1).addAll(new Shape(IMAGE)))
                 .setTrainingData(data.train())
                 .setFlopsReduction(target)
-                .setEpochs(epochs)
+                .setEpochs(length.epochs)
                 .optSeed(42)
                 .build();
         AtoResult result = ato.fit();
@@ -199,7 +194,7 @@ final class DeployBenchmark implements Callable<Integer> {
       }
     }
     Stats.summarise(seconds, figures);
-    figures.put("batch", (double) batch);
+    figures.put("batch", (double) length.batch);
     figures.put("repeats", (double) repeats);
     settings.put("network", network.description + ", input 1x28x28");
     settings.put(
@@ -210,9 +205,9 @@ final class DeployBenchmark implements Callable<Integer> {
                 + "automatic), FLOPs reduction %s, %d epochs of the first %,d Fashion-MNIST training "
                 + "images in batches of %d, seed 42",
             target,
-            epochs,
+            length.epochs,
             images,
-            batch));
+            length.batch));
     settings.put(
         "timing",
         String.format(

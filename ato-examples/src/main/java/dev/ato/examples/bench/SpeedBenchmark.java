@@ -27,6 +27,7 @@ import dev.ato.djl.EpochMetrics;
 import dev.ato.djl.cost.FlopsCounter;
 import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.engine.NoGrad;
+import dev.ato.examples.TrainingOptions;
 import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
@@ -45,6 +46,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -59,6 +61,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = "Training and inference speed: plain DJL, ATO and PyTorch eager side by side.")
 final class SpeedBenchmark implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Length length = new TrainingOptions.Length(2, 128);
   private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
 
@@ -72,12 +76,6 @@ final class SpeedBenchmark implements Callable<Integer> {
       defaultValue = "6400",
       description = "Fashion-MNIST training images read (ATO holds 5% of them out).")
   int images;
-
-  @Option(names = "--batch", defaultValue = "128", description = "Batch size.")
-  int batch;
-
-  @Option(names = "--epochs", defaultValue = "2", description = "Epochs of every run.")
-  int epochs;
 
   @Option(
       names = "--repeats",
@@ -137,9 +135,9 @@ final class SpeedBenchmark implements Callable<Integer> {
         ImageData.builder()
             .setFormat(DataFormat.IDX)
             .setDirectory(data)
-            .setBatchSize(batch)
+            .setBatchSize(length.batch)
             .optTrainLimit(this.images)
-            .optTestLimit(batch)
+            .optTestLimit(length.batch)
             .optSeed(42)
             .build()) {
       for (int repeat = 1; repeat <= repeats; repeat++) {
@@ -155,8 +153,8 @@ final class SpeedBenchmark implements Callable<Integer> {
                   data,
                   depth,
                   this.images,
-                  batch,
-                  epochs,
+                  length.batch,
+                  length.epochs,
                   parent.threads(),
                   warmup,
                   System.getenv(EngineCheck.ISA_VARIABLE)));
@@ -164,7 +162,14 @@ final class SpeedBenchmark implements Callable<Integer> {
               seconds,
               "pytorch_own_isa",
               peer.meanStepSeconds(
-                  data, depth, this.images, batch, epochs, parent.threads(), warmup, null));
+                  data,
+                  depth,
+                  this.images,
+                  length.batch,
+                  length.epochs,
+                  parent.threads(),
+                  warmup,
+                  null));
         }
       }
       if (channelMultiple > 1) {
@@ -180,16 +185,16 @@ final class SpeedBenchmark implements Callable<Integer> {
           figures.put(loop + "_step_seconds_min", stats.min());
           figures.put(loop + "_step_seconds_max", stats.max());
         });
-    figures.put("batch", (double) batch);
+    figures.put("batch", (double) length.batch);
     figures.put("repeats", (double) repeats);
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("network", "CIFAR ResNet-" + depth + " (width 16), input 1x28x28");
     settings.put("data", "Fashion-MNIST, first " + this.images + " training images");
     settings.put(
         "training",
-        epochs
+        length.epochs
             + " epochs, batch "
-            + batch
+            + length.batch
             + ", SGD 0.05, momentum 0.9, "
             + "weight decay 5e-4; the first "
             + warmup
@@ -274,7 +279,7 @@ final class SpeedBenchmark implements Callable<Integer> {
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1).addAll(IMAGE));
         clock.start();
-        EasyTrain.fit(trainer, epochs, data.train(), null);
+        EasyTrain.fit(trainer, length.epochs, data.train(), null);
         TrainingResult result = trainer.getTrainingResult();
         LOG.info("plain DJL: loss {}", result.getTrainLoss());
       }
@@ -327,7 +332,7 @@ final class SpeedBenchmark implements Callable<Integer> {
                 .setInputShape(new Shape(1).addAll(IMAGE))
                 .setTrainingData(data.train())
                 .setFlopsReduction(reduction)
-                .setEpochs(epochs)
+                .setEpochs(length.epochs)
                 .optOptimizer(sgd())
                 .optControllerInterval(interval)
                 .optChannelMultiple(multiple)

@@ -1,4 +1,4 @@
-package dev.ato.examples;
+package dev.ato.examples.bench;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
@@ -6,7 +6,11 @@ import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.AutoTrainOnceBuilder;
 import dev.ato.djl.BudgetOutcome;
-import dev.ato.examples.data.IdxImageDataset;
+import dev.ato.examples.TrainingOptions;
+import dev.ato.examples.data.Augmentation;
+import dev.ato.examples.data.DataFormat;
+import dev.ato.examples.data.FashionMnist;
+import dev.ato.examples.data.ImageData;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,10 +31,12 @@ import picocli.CommandLine.Spec;
  * schedule fitted the run: the before/after table of docs/results.md.
  */
 @Command(
-    name = "ato-budget-runs",
+    name = "budget-runs",
     mixinStandardHelpOptions = true,
     description = "FLOPs reached with the default schedule and with the paper's, side by side.")
-public final class BudgetRuns implements Callable<Integer> {
+final class BudgetRuns implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Seed seeding = new TrainingOptions.Seed();
 
   @Spec private CommandLine.Model.CommandSpec spec;
 
@@ -71,9 +78,6 @@ public final class BudgetRuns implements Callable<Integer> {
           "Also run each with the paper's schedule and no correction (default "
               + "${DEFAULT-VALUE}; --no-paper leaves those columns empty).")
   private boolean paper;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-  private long seed;
 
   /** Run lengths, as in the test. */
   enum Length {
@@ -140,8 +144,7 @@ public final class BudgetRuns implements Callable<Integer> {
       double target,
       UnaryOperator<AutoTrainOnceBuilder> options)
       throws IOException {
-    try (IdxImageDataset train = Commands.fashionMnistTrain(length.images, 32);
-        IdxImageDataset test = Commands.fashionMnistTest(1000);
+    try (ImageData data = fashionMnist(length.images, 32, 1000, seeding.seed);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build(width));
       try (AutoTrainOnce ato =
@@ -150,11 +153,11 @@ public final class BudgetRuns implements Callable<Integer> {
                       AutoTrainOnce.builder()
                           .setModel(model)
                           .setInputShape(new Shape(1, 1, 28, 28))
-                          .setTrainingData(train)
-                          .optValidationData(test)
+                          .setTrainingData(data.train())
+                          .optValidationData(data.test())
                           .setFlopsReduction(target)
                           .setEpochs(length.epochs)
-                          .optSeed(seed))
+                          .optSeed(seeding.seed))
                   .build();
           AtoResult result = ato.fit()) {
         BudgetOutcome budget = result.budget();
@@ -180,11 +183,21 @@ public final class BudgetRuns implements Callable<Integer> {
     }
   }
 
-  /** Runs the comparison. */
-  public static void main(String[] args) {
-    int code = Commands.configure(new CommandLine(new BudgetRuns())).execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
+  /**
+   * The first {@code images} Fashion-MNIST training images in shuffled batches of {@code batch},
+   * and the first {@code testImages} test images, normalised, without augmentation: the data of the
+   * research commands.
+   */
+  static ImageData fashionMnist(int images, int batch, int testImages, long seed)
+      throws IOException {
+    return ImageData.builder()
+        .setFormat(DataFormat.IDX)
+        .setDirectory(FashionMnist.directory())
+        .setBatchSize(batch)
+        .optTrainLimit(images)
+        .optTestLimit(testImages)
+        .optAugmentation(Augmentation.NONE)
+        .optSeed(seed)
+        .build();
   }
 }

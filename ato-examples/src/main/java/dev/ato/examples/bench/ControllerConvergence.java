@@ -1,4 +1,4 @@
-package dev.ato.examples;
+package dev.ato.examples.bench;
 
 import ai.djl.Model;
 import ai.djl.ndarray.types.Shape;
@@ -6,7 +6,8 @@ import ai.djl.nn.Block;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
-import dev.ato.examples.data.IdxImageDataset;
+import dev.ato.examples.TrainingOptions;
+import dev.ato.examples.data.ImageData;
 import dev.ato.examples.models.CifarMobileNetV2;
 import dev.ato.examples.models.CifarResNet;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,10 +30,13 @@ import picocli.CommandLine.Spec;
  * (docs/design.md, docs/results.md).
  */
 @Command(
-    name = "ato-controller-convergence",
+    name = "controller-convergence",
     mixinStandardHelpOptions = true,
     description = "Counts the controller updates ATO needs to reach a FLOPs budget.")
-public final class ControllerConvergence implements Callable<Integer> {
+final class ControllerConvergence implements Callable<Integer> {
+
+  @Mixin TrainingOptions.Length length = new TrainingOptions.Length(6, 64);
+  @Mixin TrainingOptions.Seed seeding = new TrainingOptions.Seed();
 
   /** Networks the measurement runs on. */
   enum Network {
@@ -77,25 +82,10 @@ public final class ControllerConvergence implements Callable<Integer> {
   private List<Double> learningRates;
 
   @Option(
-      names = "--epochs",
-      defaultValue = "6",
-      description = "Training epochs (default ${DEFAULT-VALUE}).")
-  private int epochs;
-
-  @Option(
       names = "--train-limit",
       defaultValue = "6000",
       description = "Training images, of 60000 (default ${DEFAULT-VALUE}).")
   private int trainLimit;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "64",
-      description = "Batch size (default ${DEFAULT-VALUE}).")
-  private int batch;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-  private long seed;
 
   @Override
   public Integer call() throws IOException {
@@ -117,7 +107,7 @@ public final class ControllerConvergence implements Callable<Integer> {
   private String measure(double target, double learningRate) throws IOException {
     long started = System.nanoTime();
     List<Double> reductions = new ArrayList<>();
-    try (IdxImageDataset train = Commands.fashionMnistTrain(trainLimit, batch);
+    try (ImageData data = BudgetRuns.fashionMnist(trainLimit, length.batch, 1, seeding.seed);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
       model.setBlock(network.build(width));
       List<Double> ratios = new ArrayList<>();
@@ -125,13 +115,13 @@ public final class ControllerConvergence implements Callable<Integer> {
               AutoTrainOnce.builder()
                   .setModel(model)
                   .setInputShape(new Shape(1, 1, 28, 28))
-                  .setTrainingData(train)
+                  .setTrainingData(data.train())
                   .setFlopsReduction(target)
-                  .setEpochs(epochs)
+                  .setEpochs(length.epochs)
                   .optSchedule(0.05, 0.2, 0.95)
                   .optControllerInterval(1)
                   .optControllerLearningRate(learningRate)
-                  .optSeed(seed)
+                  .optSeed(seeding.seed)
                   .addListener(
                       new AtoListener() {
                         @Override
@@ -166,13 +156,5 @@ public final class ControllerConvergence implements Callable<Integer> {
       }
     }
     return "not reached";
-  }
-
-  /** Runs the measurement. */
-  public static void main(String[] args) {
-    int code = Commands.configure(new CommandLine(new ControllerConvergence())).execute(args);
-    if (code != 0) {
-      System.exit(code);
-    }
   }
 }
