@@ -17,7 +17,7 @@ import java.util.List;
  * <p>Once the mask is frozen the run has a deadline: the paper's lambda (1000 after the search) is
  * sized for runs of 100,000+ steps, and in a short run a group in a block with few pruned groups
  * gets a small share of it and can end the run far from zero. So a step that knows the {@linkplain
- * ProjectionStep#projectionsLeft projections left} shrinks each pruned group by at least {@code 1 /
+ * Projector.Step#projectionsLeft projections left} shrinks each pruned group by at least {@code 1 /
  * projectionsLeft} of its norm: never less than Eq. 2, and exactly zero at the last step, whatever
  * the optimiser pushed back in between.
  */
@@ -70,7 +70,7 @@ public final class GroupLassoProjector implements Projector {
    * channel layout); nothing is copied back.
    */
   @Override
-  public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
+  public <T, V> void projectInPlace(TensorOps<T, V> ops, Projector.Step<T> step) {
     GroupMask mask = step.mask();
     checkMaskSize(mask);
     if (mask.prunedCount() == 0) {

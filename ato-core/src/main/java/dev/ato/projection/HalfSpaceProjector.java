@@ -71,7 +71,7 @@ public final class HalfSpaceProjector implements Projector {
    * layout); nothing is copied back.
    */
   @Override
-  public <T, V> void projectInPlace(TensorOps<T, V> ops, ProjectionStep<T> step) {
+  public <T, V> void projectInPlace(TensorOps<T, V> ops, Projector.Step<T> step) {
     GroupMask mask = step.mask();
     checkArgument(
         mask.size() == groups.size(),

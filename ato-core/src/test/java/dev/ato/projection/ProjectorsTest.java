@@ -80,7 +80,7 @@ class ProjectorsTest {
     GroupLassoProjector.of(GROUPS)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.5, 6));
+            new Projector.Step<>(source(p), Optional.empty(), PRUNE_THREE, 0.5, 6));
 
     // h1[0]: factor 1 - 2/5 = 0.6; h1[1] stays at zero; h2[0]: 1 - 1/1 = 0 exactly.
     assertThat(p.get("h1.weight").toArray()).containsExactly(1.8f, 2.4f, 0, 0);
@@ -103,7 +103,7 @@ class ProjectorsTest {
     GroupLassoProjector.of(GROUPS)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 4));
+            new Projector.Step<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 4));
 
     // h1[0]: max(0.4, 5 / 4) = 1.25 -> factor 0.75; h2[0]: max(0.2, 1 / 4) = 0.25 -> 0.75.
     assertThat(p.get("h1.weight").toArray()).containsExactly(2.25f, 3, 0, 0);
@@ -122,7 +122,7 @@ class ProjectorsTest {
     GroupLassoProjector.of(GROUPS)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 1));
+            new Projector.Step<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 6, 1));
 
     assertThat(p.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
     assertThat(p.get("h1.bias").toArray()).containsExactly(0, 0);
@@ -158,7 +158,7 @@ class ProjectorsTest {
     GroupLassoProjector.of(groups)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(
+            new Projector.Step<>(
                 source(p), Optional.empty(), GroupMask.of(false, true, false, true), 0.5, 4));
 
     // h1[0]: factor 1 - 1/5 = 0.8; h2[0]: 1 - 1/1 = 0; the kept groups are unchanged.
@@ -180,7 +180,7 @@ class ProjectorsTest {
     GroupLassoProjector.of(GROUPS)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(p), Optional.empty(), GroupMask.allKept(4), 0.5, 1000));
+            new Projector.Step<>(source(p), Optional.empty(), GroupMask.allKept(4), 0.5, 1000));
 
     assertThat(p.get("h1.weight").toArray()).containsExactly(3, 4, 0, 0);
   }
@@ -203,7 +203,7 @@ class ProjectorsTest {
     HalfSpaceProjector.of(GROUPS, 0.5)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.1, 0));
+            new Projector.Step<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.1, 0));
 
     // h1[0]: z.x = 7 < 0.5 * 25 -> zero. h1[1]: x was zero -> zero.
     assertThat(after.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
@@ -234,7 +234,7 @@ class ProjectorsTest {
     HalfSpaceProjector.of(GROUPS, 0.5)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
+            new Projector.Step<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
 
     // h1[0] (norm 5): pulled by 1 - 2/5 to (1.8, 2.4); z.x = 15, not below 0.5 * 25: kept.
     // h2[0] (norm 2): pulled by 1 - 1/2 to (1, 0); z.x = 2, not below 0.5 * 4: kept.
@@ -246,7 +246,7 @@ class ProjectorsTest {
     HalfSpaceProjector.of(GROUPS, 0.5)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
+            new Projector.Step<>(source(after), Optional.of(source(before)), PRUNE_THREE, 0.5, 6));
 
     assertThat(after.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
     assertThat(after.get("h2.weight").toArray()).containsExactly(0, 0, 2, 1);
@@ -271,7 +271,7 @@ class ProjectorsTest {
     HalfSpaceProjector.of(GROUPS, 0.1)
         .projectInPlace(
             ArrayTensorOps.INSTANCE,
-            new ProjectionStep<>(
+            new Projector.Step<>(
                 source(after), Optional.of(source(before)), PRUNE_THREE, 0.1, 6, 1));
 
     assertThat(after.get("h1.weight").toArray()).containsExactly(0, 0, 0, 0);
@@ -304,7 +304,7 @@ class ProjectorsTest {
             () ->
                 projector.projectInPlace(
                     ArrayTensorOps.INSTANCE,
-                    new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 0)))
+                    new Projector.Step<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 0)))
         .hasMessage("half-space projection needs the parameters before the optimiser step");
   }
 
@@ -323,7 +323,7 @@ class ProjectorsTest {
         .hasMessage("lambda must not be negative, found -1.0");
     assertThatThrownBy(
             () ->
-                new ProjectionStep<ArrayTensor>(
+                new Projector.Step<ArrayTensor>(
                     (l, n) -> null, Optional.empty(), PRUNE_THREE, 0.1, -2))
         .hasMessage("lambda must not be negative, found -2.0");
   }
@@ -338,7 +338,7 @@ class ProjectorsTest {
                 GroupLassoProjector.of(GROUPS)
                     .projectInPlace(
                         ArrayTensorOps.INSTANCE,
-                        new ProjectionStep<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 1)))
+                        new Projector.Step<>(source(p), Optional.empty(), PRUNE_THREE, 0.1, 1)))
         .hasMessage("no tensor for parameter 'bias' of layer 'h2', which holds pruned groups");
   }
 
@@ -351,7 +351,7 @@ class ProjectorsTest {
                 GroupLassoProjector.of(GROUPS)
                     .projectInPlace(
                         ArrayTensorOps.INSTANCE,
-                        new ProjectionStep<>(
+                        new Projector.Step<>(
                             source(p), Optional.empty(), GroupMask.allKept(5), 0.1, 1)))
         .hasMessage("the mask covers 5 groups but graph 'mlp' has 4");
   }

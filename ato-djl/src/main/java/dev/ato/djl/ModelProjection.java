@@ -10,7 +10,6 @@ import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
 import dev.ato.projection.GroupNorms;
 import dev.ato.projection.ParameterSource;
-import dev.ato.projection.ProjectionStep;
 import dev.ato.projection.Projector;
 import dev.ato.schedule.LambdaSchedule;
 import dev.ato.schedule.TrainingSchedule;
@@ -87,7 +86,7 @@ final class ModelProjection {
     long projectionsLeft = schedule.maskFrozen(step) ? schedule.totalSteps() - step : 0;
     projector.projectInPlace(
         NDArrayOps.INSTANCE,
-        new ProjectionStep<>(
+        new Projector.Step<>(
             graph.parameterArrays(), before, mask, learningRate, lambdaAt(step), projectionsLeft));
   }
 

@@ -18,7 +18,6 @@ import dev.ato.projection.GroupLassoProjector;
 import dev.ato.projection.GroupNorms;
 import dev.ato.projection.HalfSpaceProjector;
 import dev.ato.projection.ParameterSource;
-import dev.ato.projection.ProjectionStep;
 import dev.ato.projection.Projector;
 import dev.ato.tensor.ArrayTensor;
 import dev.ato.tensor.ArrayTensorOps;
@@ -124,7 +123,7 @@ class NDArrayOpsTest extends ManagedTest {
 
     projector.projectInPlace(
         ops,
-        new ProjectionStep<>(
+        new Projector.Step<>(
             source(ndAfter),
             Optional.of(source(ndBefore)),
             mask,
@@ -133,7 +132,7 @@ class NDArrayOpsTest extends ManagedTest {
             projectionsLeft));
     projector.projectInPlace(
         ArrayTensorOps.INSTANCE,
-        new ProjectionStep<>(
+        new Projector.Step<>(
             source(refAfter),
             Optional.of(source(refBefore)),
             mask,
@@ -272,9 +271,9 @@ class NDArrayOpsTest extends ManagedTest {
 
     for (int step = 0; step < 20; step++) {
       lasso.projectInPlace(
-          ops, new ProjectionStep<>(source(params), Optional.empty(), mask, 0.01, 1, 20 - step));
+          ops, new Projector.Step<>(source(params), Optional.empty(), mask, 0.01, 1, 20 - step));
       halfSpace.projectInPlace(
-          ops, new ProjectionStep<>(source(params), Optional.of(source(before)), mask, 0.01, 1));
+          ops, new Projector.Step<>(source(params), Optional.of(source(before)), mask, 0.01, 1));
       norms.compute(ops, source(params));
     }
 
@@ -292,7 +291,7 @@ class NDArrayOpsTest extends ManagedTest {
       GroupLassoProjector.of(groups)
           .projectInPlace(
               NDArrayOps.INSTANCE,
-              new ProjectionStep<>(
+              new Projector.Step<>(
                   source(params),
                   Optional.empty(),
                   GroupMask.of(false, true, true, false, true, true, false),
