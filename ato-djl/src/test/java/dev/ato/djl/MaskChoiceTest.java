@@ -2,11 +2,8 @@ package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.training.Trainer;
 import dev.ato.config.MaskSource;
 import dev.ato.djl.AtoListener.ControllerUpdate;
-import dev.ato.djl.testing.DefaultRuns;
-import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.schedule.TrainingSchedule;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
@@ -15,30 +12,22 @@ import org.junit.jupiter.api.Test;
 /** The two mask sources as the run loop drives them, on a ResNet-8 with the README's options. */
 class MaskChoiceTest {
 
-  private FashionMnistSlices.Slice train;
+  private OpenRun run;
   private AutoTrainOnce ato;
-  private Trainer trainer;
-  private ControllerStep controller;
   private RunState state;
 
   /** A run of the given source, its trainer and controller open, nothing trained yet. */
   private MaskChoice open(MaskSource source) throws IOException {
-    train = FashionMnistSlices.train(240, 20);
-    ato = DefaultRuns.halvingResNet(8, train).optMaskSource(source).build();
-    trainer = ato.model().newTrainer(ato.context().settings().trainingConfig());
-    trainer.initialize(ato.graph().inputShape());
-    controller = ControllerStep.open(ato.context(), trainer);
-    state = new RunState(MaskChoice.initialMask(ato.context(), controller));
-    return MaskChoice.of(ato.context(), state, controller, trainer);
+    run = OpenRun.of(builder -> builder.optMaskSource(source));
+    ato = run.ato;
+    state = new RunState(MaskChoice.initialMask(run.context(), run.controller));
+    return MaskChoice.of(run.context(), state, run.controller, run.trainer);
   }
 
   @AfterEach
   void close() throws IOException {
-    try (FashionMnistSlices.Slice t = train;
-        AutoTrainOnce a = ato;
-        Trainer tr = trainer;
-        ControllerStep c = controller) {
-      // closes all four
+    if (run != null) {
+      run.close();
     }
   }
 

@@ -3,8 +3,6 @@ package dev.ato.djl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.training.Trainer;
-import dev.ato.djl.testing.DefaultRuns;
-import dev.ato.djl.testing.FashionMnistSlices;
 import dev.ato.groups.GroupMask;
 import dev.ato.storage.Checkpoints;
 import java.io.IOException;
@@ -22,31 +20,25 @@ class RunCheckpointingTest {
 
   @TempDir Path directory;
 
-  private FashionMnistSlices.Slice train;
+  private OpenRun run;
   private AutoTrainOnce ato;
   private Trainer trainer;
   private ControllerStep controller;
 
   private RunCheckpointing open(Checkpoints.Builder checkpoints) throws IOException {
-    train = FashionMnistSlices.train(240, 20);
-    AutoTrainOnceBuilder builder = DefaultRuns.halvingResNet(8, train);
-    if (checkpoints != null) {
-      builder.optCheckpoints(checkpoints.build());
-    }
-    ato = builder.build();
-    trainer = ato.model().newTrainer(ato.context().settings().trainingConfig());
-    trainer.initialize(ato.graph().inputShape());
-    controller = ControllerStep.open(ato.context(), trainer);
+    run =
+        OpenRun.of(
+            builder -> checkpoints == null ? builder : builder.optCheckpoints(checkpoints.build()));
+    ato = run.ato;
+    trainer = run.trainer;
+    controller = run.controller;
     return RunCheckpointing.of(ato.context());
   }
 
   @AfterEach
   void close() throws IOException {
-    try (FashionMnistSlices.Slice t = train;
-        AutoTrainOnce a = ato;
-        Trainer tr = trainer;
-        ControllerStep c = controller) {
-      // closes all four
+    if (run != null) {
+      run.close();
     }
   }
 
