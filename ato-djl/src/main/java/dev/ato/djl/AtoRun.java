@@ -7,15 +7,11 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.EvaluatorTrainingListener;
-import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
 import dev.ato.groups.GroupMask;
 import dev.ato.projection.ParameterSource;
 import dev.ato.schedule.TrainingSchedule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +58,7 @@ final class AtoRun {
         for (int epoch = state.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
           Stopwatch watch = startEpoch(epoch, controller);
           step = (epoch - 1L) * settings.stepsPerEpoch();
-          for (Batch batch : iterate(trainer, settings.train(), "training")) {
+          for (Batch batch : Batches.of(trainer, settings.train(), "training")) {
             if (step < resumeAt) {
               replay(batch, step++, choice, controller);
               continue;
@@ -209,21 +205,21 @@ final class AtoRun {
     String validation =
         settings.validation() == null
             ? ""
-            : ", validation " + metric + " " + format(metrics.validationMetric());
+            : ", validation " + metric + " " + Figures.fourPlaces(metrics.validationMetric());
     LOG.info(
         "epoch {}/{}: loss {}, train {} {}{}, {} of {} groups pruned (largest norm {}), {} "
             + "of the FLOPs kept, {} s",
         epoch,
         settings.epochs(),
-        format(metrics.trainLoss()),
+        Figures.fourPlaces(metrics.trainLoss()),
         metric,
-        format(metrics.trainMetric()),
+        Figures.fourPlaces(metrics.trainMetric()),
         validation,
         metrics.prunedGroups(),
         run.groups().size(),
-        format(metrics.prunedGroupNorm()),
-        format(metrics.flopsRatio()),
-        format(metrics.seconds()));
+        Figures.fourPlaces(metrics.prunedGroupNorm()),
+        Figures.fourPlaces(metrics.flopsRatio()),
+        Figures.fourPlaces(metrics.seconds()));
     settings.listeners().forEach(l -> l.onEpoch(metrics));
   }
 
@@ -313,21 +309,7 @@ final class AtoRun {
     settings.listeners().forEach(l -> l.onStep(info));
   }
 
-  static Iterable<Batch> iterate(Trainer trainer, Dataset data, String what) {
-    try {
-      return trainer.iterateDataset(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the " + what + " data", e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("cannot read the " + what + " data: " + e.getMessage(), e);
-    }
-  }
-
   private static double orNaN(Float value) {
     return value == null ? Double.NaN : value;
-  }
-
-  static String format(double value) {
-    return String.format(Locale.ROOT, "%.4f", value);
   }
 }

@@ -289,7 +289,7 @@ final class ControllerStep implements AutoCloseable {
 
   private Batch nextHeldOutBatch() {
     if (heldOutBatches == null || !heldOutBatches.hasNext()) {
-      heldOutBatches = AtoRun.iterate(modelTrainer, settings.heldOut(), "controller").iterator();
+      heldOutBatches = Batches.of(modelTrainer, settings.heldOut(), "controller").iterator();
     }
     return heldOutBatches.next();
   }

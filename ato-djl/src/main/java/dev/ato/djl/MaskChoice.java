@@ -4,7 +4,6 @@ import ai.djl.training.Trainer;
 import dev.ato.djl.AtoListener.ControllerUpdate;
 import dev.ato.groups.GroupMask;
 import dev.ato.schedule.TrainingSchedule;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,10 +102,10 @@ abstract class MaskChoice {
       LOG.debug(
           "controller at step {}: loss {}, R {}, {} groups pruned, r {}",
           update.step(),
-          format(update.taskLoss()),
-          format(update.penalty()),
+          Figures.fourPlaces(update.taskLoss()),
+          Figures.fourPlaces(update.penalty()),
           update.prunedGroups(),
-          format(update.flopsRatio()));
+          Figures.fourPlaces(update.flopsRatio()));
       run.settings().listeners().forEach(l -> l.onControllerUpdate(update));
       return System.nanoTime() - started;
     }
@@ -141,9 +140,5 @@ abstract class MaskChoice {
           run.budget(),
           run.settings());
     }
-  }
-
-  private static String format(double value) {
-    return String.format(Locale.ROOT, "%.4f", value);
   }
 }

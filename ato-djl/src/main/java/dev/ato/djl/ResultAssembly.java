@@ -41,7 +41,7 @@ final class ResultAssembly {
           "the pruned groups were not all at zero when training ended (largest norm {}); "
               + "they are set to zero now, which changes the dense model's outputs: train longer "
               + "after the controller window or use group lasso",
-          AtoRun.format(normBeforeCut));
+          Figures.fourPlaces(normBeforeCut));
     }
     List<Group> pruned =
         run.groups().groups().stream()

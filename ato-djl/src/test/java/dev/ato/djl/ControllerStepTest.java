@@ -40,7 +40,7 @@ class ControllerStepTest {
         AutoTrainOnce ato = DefaultRuns.halvingResNet(8, train).build();
         Trainer trainer = ato.model().newTrainer(ato.context().settings().trainingConfig())) {
       trainer.initialize(ato.graph().inputShape());
-      for (Batch batch : AtoRun.iterate(trainer, ato.context().settings().train(), "training")) {
+      for (Batch batch : Batches.of(trainer, ato.context().settings().train(), "training")) {
         // Forward and backward only: the gradients stay for the optimiser step to come.
         EasyTrain.trainBatch(trainer, batch);
         batch.close();
