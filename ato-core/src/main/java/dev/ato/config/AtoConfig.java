@@ -62,6 +62,9 @@ public final class AtoConfig {
   private final GroupOptions groupOptions;
   private final long seed;
 
+  /** The JSON form, which equality and hashing compare: every setting, in a fixed order. */
+  private final String json;
+
   private AtoConfig(Builder b) {
     this.flopsReduction = b.flopsReduction;
     this.epochs = b.epochs;
@@ -81,6 +84,7 @@ public final class AtoConfig {
     this.channelMultiple = b.channelMultiple;
     this.groupOptions = b.groupOptions;
     this.seed = b.seed;
+    this.json = ConfigJson.write(this);
   }
 
   /** Starts a builder with the paper's defaults. */
@@ -236,7 +240,7 @@ public final class AtoConfig {
 
   /** This configuration as JSON, every setting named; {@link #fromJson} reads it back. */
   public String toJson() {
-    return ConfigJson.write(this);
+    return json;
   }
 
   /**
@@ -254,22 +258,22 @@ public final class AtoConfig {
    * "seed is 43, not 42"}; empty when they are equal.
    */
   public Optional<String> differenceFrom(AtoConfig other) {
-    return ConfigJson.firstDifference(toJson(), other.toJson());
+    return ConfigJson.firstDifference(json, other.json);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AtoConfig other && toJson().equals(other.toJson());
+    return o instanceof AtoConfig other && json.equals(other.json);
   }
 
   @Override
   public int hashCode() {
-    return toJson().hashCode();
+    return json.hashCode();
   }
 
   @Override
   public String toString() {
-    return "AtoConfig" + toJson();
+    return "AtoConfig" + json;
   }
 
   /**

@@ -10,9 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.evaluator.Evaluator;
-import ai.djl.translate.TranslateException;
 import dev.ato.djl.engine.NoGrad;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.BiConsumer;
 
@@ -85,7 +83,7 @@ public final class Scoring {
   private static void forEachBatch(Block block, Dataset data, BiConsumer<NDList, NDList> seen) {
     try (NDManager manager = NDManager.newBaseManager(deviceOf(block));
         NoGrad ignored = NoGrad.enter()) {
-      for (Batch batch : data.getData(manager)) {
+      for (Batch batch : Batches.reading("scoring", () -> data.getData(manager))) {
         // Each batch's manager also takes the forward pass's intermediate arrays.
         try (batch) {
           NDList predictions =
@@ -93,10 +91,6 @@ public final class Scoring {
           seen.accept(batch.getLabels(), predictions);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the data to score on: " + e.getMessage(), e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("cannot read the data to score on: " + e.getMessage(), e);
     }
   }
 

@@ -7,10 +7,7 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
-import ai.djl.translate.TranslateException;
 import dev.ato.djl.engine.NoGrad;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -47,11 +44,12 @@ final class Validation {
    */
   static void evaluateOnTrainer(Trainer trainer, Dataset data) {
     try (NoGrad ignored = NoGrad.enter()) {
-      EasyTrain.evaluateDataset(trainer, data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the validation data", e);
-    } catch (TranslateException e) {
-      throw new IllegalStateException("cannot read the validation data: " + e.getMessage(), e);
+      Batches.reading(
+          "validation",
+          () -> {
+            EasyTrain.evaluateDataset(trainer, data);
+            return null;
+          });
     }
   }
 }
