@@ -67,6 +67,9 @@ public sealed interface Projection permits Projection.GroupLasso, Projection.Hal
    */
   record HalfSpace(double epsilon, LambdaSchedule lambda) implements Projection {
 
+    /** The paper's epsilon, 0.1. */
+    public static final double DEFAULT_EPSILON = 0.1;
+
     /** Checks epsilon and the schedule. */
     public HalfSpace {
       checkArgument(

@@ -1,15 +1,19 @@
 package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.loss.Loss;
+import ai.djl.translate.TranslateException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,5 +76,34 @@ class ScoringTest {
             .build();
 
     assertThat(Scoring.accuracy(identity, empty)).isNaN();
+  }
+
+  @Test
+  void aNetworkSeenAsAFunctionIsScoredLikeABlock() throws TranslateException {
+    // The inputs themselves as logits, as the identity layer gives them, from another runtime.
+    Scoring.Network passThrough = inputs -> new NDList(inputs.singletonOrThrow().duplicate());
+
+    assertThat(Scoring.accuracy(passThrough, threeOfFourRight(3))).isEqualTo(0.75);
+  }
+
+  @Test
+  void aNetworkIsScoredByAnyEvaluatorAsTheBlockItRuns() throws TranslateException {
+    Scoring.Network passThrough = inputs -> new NDList(inputs.singletonOrThrow().duplicate());
+
+    // The same figure as the block's, to the last digit: DJL's Accuracy in batches of 3 and 1.
+    assertThat(Scoring.score(passThrough, new Accuracy(), threeOfFourRight(3)))
+        .isEqualTo(Scoring.score(identity, new Accuracy(), threeOfFourRight(3)));
+  }
+
+  @Test
+  void aNetworkThatFailsFailsTheScoring() {
+    Scoring.Network failing =
+        inputs -> {
+          throw new TranslateException("the runtime refused the batch");
+        };
+
+    assertThatThrownBy(() -> Scoring.accuracy(failing, threeOfFourRight(3)))
+        .isInstanceOf(TranslateException.class)
+        .hasMessage("the runtime refused the batch");
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -76,11 +77,7 @@ final class GraphCommand implements Callable<Integer> {
       description = "Classifier outputs (default 10 for CIFAR ResNets, 1000 otherwise).")
   private int classes;
 
-  @Option(
-      names = "--width",
-      defaultValue = "1.0",
-      description = "MobileNetV2 width multiplier (default ${DEFAULT-VALUE}).")
-  private double width;
+  @Mixin TrainingOptions.MobileNetWidth mobileNet = new TrainingOptions.MobileNetWidth(1.0);
 
   @Option(
       names = "--reduction",
@@ -103,7 +100,7 @@ final class GraphCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     int outputs = classes > 0 ? classes : model.defaultClasses();
-    ChannelGraph graph = model.graph(outputs, width);
+    ChannelGraph graph = model.graph(outputs, mobileNet.width);
     GroupOptions options =
         GroupOptions.builder()
             .optPruneResidualStreams(pruneResidualStreams)

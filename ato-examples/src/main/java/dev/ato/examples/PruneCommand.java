@@ -103,12 +103,6 @@ abstract class PruneCommand implements Callable<Integer> {
     ADAMW
   }
 
-  /** The projections offered. */
-  enum ProjectorChoice {
-    GROUP_LASSO,
-    HALF_SPACE
-  }
-
   /** The devices offered. */
   enum DeviceChoice {
     CPU,
@@ -205,11 +199,13 @@ abstract class PruneCommand implements Callable<Integer> {
   double reduction;
 
   @Option(
-      names = "--projector",
+      names = {"--projection", "--projector"},
       defaultValue = "group-lasso",
-      converter = ProjectorConverter.class,
-      description = "group-lasso or half-space (default ${DEFAULT-VALUE}).")
-  ProjectorChoice projector;
+      converter = ProjectionConverter.class,
+      description =
+          "group-lasso or half-space, the latter with --half-space-epsilon (default"
+              + " ${DEFAULT-VALUE}).")
+  Projection projection;
 
   @Option(
       names = "--half-space-epsilon",
@@ -344,9 +340,9 @@ abstract class PruneCommand implements Callable<Integer> {
               .setEpochs(length.epochs)
               .optOptimizer(steps -> optimizer(schedule.tracker(rate.learningRate, steps)))
               .optProjection(
-                  projector == ProjectorChoice.HALF_SPACE
+                  projection instanceof Projection.HalfSpace
                       ? Projection.halfSpace(halfSpaceEpsilon)
-                      : Projection.groupLasso())
+                      : projection)
               .optSeed(seeding.seed)
               .optDevice(chosen)
               .addListener(trace);
@@ -734,11 +730,20 @@ abstract class PruneCommand implements Callable<Integer> {
     return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
   }
 
-  /** Reads "group-lasso" and "half-space" as well as the enum names. */
-  static final class ProjectorConverter implements CommandLine.ITypeConverter<ProjectorChoice> {
+  /**
+   * Reads "group-lasso" or "half-space" (either case, '_' for '-') as the projection of that kind
+   * with its default settings; the command sets the half-space epsilon from its own option.
+   */
+  static final class ProjectionConverter implements CommandLine.ITypeConverter<Projection> {
     @Override
-    public ProjectorChoice convert(String value) {
-      return ProjectorChoice.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    public Projection convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT).replace('_', '-')) {
+        case "group-lasso" -> Projection.groupLasso();
+        case "half-space" -> Projection.halfSpace(Projection.HalfSpace.DEFAULT_EPSILON);
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "'" + value + "' is not a projection: use group-lasso or half-space");
+      };
     }
   }
 }

@@ -1,11 +1,12 @@
 package dev.ato.examples;
 
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Training options that several commands share, as picocli mixins, each declared once: a command
- * takes the ones it uses, with its own defaults, e.g. {@code @Mixin TrainingOptions.Length length =
- * new TrainingOptions.Length(12, 64);}.
+ * Options that several commands share, as picocli mixins, each declared once: a command takes the
+ * ones it uses, with its own defaults, e.g. {@code @Mixin TrainingOptions.Length length = new
+ * TrainingOptions.Length(12, 64);}.
  */
 public final class TrainingOptions {
 
@@ -49,5 +50,28 @@ public final class TrainingOptions {
     public LearningRate(float learningRate) {
       this.learningRate = learningRate;
     }
+  }
+
+  /** {@code --width}, MobileNetV2's width multiplier. */
+  public static final class MobileNetWidth {
+    @Option(
+        names = "--width",
+        description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
+    public double width;
+
+    /** The option with this default. */
+    public MobileNetWidth(double width) {
+      this.width = width;
+    }
+  }
+
+  /** {@code --targets}, the FLOPs reductions a research command runs at. */
+  public static final class Targets {
+    @Option(
+        names = "--targets",
+        split = ",",
+        defaultValue = "0.3,0.5,0.7",
+        description = "FLOPs reductions, each in (0, 1) (default ${DEFAULT-VALUE}).")
+    public List<Double> targets;
   }
 }

@@ -47,18 +47,9 @@ final class BudgetRuns implements Callable<Integer> {
       description = "Networks, of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   private List<ControllerConvergence.Network> networks;
 
-  @Option(
-      names = "--width",
-      defaultValue = "0.35",
-      description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
-  private double width;
+  @Mixin TrainingOptions.MobileNetWidth mobileNet = new TrainingOptions.MobileNetWidth(0.35);
 
-  @Option(
-      names = "--targets",
-      split = ",",
-      defaultValue = "0.3,0.5,0.7",
-      description = "FLOPs reductions (default ${DEFAULT-VALUE}).")
-  private List<Double> targets;
+  @Mixin TrainingOptions.Targets reductions = new TrainingOptions.Targets();
 
   @Option(
       names = "--lengths",
@@ -103,7 +94,7 @@ final class BudgetRuns implements Callable<Integer> {
     out.flush();
     for (ControllerConvergence.Network network : networks) {
       for (Length length : lengths) {
-        for (double target : targets) {
+        for (double target : reductions.targets) {
           String before = " | ";
           if (paper) {
             Run run =
@@ -146,7 +137,7 @@ final class BudgetRuns implements Callable<Integer> {
       throws IOException {
     try (ImageData data = fashionMnist(length.images, 32, 1000, seeding.seed);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
-      model.setBlock(network.build(width));
+      model.setBlock(network.build(mobileNet.width));
       try (AutoTrainOnce ato =
               options
                   .apply(

@@ -61,18 +61,9 @@ final class ControllerConvergence implements Callable<Integer> {
       description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   private Network network;
 
-  @Option(
-      names = "--width",
-      defaultValue = "0.5",
-      description = "MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
-  private double width;
+  @Mixin TrainingOptions.MobileNetWidth mobileNet = new TrainingOptions.MobileNetWidth(0.5);
 
-  @Option(
-      names = "--targets",
-      split = ",",
-      defaultValue = "0.3,0.5,0.7",
-      description = "FLOPs reductions to measure (default ${DEFAULT-VALUE}).")
-  private List<Double> targets;
+  @Mixin TrainingOptions.Targets reductions = new TrainingOptions.Targets();
 
   @Option(
       names = "--controller-lr",
@@ -96,7 +87,7 @@ final class ControllerConvergence implements Callable<Integer> {
     out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
     out.flush();
     for (double learningRate : learningRates) {
-      for (double target : targets) {
+      for (double target : reductions.targets) {
         out.println(measure(target, learningRate));
         out.flush();
       }
@@ -109,7 +100,7 @@ final class ControllerConvergence implements Callable<Integer> {
     List<Double> reductions = new ArrayList<>();
     try (ImageData data = BudgetRuns.fashionMnist(trainLimit, length.batch, 1, seeding.seed);
         Model model = Model.newInstance(network.name().toLowerCase(Locale.ROOT))) {
-      model.setBlock(network.build(width));
+      model.setBlock(network.build(mobileNet.width));
       List<Double> ratios = new ArrayList<>();
       try (AutoTrainOnce ato =
               AutoTrainOnce.builder()
