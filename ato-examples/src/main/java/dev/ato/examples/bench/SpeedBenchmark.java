@@ -74,7 +74,7 @@ final class SpeedBenchmark implements Callable<Integer> {
   @Option(
       names = "--images",
       defaultValue = "6400",
-      description = "Fashion-MNIST training images read (ATO holds 5% of them out).")
+      description = "Fashion-MNIST training images read (ATO holds 5%% of them out).")
   int images;
 
   @Option(
