@@ -175,8 +175,8 @@ abstract class PruneCommand implements Callable<Integer> {
       names = "--lr-schedule",
       defaultValue = "cosine",
       description =
-          "${COMPLETION-CANDIDATES}: cosine to 1%% of the base, steps of /10 at 50%% "
-              + "and 75%% of the run, or constant (default ${DEFAULT-VALUE}).")
+          "${COMPLETION-CANDIDATES}: cosine to a hundredth of the base, steps of /10 at half "
+              + "and three quarters of the run, or constant (default ${DEFAULT-VALUE}).")
   LearningRateSchedule schedule;
 
   @Option(

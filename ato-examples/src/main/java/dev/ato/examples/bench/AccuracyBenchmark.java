@@ -102,7 +102,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
       names = "--images",
       defaultValue = "10000",
       description =
-          "Fashion-MNIST training images read (ATO holds 5% of them out for its " + "controller).")
+          "Fashion-MNIST training images read (ATO holds 5%% of them out for its " + "controller).")
   int images;
 
   @Option(
