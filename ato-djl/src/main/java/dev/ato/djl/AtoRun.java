@@ -183,7 +183,15 @@ final class AtoRun {
   private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch, RunState state) {
     GroupMask mask = state.mask();
     if (settings.validation() != null) {
-      Validation.evaluateOnTrainer(trainer, settings.validation());
+      if (statisticsLag(steps, mask)) {
+        try (BatchNormStatistics ignored =
+            BatchNormStatistics.reestimated(
+                trainer, settings.train(), BatchNormStatistics.BATCHES)) {
+          Validation.evaluateOnTrainer(trainer, settings.validation());
+        }
+      } else {
+        Validation.evaluateOnTrainer(trainer, settings.validation());
+      }
     }
     trainer.notifyListeners(listener -> listener.onEpoch(trainer));
     TrainingResult result = trainer.getTrainingResult();
@@ -221,6 +229,15 @@ final class AtoRun {
         Figures.fourPlaces(metrics.flopsRatio()),
         Figures.fourPlaces(metrics.seconds()));
     settings.listeners().forEach(l -> l.onEpoch(metrics));
+  }
+
+  /**
+   * Whether the batch-norm running statistics may lag the weights after {@code steps} steps: from
+   * the first projecting step until the mask froze and its pruned groups reached zero.
+   */
+  private boolean statisticsLag(long steps, GroupMask mask) {
+    return steps > schedule.warmupStep()
+        && (steps <= schedule.controllerEndStep() || projection.largestPrunedNorm(mask) > 0);
   }
 
   private void announce() {
