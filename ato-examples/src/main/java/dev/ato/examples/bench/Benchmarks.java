@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       ChannelMultipleBenchmark.class,
       BudgetRuns.class,
       ControllerConvergence.class,
+      ControllerCost.class,
       Benchmarks.Page.class
     })
 public final class Benchmarks implements Runnable {
