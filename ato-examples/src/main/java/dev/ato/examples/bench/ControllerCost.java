@@ -10,8 +10,6 @@ import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
 import com.google.common.math.Stats;
@@ -205,12 +203,7 @@ final class ControllerCost implements Callable<Integer> {
       model.setBlock(network.build(mobileNet.width));
       DefaultTrainingConfig config =
           new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(
-                  Optimizer.sgd()
-                      .setLearningRateTracker(Tracker.fixed(0.05f))
-                      .optMomentum(0.9f)
-                      .optWeightDecays(5e-4f)
-                      .build())
+              .optOptimizer(SpeedBenchmark.sgd())
               .addEvaluator(new Accuracy())
               .addTrainingListeners(
                   new EvaluatorTrainingListener(),
