@@ -574,7 +574,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     figures.put("accuracy", mean(seen, Outcome::accuracy));
     figures.put("accuracy_min", accuracy.min());
     figures.put("accuracy_max", accuracy.max());
-    figures.put("seeds", (double) seen.size());
+    figures.put(BenchmarkResult.SEEDS, (double) seen.size());
     figures.put("flops_reduction", mean(seen, Outcome::flopsReduction));
     figures.put("parameter_reduction", mean(seen, Outcome::parameterReduction));
     figures.put("epochs", (double) outcome.epochs());

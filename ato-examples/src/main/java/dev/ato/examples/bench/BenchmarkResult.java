@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +39,9 @@ record BenchmarkResult(
     Map<String, String> machine,
     Map<String, String> settings,
     Map<String, Double> figures) {
+
+  /** The figure of a row measured over several seeds: how many. */
+  static final String SEEDS = "seeds";
 
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -68,11 +72,26 @@ record BenchmarkResult(
     return value;
   }
 
-  /** Writes {@code ROW.json} into {@code directory}, replacing an earlier run of the row. */
-  Path write(Path directory) {
+  /** The seeds a row measured, from its figure "seeds"; 1 for a row without one. */
+  int seeds() {
+    Double seeds = figures.get(SEEDS);
+    return seeds == null ? 1 : seeds.intValue();
+  }
+
+  /**
+   * Writes {@code ROW.json} into {@code directory}, replacing an earlier run of the row, unless
+   * that one measured more seeds: a rerun with fewer seeds (or one still on its first seeds) never
+   * overwrites a row of more.
+   *
+   * @return the file written; empty when the stored row was kept
+   */
+  Optional<Path> write(Path directory) {
     try {
       Files.createDirectories(directory);
       Path file = directory.resolve(row + ".json");
+      if (Files.exists(file) && read(file).seeds() > seeds()) {
+        return Optional.empty();
+      }
       Path partial = directory.resolve(row + ".json.partial");
       Files.writeString(partial, GSON.toJson(this) + "\n", StandardCharsets.UTF_8);
       Files.move(
@@ -80,7 +99,7 @@ record BenchmarkResult(
           file,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return file;
+      return Optional.of(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the benchmark result to " + directory, e);
     }

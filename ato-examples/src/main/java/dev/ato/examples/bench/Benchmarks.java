@@ -94,8 +94,16 @@ public final class Benchmarks implements Runnable {
 
   /** Stores a row's result and writes the page again. */
   void store(BenchmarkResult result) {
-    Path file = result.write(results);
-    LOG.info("stored {}", file);
+    result
+        .write(results)
+        .ifPresentOrElse(
+            file -> LOG.info("stored {}", file),
+            () ->
+                LOG.warn(
+                    "row {} not stored: the stored one measured more seeds than this run's {}"
+                        + " (so far); remove its file to replace it",
+                    result.row(),
+                    result.seeds()));
     writePage();
   }
 

@@ -30,6 +30,32 @@ class BenchmarkResultTest {
   }
 
   @Test
+  void aRunOfFewerSeedsKeepsTheStoredRowOfMore() {
+    SpeedResults.with(Map.of(BenchmarkResult.SEEDS, 3.0, "accuracy", 0.93)).write(directory);
+
+    assertThat(
+            SpeedResults.with(Map.of(BenchmarkResult.SEEDS, 1.0, "accuracy", 0.95))
+                .write(directory))
+        .isEmpty();
+    assertThat(BenchmarkResult.readAll(directory))
+        .singleElement()
+        .satisfies(r -> assertThat(r.figure("accuracy")).isEqualTo(0.93));
+  }
+
+  @Test
+  void aRunOfAsManySeedsReplacesTheStoredRow() {
+    SpeedResults.with(Map.of(BenchmarkResult.SEEDS, 3.0, "accuracy", 0.93)).write(directory);
+
+    assertThat(
+            SpeedResults.with(Map.of(BenchmarkResult.SEEDS, 3.0, "accuracy", 0.95))
+                .write(directory))
+        .isPresent();
+    assertThat(BenchmarkResult.readAll(directory))
+        .singleElement()
+        .satisfies(r -> assertThat(r.figure("accuracy")).isEqualTo(0.95));
+  }
+
+  @Test
   void aMissingDirectoryHoldsNoResults() {
     assertThat(BenchmarkResult.readAll(directory.resolve("none"))).isEmpty();
   }
