@@ -146,7 +146,11 @@ final class BenchmarkPage {
               .append(epochsNote(ordered))
               .append(" A row's seeds differ in the initial weights, the ")
               .append("shuffling and the augmentation; a row of one seed has no spread measured, ")
-              .append("so small differences between such rows may be noise.\n");
+              .append("so small differences between such rows may be noise. ")
+              .append("\"training min\" is one run's wall time, stored with the row: runs of one ")
+              .append("command on this kind of machine have differed by up to 40% in time, so it ")
+              .append("compares no method's cost with another's (the controller-cost command ")
+              .append("measures that in turns, docs/results.md).\n");
           page.append("\nThe rows were stored by these commands:\n\n");
           Map<String, List<String>> byCommand = new LinkedHashMap<>();
           ordered.forEach(

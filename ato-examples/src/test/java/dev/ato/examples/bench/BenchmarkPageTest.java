@@ -282,6 +282,20 @@ class BenchmarkPageTest {
   }
 
   @Test
+  void theTrainingMinutesOfAnAccuracyTableAreNotOfferedAsACost() {
+    String page =
+        BenchmarkPage.render(
+            List.of(
+                accuracyRow("accuracy-r20-dense", "dense", 0, 0.85),
+                accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO 50", 0.5, 0.853)),
+            RESULTS);
+
+    assertThat(page)
+        .contains("\"training min\" is one run's wall time")
+        .contains("compares no method's cost with another's");
+  }
+
+  @Test
   void rowsOfEqualLengthSayHowManyEpochsEachTrains() {
     assertThat(
             BenchmarkPage.epochsNote(
