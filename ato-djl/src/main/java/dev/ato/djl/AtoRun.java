@@ -182,14 +182,11 @@ final class AtoRun {
   /** Validation through DJL's own path, then the epoch's metrics from DJL's training result. */
   private void endEpoch(Trainer trainer, int epoch, long steps, Stopwatch watch, RunState state) {
     GroupMask mask = state.mask();
+    double prunedNorm = projection.largestPrunedNorm(mask);
     if (settings.validation() != null) {
-      if (statisticsLag(steps, mask)) {
-        try (BatchNormStatistics ignored =
-            BatchNormStatistics.reestimated(
-                trainer, settings.train(), BatchNormStatistics.BATCHES)) {
-          Validation.evaluateOnTrainer(trainer, settings.validation());
-        }
-      } else {
+      int batches = statisticsLag(steps, prunedNorm) ? BatchNormStatistics.BATCHES : 0;
+      try (BatchNormStatistics ignored =
+          BatchNormStatistics.reestimated(trainer, settings.train(), batches)) {
         Validation.evaluateOnTrainer(trainer, settings.validation());
       }
     }
@@ -207,7 +204,7 @@ final class AtoRun {
                 : orNaN(result.getValidateEvaluation(metric)),
             mask.prunedCount(),
             run.cost().flops(mask) / run.cost().flops(),
-            projection.largestPrunedNorm(mask),
+            prunedNorm,
             watch.elapsed(TimeUnit.MILLISECONDS) / 1e3);
     state.addEpoch(metrics);
     String validation =
@@ -233,11 +230,12 @@ final class AtoRun {
 
   /**
    * Whether the batch-norm running statistics may lag the weights after {@code steps} steps: from
-   * the first projecting step until the mask froze and its pruned groups reached zero.
+   * the first projecting step until the mask froze and its pruned groups, the largest of norm
+   * {@code prunedNorm}, reached zero.
    */
-  private boolean statisticsLag(long steps, GroupMask mask) {
+  private boolean statisticsLag(long steps, double prunedNorm) {
     return steps > schedule.warmupStep()
-        && (steps <= schedule.controllerEndStep() || projection.largestPrunedNorm(mask) > 0);
+        && (steps <= schedule.controllerEndStep() || prunedNorm > 0);
   }
 
   private void announce() {

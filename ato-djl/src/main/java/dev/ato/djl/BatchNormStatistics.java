@@ -1,5 +1,7 @@
 package dev.ato.djl;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -45,9 +47,13 @@ final class BatchNormStatistics implements AutoCloseable {
    * {@code batches} batches of {@code train} (fewer when the data has fewer).
    *
    * @return the re-estimate, which puts the saved statistics back when closed; a no-op for a model
-   *     without batch norm
+   *     without batch norm or for 0 batches
    */
   static BatchNormStatistics reestimated(Trainer trainer, Dataset train, int batches) {
+    checkArgument(batches >= 0, "batches of a re-estimate must not be negative, got %s", batches);
+    if (batches == 0) {
+      return new BatchNormStatistics(List.of(), List.of());
+    }
     Block block = trainer.getModel().getBlock();
     List<Parameter> statistics = new ArrayList<>();
     List<float[]> saved = new ArrayList<>();

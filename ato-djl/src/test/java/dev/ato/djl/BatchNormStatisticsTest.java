@@ -72,6 +72,13 @@ class BatchNormStatisticsTest {
   }
 
   @Test
+  void noBatchesLeaveTheStatisticsAsTheyAre() {
+    try (BatchNormStatistics ignored = BatchNormStatistics.reestimated(trainer, twos(), 0)) {
+      assertThat(runningMean.getArray().toFloatArray()).containsExactly(100f);
+    }
+  }
+
+  @Test
   void closingPutsTheRunsOwnStatisticsBack() {
     BatchNormStatistics.reestimated(trainer, twos(), 3).close();
 

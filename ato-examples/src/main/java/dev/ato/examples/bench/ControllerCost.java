@@ -6,10 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
-import ai.djl.training.evaluator.Accuracy;
-import ai.djl.training.listener.EvaluatorTrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import ai.djl.training.loss.Loss;
 import ai.djl.translate.TranslateException;
 import com.google.common.base.Stopwatch;
 import com.google.common.math.Stats;
@@ -166,23 +163,24 @@ final class ControllerCost implements Callable<Integer> {
           }
           Stats ratio = Stats.of(ratios);
           Stats time = Stats.of(seconds);
+          Outcome last = outcome.get(interval);
           out.printf(
               Locale.ROOT,
               "| %s | %d | %.2f | %.1f%%, %.1f%%, %.1f%% | %.1f (%.1f-%.1f) | %.2fx (%.2f-%.2f) | %s | %s |%n",
               interval == 0 ? "builder default" : "every " + interval + " steps",
-              outcome.get(interval).updates(),
-              outcome.get(interval).updateInSteps(),
-              100 * outcome.get(interval).controllerShare(),
-              100 * outcome.get(interval).trainShare(),
-              100 * outcome.get(interval).projectionShare(),
+              last.updates(),
+              last.updateInSteps(),
+              100 * last.controllerShare(),
+              100 * last.trainShare(),
+              100 * last.projectionShare(),
               time.mean(),
               time.min(),
               time.max(),
-              Stats.of(ratios).mean(),
+              ratio.mean(),
               ratio.min(),
               ratio.max(),
               verdict(ratio.min(), ratio.max()),
-              outcome.get(interval).columns());
+              last.columns());
         });
     out.flush();
   }
@@ -202,19 +200,15 @@ final class ControllerCost implements Callable<Integer> {
     try (Model model = Model.newInstance("plain")) {
       model.setBlock(network.build(mobileNet.width));
       DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(SpeedBenchmark.sgd())
-              .addEvaluator(new Accuracy())
-              .addTrainingListeners(
-                  new EvaluatorTrainingListener(),
-                  new TrainingListenerAdapter() {
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                      LOG.info(
-                          "plain DJL: epoch done at {} s",
-                          String.format(Locale.ROOT, "%.1f", seconds(watch)));
-                    }
-                  });
+          SpeedBenchmark.plainTraining(
+              new TrainingListenerAdapter() {
+                @Override
+                public void onEpoch(Trainer trainer) {
+                  LOG.info(
+                      "plain DJL: epoch done at {} s",
+                      String.format(Locale.ROOT, "%.1f", seconds(watch)));
+                }
+              });
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1, 1, 28, 28));
         EasyTrain.fit(trainer, length.epochs, data.train(), null);
@@ -227,8 +221,8 @@ final class ControllerCost implements Callable<Integer> {
 
   /**
    * A run's controller updates; one update's time in training steps and the updates' share of the
-   * run's time, both from the run's own clock; its reduction, budget outcome and accuracy as
-   * columns.
+   * run's time, both from the run's own clock (the last round's); its reduction, budget outcome and
+   * accuracy as columns.
    */
   private record Outcome(
       int updates,

@@ -15,6 +15,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.evaluator.Accuracy;
 import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
@@ -254,6 +255,17 @@ final class SpeedBenchmark implements Callable<Integer> {
         .build();
   }
 
+  /**
+   * Plain DJL training as a user configures it, to set ATO against: softmax cross-entropy, the
+   * builder's SGD, accuracy, and {@code progress} besides DJL's evaluator listener.
+   */
+  static DefaultTrainingConfig plainTraining(TrainingListener progress) {
+    return new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+        .optOptimizer(sgd())
+        .addEvaluator(new Accuracy())
+        .addTrainingListeners(new EvaluatorTrainingListener(), progress);
+  }
+
   /** DJL's own training loop, {@code EasyTrain.fit}, as a DJL user writes it. */
   private double plainDjl(ImageData data) throws IOException, TranslateException {
     Engine.getInstance().setRandomSeed(42);
@@ -261,22 +273,18 @@ final class SpeedBenchmark implements Callable<Integer> {
     try (Model model = Model.newInstance("plain")) {
       model.setBlock(network());
       DefaultTrainingConfig config =
-          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(sgd())
-              .addEvaluator(new Accuracy())
-              .addTrainingListeners(
-                  new EvaluatorTrainingListener(),
-                  new TrainingListenerAdapter() {
-                    @Override
-                    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-                      clock.stepEnded();
-                    }
+          plainTraining(
+              new TrainingListenerAdapter() {
+                @Override
+                public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                  clock.stepEnded();
+                }
 
-                    @Override
-                    public void onEpoch(Trainer trainer) {
-                      clock.epochEnded();
-                    }
-                  });
+                @Override
+                public void onEpoch(Trainer trainer) {
+                  clock.epochEnded();
+                }
+              });
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1).addAll(IMAGE));
         clock.start();
