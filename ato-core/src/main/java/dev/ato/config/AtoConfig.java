@@ -23,9 +23,9 @@ import java.util.Set;
  * <p>A run carries its configuration into its result (the provenance of a compressed network) and
  * its checkpoints (a checkpoint resumes only the run it came from); {@link #toJson()} and {@link
  * #fromJson(String)} write and read it. Settings that ato resolves for the run at hand are empty
- * optionals here: the controller's learning rate (the paper's, scaled to the run's controller
- * updates), the channel multiple (the engine's channel block) and the controller's data fraction
- * (5%, or none when the controller has data of its own).
+ * optionals here: the controller's learning rate (the paper's 1e-3 unless given), the channel
+ * multiple (the engine's channel block) and the controller's data fraction (5%, or none when the
+ * controller has data of its own).
  *
  * <pre>{@code
  * AtoConfig config = AtoConfig.builder().setFlopsReduction(0.5).setEpochs(12)
@@ -169,10 +169,7 @@ public final class AtoConfig {
     return controllerInterval > 0 ? OptionalInt.of(controllerInterval) : OptionalInt.empty();
   }
 
-  /**
-   * The controller's AdamW learning rate; empty for the paper's 1e-3 scaled to the run's controller
-   * updates.
-   */
+  /** The controller's AdamW learning rate; empty for the paper's 1e-3. */
   public OptionalDouble controllerLearningRate() {
     return Double.isNaN(controllerLearningRate)
         ? OptionalDouble.empty()
@@ -377,9 +374,11 @@ public final class AtoConfig {
     }
 
     /**
-     * Sets the number of controller updates, spread evenly over the controller window. Default
-     * {@value TrainingSchedule#DEFAULT_CONTROLLER_UPDATES}; a window with fewer steps trains the
-     * controller at every step.
+     * Sets the number of controller updates, spread evenly over the controller window and never
+     * closer than {@value TrainingSchedule#MIN_CONTROLLER_SPACING} steps apart. Default {@value
+     * TrainingSchedule#DEFAULT_CONTROLLER_UPDATES}; a window with room for fewer trains the
+     * controller every {@value TrainingSchedule#MIN_CONTROLLER_SPACING} steps at a larger learning
+     * rate ({@link TrainingSchedule}).
      */
     public Builder optControllerUpdates(int updates) {
       once("the controller updates were");
@@ -392,10 +391,7 @@ public final class AtoConfig {
       return this;
     }
 
-    /**
-     * Sets the steps between controller updates (the paper's 50) instead of their number; the
-     * controller's learning rate is then the paper's, unscaled.
-     */
+    /** Sets the steps between controller updates (the paper's 20) instead of their number. */
     public Builder optControllerInterval(int steps) {
       once("the controller interval was");
       checkState(
@@ -407,10 +403,7 @@ public final class AtoConfig {
       return this;
     }
 
-    /**
-     * Sets the controller's AdamW learning rate. Default: the paper's 1e-3, scaled up when the run
-     * has fewer controller updates than the paper's.
-     */
+    /** Sets the controller's AdamW learning rate. Default: the paper's 1e-3. */
     public Builder optControllerLearningRate(double rate) {
       once("the controller learning rate was");
       checkArgument(

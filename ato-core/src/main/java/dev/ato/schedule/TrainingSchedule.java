@@ -13,12 +13,15 @@ import java.util.Locale;
  * {@code T_start <= T_w <= T_end}. Immutable.
  *
  * <p>How often the controller trains fits the run: by default the window holds {@value
- * #DEFAULT_CONTROLLER_UPDATES} updates, one every {@code floor(window / updates)} steps (the
- * paper's every {@value #PAPER_CONTROLLER_INTERVAL} steps is meant for runs of 100,000 steps and
- * more, where it gives thousands of updates; on a run of 1,000 steps it gives 21, far too few to
- * reach a budget). A window shorter than the updates asked for gets one update per step and a
- * {@linkplain #controllerLearningRateScale() larger controller learning rate} in proportion, so
- * that the controller travels as far. An explicit interval is taken as it is.
+ * #DEFAULT_CONTROLLER_UPDATES} updates, one every {@code floor(window / updates)} steps but never
+ * closer than every {@value #MIN_CONTROLLER_SPACING} steps (the paper's every {@value
+ * #PAPER_CONTROLLER_INTERVAL} steps is meant for runs of 100,000 steps and more, where it gives
+ * thousands of updates; on a run of 1,000 steps it gives 21, far too few to reach a budget). An
+ * update costs about one training step, so the spacing holds the controller to an eighth of the
+ * window's steps, 5% of the run's with the paper's window. A window with room for fewer updates
+ * than asked gets fewer; the controller's learning rate stays the paper's, since a larger one lost
+ * accuracy on short runs without reaching budgets more often (docs/results.md, "The controller's
+ * learning rate on short runs"). An explicit interval is taken as it is.
  */
 public final class TrainingSchedule {
 
@@ -38,18 +41,22 @@ public final class TrainingSchedule {
   /** The paper's {@code T_end / T}: the mask freezes after half of the steps. */
   public static final double DEFAULT_CONTROLLER_END = 0.5;
 
+  /**
+   * The fewest steps between two controller updates spread over the window. One update is a gated
+   * forward and backward pass through the model, about a training step; at every step of the window
+   * the controller cost short runs a quarter of their time, at every 8th about 5% (docs/results.md,
+   * "What the controller costs").
+   */
+  public static final int MIN_CONTROLLER_SPACING = 8;
+
   /** The paper's steps between controller updates, for runs of 100,000 steps and more. */
   public static final int PAPER_CONTROLLER_INTERVAL = 20;
-
-  /** The most a short window raises the controller's learning rate. */
-  public static final double MAX_LEARNING_RATE_SCALE = 10;
 
   private final long totalSteps;
   private final long controllerStart;
   private final long warmup;
   private final long controllerEnd;
   private final int controllerInterval;
-  private final double learningRateScale;
 
   private TrainingSchedule(Builder b) {
     this.totalSteps = b.totalSteps;
@@ -57,15 +64,13 @@ public final class TrainingSchedule {
     this.warmup = (long) Math.floor(b.warmup * b.totalSteps);
     this.controllerEnd = (long) Math.floor(b.controllerEnd * b.totalSteps);
     long window = controllerEnd - controllerStart + 1;
-    if (b.controllerInterval > 0) {
-      this.controllerInterval = b.controllerInterval;
-      this.learningRateScale = 1;
-    } else {
-      this.controllerInterval =
-          (int) Math.max(1, Math.min(Integer.MAX_VALUE, window / b.controllerUpdates));
-      this.learningRateScale =
-          Math.min(MAX_LEARNING_RATE_SCALE, Math.max(1, (double) b.controllerUpdates / window));
-    }
+    this.controllerInterval =
+        b.controllerInterval > 0
+            ? b.controllerInterval
+            : (int)
+                Math.max(
+                    MIN_CONTROLLER_SPACING,
+                    Math.min(Integer.MAX_VALUE, window / b.controllerUpdates));
   }
 
   /** Starts a schedule; {@link Builder#setTotalSteps} is required. */
@@ -106,15 +111,6 @@ public final class TrainingSchedule {
     return (controllerEnd - controllerStart) / controllerInterval + 1;
   }
 
-  /**
-   * What the controller's learning rate is multiplied by: {@code updates asked / updates possible}
-   * when the window has fewer steps than the updates asked for (at most {@value
-   * #MAX_LEARNING_RATE_SCALE}), else 1; always 1 with an explicit interval.
-   */
-  public double controllerLearningRateScale() {
-    return learningRateScale;
-  }
-
   /** Whether the pruned groups are projected after step {@code step}. */
   public boolean projects(long step) {
     return step >= warmup;
@@ -137,14 +133,13 @@ public final class TrainingSchedule {
     return String.format(
         Locale.ROOT,
         "TrainingSchedule(T=%d, T_start=%d, T_w=%d, T_end=%d, controller every %d steps: %d "
-            + "updates, learning rate x%.2f)",
+            + "updates)",
         totalSteps,
         controllerStart,
         warmup,
         controllerEnd,
         controllerInterval,
-        controllerUpdates(),
-        learningRateScale);
+        controllerUpdates());
   }
 
   /**
@@ -192,8 +187,7 @@ public final class TrainingSchedule {
 
     /**
      * Sets the steps between controller updates, e.g. the paper's {@value
-     * #PAPER_CONTROLLER_INTERVAL}, instead of spreading a number of updates over the window; the
-     * controller's learning rate is then not scaled.
+     * #PAPER_CONTROLLER_INTERVAL}, instead of spreading a number of updates over the window.
      */
     public Builder optControllerInterval(int steps) {
       checkState(controllerInterval < 0, "controllerInterval was already set");
@@ -207,8 +201,9 @@ public final class TrainingSchedule {
     }
 
     /**
-     * Sets the number of controller updates to spread evenly over the window; default {@value
-     * #DEFAULT_CONTROLLER_UPDATES}.
+     * Sets the number of controller updates to spread evenly over the window, at most one every
+     * {@value #MIN_CONTROLLER_SPACING} steps; default {@value #DEFAULT_CONTROLLER_UPDATES}. For
+     * updates closer together, set {@link #optControllerInterval(int)}.
      */
     public Builder optControllerUpdates(int updates) {
       checkState(controllerUpdates < 0, "controllerUpdates was already set");

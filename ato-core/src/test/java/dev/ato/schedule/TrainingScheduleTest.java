@@ -29,42 +29,60 @@ class TrainingScheduleTest {
     // 40,000 / 20 + 1.
     assertThat(s.controllerInterval()).isEqualTo(20);
     assertThat(s.controllerUpdates()).isEqualTo(2001);
-    assertThat(s.controllerLearningRateScale()).isEqualTo(1);
   }
 
   @Test
-  void aWindowShorterThanTheUpdatesTrainsAtEveryStepWithAProportionallyLargerRate() {
-    // Window 100..500: 401 steps for 2,000 updates.
-    assertThat(defaults.controllerInterval()).isEqualTo(1);
-    assertThat(defaults.controllerUpdates()).isEqualTo(401);
-    assertThat(defaults.controllerLearningRateScale()).isEqualTo(2000 / 401.0);
+  void aWindowShorterThanTheUpdatesTrainsTheControllerEveryEighthStep() {
+    // 12 epochs of all of Fashion-MNIST at batch 64: window 1,125..5,625 (4,501 steps) has room
+    // for 562 updates 8 steps apart, 2,000 asked: 4,500 / 8 + 1 = 563 updates.
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(11_250).build();
+
+    assertThat(s.controllerInterval()).isEqualTo(TrainingSchedule.MIN_CONTROLLER_SPACING);
+    assertThat(s.controllerUpdates()).isEqualTo(563);
   }
 
   @Test
-  void theLearningRateScaleIsCappedForTinyWindows() {
-    // Window 20..100: 81 steps for 2,000 updates would be x24.7.
-    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(200).build();
+  void aShortRunTrainsTheControllerAnEighthOfItsWindow() {
+    // Window 100..500: 400 / 8 + 1.
+    assertThat(defaults.controllerInterval()).isEqualTo(8);
+    assertThat(defaults.controllerUpdates()).isEqualTo(51);
+  }
 
-    assertThat(s.controllerUpdates()).isEqualTo(81);
-    assertThat(s.controllerLearningRateScale()).isEqualTo(TrainingSchedule.MAX_LEARNING_RATE_SCALE);
+  @Test
+  void aWindowShorterThanTheSpacingStillTrainsTheControllerAtItsStart() {
+    // Window 2..10 of a 20-step run: updates at 2 and 10.
+    TrainingSchedule s = TrainingSchedule.builder().setTotalSteps(20).build();
+
+    assertThat(s.controllerUpdates()).isEqualTo(2);
+    assertThat(s.trainsController(2)).isTrue();
+    assertThat(s.trainsController(10)).isTrue();
+    assertThat(s.trainsController(3)).isFalse();
   }
 
   @Test
   void aRequestedNumberOfUpdatesSetsTheInterval() {
     TrainingSchedule s =
+        TrainingSchedule.builder().setTotalSteps(4000).optControllerUpdates(100).build();
+
+    // Window 400..2,000: 1,601 steps / 100 -> every 16 steps: 400, 416, .., 2,000.
+    assertThat(s.controllerInterval()).isEqualTo(16);
+    assertThat(s.controllerUpdates()).isEqualTo(101);
+  }
+
+  @Test
+  void aRequestedNumberOfUpdatesIsSpacedAtLeastEightStepsApart() {
+    TrainingSchedule s =
         TrainingSchedule.builder().setTotalSteps(1000).optControllerUpdates(100).build();
 
-    // 401 steps / 100 -> every 4 steps: 100, 104, .., 500.
-    assertThat(s.controllerInterval()).isEqualTo(4);
-    assertThat(s.controllerUpdates()).isEqualTo(101);
-    assertThat(s.controllerLearningRateScale()).isEqualTo(1);
+    // Window 100..500: room for 50 updates, 100 asked: every 8 steps, 51 updates.
+    assertThat(s.controllerInterval()).isEqualTo(8);
+    assertThat(s.controllerUpdates()).isEqualTo(51);
   }
 
   @Test
   void thePapersIntervalIsTakenAsItIs() {
     assertThat(paper.controllerInterval()).isEqualTo(20);
     assertThat(paper.controllerUpdates()).isEqualTo(21);
-    assertThat(paper.controllerLearningRateScale()).isEqualTo(1);
   }
 
   @Test

@@ -177,9 +177,7 @@ final class RunPreparation {
             ? ChannelRounding.requested(config.channelMultiple().getAsInt())
             : automaticRounding(setup.device());
     double controllerLearningRate =
-        config
-            .controllerLearningRate()
-            .orElse(PAPER_CONTROLLER_LEARNING_RATE * schedule.controllerLearningRateScale());
+        config.controllerLearningRate().orElse(PAPER_CONTROLLER_LEARNING_RATE);
     return new RunSettings(
         config,
         setup.loss(),

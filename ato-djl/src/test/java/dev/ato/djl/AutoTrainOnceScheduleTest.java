@@ -15,45 +15,60 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Algorithm 1's schedule as a whole run with the builder's defaults keeps it: 240 images less 5%
- * held out, in batches of 20, give 12 steps per epoch and T = 36 over 3 epochs, so the paper's
- * fractions put the controller's start at floor(0.1 T) = 3, the warm-up's end at floor(0.2 T) = 7
- * and the freeze at floor(0.5 T) = 18, with a controller update at every step between.
+ * Algorithm 1's schedule as a whole run keeps it: 240 images less 5% held out, in batches of 20,
+ * give 12 steps per epoch and T = 36 over 3 epochs, so the paper's fractions put the controller's
+ * start at floor(0.1 T) = 3, the warm-up's end at floor(0.2 T) = 7 and the freeze at floor(0.5 T) =
+ * 18. On the builder's defaults the controller trains every 8th step of that window, at 3 and 11; a
+ * second run trains it at every step, at ten times the paper's rate, so that its mask moves inside
+ * the window.
  */
 class AutoTrainOnceScheduleTest {
 
   private static FashionMnistSlices.Slice train;
-  private static final List<Long> updateSteps = new ArrayList<>();
-  private static final List<GroupMask> masks = new ArrayList<>();
-  private static final List<Boolean> projected = new ArrayList<>();
-  private static final List<Double> lambdas = new ArrayList<>();
-  private static final List<StepInfo> steps = new ArrayList<>();
-  private static GroupMask finalMask;
+  private static Recording defaults;
+  private static Recording everyStep;
+
+  /** What a run's listener saw, step by step. */
+  private static final class Recording {
+    final List<Long> updateSteps = new ArrayList<>();
+    final List<GroupMask> masks = new ArrayList<>();
+    final List<Boolean> projected = new ArrayList<>();
+    final List<Double> lambdas = new ArrayList<>();
+    final List<StepInfo> steps = new ArrayList<>();
+    GroupMask finalMask;
+
+    static Recording of(AutoTrainOnceBuilder builder) {
+      Recording r = new Recording();
+      try (AutoTrainOnce ato =
+              builder
+                  .addListener(
+                      new AtoListener() {
+                        @Override
+                        public void onStep(StepInfo step) {
+                          r.masks.add(step.mask());
+                          r.projected.add(step.projected());
+                          r.lambdas.add(step.lambda());
+                          r.steps.add(step);
+                        }
+
+                        @Override
+                        public void onControllerUpdate(ControllerUpdate update) {
+                          r.updateSteps.add(update.step());
+                        }
+                      })
+                  .build();
+          AtoResult result = ato.fit()) {
+        r.finalMask = result.mask();
+      }
+      return r;
+    }
+  }
 
   @BeforeAll
-  static void runWithDefaults() throws IOException {
+  static void runBoth() throws IOException {
     train = FashionMnistSlices.train(240, 20);
-    try (AutoTrainOnce ato =
-            builder()
-                .addListener(
-                    new AtoListener() {
-                      @Override
-                      public void onStep(StepInfo step) {
-                        masks.add(step.mask());
-                        projected.add(step.projected());
-                        lambdas.add(step.lambda());
-                        steps.add(step);
-                      }
-
-                      @Override
-                      public void onControllerUpdate(ControllerUpdate update) {
-                        updateSteps.add(update.step());
-                      }
-                    })
-                .build();
-        AtoResult result = ato.fit()) {
-      finalMask = result.mask();
-    }
+    defaults = Recording.of(builder());
+    everyStep = Recording.of(builder().optControllerInterval(1).optControllerLearningRate(1e-2));
   }
 
   @AfterAll
@@ -67,12 +82,17 @@ class AutoTrainOnceScheduleTest {
 
   @Test
   void theRunTakesThirtySixSteps() {
-    assertThat(masks).hasSize(36);
+    assertThat(defaults.masks).hasSize(36);
   }
 
   @Test
-  void theControllerTrainsAtEveryStepFromItsStartToTheFreeze() {
-    assertThat(updateSteps)
+  void onTheDefaultsTheControllerTrainsEveryEighthStepFromItsStartToTheFreeze() {
+    assertThat(defaults.updateSteps).containsExactly(3L, 11L);
+  }
+
+  @Test
+  void withAnIntervalOfOneTheControllerTrainsAtEveryStepFromItsStartToTheFreeze() {
+    assertThat(everyStep.updateSteps)
         .containsExactlyElementsOf(LongStream.rangeClosed(3, 18).boxed().toList());
   }
 
@@ -98,46 +118,63 @@ class AutoTrainOnceScheduleTest {
 
   @Test
   void nothingIsProjectedBeforeTheWarmUpEnds() {
-    assertThat(projected.subList(0, 7)).containsOnly(false);
+    assertThat(defaults.projected.subList(0, 7)).containsOnly(false);
+    assertThat(everyStep.projected.subList(0, 7)).containsOnly(false);
   }
 
   @Test
-  void everyStepFromTheWarmUpOnProjects() {
-    assertThat(projected.subList(7, 36)).containsOnly(true);
+  void fromTheWarmUpOnEveryStepWithPrunedGroupsProjects() {
+    for (int step = 7; step < 18; step++) {
+      assertThat(defaults.projected.get(step))
+          .as("step %s", step)
+          .isEqualTo(defaults.masks.get(step).prunedCount() > 0);
+    }
+    // The freeze ends step 18, after its projection, and its correction prunes the defaults'
+    // groups at the latest: every step after projects.
+    assertThat(defaults.projected.subList(19, 36)).containsOnly(true);
+  }
+
+  @Test
+  void aControllerThatPrunesInsideTheWindowIsProjectedFromTheWarmUpOn() {
+    assertThat(everyStep.projected.subList(7, 36)).containsOnly(true);
   }
 
   @Test
   void lambdaIsTenUntilTheFreezeAndAThousandAfter() {
-    assertThat(lambdas.subList(7, 19)).containsOnly(10.0);
-    assertThat(lambdas.subList(19, 36)).containsOnly(1000.0);
+    assertThat(everyStep.lambdas.subList(7, 19)).containsOnly(10.0);
+    assertThat(everyStep.lambdas.subList(19, 36)).containsOnly(1000.0);
+    assertThat(defaults.lambdas.subList(19, 36)).containsOnly(1000.0);
   }
 
   @Test
   void theMaskNeverChangesFromTheFreezeOn() {
-    assertThat(masks.subList(18, 36)).containsOnly(finalMask);
-    assertThat(finalMask.prunedCount()).isPositive();
+    assertThat(defaults.masks.subList(18, 36)).containsOnly(defaults.finalMask);
+    assertThat(defaults.finalMask.prunedCount()).isPositive();
   }
 
   @Test
   void theMaskChangesDuringTheWindow() {
-    assertThat(masks.subList(2, 18).stream().distinct().count()).isGreaterThan(1);
+    assertThat(everyStep.masks.subList(2, 18).stream().distinct().count()).isGreaterThan(1);
   }
 
   @Test
   void everyStepReportsTheTimeOfItsTraining() {
-    assertThat(steps).allSatisfy(step -> assertThat(step.trainSeconds()).isPositive());
+    assertThat(defaults.steps).allSatisfy(step -> assertThat(step.trainSeconds()).isPositive());
   }
 
   @Test
   void controllerTimeIsSpentExactlyAtTheStepsThatUpdateTheController() {
     List<Long> timed =
-        steps.stream().filter(step -> step.controllerSeconds() > 0).map(StepInfo::step).toList();
-    assertThat(timed).containsExactlyElementsOf(updateSteps);
+        defaults.steps.stream()
+            .filter(step -> step.controllerSeconds() > 0)
+            .map(StepInfo::step)
+            .toList();
+    assertThat(timed).containsExactlyElementsOf(defaults.updateSteps);
   }
 
   @Test
   void projectionTimeIsSpentExactlyAtTheStepsThatProject() {
-    assertThat(steps)
+    assertThat(defaults.steps)
         .allSatisfy(
             step ->
                 assertThat(step.projectionSeconds() > 0)

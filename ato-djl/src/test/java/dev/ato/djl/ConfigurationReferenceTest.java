@@ -144,9 +144,7 @@ class ConfigurationReferenceTest {
           "optControllerDataFraction(double)",
           number((double) run.heldOut().size() / train.size()));
       used.put("optResourceWeight(double)", number(run.config().resourceWeight()));
-      used.put(
-          "optControllerLearningRate(double)",
-          number(run.controllerLearningRate() / run.schedule().controllerLearningRateScale()));
+      used.put("optControllerLearningRate(double)", number(run.controllerLearningRate()));
       used.put("optSeed(long)", Long.toString(run.seed()));
       used.put("optValidationMetric(Evaluator)", run.metric().getName());
       used.put("optCheckpoints(Checkpoints)", run.checkpoints() == null ? "none" : "some");

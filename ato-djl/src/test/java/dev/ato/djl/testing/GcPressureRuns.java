@@ -13,11 +13,12 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Short runs with the builder's defaults while a thread forces a garbage collection every 20 ms.
- * Memory that a tensor still uses but no Java object keeps alive is freed by a collection;
- * collections in the middle of steps turn such a use-after-free, rare in a quiet JVM, into a
- * frequent one. Before the fix of docs/djl-notes.md ("Java numbers in autograd"), 4 of 4 such runs
- * met a non-finite controller gradient.
+ * Short runs with the builder's defaults, but the controller at every step of its window (many
+ * updates, each a gated forward and backward pass), while a thread forces a garbage collection
+ * every 20 ms. Memory that a tensor still uses but no Java object keeps alive is freed by a
+ * collection; collections in the middle of steps turn such a use-after-free, rare in a quiet JVM,
+ * into a frequent one. Before the fix of docs/djl-notes.md ("Java numbers in autograd"), 4 of 4
+ * such runs met a non-finite controller gradient.
  */
 public final class GcPressureRuns {
 
@@ -28,7 +29,7 @@ public final class GcPressureRuns {
 
   /**
    * Runs a ResNet-8 on 600 Fashion-MNIST images in batches of 64 for 2 epochs (18 steps, a
-   * controller update at almost every one) once per seed.
+   * controller update at every one of steps 1 to 9) once per seed.
    */
   public static Outcome run(int runs) throws IOException {
     List<String> skipped = new ArrayList<>();
@@ -52,6 +53,8 @@ public final class GcPressureRuns {
                     .setTrainingData(train)
                     .setFlopsReduction(0.5)
                     .setEpochs(2)
+                    .optControllerInterval(1)
+                    .optControllerLearningRate(1e-2)
                     .optSeed(seed)
                     .addListener(
                         new AtoListener() {

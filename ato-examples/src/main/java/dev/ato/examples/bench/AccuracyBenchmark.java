@@ -37,8 +37,6 @@ import dev.ato.examples.latency.Stats;
 import dev.ato.examples.models.CifarResNet;
 import dev.ato.projection.Projection;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -461,7 +459,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
                 result.parameterReduction(),
                 length.epochs,
                 seconds,
-                result.budget().rounding().multiple()));
+                result.budget().rounding().multiple(),
+                result.controllerUpdates().size()));
       }
     }
   }
@@ -517,9 +516,10 @@ final class AccuracyBenchmark implements Callable<Integer> {
       double parameterReduction,
       int epochs,
       double seconds,
-      int channelMultiple) {
+      int channelMultiple,
+      int controllerUpdates) {
 
-    /** An outcome of a network that was not rounded by ATO (dense, magnitude, uniform). */
+    /** An outcome of a network that was neither rounded nor searched by ATO. */
     Outcome(
         String method,
         String description,
@@ -540,6 +540,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
           parameterReduction,
           epochs,
           seconds,
+          0,
           0);
     }
   }
@@ -588,20 +589,16 @@ final class AccuracyBenchmark implements Callable<Integer> {
           "channel_multiple_max",
           (double) seen.stream().mapToInt(Outcome::channelMultiple).max().orElseThrow());
     }
+    if (outcome.controllerUpdates() > 0) {
+      // The schedule's count, equal for every seed of a row: it depends on the steps alone.
+      figures.put("controller_updates", (double) outcome.controllerUpdates());
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("method", outcome.description());
     settings.put("scale", scale());
     settings.put("recipe", recipe());
     settings.put("seeds", seen.stream().map(o -> String.valueOf(o.seed())).toList().toString());
-    parent.store(
-        new BenchmarkResult(
-            row,
-            "accuracy",
-            parent.command(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            Machine.describe(),
-            settings,
-            figures));
+    parent.store(row, "accuracy", settings, figures);
   }
 
   private static double mean(List<Outcome> outcomes, ToDoubleFunction<Outcome> what) {

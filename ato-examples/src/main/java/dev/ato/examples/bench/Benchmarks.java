@@ -7,7 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Option;
       BudgetRuns.class,
       ControllerConvergence.class,
       ControllerCost.class,
+      ScalingBenchmark.class,
       Benchmarks.Page.class
     })
 public final class Benchmarks implements Runnable {
@@ -93,7 +97,20 @@ public final class Benchmarks implements Runnable {
   }
 
   /** Stores a row's result and writes the page again. */
-  void store(BenchmarkResult result) {
+  /** Stores a row measured now on this machine by this command, and writes the page again. */
+  void store(String row, String kind, Map<String, String> settings, Map<String, Double> figures) {
+    store(
+        new BenchmarkResult(
+            row,
+            kind,
+            command(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            Machine.describe(),
+            settings,
+            figures));
+  }
+
+  private void store(BenchmarkResult result) {
     result
         .write(results)
         .ifPresentOrElse(

@@ -20,8 +20,6 @@ import dev.ato.groups.GroupMask;
 import dev.ato.groups.GroupOptions;
 import dev.ato.groups.GroupSet;
 import dev.ato.groups.ZeroInvariantGroups;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -169,15 +167,7 @@ final class ChannelMultipleBenchmark implements Callable<Integer> {
             + (residualStreams() == (network == ServedNetwork.MOBILENETV2)
                 ? ""
                 : residualStreams() ? "-residual-pruned" : "-residual-whole");
-    parent.store(
-        new BenchmarkResult(
-            row,
-            "channels",
-            parent.command(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            Machine.describe(),
-            settings,
-            figures));
+    parent.store(row, "channels", settings, figures);
     return 0;
   }
 

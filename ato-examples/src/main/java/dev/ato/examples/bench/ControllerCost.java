@@ -99,7 +99,7 @@ final class ControllerCost implements Callable<Integer> {
       names = "--controller-lr",
       description =
           "The controller's learning rate for the variants with an interval (default: the"
-              + " builder's, unscaled with an interval).")
+              + " builder's, the paper's 1e-3).")
   Double controllerLearningRate;
 
   @Option(
@@ -179,18 +179,10 @@ final class ControllerCost implements Callable<Integer> {
               ratio.mean(),
               ratio.min(),
               ratio.max(),
-              verdict(ratio.min(), ratio.max()),
+              Verdict.atLeast(ratio.min(), ratio.max(), TARGET).markdown(),
               last.columns());
         });
     out.flush();
-  }
-
-  /** "met" or "missed" only when the whole range lies on one side of the target. */
-  static String verdict(double min, double max) {
-    if (min >= TARGET) {
-      return "met";
-    }
-    return max < TARGET ? "missed" : "inconclusive";
   }
 
   /** Plain DJL training of the same network on all the training images, timed whole. */

@@ -20,8 +20,6 @@ import dev.ato.examples.latency.OnnxForward;
 import dev.ato.examples.latency.Stats;
 import dev.ato.groups.GroupMask;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,15 +238,7 @@ final class DeployBenchmark implements Callable<Integer> {
               + " threads, oneDNN's own ISA");
     }
     String row = "deploy-" + network.name().toLowerCase(Locale.ROOT);
-    parent.store(
-        new BenchmarkResult(
-            row,
-            "deploy",
-            parent.command(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            Machine.describe(),
-            settings,
-            figures));
+    parent.store(row, "deploy", settings, figures);
     return 0;
   }
 

@@ -24,6 +24,7 @@ import ai.djl.translate.TranslateException;
 import dev.ato.djl.AtoListener;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
+import dev.ato.djl.AutoTrainOnceBuilder;
 import dev.ato.djl.EpochMetrics;
 import dev.ato.djl.cost.FlopsCounter;
 import dev.ato.djl.engine.EngineCheck;
@@ -36,8 +37,6 @@ import dev.ato.examples.latency.Stats;
 import dev.ato.examples.models.CifarResNet;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +51,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * The speed row: plain DJL training, ATO runs with the controller every 20 steps and at every step,
- * and the PyTorch eager peer, on the same network, data and batch, taking turns so that a slow
- * spell of the machine falls on all of them; then inference of the compressed network against the
- * dense one. Stores one result and writes the page again.
+ * The speed row: plain DJL training, ATO on the builder's defaults, ATO with the paper's controller
+ * interval, and the PyTorch eager peer, on the same network, data and batch, taking turns so that a
+ * slow spell of the machine falls on all of them in a round; each ATO loop is set against plain
+ * training round by round. Then inference of the compressed networks against the dense one, in as
+ * many rounds. Stores one result and writes the page again.
  */
 @Command(
     name = "speed",
@@ -66,6 +66,18 @@ final class SpeedBenchmark implements Callable<Integer> {
   @Mixin TrainingOptions.Length length = new TrainingOptions.Length(2, 128);
   private static final Logger LOG = LoggerFactory.getLogger(SpeedBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
+
+  /** The loop every other is set against, round by round. */
+  static final String PLAIN = "plain_djl";
+
+  /** ATO as the README runs it: the builder's defaults. */
+  static final String ATO_DEFAULTS = "ato_defaults";
+
+  /** ATO with the paper's controller interval and no channel rounding. */
+  static final String ATO_INTERVAL_20 = "ato_interval_20";
+
+  static final String PYTORCH = "pytorch";
+  static final String PYTORCH_OWN_ISA = "pytorch_own_isa";
 
   @ParentCommand Benchmarks parent;
 
@@ -80,8 +92,8 @@ final class SpeedBenchmark implements Callable<Integer> {
 
   @Option(
       names = "--repeats",
-      defaultValue = "3",
-      description = "Times each run is repeated, in turns.")
+      defaultValue = "5",
+      description = "Rounds, each running every loop once in turn (default ${DEFAULT-VALUE}).")
   int repeats;
 
   @Option(names = "--warmup", defaultValue = "5", description = "Steps not timed at a start.")
@@ -90,7 +102,7 @@ final class SpeedBenchmark implements Callable<Integer> {
   @Option(
       names = "--inference-runs",
       defaultValue = "50",
-      description = "Forward passes timed per network and batch size.")
+      description = "Forward passes timed per network, batch size and round.")
   int inferenceRuns;
 
   @Option(
@@ -104,14 +116,6 @@ final class SpeedBenchmark implements Callable<Integer> {
 
   @Option(names = "--reduction", defaultValue = "0.5", description = "FLOPs reduction of ATO.")
   double reduction;
-
-  @Option(
-      names = "--channel-multiple",
-      defaultValue = "8",
-      description =
-          "Channel multiple of one more ATO run (controller every 20 steps) whose "
-              + "compressed network's inference is timed too; 1 leaves it out.")
-  int channelMultiple;
 
   @Option(names = "--no-peer", description = "Leave the PyTorch eager runs out.")
   boolean noPeer;
@@ -131,6 +135,7 @@ final class SpeedBenchmark implements Callable<Integer> {
     Path data = FashionMnist.directory();
     PytorchPeer peer = noPeer ? null : PytorchPeer.on(python);
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
+    List<Double> projectionShares = new ArrayList<>();
     Map<String, Double> figures = new LinkedHashMap<>();
     try (ImageData images =
         ImageData.builder()
@@ -143,49 +148,33 @@ final class SpeedBenchmark implements Callable<Integer> {
             .build()) {
       for (int repeat = 1; repeat <= repeats; repeat++) {
         LOG.info("speed, round {} of {}", repeat, repeats);
-        add(seconds, "plain_djl", plainDjl(images));
-        add(seconds, "ato_interval_20", ato(images, 20, 1, repeat == 1 ? figures : null, ""));
-        add(seconds, "ato_interval_1", ato(images, 1, 1, null, ""));
+        Map<String, Double> firstRound = repeat == 1 ? figures : null;
+        add(seconds, PLAIN, plainDjl(images));
+        AtoTimes defaults = ato(images, 0, firstRound, "");
+        add(seconds, ATO_DEFAULTS, defaults.stepSeconds());
+        projectionShares.add(defaults.projectionShare());
+        add(seconds, ATO_INTERVAL_20, ato(images, 20, firstRound, "unrounded_").stepSeconds());
         if (peer != null) {
-          add(
-              seconds,
-              "pytorch",
-              peer.meanStepSeconds(
-                  data,
-                  depth,
-                  this.images,
-                  length.batch,
-                  length.epochs,
-                  parent.threads(),
-                  warmup,
-                  System.getenv(EngineCheck.ISA_VARIABLE)));
-          add(
-              seconds,
-              "pytorch_own_isa",
-              peer.meanStepSeconds(
-                  data,
-                  depth,
-                  this.images,
-                  length.batch,
-                  length.epochs,
-                  parent.threads(),
-                  warmup,
-                  null));
+          String isa = System.getenv(EngineCheck.ISA_VARIABLE);
+          add(seconds, PYTORCH, pytorch(peer, data, isa));
+          add(seconds, PYTORCH_OWN_ISA, pytorch(peer, data, null));
         }
       }
-      if (channelMultiple > 1) {
-        LOG.info("speed, ATO with channels rounded to multiples of {}", channelMultiple);
-        ato(images, 20, channelMultiple, figures, "rounded_");
-        figures.put("channel_multiple", (double) channelMultiple);
-      }
     }
-    seconds.forEach(
-        (loop, values) -> {
-          Stats stats = Stats.of(values);
-          figures.put(loop + "_step_seconds", stats.median());
-          figures.put(loop + "_step_seconds_min", stats.min());
-          figures.put(loop + "_step_seconds_max", stats.max());
-        });
+    seconds.forEach((loop, values) -> putRange(figures, loop + "_step_seconds", values));
+    for (String ato : List.of(ATO_DEFAULTS, ATO_INTERVAL_20)) {
+      putRange(figures, ato + "_vs_plain", ratios(seconds.get(PLAIN), seconds.get(ato)));
+    }
+    if (peer != null) {
+      for (String loop : List.of(PLAIN, ATO_DEFAULTS)) {
+        putRange(figures, loop + "_vs_pytorch", ratios(seconds.get(PYTORCH), seconds.get(loop)));
+      }
+      putRange(
+          figures,
+          PLAIN + "_vs_pytorch_own_isa",
+          ratios(seconds.get(PYTORCH_OWN_ISA), seconds.get(PLAIN)));
+    }
+    putRange(figures, "projection_share", projectionShares);
     figures.put("batch", (double) length.batch);
     figures.put("repeats", (double) repeats);
     Map<String, String> settings = new LinkedHashMap<>();
@@ -205,17 +194,13 @@ final class SpeedBenchmark implements Callable<Integer> {
         "ato",
         "FLOPs reduction "
             + reduction
-            + ", window 10%-50%, warm-up 20% "
-            + "(the paper's), builder defaults otherwise");
-    settings.put("repeats", repeats + ", in turns; medians, with min-max");
-    if (channelMultiple > 1) {
-      settings.put(
-          "rounded",
-          "one more ATO run, controller every 20 steps, "
-              + "optChannelMultiple("
-              + channelMultiple
-              + "), for inference only");
-    }
+            + "; the builder's defaults (controller spacing, channel rounding), and once more "
+            + "with the controller every 20 steps (the paper's interval) and channels unrounded");
+    settings.put(
+        "repeats",
+        repeats
+            + " rounds in turns; medians with min-max, and each ATO loop's speed against plain"
+            + " DJL in the same round");
     if (peer != null) {
       settings.put(
           "pytorch",
@@ -224,17 +209,30 @@ final class SpeedBenchmark implements Callable<Integer> {
               + " eager (Debian python3-torch), "
               + "same network, optimiser, batch and threads (1 inter-op)");
     }
-    BenchmarkResult result =
-        new BenchmarkResult(
-            row,
-            "speed",
-            parent.command(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            Machine.describe(),
-            settings,
-            figures);
-    parent.store(result);
+    parent.store(row, "speed", settings, figures);
     return 0;
+  }
+
+  private double pytorch(PytorchPeer peer, Path data, String isa) throws IOException {
+    return peer.meanStepSeconds(
+        data, depth, images, length.batch, length.epochs, parent.threads(), warmup, isa);
+  }
+
+  /** Each round's {@code reference / loop}: how fast the loop runs against the reference. */
+  static List<Double> ratios(List<Double> referenceSeconds, List<Double> loopSeconds) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < loopSeconds.size(); i++) {
+      ratios.add(referenceSeconds.get(i) / loopSeconds.get(i));
+    }
+    return ratios;
+  }
+
+  /** Stores the median of {@code values} under {@code name}, the lowest and highest beside it. */
+  static void putRange(Map<String, Double> figures, String name, List<Double> values) {
+    Stats stats = Stats.of(values);
+    figures.put(name, stats.median());
+    figures.put(name + "_min", stats.min());
+    figures.put(name + "_max", stats.max());
   }
 
   private static void add(Map<String, List<Double>> seconds, String loop, double value) {
@@ -296,13 +294,16 @@ final class SpeedBenchmark implements Callable<Integer> {
     return clock.meanSeconds();
   }
 
+  /** An ATO loop's mean seconds per step and the median share of projection in its steps. */
+  private record AtoTimes(double stepSeconds, double projectionShare) {}
+
   /**
-   * An ATO run; with {@code figures}, also the inference of its compressed network against the
-   * dense one, under figure names that start with {@code prefix}, and for the unprefixed run the
-   * split of its steps and the widths table.
+   * An ATO run on the builder's defaults ({@code interval} 0), or with the controller every {@code
+   * interval} steps and channels unrounded; with {@code figures}, also the inference of its
+   * compressed network against the dense one, under figure names that start with {@code prefix},
+   * and for the defaults the controller's figures and the widths table.
    */
-  private double ato(
-      ImageData data, int interval, int multiple, Map<String, Double> figures, String prefix) {
+  private AtoTimes ato(ImageData data, int interval, Map<String, Double> figures, String prefix) {
     StepClock clock = new StepClock(warmup);
     List<Double> train = new ArrayList<>();
     List<Double> projectionShare = new ArrayList<>();
@@ -335,59 +336,72 @@ final class SpeedBenchmark implements Callable<Integer> {
             clock.epochEnded();
           }
         };
-    try (AutoTrainOnce ato =
-            AutoTrainOnce.builder()
-                .setBlock(network())
-                .setInputShape(new Shape(1).addAll(IMAGE))
-                .setTrainingData(data.train())
-                .setFlopsReduction(reduction)
-                .setEpochs(length.epochs)
-                .optOptimizer(sgd())
-                .optControllerInterval(interval)
-                .optChannelMultiple(multiple)
-                .optSeed(42)
-                .addListener(listener)
-                .build();
+    AutoTrainOnceBuilder builder =
+        AutoTrainOnce.builder()
+            .setBlock(network())
+            .setInputShape(new Shape(1).addAll(IMAGE))
+            .setTrainingData(data.train())
+            .setFlopsReduction(reduction)
+            .setEpochs(length.epochs)
+            .optSeed(42)
+            .addListener(listener);
+    if (interval > 0) {
+      builder.optControllerInterval(interval).optChannelMultiple(1);
+    }
+    try (AutoTrainOnce ato = builder.build();
         AtoResult result = ato.fit()) {
       LOG.info(
-          "ATO, controller every {} steps, channel multiple {}: {}",
-          interval,
-          multiple,
+          "ATO, controller {}: {}",
+          interval > 0 ? "every " + interval + " steps" : "on the defaults",
           result.summary());
-      if (figures != null && !prefix.isEmpty()) {
+      if (figures != null) {
         figures.put(prefix + "flops_reduction", result.flopsReduction());
         figures.put(prefix + "flops_ratio", (double) result.flopsBefore() / result.flopsAfter());
         figures.put(prefix + "target_met", result.targetMet() ? 1.0 : 0.0);
+        if (interval == 0) {
+          List<AtoListener.ControllerUpdate> updates = result.controllerUpdates();
+          figures.put(
+              "controller_update_in_steps",
+              Stats.of(controller).median() / Stats.of(train).median());
+          figures.put("controller_updates", (double) updates.size());
+          figures.put(
+              "controller_interval",
+              updates.size() < 2 ? 0.0 : (double) (updates.get(1).step() - updates.get(0).step()));
+          figures.put("channel_multiple", (double) result.budget().rounding().multiple());
+          uniformWidths(figures);
+        }
         inference(ato.model().getBlock(), result.compressed().block(), figures, prefix);
-      } else if (figures != null) {
-        double trainMedian = Stats.of(train).median();
-        Stats projection = Stats.of(projectionShare);
-        figures.put("projection_share", projection.median());
-        figures.put("projection_share_max", projection.max());
-        figures.put("controller_update_in_steps", Stats.of(controller).median() / trainMedian);
-        figures.put("controller_updates", (double) controller.size());
-        figures.put("flops_reduction", result.flopsReduction());
-        figures.put("flops_ratio", (double) result.flopsBefore() / result.flopsAfter());
-        inference(ato.model().getBlock(), result.compressed().block(), figures, "");
-        uniformWidths(figures);
       }
     }
-    return clock.meanSeconds();
+    return new AtoTimes(clock.meanSeconds(), Stats.of(projectionShare).median());
   }
 
   /**
-   * Forward passes in inference mode without autograd, the two networks taking turns. Each pass
-   * gets its input in a scope of its own: DJL attaches a block's intermediate arrays to its input's
+   * Forward passes in inference mode without autograd, the two networks taking turns, in as many
+   * rounds as the training loops: each round's speed-up is the ratio of its medians. Each pass gets
+   * its input in a scope of its own: DJL attaches a block's intermediate arrays to its input's
    * manager, so an input held by a long-lived manager would keep every pass's activations alive
    * until the end, and the passes would slow down as memory piles up (by 3 to 5 times here).
    */
   private void inference(
       Block dense, Block compressed, Map<String, Double> figures, String prefix) {
     for (int size : new int[] {1, 64}) {
-      List<Double> medians = medianForwardSeconds(List.of(dense, compressed), size);
-      figures.put("inference_" + prefix + "dense_seconds_batch_" + size, medians.get(0));
-      figures.put("inference_" + prefix + "compressed_seconds_batch_" + size, medians.get(1));
-      figures.put("inference_" + prefix + "speedup_batch_" + size, medians.get(0) / medians.get(1));
+      List<Double> denseSeconds = new ArrayList<>();
+      List<Double> compressedSeconds = new ArrayList<>();
+      for (int round = 0; round < repeats; round++) {
+        List<Double> medians = medianForwardSeconds(List.of(dense, compressed), size);
+        denseSeconds.add(medians.get(0));
+        compressedSeconds.add(medians.get(1));
+      }
+      String batch = "_batch_" + size;
+      figures.put("inference_" + prefix + "dense_seconds" + batch, Stats.of(denseSeconds).median());
+      figures.put(
+          "inference_" + prefix + "compressed_seconds" + batch,
+          Stats.of(compressedSeconds).median());
+      putRange(
+          figures,
+          "inference_" + prefix + "speedup" + batch,
+          ratios(denseSeconds, compressedSeconds));
     }
   }
 
