@@ -103,6 +103,7 @@ final class BenchmarkPage {
             page.append("| ")
                 .append(r.settings().get("method"))
                 .append(rounding(r))
+                .append(controller(r))
                 .append(" | ")
                 .append(target == 0 ? "" : "-" + percent(target))
                 .append(" | ")
@@ -169,7 +170,8 @@ final class BenchmarkPage {
 
   /**
    * What an ATO row's channels were rounded to; rows stored before rounding was the builder's
-   * default carry no such figure, and their channels were not rounded.
+   * default carry no such figure, and their channels were not rounded ({@link #controller} gives
+   * such a row's date).
    */
   static String rounding(BenchmarkResult r) {
     String method = method(r.row());
@@ -177,10 +179,7 @@ final class BenchmarkPage {
       return "";
     }
     if (!r.figures().containsKey("channel_multiple_min")) {
-      return " [channels not rounded: stored "
-          + r.date().substring(0, 10)
-          + ", before "
-          + "rounding was the builder's default]";
+      return " [channels not rounded: before rounding was the builder's default]";
     }
     if (method.contains("-rounded") || method.contains("-unrounded")) {
       return "";
@@ -189,6 +188,22 @@ final class BenchmarkPage {
     double max = r.figure("channel_multiple_max");
     String multiple = min == max ? format(min, 0) : format(min, 0) + " to " + format(max, 0);
     return " [channels in multiples of " + multiple + "]";
+  }
+
+  /**
+   * How many times a controller-searched row's controller trained; rows stored before the count was
+   * recorded ran on the controller's earlier spacing, an update at almost every step of the window.
+   */
+  static String controller(BenchmarkResult r) {
+    if (!method(r.row()).startsWith("ato-")) {
+      return "";
+    }
+    if (!r.figures().containsKey("controller_updates")) {
+      return " [stored "
+          + r.date().substring(0, 10)
+          + ", before the controller's updates were spaced 8 steps apart]";
+    }
+    return " [" + format(r.figure("controller_updates"), 0) + " controller updates]";
   }
 
   /**

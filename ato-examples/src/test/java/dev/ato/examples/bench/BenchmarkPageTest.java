@@ -3,6 +3,7 @@ package dev.ato.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -213,9 +214,9 @@ class BenchmarkPageTest {
         .contains("### ResNet-20, 10,000 images, 4 epochs")
         .contains("Recipe: batch 64, SGD.")
         .contains(
-            "| ATO 50 [channels not rounded: stored 2026-12-03, before rounding was the "
-                + "builder's default] | -50.0% | -50.2% | -40.0% | 85.3% (84.3%-86.3%) | 2 | +0.30 "
-                + "points | 4 | 5.0 |")
+            "| ATO 50 [channels not rounded: before rounding was the builder's default] [stored "
+                + "2026-12-03, before the controller's updates were spaced 8 steps apart] | -50.0% "
+                + "| -50.2% | -40.0% | 85.3% (84.3%-86.3%) | 2 | +0.30 points | 4 | 5.0 |")
         .contains(
             "| uniform | -50.0% | -50.2% | -40.0% | 84.0% (83.0%-85.0%) | 2 | -1.00 " + "points |");
     assertThat(page.indexOf("| dense |")).isLessThan(page.indexOf("| ATO 50 "));
@@ -256,6 +257,25 @@ class BenchmarkPageTest {
     assertThat(BenchmarkPage.rounding(automatic)).isEqualTo(" [channels in multiples of 8 to 16]");
     assertThat(BenchmarkPage.rounding(set)).isEmpty();
     assertThat(BenchmarkPage.rounding(accuracyRow("accuracy-r20-uniform-50", "uniform", 0.5, 0.84)))
+        .isEmpty();
+  }
+
+  @Test
+  void anAtoRowSaysHowOftenItsControllerTrained() {
+    BenchmarkResult old = accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84);
+    Map<String, Double> figures = new LinkedHashMap<>(old.figures());
+    figures.put("controller_updates", 563.0);
+    BenchmarkResult counted =
+        new BenchmarkResult(
+            old.row(), "accuracy", "mvn", old.date(), old.machine(), old.settings(), figures);
+
+    assertThat(BenchmarkPage.controller(counted)).isEqualTo(" [563 controller updates]");
+    assertThat(BenchmarkPage.controller(old))
+        .isEqualTo(
+            " [stored 2026-12-03, before the controller's updates were spaced 8 steps apart]");
+    assertThat(
+            BenchmarkPage.controller(
+                accuracyRow("accuracy-r20-magnitude-50", "magnitude", 0.5, 0.84)))
         .isEmpty();
   }
 
