@@ -48,6 +48,7 @@ public final class AtoConfig {
   private final double flopsTolerance;
   private final boolean budgetCorrection;
   private final boolean failOnMissedTarget;
+  private final boolean trainCompressedAfterFreeze;
   private final double controllerStart;
   private final double warmup;
   private final double controllerEnd;
@@ -71,6 +72,7 @@ public final class AtoConfig {
     this.flopsTolerance = b.flopsTolerance;
     this.budgetCorrection = b.budgetCorrection;
     this.failOnMissedTarget = b.failOnMissedTarget;
+    this.trainCompressedAfterFreeze = b.trainCompressedAfterFreeze;
     this.controllerStart = b.controllerStart;
     this.warmup = b.warmup;
     this.controllerEnd = b.controllerEnd;
@@ -100,6 +102,7 @@ public final class AtoConfig {
     b.flopsTolerance = flopsTolerance;
     b.budgetCorrection = budgetCorrection;
     b.failOnMissedTarget = failOnMissedTarget;
+    b.trainCompressedAfterFreeze = trainCompressedAfterFreeze;
     b.controllerStart = controllerStart;
     b.warmup = warmup;
     b.controllerEnd = controllerEnd;
@@ -139,6 +142,14 @@ public final class AtoConfig {
   /** Whether a missed budget fails the run instead of being reported. */
   public boolean failOnMissedTarget() {
     return failOnMissedTarget;
+  }
+
+  /**
+   * Whether the compressed network trains in the dense model's place once the mask froze and its
+   * pruned groups reached zero.
+   */
+  public boolean trainCompressedAfterFreeze() {
+    return trainCompressedAfterFreeze;
   }
 
   /** When the controller starts training, as a fraction of all steps. */
@@ -284,6 +295,7 @@ public final class AtoConfig {
     private double flopsTolerance = FlopsBudget.DEFAULT_TOLERANCE;
     private boolean budgetCorrection = true;
     private boolean failOnMissedTarget;
+    private boolean trainCompressedAfterFreeze = true;
     private double controllerStart = TrainingSchedule.DEFAULT_CONTROLLER_START;
     private double warmup = TrainingSchedule.DEFAULT_WARMUP;
     private double controllerEnd = TrainingSchedule.DEFAULT_CONTROLLER_END;
@@ -357,6 +369,20 @@ public final class AtoConfig {
     public Builder optFailOnMissedTarget(boolean fail) {
       once("failing on a missed target was");
       this.failOnMissedTarget = fail;
+      return this;
+    }
+
+    /**
+     * Sets whether the compressed network trains in the dense model's place from the step at which
+     * the mask has frozen and its pruned groups have reached zero. From then on the dense model
+     * computes the same as the compressed one (its pruned channels give zeros) at the dense cost,
+     * so the swap saves time and changes nothing but floating-point order; the optimiser's state
+     * follows the kept channels. Default on; off trains the dense model to the last step, as the
+     * paper's code does.
+     */
+    public Builder optTrainCompressedAfterFreeze(boolean train) {
+      once("training the compressed network after the freeze was");
+      this.trainCompressedAfterFreeze = train;
       return this;
     }
 

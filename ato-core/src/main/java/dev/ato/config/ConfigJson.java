@@ -42,6 +42,7 @@ final class ConfigJson {
     json.addProperty("flopsTolerance", config.flopsTolerance());
     json.addProperty("budgetCorrection", config.budgetCorrection());
     json.addProperty("failOnMissedTarget", config.failOnMissedTarget());
+    json.addProperty("trainCompressedAfterFreeze", config.trainCompressedAfterFreeze());
     JsonObject schedule = new JsonObject();
     schedule.addProperty("controllerStart", config.controllerStart());
     schedule.addProperty("warmup", config.warmup());
@@ -120,6 +121,9 @@ final class ConfigJson {
               .optFlopsTolerance(number(json, "flopsTolerance"))
               .optBudgetCorrection(bool(json, "budgetCorrection"))
               .optFailOnMissedTarget(bool(json, "failOnMissedTarget"));
+      // Configurations written before the option existed trained the dense model to the end.
+      b.optTrainCompressedAfterFreeze(
+          json.has("trainCompressedAfterFreeze") && bool(json, "trainCompressedAfterFreeze"));
       JsonObject schedule = object(json, "schedule");
       b.optSchedule(
           number(schedule, "controllerStart"),

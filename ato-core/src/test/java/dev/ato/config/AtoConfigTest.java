@@ -24,6 +24,7 @@ class AtoConfigTest {
         .optFlopsTolerance(0.02)
         .optBudgetCorrection(false)
         .optFailOnMissedTarget(true)
+        .optTrainCompressedAfterFreeze(false)
         .optSchedule(0.05, 0.25, 0.6)
         .optControllerInterval(50)
         .optControllerLearningRate(3e-3)
@@ -48,6 +49,7 @@ class AtoConfigTest {
     assertThat(config.flopsTolerance()).isEqualTo(0.01);
     assertThat(config.budgetCorrection()).isTrue();
     assertThat(config.failOnMissedTarget()).isFalse();
+    assertThat(config.trainCompressedAfterFreeze()).isTrue();
     assertThat(config.controllerStart()).isEqualTo(0.1);
     assertThat(config.warmup()).isEqualTo(0.2);
     assertThat(config.controllerEnd()).isEqualTo(0.5);
@@ -118,6 +120,15 @@ class AtoConfigTest {
     assertThat(back.channelMultiple()).hasValue(16);
     assertThat(back.controllerDataFraction()).hasValue(0.1);
     assertThat(back.seed()).isEqualTo(-7L);
+    assertThat(back.trainCompressedAfterFreeze()).isFalse();
+  }
+
+  @Test
+  void jsonWrittenBeforeTheSwapToTheCompressedNetworkReadsAsTrainingTheDenseModelToTheEnd() {
+    String json = defaults().toJson().replace("\"trainCompressedAfterFreeze\":true,", "");
+
+    assertThat(json).doesNotContain("trainCompressedAfterFreeze");
+    assertThat(AtoConfig.fromJson(json).trainCompressedAfterFreeze()).isFalse();
   }
 
   @Test

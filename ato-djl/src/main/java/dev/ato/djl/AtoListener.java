@@ -57,8 +57,17 @@ public interface AtoListener {
      */
     GroupMask mask();
 
-    /** Whether the step projected the pruned groups (from the warm-up on, when any is pruned). */
+    /**
+     * Whether the step projected the pruned groups: from the warm-up on, when any is pruned, until
+     * the compressed network takes over.
+     */
     boolean projected();
+
+    /**
+     * Whether the step trained the compressed network in the dense model's place (see {@code
+     * optTrainCompressedAfterFreeze}), which it does from a step after the freeze to the end.
+     */
+    boolean trainedCompressed();
 
     /** The lambda of the group-sparsity term the step projected with; NaN if it did not. */
     double lambda();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
 import ai.djl.training.TrainingResult;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.listener.EvaluatorTrainingListener;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of Algorithm 1 (docs/method.md, "Algorithm 1"): train the model; from the warm-up on,
  * project the groups the mask prunes; in the controller window, train the controller every so many
- * steps and take its mask; freeze the mask when the window ends; cut the pruned groups out at the
- * end. {@link #run()} holds the loop; where the mask comes from ({@link MaskChoice}), checkpoints
- * and resuming ({@link RunCheckpointing}), the projection, the freeze and the result each have a
- * class of their own.
+ * steps and take its mask; freeze the mask when the window ends; once its pruned groups are at
+ * zero, train the compressed network in the dense one's place ({@link TrainedNetwork}); cut the
+ * pruned groups out at the end. {@link #run()} holds the loop; where the mask comes from ({@link
+ * MaskChoice}), checkpoints and resuming ({@link RunCheckpointing}), the projection, the freeze and
+ * the result each have a class of their own.
  */
 final class AtoRun {
 
@@ -48,32 +50,38 @@ final class AtoRun {
     // The controller's initial weights draw from the engine's generator.
     Engine.getInstance().setRandomSeed(RunSeeds.engineSeed(settings.seed()));
     announce();
-    try (Trainer trainer = run.model().newTrainer(settings.trainingConfig())) {
-      trainer.initialize(run.graph().inputShape());
-      try (ControllerStep controller = ControllerStep.open(run, trainer)) {
+    TrainingConfig config = settings.trainingConfig();
+    try (Trainer dense = run.model().newTrainer(config)) {
+      dense.initialize(run.graph().inputShape());
+      try (ControllerStep controller = ControllerStep.open(run, dense);
+          TrainedNetwork network = new TrainedNetwork(run, dense, config, projection)) {
         RunState state = new RunState(MaskChoice.initialMask(run, controller));
-        MaskChoice choice = MaskChoice.of(run, state, controller, trainer);
-        long resumeAt = checkpointing.resume(trainer, controller, state);
+        MaskChoice choice = MaskChoice.of(run, state, controller, dense);
+        long resumeAt = checkpointing.resume(network, controller, state);
         long step = 0;
         for (int epoch = state.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
           Stopwatch watch = startEpoch(epoch, controller);
           step = (epoch - 1L) * settings.stepsPerEpoch();
-          for (Batch batch : Batches.of(trainer, settings.train(), "training")) {
+          // The dense trainer reads the data for the whole run: it stays open after the swap.
+          for (Batch batch : Batches.of(dense, settings.train(), "training")) {
             if (step < resumeAt) {
               replay(batch, step++, choice, controller);
               continue;
             }
             choice.beforeStep(step);
-            StepTimes times = trainAndProject(trainer, batch, step, state.mask());
-            times = times.withController(searchAfter(trainer, step, epoch, choice));
+            StepTimes times = trainAndProject(network, batch, step, state.mask());
+            boolean trainedCompressed = network.isCut();
+            times = times.withController(searchAfter(network.trainer(), step, epoch, choice));
             choice.freezeAtWindowEnd(step);
-            notifyStep(trainer, step, controller, times, state.mask());
-            checkpointing.afterStep(++step, epoch, trainer, controller, state);
+            network.cutWhenReady(step, state);
+            notifyStep(network, step, controller, times, trainedCompressed, state.mask());
+            checkpointing.afterStep(++step, epoch, network, controller, state);
           }
-          endEpoch(trainer, epoch, step, watch, state);
-          checkpointing.afterEpoch(epoch, step, controller, state);
+          endEpoch(network.trainer(), epoch, step, watch, state);
+          checkpointing.afterEpoch(epoch, step, network, controller, state);
         }
         choice.finish(Math.max(step, resumeAt) - 1);
+        network.finish();
         return result(state);
       }
     }
@@ -152,8 +160,11 @@ final class AtoRun {
    *
    * @return whether it projected, and how long each part took
    */
-  private StepTimes trainAndProject(Trainer trainer, Batch batch, long step, GroupMask mask) {
-    boolean project = projection.projects(step, mask);
+  private StepTimes trainAndProject(
+      TrainedNetwork network, Batch batch, long step, GroupMask mask) {
+    // The compressed network has no pruned groups left to project.
+    boolean project = !network.isCut() && projection.projects(step, mask);
+    Trainer trainer = network.trainer();
     try (batch;
         NDManager snapshot = trainer.getManager().newSubManager()) {
       long started = System.nanoTime();
@@ -260,10 +271,16 @@ final class AtoRun {
   }
 
   private void notifyStep(
-      Trainer trainer, long step, ControllerStep controller, StepTimes times, GroupMask stepMask) {
+      TrainedNetwork network,
+      long step,
+      ControllerStep controller,
+      StepTimes times,
+      boolean trainedCompressed,
+      GroupMask stepMask) {
     if (settings.listeners().isEmpty()) {
       return;
     }
+    Trainer trainer = network.trainer();
     AtoListener.StepInfo info =
         new AtoListener.StepInfo() {
           @Override
@@ -278,7 +295,7 @@ final class AtoRun {
 
           @Override
           public int liveArrays() {
-            return run.model().getNDManager().getManagedArrays().size() + controller.liveArrays();
+            return network.liveArrays() + controller.liveArrays();
           }
 
           @Override
@@ -299,6 +316,11 @@ final class AtoRun {
           @Override
           public boolean projected() {
             return times.projected();
+          }
+
+          @Override
+          public boolean trainedCompressed() {
+            return trainedCompressed;
           }
 
           @Override

@@ -203,6 +203,15 @@ public final class AutoTrainOnceBuilder {
   }
 
   /**
+   * See {@link AtoConfig.Builder#optTrainCompressedAfterFreeze}. DJL training listeners in the
+   * config then see a second trainer, the compressed network's, begin at the swap.
+   */
+  public AutoTrainOnceBuilder optTrainCompressedAfterFreeze(boolean train) {
+    options().optTrainCompressedAfterFreeze(train);
+    return this;
+  }
+
+  /**
    * See {@link AtoConfig.Builder#optControllerDataFraction}. Not with {@link #optControllerData}.
    */
   public AutoTrainOnceBuilder optControllerDataFraction(double fraction) {

@@ -37,6 +37,8 @@ import java.util.Map;
  * @param controller the controller optimiser's counts
  * @param accumulators within an epoch, DJL's running sums of the epoch's loss and metrics, by
  *     evaluator name and path; null after one
+ * @param cutStep the step after which the compressed network took the dense one's place, null
+ *     before (the model's arrays are then the dense model's, else the compressed network's)
  */
 record CheckpointState(
     String format,
@@ -51,7 +53,8 @@ record CheckpointState(
     int skippedUpdates,
     OptimizerCounts model,
     OptimizerCounts controller,
-    Map<String, Map<String, Map<String, Double>>> accumulators) {
+    Map<String, Map<String, Map<String, Double>>> accumulators,
+    Long cutStep) {
 
   static final String FORMAT = "ato-checkpoint/3";
   static final String STATE = "state.json";

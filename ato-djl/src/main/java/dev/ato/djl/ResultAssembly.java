@@ -6,12 +6,10 @@ import dev.ato.djl.groups.GroupZeroing;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.graph.Layer;
 import dev.ato.graph.Node;
-import dev.ato.groups.Group;
 import dev.ato.groups.GroupMask;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +41,8 @@ final class ResultAssembly {
               + "after the controller window or use group lasso",
           Figures.fourPlaces(normBeforeCut));
     }
-    List<Group> pruned =
-        run.groups().groups().stream()
-            .filter(g -> !mask.isKept(g.id()))
-            .collect(Collectors.toList());
     // The last projection left them at zero already; this makes "masked" exact, not nearly.
-    GroupZeroing.zeroInPlace(run.graph(), pruned);
+    GroupZeroing.zeroPruned(run.graph(), run.groups(), mask);
     CompressedModel compressed = CompressedModel.compress(run.graph(), run.groups(), mask);
     RunSettings settings = run.settings();
     double masked = Double.NaN;

@@ -1,7 +1,6 @@
 package dev.ato.djl;
 
 import ai.djl.nn.Block;
-import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import dev.ato.djl.engine.TrainerState;
 import dev.ato.storage.CheckpointDirectory;
@@ -58,20 +57,23 @@ final class RunCheckpointing {
    *
    * @return the next step to take: 0 for a run that starts afresh
    */
-  long resume(Trainer trainer, ControllerStep controller, RunState state) {
+  long resume(TrainedNetwork network, ControllerStep controller, RunState state) {
     Optional<Path> latest = checkpoints == null ? Optional.empty() : checkpoints.latest();
     if (latest.isEmpty()) {
       return 0;
     }
     Path checkpoint = latest.get();
     CheckpointState saved = CheckpointState.read(checkpoint, fingerprint);
+    if (saved.cutStep() != null) {
+      // Written while the compressed network trained: its arrays are the compressed network's.
+      network.cutForResume(saved.cutStep(), CheckpointState.mask(saved.frozenMask()));
+    }
     try {
-      TrainerState.restoreParameters(
-          checkpoint.resolve(CheckpointState.MODEL), run.model().getBlock());
+      TrainerState.restoreParameters(checkpoint.resolve(CheckpointState.MODEL), network.block());
       TrainerState.restoreOptimizer(
           checkpoint.resolve(CheckpointState.MODEL_OPTIMIZER),
           run.settings().optimizer(),
-          run.model().getBlock(),
+          network.block(),
           saved.model());
       TrainerState.restoreParameters(
           checkpoint.resolve(CheckpointState.CONTROLLER), controller.block());
@@ -92,7 +94,7 @@ final class RunCheckpointing {
             : new MaskFreeze(CheckpointState.mask(saved.frozenMask()), saved.outcome()));
     controller.resume(saved.skippedUpdates());
     if (saved.withinEpoch()) {
-      TrainerState.restoreAccumulators(trainer, saved.accumulators());
+      TrainerState.restoreAccumulators(network.trainer(), saved.accumulators());
     }
     LOG.info(
         "resuming from {}: {} of {} epochs done, next step {} of {}",
@@ -108,17 +110,24 @@ final class RunCheckpointing {
    * After a step within epoch {@code epoch}: a checkpoint when one is due before {@code nextStep}.
    */
   void afterStep(
-      long nextStep, int epoch, Trainer trainer, ControllerStep controller, RunState state) {
+      long nextStep, int epoch, TrainedNetwork network, ControllerStep controller, RunState state) {
     if (checkpoints != null
         && checkpoints.dueWithinEpoch(nextStep, run.settings().stepsPerEpoch())) {
-      save(epoch - 1, nextStep, controller, state, TrainerState.accumulators(trainer));
+      save(
+          epoch - 1,
+          nextStep,
+          network,
+          controller,
+          state,
+          TrainerState.accumulators(network.trainer()));
     }
   }
 
   /** After epoch {@code epoch}: a checkpoint when one is due. */
-  void afterEpoch(int epoch, long nextStep, ControllerStep controller, RunState state) {
+  void afterEpoch(
+      int epoch, long nextStep, TrainedNetwork network, ControllerStep controller, RunState state) {
     if (checkpoints != null && checkpoints.due(epoch, run.settings().epochs())) {
-      save(epoch, nextStep, controller, state, null);
+      save(epoch, nextStep, network, controller, state, null);
     }
   }
 
@@ -129,11 +138,12 @@ final class RunCheckpointing {
   private void save(
       int epochsDone,
       long step,
+      TrainedNetwork network,
       ControllerStep controller,
       RunState state,
       Map<String, Map<String, Map<String, Double>>> accumulators) {
     MaskFreeze frozen = state.frozen();
-    Block model = run.model().getBlock();
+    Block model = network.block();
     Optimizer optimizer = run.settings().optimizer();
     CheckpointState saved =
         new CheckpointState(
@@ -149,7 +159,8 @@ final class RunCheckpointing {
             controller.skippedUpdates(),
             TrainerState.counts(optimizer, model),
             TrainerState.counts(controller.optimizer(), controller.block()),
-            accumulators);
+            accumulators,
+            network.isCut() ? network.cutStep() : null);
     Path written =
         checkpoints.write(
             epochsDone,

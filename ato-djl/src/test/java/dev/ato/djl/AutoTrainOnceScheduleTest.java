@@ -34,6 +34,7 @@ class AutoTrainOnceScheduleTest {
     final List<GroupMask> masks = new ArrayList<>();
     final List<Boolean> projected = new ArrayList<>();
     final List<Double> lambdas = new ArrayList<>();
+    final List<Boolean> compressed = new ArrayList<>();
     final List<StepInfo> steps = new ArrayList<>();
     GroupMask finalMask;
 
@@ -48,6 +49,7 @@ class AutoTrainOnceScheduleTest {
                           r.masks.add(step.mask());
                           r.projected.add(step.projected());
                           r.lambdas.add(step.lambda());
+                          r.compressed.add(step.trainedCompressed());
                           r.steps.add(step);
                         }
 
@@ -61,6 +63,12 @@ class AutoTrainOnceScheduleTest {
         r.finalMask = result.mask();
       }
       return r;
+    }
+
+    /** The first step that trained the compressed network, 36 when none did. */
+    int firstCompressedStep() {
+      int first = compressed.indexOf(true);
+      return first < 0 ? compressed.size() : first;
     }
   }
 
@@ -123,27 +131,49 @@ class AutoTrainOnceScheduleTest {
   }
 
   @Test
-  void fromTheWarmUpOnEveryStepWithPrunedGroupsProjects() {
+  void fromTheWarmUpOnEveryStepWithPrunedGroupsProjectsUntilTheCompressedNetworkTakesOver() {
     for (int step = 7; step < 18; step++) {
       assertThat(defaults.projected.get(step))
           .as("step %s", step)
           .isEqualTo(defaults.masks.get(step).prunedCount() > 0);
     }
     // The freeze ends step 18, after its projection, and its correction prunes the defaults'
-    // groups at the latest: every step after projects.
-    assertThat(defaults.projected.subList(19, 36)).containsOnly(true);
+    // groups at the latest: every step after projects, until the compressed network trains.
+    int swap = defaults.firstCompressedStep();
+    assertThat(defaults.projected.subList(19, swap)).containsOnly(true);
+    assertThat(defaults.projected.subList(swap, 36)).containsOnly(false);
+  }
+
+  @Test
+  void onTheDefaultsTheCompressedNetworkTrainsFromSoonAfterTheFreezeToTheEnd() {
+    int swap = defaults.firstCompressedStep();
+
+    // Step 18 projects at the window's lambda of 10; step 19, the first at 1000, zeroes the
+    // groups, and the compressed network trains from step 20.
+    assertThat(swap).isEqualTo(20);
+    assertThat(defaults.compressed.subList(0, swap)).containsOnly(false);
+    assertThat(defaults.compressed.subList(swap, 36)).containsOnly(true);
+  }
+
+  @Test
+  void withoutTheSwapTheDenseModelTrainsAndProjectsToTheLastStep() {
+    Recording dense = Recording.of(builder().optTrainCompressedAfterFreeze(false));
+
+    assertThat(dense.compressed).containsOnly(false);
+    assertThat(dense.projected.subList(19, 36)).containsOnly(true);
+    assertThat(dense.lambdas.subList(19, 36)).containsOnly(1000.0);
   }
 
   @Test
   void aControllerThatPrunesInsideTheWindowIsProjectedFromTheWarmUpOn() {
-    assertThat(everyStep.projected.subList(7, 36)).containsOnly(true);
+    assertThat(everyStep.projected.subList(7, everyStep.firstCompressedStep())).containsOnly(true);
   }
 
   @Test
   void lambdaIsTenUntilTheFreezeAndAThousandAfter() {
     assertThat(everyStep.lambdas.subList(7, 19)).containsOnly(10.0);
-    assertThat(everyStep.lambdas.subList(19, 36)).containsOnly(1000.0);
-    assertThat(defaults.lambdas.subList(19, 36)).containsOnly(1000.0);
+    assertThat(everyStep.lambdas.subList(19, everyStep.firstCompressedStep())).containsOnly(1000.0);
+    assertThat(defaults.lambdas.subList(19, defaults.firstCompressedStep())).containsOnly(1000.0);
   }
 
   @Test

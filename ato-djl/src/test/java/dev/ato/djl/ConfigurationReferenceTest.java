@@ -141,6 +141,9 @@ class ConfigurationReferenceTest {
       used.put(
           "optFailOnMissedTarget(boolean)", Boolean.toString(run.config().failOnMissedTarget()));
       used.put(
+          "optTrainCompressedAfterFreeze(boolean)",
+          Boolean.toString(run.config().trainCompressedAfterFreeze()));
+      used.put(
           "optControllerDataFraction(double)",
           number((double) run.heldOut().size() / train.size()));
       used.put("optResourceWeight(double)", number(run.config().resourceWeight()));

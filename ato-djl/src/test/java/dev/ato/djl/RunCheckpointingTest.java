@@ -2,7 +2,6 @@ package dev.ato.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.training.Trainer;
 import dev.ato.groups.GroupMask;
 import dev.ato.storage.Checkpoints;
 import java.io.IOException;
@@ -22,7 +21,7 @@ class RunCheckpointingTest {
 
   private OpenRun run;
   private AutoTrainOnce ato;
-  private Trainer trainer;
+  private TrainedNetwork network;
   private ControllerStep controller;
 
   private RunCheckpointing open(Checkpoints.Builder checkpoints) throws IOException {
@@ -30,7 +29,7 @@ class RunCheckpointingTest {
         OpenRun.of(
             builder -> checkpoints == null ? builder : builder.optCheckpoints(checkpoints.build()));
     ato = run.ato;
-    trainer = run.trainer;
+    network = run.network;
     controller = run.controller;
     return RunCheckpointing.of(ato.context());
   }
@@ -62,7 +61,7 @@ class RunCheckpointingTest {
   void withoutCheckpointsARunStartsAfreshAndADivergenceSaysSo() throws IOException {
     RunCheckpointing hooks = open(null);
 
-    assertThat(hooks.resume(trainer, controller, new RunState(GroupMask.allKept(1)))).isZero();
+    assertThat(hooks.resume(network, controller, new RunState(GroupMask.allKept(1)))).isZero();
     assertThat(hooks.diverged(new RunDiverged("loss NaN at step 4"), 1))
         .hasMessageContaining("loss NaN at step 4 (epoch 1)")
         .hasMessageContaining("no checkpoints were asked for");
@@ -72,7 +71,7 @@ class RunCheckpointingTest {
   void anEpochsCheckpointHoldsTheStateFileAndTheFourArrayFiles() throws IOException {
     RunCheckpointing hooks = open(Checkpoints.in(directory));
 
-    hooks.afterEpoch(1, 12, controller, oneEpochIn());
+    hooks.afterEpoch(1, 12, network, controller, oneEpochIn());
 
     assertThat(written()).containsExactly("epoch-0001");
     try (Stream<Path> files = Files.list(directory.resolve("epoch-0001"))) {
@@ -91,10 +90,10 @@ class RunCheckpointingTest {
   void aResumedRunTakesBackTheMaskTheHistoryAndTheNextStep() throws IOException {
     RunCheckpointing hooks = open(Checkpoints.in(directory));
     RunState saved = oneEpochIn();
-    hooks.afterEpoch(1, 12, controller, saved);
+    hooks.afterEpoch(1, 12, network, controller, saved);
     RunState resumed = new RunState(GroupMask.allKept(ato.groups().size()));
 
-    long next = hooks.resume(trainer, controller, resumed);
+    long next = hooks.resume(network, controller, resumed);
 
     assertThat(next).isEqualTo(12);
     assertThat(resumed.mask()).isEqualTo(saved.mask());
@@ -107,17 +106,17 @@ class RunCheckpointingTest {
     RunCheckpointing hooks = open(Checkpoints.in(directory).optEverySteps(5));
     RunState state = oneEpochIn();
 
-    hooks.afterStep(4, 1, trainer, controller, state);
+    hooks.afterStep(4, 1, network, controller, state);
     assertThat(written()).isEmpty();
 
-    hooks.afterStep(5, 1, trainer, controller, state);
+    hooks.afterStep(5, 1, network, controller, state);
     assertThat(written()).containsExactly("epoch-0000+step-00000005");
   }
 
   @Test
   void aDivergenceNamesTheCheckpointThatIsKept() throws IOException {
     RunCheckpointing hooks = open(Checkpoints.in(directory));
-    hooks.afterEpoch(1, 12, controller, oneEpochIn());
+    hooks.afterEpoch(1, 12, network, controller, oneEpochIn());
 
     assertThat(hooks.diverged(new RunDiverged("loss NaN at step 14"), 2))
         .hasMessageContaining("the last checkpoint, " + directory.resolve("epoch-0001"));

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * What a checkpoint saves of DJL's training state and puts back: a block's parameters, an
@@ -146,6 +147,41 @@ public final class TrainerState {
               }
             });
     DjlInternals.setNumUpdate(optimizer, counts.numUpdate());
+  }
+
+  /**
+   * Hands {@code optimizer}'s state and update count of the parameter of id {@code fromId} over to
+   * the parameter of id {@code toId}: each state array passes through {@code carry}, which makes
+   * the new one, and the old array is closed. A parameter the optimiser has not updated has nothing
+   * to hand over.
+   */
+  public static void moveOptimizerState(
+      Optimizer optimizer, String fromId, String toId, UnaryOperator<NDArray> carry) {
+    for (Map<String, Map<Device, NDArray>> state :
+        DjlInternals.optimizerArrays(optimizer).values()) {
+      Map<Device, NDArray> old = state.remove(fromId);
+      if (old == null) {
+        continue;
+      }
+      Map<Device, NDArray> carried = new HashMap<>();
+      old.forEach(
+          (device, array) -> {
+            carried.put(device, carry.apply(array));
+            array.close();
+          });
+      state.put(toId, carried);
+    }
+    Map<String, Integer> counts = DjlInternals.updateCounts(optimizer);
+    Integer count = counts.remove(fromId);
+    if (count != null) {
+      counts.put(toId, count);
+    }
+  }
+
+  /** Forgets {@code optimizer}'s state and update count of the parameter of id {@code id}. */
+  public static void dropOptimizerState(Optimizer optimizer, String id) {
+    DjlInternals.optimizerArrays(optimizer).values().forEach(state -> state.remove(id));
+    DjlInternals.updateCounts(optimizer).remove(id);
   }
 
   /** DJL's running sums of the epoch for each of {@code trainer}'s loss and evaluators. */

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.tensor.NDArrayOps;
 import dev.ato.groups.Group;
+import dev.ato.groups.GroupMask;
+import dev.ato.groups.GroupSet;
 import dev.ato.groups.Slice;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,11 @@ import java.util.Map;
 public final class GroupZeroing {
 
   private GroupZeroing() {}
+
+  /** Zeroes every trainable slice of the groups of {@code groups} that {@code mask} prunes. */
+  public static void zeroPruned(ModelGraph model, GroupSet groups, GroupMask mask) {
+    zeroInPlace(model, groups.groups().stream().filter(g -> !mask.isKept(g.id())).toList());
+  }
 
   /** Zeroes every trainable slice of {@code groups} in {@code model}. */
   public static void zeroInPlace(ModelGraph model, Iterable<Group> groups) {

@@ -3,11 +3,13 @@ package dev.ato.djl.subnet;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.initializer.ConstantInitializer;
 import com.google.common.primitives.ImmutableIntArray;
 import dev.ato.cost.CostModel;
 import dev.ato.djl.graph.BatchNormSettings;
@@ -69,12 +71,16 @@ public final class CompressedModel implements AutoCloseable {
   private final SubnetBlock block;
   private final Shape inputShape;
   private final GroupMask mask;
+  // The channels of each layer of the model this network was cut from that it keeps; empty for a
+  // network loaded or folded, which has no such model.
+  private final Map<String, int[]> keptChannels;
   private NDManager ownedManager;
 
-  private CompressedModel(SubnetBlock block, GroupMask mask) {
+  private CompressedModel(SubnetBlock block, GroupMask mask, Map<String, int[]> keptChannels) {
     this.block = block;
     this.inputShape = inputShapeOf(block);
     this.mask = mask;
+    this.keptChannels = keptChannels;
   }
 
   /**
@@ -156,7 +162,8 @@ public final class CompressedModel implements AutoCloseable {
       }
       values.put(node.name(), own);
     }
-    CompressedModel compressed = new CompressedModel(build(spec, opaque, values, manager), applied);
+    CompressedModel compressed =
+        new CompressedModel(build(spec, opaque, values, manager), applied, Map.copyOf(kept));
     LOG.info(
         "compressed '{}': {} of {} groups kept, {} -> {} MACs",
         graph.name(),
@@ -177,6 +184,9 @@ public final class CompressedModel implements AutoCloseable {
       Map<String, ? extends Map<String, float[]>> values,
       NDManager manager) {
     SubnetBlock block = new SubnetBlock(spec, opaque);
+    // Every value is overwritten below; constants keep the engine's generator untouched, so that a
+    // run that cuts mid-epoch draws the same augmentation as one resumed after the cut.
+    block.setInitializer(new ConstantInitializer(0f), parameter -> true);
     block.initialize(manager, DataType.FLOAT32, inputShapeOf(block));
     keepOutOfScopes(block);
     values.forEach(
@@ -210,7 +220,8 @@ public final class CompressedModel implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager(device());
     try {
       CompressedModel inference =
-          new CompressedModel(build(folded.spec(), opaque, folded.parameters(), manager), mask);
+          new CompressedModel(
+              build(folded.spec(), opaque, folded.parameters(), manager), mask, Map.of());
       inference.ownedManager = manager;
       LOG.info(
           "inference form of '{}': {} batch norms folded, {} -> {} layers",
@@ -307,7 +318,115 @@ public final class CompressedModel implements AutoCloseable {
    *     names the file
    */
   public static CompressedModel load(Path directory, NDManager manager) {
-    return new CompressedModel(SavedDirectory.read(directory, manager), null);
+    return new CompressedModel(SavedDirectory.read(directory, manager), null, Map.of());
+  }
+
+  /**
+   * Each parameter of {@code source}, the model this network was cut from, beside its counterpart
+   * here: how state kept per parameter (an optimiser's momentum, say) follows the cut, and how this
+   * network's values go back into the model after it trained on. Opaque layers, shared with the
+   * model, have none.
+   *
+   * @throws IllegalStateException for a network that was loaded or folded for inference, which has
+   *     no such model
+   * @throws IllegalArgumentException when {@code source} is not the model this network was cut from
+   */
+  public List<ParameterCut> parameterCuts(ModelGraph source) {
+    if (keptChannels.isEmpty()) {
+      throw new IllegalStateException(
+          "only a network made by compress() knows the model it was cut from; this one was "
+              + "loaded or folded for inference");
+    }
+    List<ParameterCut> cuts = new ArrayList<>();
+    for (Node node : source.graph().nodes()) {
+      checkArgument(
+          keptChannels.containsKey(node.name()),
+          "layer %s is not in the model this network was cut from; pass that model",
+          node.name());
+      if (node.parameters().isEmpty() || node.layer() instanceof Layer.Opaque) {
+        continue;
+      }
+      int[] out = keptChannels.get(node.name());
+      int[] in = node.inputs().isEmpty() ? null : keptChannels.get(node.inputs().get(0));
+      for (Parameter p : node.parameters()) {
+        cuts.add(
+            new ParameterCut(
+                source.parameter(node.name(), p.name()),
+                block.layer(node.name()).getParameters().get(p.name()),
+                p,
+                out,
+                in));
+      }
+    }
+    return cuts;
+  }
+
+  /**
+   * One parameter of the model a network was cut from, its counterpart in the network, and the
+   * channels the cut kept.
+   */
+  public static final class ParameterCut {
+    private final ai.djl.nn.Parameter original;
+    private final ai.djl.nn.Parameter compressed;
+    private final Parameter layout;
+    private final int[] outputs;
+    private final int[] inputs;
+
+    private ParameterCut(
+        ai.djl.nn.Parameter original,
+        ai.djl.nn.Parameter compressed,
+        Parameter layout,
+        int[] outputs,
+        int[] inputs) {
+      this.original = original;
+      this.compressed = compressed;
+      this.layout = layout;
+      this.outputs = outputs;
+      this.inputs = inputs;
+    }
+
+    /** The parameter in the model the network was cut from. */
+    public ai.djl.nn.Parameter original() {
+      return original;
+    }
+
+    /** Its counterpart in the compressed network. */
+    public ai.djl.nn.Parameter compressed() {
+      return compressed;
+    }
+
+    /**
+     * The part of {@code values}, float32 and shaped like {@link #original()}, that the cut keeps:
+     * a new array shaped like {@link #compressed()}, made by {@code manager}.
+     */
+    public NDArray keptPart(NDArray values, NDManager manager) {
+      checkArgument(
+          values.getShape().equals(original.getArray().getShape()),
+          "values of shape %s do not fit parameter %s of shape %s",
+          values.getShape(),
+          original.getName(),
+          original.getArray().getShape());
+      float[] kept = ParameterSlicer.slice(values.toFloatArray(), layout, outputs, inputs);
+      // A clone owns its memory; an array made from a Java array may live on a buffer only its
+      // first wrapper keeps alive (docs/djl-notes.md).
+      try (NDArray host = manager.create(kept, compressed.getArray().getShape())) {
+        NDArray owned = host.toDevice(values.getDevice(), false).duplicate();
+        owned.attach(manager);
+        return owned;
+      }
+    }
+
+    /**
+     * Writes the compressed parameter's values into the kept places of the original one, in place;
+     * the places the cut removed keep what they hold.
+     */
+    public void writeBack() {
+      NDArray target = original.getArray();
+      float[] values = target.toFloatArray();
+      ParameterSlicer.putBack(
+          compressed.getArray().toFloatArray(), values, layout, outputs, inputs);
+      InPlace.copy(values, target);
+    }
   }
 
   /** The input shape, batch 1, that {@code block} was made for. */

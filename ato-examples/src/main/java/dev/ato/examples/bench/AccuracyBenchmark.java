@@ -460,7 +460,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
                 length.epochs,
                 seconds,
                 result.budget().rounding().multiple(),
-                result.controllerUpdates().size()));
+                result.controllerUpdates().size(),
+                result.config().trainCompressedAfterFreeze()));
       }
     }
   }
@@ -517,7 +518,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
       int epochs,
       double seconds,
       int channelMultiple,
-      int controllerUpdates) {
+      int controllerUpdates,
+      boolean trainedCompressedAfterFreeze) {
 
     /** An outcome of a network that was neither rounded nor searched by ATO. */
     Outcome(
@@ -541,7 +543,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
           epochs,
           seconds,
           0,
-          0);
+          0,
+          false);
     }
   }
 
@@ -592,6 +595,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
     if (outcome.controllerUpdates() > 0) {
       // The schedule's count, equal for every seed of a row: it depends on the steps alone.
       figures.put("controller_updates", (double) outcome.controllerUpdates());
+    }
+    if (outcome.trainedCompressedAfterFreeze()) {
+      figures.put(BenchmarkPage.TRAINED_COMPRESSED, 1.0);
     }
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("method", outcome.description());

@@ -47,6 +47,13 @@ final class BenchmarkPage {
   }
 
   /** The order of methods in an accuracy table, by the method part of the row name. */
+  /**
+   * The figure an ATO row stores when its runs trained the compressed network after the freeze
+   * ({@code optTrainCompressedAfterFreeze}, the default since 2026-12-07); rows without it trained
+   * the dense model to the end.
+   */
+  static final String TRAINED_COMPRESSED = "trained_compressed_after_freeze";
+
   private static final List<String> METHOD_ORDER =
       List.of(
           "dense",
@@ -203,7 +210,11 @@ final class BenchmarkPage {
           + r.date().substring(0, 10)
           + ", before the controller's updates were spaced 8 steps apart]";
     }
-    return " [" + format(r.figure("controller_updates"), 0) + " controller updates]";
+    String updates = format(r.figure("controller_updates"), 0) + " controller updates";
+    if (!r.figures().containsKey(TRAINED_COMPRESSED)) {
+      return " [" + updates + "; the dense model trained to the end, before the swap]";
+    }
+    return " [" + updates + "]";
   }
 
   /**

@@ -103,6 +103,13 @@ final class ControllerCost implements Callable<Integer> {
   Double controllerLearningRate;
 
   @Option(
+      names = "--dense-to-end",
+      description =
+          "Train the dense model to the last step instead of swapping to the compressed network"
+              + " after the freeze (the builder's optTrainCompressedAfterFreeze(false)).")
+  boolean denseToEnd;
+
+  @Option(
       names = "--rounds",
       defaultValue = "3",
       description = "Rounds, each running every variant once in turn (default ${DEFAULT-VALUE}).")
@@ -224,10 +231,14 @@ final class ControllerCost implements Callable<Integer> {
       double projectionShare,
       String columns) {}
 
-  /** Sums the seconds of the run's training steps and controller updates. */
+  /**
+   * Sums the seconds of the run's training steps and controller updates; an update is weighed
+   * against the dense model's steps, not the compressed network's after the swap.
+   */
   private static final class UpdateClock implements AtoListener {
     private double trainSeconds;
-    private long trainSteps;
+    private double denseSeconds;
+    private long denseSteps;
     private double controllerSeconds;
     private double projectionSeconds;
     private long updates;
@@ -235,7 +246,10 @@ final class ControllerCost implements Callable<Integer> {
     @Override
     public void onStep(StepInfo step) {
       trainSeconds += step.trainSeconds();
-      trainSteps++;
+      if (!step.trainedCompressed()) {
+        denseSeconds += step.trainSeconds();
+        denseSteps++;
+      }
       projectionSeconds += step.projectionSeconds();
       if (step.controllerSeconds() > 0) {
         controllerSeconds += step.controllerSeconds();
@@ -244,7 +258,7 @@ final class ControllerCost implements Callable<Integer> {
     }
 
     double updateInSteps() {
-      return updates == 0 ? 0 : (controllerSeconds / updates) / (trainSeconds / trainSteps);
+      return updates == 0 ? 0 : (controllerSeconds / updates) / (denseSeconds / denseSteps);
     }
   }
 
@@ -262,6 +276,7 @@ final class ControllerCost implements Callable<Integer> {
             .setFlopsReduction(reduction)
             .setEpochs(length.epochs)
             .optSeed(seeding.seed)
+            .optTrainCompressedAfterFreeze(!denseToEnd)
             .addListener(clock);
     if (interval > 0) {
       builder.optControllerInterval(interval);

@@ -324,7 +324,11 @@ final class SpeedBenchmark implements Callable<Integer> {
             if (step.step() < warmup) {
               return;
             }
-            train.add(step.trainSeconds());
+            // Controller updates are weighed against the dense model's steps, not the compressed
+            // network's after the swap.
+            if (!step.trainedCompressed()) {
+              train.add(step.trainSeconds());
+            }
             if (step.projected()) {
               projectionShare.add(
                   step.projectionSeconds() / (step.trainSeconds() + step.projectionSeconds()));

@@ -265,11 +265,18 @@ class BenchmarkPageTest {
     BenchmarkResult old = accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84);
     Map<String, Double> figures = new LinkedHashMap<>(old.figures());
     figures.put("controller_updates", 563.0);
+    BenchmarkResult denseToTheEnd =
+        new BenchmarkResult(
+            old.row(), "accuracy", "mvn", old.date(), old.machine(), old.settings(), figures);
+    figures.put(BenchmarkPage.TRAINED_COMPRESSED, 1.0);
     BenchmarkResult counted =
         new BenchmarkResult(
             old.row(), "accuracy", "mvn", old.date(), old.machine(), old.settings(), figures);
 
     assertThat(BenchmarkPage.controller(counted)).isEqualTo(" [563 controller updates]");
+    assertThat(BenchmarkPage.controller(denseToTheEnd))
+        .isEqualTo(
+            " [563 controller updates; the dense model trained to the end, before the swap]");
     assertThat(BenchmarkPage.controller(old))
         .isEqualTo(
             " [stored 2026-12-03, before the controller's updates were spaced 8 steps apart]");
