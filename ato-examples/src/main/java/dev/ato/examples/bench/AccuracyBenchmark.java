@@ -37,15 +37,22 @@ import dev.ato.examples.latency.Stats;
 import dev.ato.examples.models.CifarResNet;
 import dev.ato.projection.Projection;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -139,8 +146,20 @@ final class AccuracyBenchmark implements Callable<Integer> {
   @Option(
       names = "--seeds",
       defaultValue = "1",
-      description = "Seeds per row (42, 43, ...): initial weights, shuffling, augmentation.")
+      description =
+          "Seeds per row (--first-seed, the next, ...): initial weights, shuffling, "
+              + "augmentation.")
   int seeds;
+
+  @Option(
+      names = "--first-seed",
+      defaultValue = "42",
+      description =
+          "The first seed measured (default ${DEFAULT-VALUE}). A stored row keeps the seeds it "
+              + "has that this run does not measure, when it was measured on the same kind of "
+              + "machine with the same settings: --first-seed 43 --seeds 2 adds seeds 43 and 44 "
+              + "to rows of seed 42.")
+  long firstSeed;
 
   @Option(
       names = "--channel-multiples",
@@ -159,7 +178,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
       description = "Trainings to run, in this order (${COMPLETION-CANDIDATES}).")
   List<Run> runs;
 
-  private final Map<String, List<Outcome>> rows = new LinkedHashMap<>();
+  private final Map<String, List<SeedRecords.Seed>> rows = new LinkedHashMap<>();
   private String augmentation;
 
   @Override
@@ -178,8 +197,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
         magnitudeEpochs(),
         fineTuneEpochs);
     parent.configureEngine();
+    checkArgument(seeds >= 1, "--seeds must be at least 1, found %s", seeds);
     for (int s = 0; s < seeds; s++) {
-      long seed = 42L + s;
+      long seed = firstSeed + s;
       LOG.info("accuracy, seed {} ({} of {})", seed, s + 1, seeds);
       try (ImageData data =
           ImageData.builder()
@@ -507,7 +527,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
   }
 
   /** One training's measurement, for one seed. */
-  private record Outcome(
+  record Outcome(
       String method,
       String description,
       double target,
@@ -560,7 +580,11 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return target == 0 ? prefix : String.format(Locale.ROOT, "%s-%.0f", prefix, 100 * target);
   }
 
-  /** Adds {@code outcome} to its row and stores the row with every seed it has so far. */
+  /**
+   * Adds {@code outcome} to its row and stores the row with every seed it has so far: this run's
+   * and, on the first of the row, the stored row's other seeds when they may share it ({@link
+   * SeedRecords}).
+   */
   private void record(Outcome outcome) {
     String row = rowName(depth, images, length.epochs, outcome.method(), outcome.target());
     LOG.info(
@@ -570,8 +594,20 @@ final class AccuracyBenchmark implements Callable<Integer> {
         String.format(Locale.ROOT, "%.4f", outcome.accuracy()),
         String.format(Locale.ROOT, "%.3f", outcome.flopsReduction()),
         String.format(Locale.ROOT, "%.0f", outcome.seconds()));
-    List<Outcome> seen = rows.computeIfAbsent(row, k -> new ArrayList<>());
-    seen.add(outcome);
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("method", outcome.description());
+    settings.put("scale", scale());
+    settings.put("recipe", recipe());
+    List<SeedRecords.Seed> measured = rows.get(row);
+    if (measured == null) {
+      measured = new ArrayList<>(storedSeeds(row, settings, outcome));
+      rows.put(row, measured);
+    }
+    measured.add(
+        new SeedRecords.Seed(
+            outcome, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), parent.command()));
+    measured.sort(Comparator.comparingLong(m -> m.outcome().seed()));
+    List<Outcome> seen = measured.stream().map(SeedRecords.Seed::outcome).toList();
     Stats accuracy = Stats.of(seen.stream().map(Outcome::accuracy).toList());
     Map<String, Double> figures = new LinkedHashMap<>();
     figures.put("target_reduction", outcome.target());
@@ -599,12 +635,37 @@ final class AccuracyBenchmark implements Callable<Integer> {
     if (outcome.trainedCompressedAfterFreeze()) {
       figures.put(BenchmarkPage.TRAINED_COMPRESSED, 1.0);
     }
-    Map<String, String> settings = new LinkedHashMap<>();
-    settings.put("method", outcome.description());
-    settings.put("scale", scale());
-    settings.put("recipe", recipe());
     settings.put("seeds", seen.stream().map(o -> String.valueOf(o.seed())).toList().toString());
+    SeedRecords.write(measured, figures, settings);
     parent.store(row, "accuracy", settings, figures);
+  }
+
+  /** The stored row's seeds that this run does not measure and that may share the row with it. */
+  private List<SeedRecords.Seed> storedSeeds(
+      String row, Map<String, String> settings, Outcome outcome) {
+    Optional<BenchmarkResult> stored = parent.stored(row);
+    if (stored.isEmpty()) {
+      return List.of();
+    }
+    Set<Long> measuring =
+        LongStream.range(firstSeed, firstSeed + seeds).boxed().collect(Collectors.toSet());
+    SeedRecords.Kept kept =
+        SeedRecords.kept(stored.get(), Machine.describe(), settings, outcome, measuring);
+    kept.refused()
+        .ifPresent(
+            why ->
+                LOG.warn(
+                    "{}: the stored seeds {} are not kept, {}; this run's seeds replace them",
+                    row,
+                    SeedRecords.seedsOf(stored.get()),
+                    why));
+    if (!kept.seeds().isEmpty()) {
+      LOG.info(
+          "{}: keeps the stored seeds {} beside this run's",
+          row,
+          kept.seeds().stream().map(s -> s.outcome().seed()).toList());
+    }
+    return kept.seeds();
   }
 
   private static double mean(List<Outcome> outcomes, ToDoubleFunction<Outcome> what) {

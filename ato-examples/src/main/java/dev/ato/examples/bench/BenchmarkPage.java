@@ -46,7 +46,6 @@ final class BenchmarkPage {
     return page.toString();
   }
 
-  /** The order of methods in an accuracy table, by the method part of the row name. */
   /**
    * The figure an ATO row stores when its runs trained the compressed network after the freeze
    * ({@code optTrainCompressedAfterFreeze}, the default since 2026-12-07); rows without it trained
@@ -54,6 +53,7 @@ final class BenchmarkPage {
    */
   static final String TRAINED_COMPRESSED = "trained_compressed_after_freeze";
 
+  /** The order of methods in an accuracy table, by the method part of the row name. */
   private static final List<String> METHOD_ORDER =
       List.of(
           "dense",
@@ -67,6 +67,12 @@ final class BenchmarkPage {
           "magnitude",
           "magnitude-fine-tuned",
           "uniform");
+
+  /** How close to dense ATO on the defaults should come at equal epochs (issue 27): points. */
+  static final double DENSE_GAP_GOAL = 0.3;
+
+  /** Seeds each row needs before the page judges the goal. */
+  static final int GOAL_SEEDS = 3;
 
   /** The accuracy rows, one table per scale, dense first and then by FLOPs target. */
   private static void accuracy(StringBuilder page, List<BenchmarkResult> rows) {
@@ -149,22 +155,10 @@ final class BenchmarkPage {
               .append("command on this kind of machine have differed by up to 40% in time, so it ")
               .append("compares no method's cost with another's (the controller-cost command ")
               .append("measures that in turns, docs/results.md).\n");
+          goals(page, ordered, denseRow);
           page.append("\nThe rows were stored by these commands:\n\n");
           Map<String, List<String>> byCommand = new LinkedHashMap<>();
-          ordered.forEach(
-              r ->
-                  byCommand
-                      .computeIfAbsent(
-                          "`"
-                              + r.command()
-                              + "` on "
-                              + r.machine().get("cpu")
-                              + ", "
-                              + r.machine().get("cores")
-                              + " cores, ONEDNN_MAX_CPU_ISA "
-                              + r.machine().get("onednn_isa"),
-                          k -> new ArrayList<>())
-                      .add("`" + r.row() + "` (" + r.date() + ")"));
+          ordered.forEach(r -> storedBy(r, byCommand));
           byCommand.forEach(
               (command, stored) ->
                   page.append("- ")
@@ -173,6 +167,121 @@ final class BenchmarkPage {
                       .append(String.join(", ", stored))
                       .append('\n'));
         });
+  }
+
+  /**
+   * The goal for ATO on the builder's defaults where it trains as many epochs as magnitude pruning
+   * with its fine-tuning (Torch-Pruning's protocol against ATO's single run): at least as accurate
+   * as magnitude pruning with fine-tuning at the same target, and within {@value #DENSE_GAP_GOAL}
+   * points of dense. Judged only when each row has {@value #GOAL_SEEDS} seeds or more measured on
+   * one kind of machine; otherwise the differences are given without a verdict.
+   */
+  static void goals(StringBuilder page, List<BenchmarkResult> ordered, BenchmarkResult dense) {
+    for (BenchmarkResult ato : ordered) {
+      if (!method(ato.row()).equals("ato-group-lasso") || dense == null) {
+        continue;
+      }
+      BenchmarkResult tuned =
+          ordered.stream()
+              .filter(r -> method(r.row()).equals("magnitude-fine-tuned"))
+              .filter(r -> r.figure("target_reduction") == ato.figure("target_reduction"))
+              .filter(r -> r.figure("epochs") == ato.figure("epochs"))
+              .findFirst()
+              .orElse(null);
+      if (tuned == null) {
+        continue;
+      }
+      double overTuned = 100 * (ato.figure("accuracy") - tuned.figure("accuracy"));
+      double belowDense = 100 * (dense.figure("accuracy") - ato.figure("accuracy"));
+      boolean enoughSeeds =
+          List.of(ato, tuned, dense).stream().allMatch(r -> r.seeds() >= GOAL_SEEDS);
+      boolean oneMachine = sameMachine(ato, tuned) && sameMachine(ato, dense);
+      boolean judged = enoughSeeds && oneMachine;
+      page.append("\nGoal at -")
+          .append(percent(ato.figure("target_reduction")))
+          .append(", equal epochs: ATO on the builder's defaults at least as accurate as ")
+          .append("magnitude pruning with fine-tuning, and within ")
+          .append(format(DENSE_GAP_GOAL, 1))
+          .append(" points of dense. ATO against magnitude + fine-tuning: ")
+          .append(String.format(Locale.ROOT, "%+.2f points", overTuned))
+          .append(judged ? (overTuned >= 0 ? " (met)" : " (**missed**)") : "")
+          .append("; against dense: ")
+          .append(String.format(Locale.ROOT, "%+.2f points", -belowDense))
+          .append(
+              judged
+                  ? belowDense <= DENSE_GAP_GOAL
+                      ? " (met)"
+                      : String.format(
+                          Locale.ROOT, " (**missed** by %.2f points)", belowDense - DENSE_GAP_GOAL)
+                  : "")
+          .append(
+              judged
+                  ? ". Means over each row's seeds; docs/results.md says what was tried.\n"
+                  : ". No verdict yet: "
+                      + whyNoVerdict(enoughSeeds, oneMachine, ato, tuned, dense));
+    }
+  }
+
+  private static String whyNoVerdict(
+      boolean enoughSeeds,
+      boolean oneMachine,
+      BenchmarkResult ato,
+      BenchmarkResult tuned,
+      BenchmarkResult dense) {
+    List<String> reasons = new ArrayList<>();
+    if (!oneMachine) {
+      reasons.add("the three rows were measured on different kinds of machine");
+    }
+    if (!enoughSeeds) {
+      reasons.add(
+          String.format(
+              Locale.ROOT,
+              "it needs %d seeds in each of the three rows (they have %d, %d and %d)",
+              GOAL_SEEDS,
+              ato.seeds(),
+              tuned.seeds(),
+              dense.seeds()));
+    }
+    return String.join("; ", reasons) + ".\n";
+  }
+
+  /**
+   * Adds to {@code byCommand} which command stored {@code r}, seed by seed when its seeds were
+   * measured by several runs of the command ({@link SeedRecords}).
+   */
+  private static void storedBy(BenchmarkResult r, Map<String, List<String>> byCommand) {
+    String machine =
+        " on "
+            + r.machine().get("cpu")
+            + ", "
+            + r.machine().get("cores")
+            + " cores, ONEDNN_MAX_CPU_ISA "
+            + r.machine().get("onednn_isa");
+    List<Long> seeds = SeedRecords.seedsOf(r);
+    boolean seedBySeed =
+        !seeds.isEmpty()
+            && seeds.stream()
+                .allMatch(
+                    seed ->
+                        SeedRecords.command(r, seed).isPresent()
+                            && SeedRecords.date(r, seed).isPresent());
+    if (!seedBySeed) {
+      byCommand
+          .computeIfAbsent("`" + r.command() + "`" + machine, k -> new ArrayList<>())
+          .add("`" + r.row() + "` (" + r.date() + ")");
+      return;
+    }
+    Map<String, List<String>> seedsByCommand = new LinkedHashMap<>();
+    for (long seed : seeds) {
+      seedsByCommand
+          .computeIfAbsent(SeedRecords.command(r, seed).orElseThrow(), k -> new ArrayList<>())
+          .add("seed " + seed + ", " + SeedRecords.date(r, seed).orElseThrow());
+    }
+    seedsByCommand.forEach(
+        (command, measured) ->
+            byCommand
+                .computeIfAbsent("`" + command + "`" + machine, k -> new ArrayList<>())
+                .add("`" + r.row() + "` (" + String.join("; ", measured) + ")"));
   }
 
   /**
@@ -235,7 +344,8 @@ final class BenchmarkPage {
 
   private static boolean sameMachine(BenchmarkResult a, BenchmarkResult b) {
     return java.util.Objects.equals(a.machine().get("cpu"), b.machine().get("cpu"))
-        && java.util.Objects.equals(a.machine().get("onednn_isa"), b.machine().get("onednn_isa"));
+        && java.util.Objects.equals(
+            Machine.instructionSet(a.machine()), Machine.instructionSet(b.machine()));
   }
 
   /** Whether the pruned rows of a table train equally long, which fine-tuning may not. */

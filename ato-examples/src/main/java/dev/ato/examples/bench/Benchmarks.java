@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -96,7 +97,12 @@ public final class Benchmarks implements Runnable {
     return String.format(MAVEN_COMMAND, String.join(" ", arguments));
   }
 
-  /** Stores a row's result and writes the page again. */
+  /** The stored result of {@code row}, if there is one. */
+  Optional<BenchmarkResult> stored(String row) {
+    Path file = results.resolve(row + ".json");
+    return Files.exists(file) ? Optional.of(BenchmarkResult.read(file)) : Optional.empty();
+  }
+
   /** Stores a row measured now on this machine by this command, and writes the page again. */
   void store(String row, String kind, Map<String, String> settings, Map<String, Double> figures) {
     store(

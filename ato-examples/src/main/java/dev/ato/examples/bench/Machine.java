@@ -12,6 +12,8 @@ import java.util.Optional;
 
 /** What a benchmark ran on, read off the machine and the engine when it ran. */
 final class Machine {
+  private static final String UNSET_ISA = "oneDNN's choice";
+
   private Machine() {}
 
   /** CPU, cores, memory, OS, Java, engine, oneDNN ISA and libtorch threads. */
@@ -34,7 +36,7 @@ final class Machine {
             + Engine.getDjlVersion()
             + ")");
     String isa = System.getenv(EngineCheck.ISA_VARIABLE);
-    machine.put("onednn_isa", isa == null ? "oneDNN's choice" : isa);
+    machine.put("onednn_isa", isa == null ? UNSET_ISA : isa);
     machine.put(
         "threads",
         System.getProperty(Benchmarks.THREADS_PROPERTY, "libtorch's default")
@@ -42,6 +44,15 @@ final class Machine {
             + System.getProperty(Benchmarks.INTEROP_PROPERTY, "default")
             + " inter-op");
     return machine;
+  }
+
+  /**
+   * The oneDNN instruction set a stored machine ran at: with none set, oneDNN takes the widest the
+   * processor has, as with ALL, so both read as ALL.
+   */
+  static String instructionSet(Map<String, String> machine) {
+    String isa = machine.get("onednn_isa");
+    return UNSET_ISA.equals(isa) ? "ALL" : isa;
   }
 
   private static Optional<String> procField(String file, String field) {

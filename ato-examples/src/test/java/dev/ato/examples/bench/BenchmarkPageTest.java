@@ -306,6 +306,111 @@ class BenchmarkPageTest {
   }
 
   @Test
+  void aRowWhoseSeedsTwoCommandsMeasuredNamesEachSeedUnderItsCommand() {
+    BenchmarkResult row = accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84);
+    Map<String, String> settings = new LinkedHashMap<>(row.settings());
+    settings.put("seeds", "[42, 43]");
+    settings.put("seed_42_date", "2026-12-07T18:00:00Z");
+    settings.put("seed_42_command", "mvn ... accuracy --seeds 1");
+    settings.put("seed_43_date", "2026-12-08T18:00:00Z");
+    settings.put("seed_43_command", "mvn ... accuracy --first-seed 43 --seeds 1");
+    BenchmarkResult measuredTwice =
+        new BenchmarkResult(
+            row.row(),
+            "accuracy",
+            "mvn ... accuracy --first-seed 43 --seeds 1",
+            "2026-12-08T18:00:00Z",
+            row.machine(),
+            settings,
+            row.figures());
+
+    assertThat(BenchmarkPage.render(List.of(measuredTwice), RESULTS))
+        .contains(
+            "- `mvn ... accuracy --seeds 1` on Test CPU, 2 cores, ONEDNN_MAX_CPU_ISA SSE41: "
+                + "`accuracy-r20-ato-group-lasso-50` (seed 42, 2026-12-07T18:00:00Z)\n")
+        .contains(
+            "- `mvn ... accuracy --first-seed 43 --seeds 1` on Test CPU, 2 cores, "
+                + "ONEDNN_MAX_CPU_ISA SSE41: `accuracy-r20-ato-group-lasso-50` "
+                + "(seed 43, 2026-12-08T18:00:00Z)\n");
+  }
+
+  private static BenchmarkResult withSeeds(BenchmarkResult row, int seeds) {
+    Map<String, Double> figures = new LinkedHashMap<>(row.figures());
+    figures.put(BenchmarkResult.SEEDS, (double) seeds);
+    return new BenchmarkResult(
+        row.row(), row.kind(), row.command(), row.date(), row.machine(), row.settings(), figures);
+  }
+
+  private static List<BenchmarkResult> fullScale(int seeds) {
+    return List.of(
+        withSeeds(accuracyRow("accuracy-r20-dense", "dense", 0, 0.9370, 12), seeds),
+        withSeeds(accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.9322, 12), seeds),
+        withSeeds(
+            accuracyRow("accuracy-r20-magnitude-fine-tuned-50", "magnitude + FT", 0.5, 0.9296, 12),
+            seeds));
+  }
+
+  @Test
+  void atEqualEpochsAtoIsJudgedAgainstMagnitudeWithFineTuningAndAgainstDense() {
+    assertThat(BenchmarkPage.render(fullScale(3), RESULTS))
+        .contains("Goal at -50.0%, equal epochs")
+        .contains("ATO against magnitude + fine-tuning: +0.26 points (met)")
+        .contains("against dense: -0.48 points (**missed** by 0.18 points)");
+  }
+
+  @Test
+  void theGoalHasNoVerdictBeforeEachRowHasThreeSeeds() {
+    assertThat(BenchmarkPage.render(fullScale(1), RESULTS))
+        .contains("ATO against magnitude + fine-tuning: +0.26 points; against dense: -0.48 points.")
+        .contains(
+            "No verdict yet: it needs 3 seeds in each of the three rows (they have 1, 1 and 1)")
+        .doesNotContain("(met)");
+  }
+
+  @Test
+  void theGoalHasNoVerdictWhenTheRowsRanOnDifferentKindsOfMachine() {
+    List<BenchmarkResult> rows = new java.util.ArrayList<>(fullScale(3));
+    rows.add(onIsa(rows.remove(0), "ALL"));
+
+    assertThat(BenchmarkPage.render(rows, RESULTS))
+        .contains("No verdict yet: the three rows were measured on different kinds of machine.")
+        .doesNotContain("(met)");
+  }
+
+  @Test
+  void rowsOfUnequalEpochsGetNoGoal() {
+    List<BenchmarkResult> rows =
+        List.of(
+            withSeeds(accuracyRow("accuracy-r20-dense", "dense", 0, 0.85, 4), 3),
+            withSeeds(accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84, 4), 3),
+            withSeeds(
+                accuracyRow("accuracy-r20-magnitude-fine-tuned-50", "magnitude + FT", 0.5, 0.85, 6),
+                3));
+
+    assertThat(BenchmarkPage.render(rows, RESULTS)).doesNotContain("Goal at");
+  }
+
+  @Test
+  void aRowRunWithoutAnInstructionSetSetComparesWithOneRunAtAll() {
+    BenchmarkResult dense = accuracyRow("accuracy-r20-dense", "dense", 0, 0.85);
+    BenchmarkResult here = accuracyRow("accuracy-r20-ato-group-lasso-50", "ATO", 0.5, 0.84);
+
+    assertThat(BenchmarkPage.againstDense(onIsa(here, "oneDNN's choice"), onIsa(dense, "ALL")))
+        .isEqualTo("-1.00 points");
+  }
+
+  private static BenchmarkResult onIsa(BenchmarkResult r, String isa) {
+    return new BenchmarkResult(
+        r.row(),
+        r.kind(),
+        r.command(),
+        r.date(),
+        Map.of("cpu", "Test CPU", "cores", "2", "onednn_isa", isa),
+        r.settings(),
+        r.figures());
+  }
+
+  @Test
   void theMethodOfARowIsItsNameWithoutPrefixScaleAndTarget() {
     assertThat(BenchmarkPage.method("accuracy-resnet20_10000img_4ep-magnitude-fine-tuned-65"))
         .isEqualTo("magnitude-fine-tuned");
