@@ -34,6 +34,7 @@ import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.latency.Stats;
+import dev.ato.examples.models.CifarMobileNetV2;
 import dev.ato.examples.models.CifarResNet;
 import dev.ato.projection.Projection;
 import java.io.IOException;
@@ -78,8 +79,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
   @Mixin TrainingOptions.LearningRate rate = new TrainingOptions.LearningRate(0.05f);
   private static final Logger LOG = LoggerFactory.getLogger(AccuracyBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
-  private static final int FULL_WIDTH = 16;
   private static final double HALF_SPACE_EPSILON = 0.1;
+  private static final int RESNET_WIDTH = 16;
+  private static final int MOBILENET_WIDTH_STEPS = 20;
 
   /** The builder's own channel rounding. */
   private static final String AUTO = "auto";
@@ -100,8 +102,29 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   @ParentCommand Benchmarks parent;
 
+  /** The networks the rows can train, both CIFAR-style for 28x28 images. */
+  enum Network {
+    /** CIFAR ResNet of {@code --depth}, first-stage width 16. */
+    RESNET,
+    /** CIFAR MobileNetV2 of width multiplier {@code --width}. */
+    MOBILENETV2
+  }
+
+  @Option(
+      names = "--network",
+      defaultValue = "RESNET",
+      description =
+          "The network every row trains: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Network networkKind;
+
   @Option(names = "--depth", defaultValue = "20", description = "CIFAR ResNet depth.")
   int depth;
+
+  @Option(
+      names = "--width",
+      defaultValue = "1.0",
+      description = "CIFAR MobileNetV2's width multiplier (default ${DEFAULT-VALUE}).")
+  double mobileNetWidth;
 
   @Option(
       names = "--images",
@@ -294,8 +317,40 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return magnitudeEpochs != null ? magnitudeEpochs : length.epochs;
   }
 
-  private Block network(int width) {
-    return CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(width).build();
+  /**
+   * The network at {@code steps} of {@link #widthSteps()}, the full one at all of them: ResNet's
+   * first-stage width is the step count (of 16), MobileNetV2's multiplier that share of {@code
+   * --width} (in twentieths).
+   */
+  private Block network(int steps) {
+    return switch (networkKind) {
+      case RESNET -> CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(steps).build();
+      case MOBILENETV2 ->
+          CifarMobileNetV2.builder()
+              .setClasses(10)
+              .optWidth(mobileNetWidth * steps / widthSteps())
+              .build();
+    };
+  }
+
+  private Block network() {
+    return network(widthSteps());
+  }
+
+  /** How finely uniform scaling can narrow the network: the full network's width in steps. */
+  private int widthSteps() {
+    return networkKind == Network.RESNET ? RESNET_WIDTH : MOBILENET_WIDTH_STEPS;
+  }
+
+  /** The uniform row's width, as its description gives it. */
+  private String widthOf(int steps) {
+    return networkKind == Network.RESNET
+        ? "first-stage width " + steps + " of " + RESNET_WIDTH
+        : String.format(
+            Locale.ROOT,
+            "width multiplier %.3f of %s",
+            mobileNetWidth * steps / widthSteps(),
+            mobileNetWidth);
   }
 
   private static Optimizer sgd(Tracker rates) {
@@ -314,7 +369,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
       throws IOException, TranslateException {
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("dense")) {
-      model.setBlock(network(FULL_WIDTH));
+      model.setBlock(network());
       double seconds = train(model, data.train(), denseEpochs, rate.learningRate);
       CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
       long flops = cost.flops();
@@ -386,9 +441,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** Uniform channel scaling: the width whose FLOPs come nearest the budget, from scratch. */
   private void uniform(ImageData data, long seed, double reduction)
       throws IOException, TranslateException {
-    long dense = macs(FULL_WIDTH);
-    int width = FULL_WIDTH;
-    for (int w = 1; w <= FULL_WIDTH; w++) {
+    long dense = macs(widthSteps());
+    int width = widthSteps();
+    for (int w = 1; w <= widthSteps(); w++) {
       if (Math.abs(1 - (double) macs(w) / dense - reduction)
           < Math.abs(1 - (double) macs(width) / dense - reduction)) {
         width = w;
@@ -402,14 +457,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
       double fewer =
           1
               - (double) measure(width, CostModel::parameters)
-                  / measure(FULL_WIDTH, CostModel::parameters);
+                  / measure(widthSteps(), CostModel::parameters);
       record(
           new Outcome(
               "uniform",
-              "uniform channel scaling (first-stage width "
-                  + width
-                  + " of "
-                  + FULL_WIDTH
+              "uniform channel scaling ("
+                  + widthOf(width)
                   + ", the nearest to the budget), trained from scratch",
               reduction,
               seed,
@@ -438,7 +491,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     Stopwatch watch = Stopwatch.createStarted();
     AutoTrainOnceBuilder builder =
         AutoTrainOnce.builder()
-            .setBlock(network(FULL_WIDTH))
+            .setBlock(network())
             .setInputShape(inputShape())
             .setTrainingData(data.train())
             .setFlopsReduction(reduction)
@@ -573,10 +626,9 @@ final class AccuracyBenchmark implements Callable<Integer> {
    * that rows of other scales are stored beside these rather than over them, and the target in
    * percent, absent for a dense row.
    */
-  static String rowName(int depth, int images, int epochs, String method, double target) {
+  static String rowName(String network, int images, int epochs, String method, double target) {
     String prefix =
-        String.format(
-            Locale.ROOT, "accuracy-resnet%d_%dimg_%dep-%s", depth, images, epochs, method);
+        String.format(Locale.ROOT, "accuracy-%s_%dimg_%dep-%s", network, images, epochs, method);
     return target == 0 ? prefix : String.format(Locale.ROOT, "%s-%.0f", prefix, 100 * target);
   }
 
@@ -586,7 +638,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
    * SeedRecords}).
    */
   private void record(Outcome outcome) {
-    String row = rowName(depth, images, length.epochs, outcome.method(), outcome.target());
+    String row = rowName(networkTag(), images, length.epochs, outcome.method(), outcome.target());
     LOG.info(
         "{} (seed {}): accuracy {}, FLOPs -{}, {} s",
         row,
@@ -672,14 +724,26 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return outcomes.stream().mapToDouble(what).average().orElseThrow();
   }
 
+  /**
+   * The network in a row's name, without dashes: {@code resnet20}, or {@code mobilenetv2w100} for
+   * MobileNetV2 of width 1.0.
+   */
+  String networkTag() {
+    return networkKind == Network.RESNET
+        ? "resnet" + depth
+        : String.format(Locale.ROOT, "mobilenetv2w%.0f", 100 * mobileNetWidth);
+  }
+
   /** What every row of one run shares; the page puts rows of one scale in one table. */
   String scale() {
+    String network =
+        networkKind == Network.RESNET
+            ? String.format(Locale.ROOT, "CIFAR ResNet-%d (width %d)", depth, RESNET_WIDTH)
+            : "CIFAR MobileNetV2 (width " + mobileNetWidth + ")";
     return String.format(
         Locale.ROOT,
-        "CIFAR ResNet-%d (width %d), Fashion-MNIST: the first "
-            + "%,d training images, %,d test images, %d epochs",
-        depth,
-        FULL_WIDTH,
+        "%s, Fashion-MNIST: the first %,d training images, %,d test images, %d epochs",
+        network,
         images,
         testImages,
         length.epochs);
