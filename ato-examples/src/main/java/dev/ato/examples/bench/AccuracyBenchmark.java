@@ -13,6 +13,8 @@ import ai.djl.training.EasyTrain;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -34,8 +36,6 @@ import dev.ato.examples.data.DataFormat;
 import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.latency.Stats;
-import dev.ato.examples.models.CifarMobileNetV2;
-import dev.ato.examples.models.CifarResNet;
 import dev.ato.projection.Projection;
 import java.io.IOException;
 import java.time.Instant;
@@ -80,8 +80,6 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(AccuracyBenchmark.class);
   private static final Shape IMAGE = new Shape(1, 28, 28);
   private static final double HALF_SPACE_EPSILON = 0.1;
-  private static final int RESNET_WIDTH = 16;
-  private static final int MOBILENET_WIDTH_STEPS = 20;
 
   /** The builder's own channel rounding. */
   private static final String AUTO = "auto";
@@ -317,40 +315,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return magnitudeEpochs != null ? magnitudeEpochs : length.epochs;
   }
 
-  /**
-   * The network at {@code steps} of {@link #widthSteps()}, the full one at all of them: ResNet's
-   * first-stage width is the step count (of 16), MobileNetV2's multiplier that share of {@code
-   * --width} (in twentieths).
-   */
-  private Block network(int steps) {
+  /** The network the options choose, as every row of this run trains it. */
+  RowNetwork rowNetwork() {
     return switch (networkKind) {
-      case RESNET -> CifarResNet.builder().setDepth(depth).setClasses(10).optWidth(steps).build();
-      case MOBILENETV2 ->
-          CifarMobileNetV2.builder()
-              .setClasses(10)
-              .optWidth(mobileNetWidth * steps / widthSteps())
-              .build();
+      case RESNET -> new RowNetwork.ResNet(depth);
+      case MOBILENETV2 -> new RowNetwork.MobileNet(mobileNetWidth);
     };
-  }
-
-  private Block network() {
-    return network(widthSteps());
-  }
-
-  /** How finely uniform scaling can narrow the network: the full network's width in steps. */
-  private int widthSteps() {
-    return networkKind == Network.RESNET ? RESNET_WIDTH : MOBILENET_WIDTH_STEPS;
-  }
-
-  /** The uniform row's width, as its description gives it. */
-  private String widthOf(int steps) {
-    return networkKind == Network.RESNET
-        ? "first-stage width " + steps + " of " + RESNET_WIDTH
-        : String.format(
-            Locale.ROOT,
-            "width multiplier %.3f of %s",
-            mobileNetWidth * steps / widthSteps(),
-            mobileNetWidth);
   }
 
   private static Optimizer sgd(Tracker rates) {
@@ -369,7 +339,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
       throws IOException, TranslateException {
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("dense")) {
-      model.setBlock(network());
+      model.setBlock(rowNetwork().build());
       double seconds = train(model, data.train(), denseEpochs, rate.learningRate);
       CostModel cost = FlopsCounter.count(model.getBlock(), inputShape());
       long flops = cost.flops();
@@ -441,9 +411,10 @@ final class AccuracyBenchmark implements Callable<Integer> {
   /** Uniform channel scaling: the width whose FLOPs come nearest the budget, from scratch. */
   private void uniform(ImageData data, long seed, double reduction)
       throws IOException, TranslateException {
-    long dense = macs(widthSteps());
-    int width = widthSteps();
-    for (int w = 1; w <= widthSteps(); w++) {
+    RowNetwork network = rowNetwork();
+    long dense = macs(network.widthSteps());
+    int width = network.widthSteps();
+    for (int w = 1; w <= network.widthSteps(); w++) {
       if (Math.abs(1 - (double) macs(w) / dense - reduction)
           < Math.abs(1 - (double) macs(width) / dense - reduction)) {
         width = w;
@@ -451,18 +422,18 @@ final class AccuracyBenchmark implements Callable<Integer> {
     }
     Engine.getInstance().setRandomSeed((int) seed);
     try (Model model = Model.newInstance("uniform")) {
-      model.setBlock(network(width));
+      model.setBlock(network.build(width));
       double seconds = train(model, data.train(), length.epochs, rate.learningRate);
       double cut = 1 - (double) macs(width) / dense;
       double fewer =
           1
               - (double) measure(width, CostModel::parameters)
-                  / measure(widthSteps(), CostModel::parameters);
+                  / measure(network.widthSteps(), CostModel::parameters);
       record(
           new Outcome(
               "uniform",
               "uniform channel scaling ("
-                  + widthOf(width)
+                  + network.widthOf(width)
                   + ", the nearest to the budget), trained from scratch",
               reduction,
               seed,
@@ -491,7 +462,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     Stopwatch watch = Stopwatch.createStarted();
     AutoTrainOnceBuilder builder =
         AutoTrainOnce.builder()
-            .setBlock(network())
+            .setBlock(rowNetwork().build())
             .setInputShape(inputShape())
             .setTrainingData(data.train())
             .setFlopsReduction(reduction)
@@ -545,11 +516,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
     Tracker rates =
         LearningRateSchedule.COSINE.tracker(
             rate, (train.size() + length.batch - 1) / length.batch * epochCount);
+    Stopwatch watch = Stopwatch.createStarted();
     DefaultTrainingConfig config =
         new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
             .optOptimizer(sgd(rates))
-            .addTrainingListeners(new EvaluatorTrainingListener());
-    Stopwatch watch = Stopwatch.createStarted();
+            .addTrainingListeners(
+                new EvaluatorTrainingListener(), progress(model.getName(), epochCount, watch));
     try (Trainer trainer = model.newTrainer(config)) {
       trainer.initialize(inputShape());
       EasyTrain.fit(trainer, epochCount, train, null);
@@ -562,6 +534,27 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return watch.elapsed(TimeUnit.MILLISECONDS) / 1e3;
   }
 
+  /**
+   * Logs the end of each epoch of a plain training, which otherwise runs for up to an hour at full
+   * scale without a line.
+   */
+  private static TrainingListener progress(String name, int epochCount, Stopwatch watch) {
+    return new TrainingListenerAdapter() {
+      private int epoch;
+
+      @Override
+      public void onEpoch(Trainer trainer) {
+        epoch++;
+        LOG.info(
+            "{}: epoch {} of {} done at {} s",
+            name,
+            epoch,
+            epochCount,
+            String.format(Locale.ROOT, "%.1f", watch.elapsed(TimeUnit.MILLISECONDS) / 1e3));
+      }
+    };
+  }
+
   private static Shape inputShape() {
     return new Shape(1).addAll(IMAGE);
   }
@@ -572,7 +565,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
 
   /** A figure of the cost model of a fresh network of first-stage width {@code width}. */
   private long measure(int width, ToLongFunction<CostModel> what) {
-    Block block = network(width);
+    Block block = rowNetwork().build(width);
     try (NDManager manager = NDManager.newBaseManager()) {
       block.initialize(manager, DataType.FLOAT32, inputShape());
       return what.applyAsLong(FlopsCounter.count(block, inputShape()));
@@ -638,7 +631,8 @@ final class AccuracyBenchmark implements Callable<Integer> {
    * SeedRecords}).
    */
   private void record(Outcome outcome) {
-    String row = rowName(networkTag(), images, length.epochs, outcome.method(), outcome.target());
+    String row =
+        rowName(rowNetwork().tag(), images, length.epochs, outcome.method(), outcome.target());
     LOG.info(
         "{} (seed {}): accuracy {}, FLOPs -{}, {} s",
         row,
@@ -724,26 +718,12 @@ final class AccuracyBenchmark implements Callable<Integer> {
     return outcomes.stream().mapToDouble(what).average().orElseThrow();
   }
 
-  /**
-   * The network in a row's name, without dashes: {@code resnet20}, or {@code mobilenetv2w100} for
-   * MobileNetV2 of width 1.0.
-   */
-  String networkTag() {
-    return networkKind == Network.RESNET
-        ? "resnet" + depth
-        : String.format(Locale.ROOT, "mobilenetv2w%.0f", 100 * mobileNetWidth);
-  }
-
   /** What every row of one run shares; the page puts rows of one scale in one table. */
   String scale() {
-    String network =
-        networkKind == Network.RESNET
-            ? String.format(Locale.ROOT, "CIFAR ResNet-%d (width %d)", depth, RESNET_WIDTH)
-            : "CIFAR MobileNetV2 (width " + mobileNetWidth + ")";
     return String.format(
         Locale.ROOT,
         "%s, Fashion-MNIST: the first %,d training images, %,d test images, %d epochs",
-        network,
+        rowNetwork().describe(),
         images,
         testImages,
         length.epochs);

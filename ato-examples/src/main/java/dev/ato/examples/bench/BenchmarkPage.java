@@ -68,12 +68,6 @@ final class BenchmarkPage {
           "magnitude-fine-tuned",
           "uniform");
 
-  /** How close to dense ATO on the defaults should come at equal epochs (issue 27): points. */
-  static final double DENSE_GAP_GOAL = 0.3;
-
-  /** Seeds each row needs before the page judges the goal. */
-  static final int GOAL_SEEDS = 3;
-
   /** The accuracy rows, one table per scale, dense first and then by FLOPs target. */
   private static void accuracy(StringBuilder page, List<BenchmarkResult> rows) {
     page.append("\n## Accuracy at a FLOPs budget\n\n");
@@ -170,79 +164,25 @@ final class BenchmarkPage {
   }
 
   /**
-   * The goal for ATO on the builder's defaults where it trains as many epochs as magnitude pruning
-   * with its fine-tuning (Torch-Pruning's protocol against ATO's single run): at least as accurate
-   * as magnitude pruning with fine-tuning at the same target, and within {@value #DENSE_GAP_GOAL}
-   * points of dense. Judged only when each row has {@value #GOAL_SEEDS} seeds or more measured on
-   * one kind of machine; otherwise the differences are given without a verdict.
+   * The {@link AccuracyGoal} of each ATO row on the defaults that has a magnitude + fine-tuning row
+   * of the same target and epochs beside it.
    */
-  static void goals(StringBuilder page, List<BenchmarkResult> ordered, BenchmarkResult dense) {
+  private static void goals(
+      StringBuilder page, List<BenchmarkResult> ordered, BenchmarkResult dense) {
+    if (dense == null) {
+      return;
+    }
     for (BenchmarkResult ato : ordered) {
-      if (!method(ato.row()).equals("ato-group-lasso") || dense == null) {
+      if (!method(ato.row()).equals("ato-group-lasso")) {
         continue;
       }
-      BenchmarkResult tuned =
-          ordered.stream()
-              .filter(r -> method(r.row()).equals("magnitude-fine-tuned"))
-              .filter(r -> r.figure("target_reduction") == ato.figure("target_reduction"))
-              .filter(r -> r.figure("epochs") == ato.figure("epochs"))
-              .findFirst()
-              .orElse(null);
-      if (tuned == null) {
-        continue;
-      }
-      double overTuned = 100 * (ato.figure("accuracy") - tuned.figure("accuracy"));
-      double belowDense = 100 * (dense.figure("accuracy") - ato.figure("accuracy"));
-      boolean enoughSeeds =
-          List.of(ato, tuned, dense).stream().allMatch(r -> r.seeds() >= GOAL_SEEDS);
-      boolean oneMachine = sameMachine(ato, tuned) && sameMachine(ato, dense);
-      boolean judged = enoughSeeds && oneMachine;
-      page.append("\nGoal at -")
-          .append(percent(ato.figure("target_reduction")))
-          .append(", equal epochs: ATO on the builder's defaults at least as accurate as ")
-          .append("magnitude pruning with fine-tuning, and within ")
-          .append(format(DENSE_GAP_GOAL, 1))
-          .append(" points of dense. ATO against magnitude + fine-tuning: ")
-          .append(String.format(Locale.ROOT, "%+.2f points", overTuned))
-          .append(judged ? (overTuned >= 0 ? " (met)" : " (**missed**)") : "")
-          .append("; against dense: ")
-          .append(String.format(Locale.ROOT, "%+.2f points", -belowDense))
-          .append(
-              judged
-                  ? belowDense <= DENSE_GAP_GOAL
-                      ? " (met)"
-                      : String.format(
-                          Locale.ROOT, " (**missed** by %.2f points)", belowDense - DENSE_GAP_GOAL)
-                  : "")
-          .append(
-              judged
-                  ? ". Means over each row's seeds; docs/results.md says what was tried.\n"
-                  : ". No verdict yet: "
-                      + whyNoVerdict(enoughSeeds, oneMachine, ato, tuned, dense));
+      ordered.stream()
+          .filter(r -> method(r.row()).equals("magnitude-fine-tuned"))
+          .filter(r -> r.figure("target_reduction") == ato.figure("target_reduction"))
+          .filter(r -> r.figure("epochs") == ato.figure("epochs"))
+          .findFirst()
+          .ifPresent(tuned -> AccuracyGoal.of(ato, tuned, dense).appendTo(page));
     }
-  }
-
-  private static String whyNoVerdict(
-      boolean enoughSeeds,
-      boolean oneMachine,
-      BenchmarkResult ato,
-      BenchmarkResult tuned,
-      BenchmarkResult dense) {
-    List<String> reasons = new ArrayList<>();
-    if (!oneMachine) {
-      reasons.add("the three rows were measured on different kinds of machine");
-    }
-    if (!enoughSeeds) {
-      reasons.add(
-          String.format(
-              Locale.ROOT,
-              "it needs %d seeds in each of the three rows (they have %d, %d and %d)",
-              GOAL_SEEDS,
-              ato.seeds(),
-              tuned.seeds(),
-              dense.seeds()));
-    }
-    return String.join("; ", reasons) + ".\n";
   }
 
   /**
@@ -342,7 +282,8 @@ final class BenchmarkPage {
         Locale.ROOT, "%+.2f points", 100 * (r.figure("accuracy") - dense.figure("accuracy")));
   }
 
-  private static boolean sameMachine(BenchmarkResult a, BenchmarkResult b) {
+  /** Whether two rows were measured on one kind of machine: one cpu, one oneDNN ISA. */
+  static boolean sameMachine(BenchmarkResult a, BenchmarkResult b) {
     return java.util.Objects.equals(a.machine().get("cpu"), b.machine().get("cpu"))
         && java.util.Objects.equals(
             Machine.instructionSet(a.machine()), Machine.instructionSet(b.machine()));

@@ -16,24 +16,34 @@ class AccuracyBenchmarkTest {
 
   @Test
   void aMobileNetRowNamesItsWidthWithoutADash() {
-    AccuracyBenchmark benchmark = new AccuracyBenchmark();
-    benchmark.networkKind = AccuracyBenchmark.Network.MOBILENETV2;
-    benchmark.mobileNetWidth = 1.0;
+    String tag = new RowNetwork.MobileNet(1.0).tag();
 
-    assertThat(benchmark.networkTag()).isEqualTo("mobilenetv2w100");
-    assertThat(
-            BenchmarkPage.method(
-                AccuracyBenchmark.rowName(benchmark.networkTag(), 60_000, 12, "dense", 0)))
+    assertThat(tag).isEqualTo("mobilenetv2w100");
+    assertThat(BenchmarkPage.method(AccuracyBenchmark.rowName(tag, 60_000, 12, "dense", 0)))
         .isEqualTo("dense");
   }
 
   @Test
   void aResNetRowNamesItsDepth() {
-    AccuracyBenchmark benchmark = new AccuracyBenchmark();
-    benchmark.networkKind = AccuracyBenchmark.Network.RESNET;
-    benchmark.depth = 20;
+    assertThat(new RowNetwork.ResNet(20).tag()).isEqualTo("resnet20");
+  }
 
-    assertThat(benchmark.networkTag()).isEqualTo("resnet20");
+  @Test
+  void theOptionsChooseTheNetworkEveryRowTrains() {
+    AccuracyBenchmark benchmark = new AccuracyBenchmark();
+    benchmark.networkKind = AccuracyBenchmark.Network.MOBILENETV2;
+    benchmark.mobileNetWidth = 0.5;
+    benchmark.depth = 56;
+
+    assertThat(benchmark.rowNetwork()).isEqualTo(new RowNetwork.MobileNet(0.5));
+  }
+
+  @Test
+  void uniformScalingNarrowsMobileNetInTwentiethsOfItsWidth() {
+    RowNetwork half = new RowNetwork.MobileNet(0.5);
+
+    assertThat(half.widthSteps()).isEqualTo(20);
+    assertThat(half.widthOf(10)).isEqualTo("width multiplier 0.250 of 0.5");
   }
 
   @Test
