@@ -130,15 +130,24 @@ record AccuracyGoal(
     return String.format(Locale.ROOT, "%+.2f points", difference);
   }
 
-  /** The seed-by-seed range of {@code differences} and its verdict against {@code atLeast}. */
+  /**
+   * The seed-by-seed range of {@code differences} and its verdict against {@code atLeast}, with how
+   * far short of it the seeds fell when they all did.
+   */
   private static String bySeed(List<Double> differences, double atLeast) {
     double min = differences.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     double max = differences.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    Verdict verdict = Verdict.atLeast(min, max, atLeast);
+    String shortfall =
+        verdict == Verdict.MISSED
+            ? String.format(Locale.ROOT, " by %.2f-%.2f points", atLeast - max, atLeast - min)
+            : "";
     return String.format(
         Locale.ROOT,
-        " (seed by seed %+.2f to %+.2f: %s)",
+        " (seed by seed %+.2f to %+.2f: %s%s)",
         min,
         max,
-        Verdict.atLeast(min, max, atLeast).markdown());
+        verdict.markdown(),
+        shortfall);
   }
 }
