@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The full-scale goal of issue 27 for one FLOPs target at equal epochs: ATO on the builder's
@@ -44,9 +43,9 @@ record AccuracyGoal(
 
   /** The goal on three accuracy rows of one FLOPs target and one number of epochs. */
   static AccuracyGoal of(BenchmarkResult ato, BenchmarkResult tuned, BenchmarkResult dense) {
-    Map<Long, Double> atoBySeed = accuracies(ato);
-    Map<Long, Double> tunedBySeed = accuracies(tuned);
-    Map<Long, Double> denseBySeed = accuracies(dense);
+    Map<Long, Double> atoBySeed = SeedRecords.accuracies(ato);
+    Map<Long, Double> tunedBySeed = SeedRecords.accuracies(tuned);
+    Map<Long, Double> denseBySeed = SeedRecords.accuracies(dense);
     List<Double> overTunedBySeed = new ArrayList<>();
     List<Double> belowDenseBySeed = new ArrayList<>();
     for (Map.Entry<Long, Double> seed : atoBySeed.entrySet()) {
@@ -80,24 +79,6 @@ record AccuracyGoal(
         overTunedBySeed,
         belowDenseBySeed,
         reasons);
-  }
-
-  /**
-   * Each seed's accuracy in {@code row}: its own figure, or the row's in a row of one seed stored
-   * before rows kept each seed's figures.
-   */
-  private static Map<Long, Double> accuracies(BenchmarkResult row) {
-    Map<Long, Double> bySeed = new TreeMap<>();
-    List<Long> seeds = SeedRecords.seedsOf(row);
-    for (long seed : seeds) {
-      Double own = row.figures().get(SeedRecords.key(seed, "accuracy"));
-      if (own != null) {
-        bySeed.put(seed, own);
-      } else if (seeds.size() == 1) {
-        bySeed.put(seed, row.figure("accuracy"));
-      }
-    }
-    return bySeed;
   }
 
   boolean judged() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The seeds of an accuracy row, one by one, inside its stored result: so that the seeds of a row
@@ -175,6 +176,24 @@ final class SeedRecords {
       seeds.add(Long.parseLong(seed));
     }
     return seeds;
+  }
+
+  /**
+   * Each seed's accuracy in {@code row}: its own figure, or the row's in a row of one seed stored
+   * before rows kept each seed's figures.
+   */
+  static Map<Long, Double> accuracies(BenchmarkResult row) {
+    Map<Long, Double> bySeed = new TreeMap<>();
+    List<Long> seeds = seedsOf(row);
+    for (long seed : seeds) {
+      Double own = row.figures().get(key(seed, ACCURACY));
+      if (own != null) {
+        bySeed.put(seed, own);
+      } else if (seeds.size() == 1) {
+        bySeed.put(seed, row.figure(ACCURACY));
+      }
+    }
+    return bySeed;
   }
 
   /**

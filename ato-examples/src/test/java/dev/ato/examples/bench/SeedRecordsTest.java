@@ -200,4 +200,29 @@ class SeedRecordsTest {
             SeedRecords.seedsOf(stored(MACHINE, List.of(outcome(42, 0.9, 1), outcome(44, 0.9, 1)))))
         .containsExactly(42L, 44L);
   }
+
+  @Test
+  void eachSeedsAccuracyIsReadFromItsOwnFigure() {
+    assertThat(
+            SeedRecords.accuracies(
+                stored(MACHINE, List.of(outcome(42, 0.91, 1), outcome(44, 0.93, 1)))))
+        .containsExactly(Map.entry(42L, 0.91), Map.entry(44L, 0.93));
+  }
+
+  @Test
+  void aOneSeedRowStoredBeforeSeedFiguresGivesTheRowsAccuracy() {
+    Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+    settings.put("seeds", "[42]");
+    BenchmarkResult row =
+        new BenchmarkResult(
+            "accuracy-x-ato-50",
+            "accuracy",
+            "old",
+            "2026-12-06",
+            MACHINE,
+            settings,
+            Map.of("accuracy", 0.92));
+
+    assertThat(SeedRecords.accuracies(row)).containsExactly(Map.entry(42L, 0.92));
+  }
 }
