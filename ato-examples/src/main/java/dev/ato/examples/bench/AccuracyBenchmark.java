@@ -412,11 +412,15 @@ final class AccuracyBenchmark implements Callable<Integer> {
   private void uniform(ImageData data, long seed, double reduction)
       throws IOException, TranslateException {
     RowNetwork network = rowNetwork();
-    long dense = macs(network.widthSteps());
+    long[] flopsAt = new long[network.widthSteps() + 1];
+    for (int w = 1; w <= network.widthSteps(); w++) {
+      flopsAt[w] = macs(w);
+    }
+    long dense = flopsAt[network.widthSteps()];
     int width = network.widthSteps();
     for (int w = 1; w <= network.widthSteps(); w++) {
-      if (Math.abs(1 - (double) macs(w) / dense - reduction)
-          < Math.abs(1 - (double) macs(width) / dense - reduction)) {
+      if (Math.abs(1 - (double) flopsAt[w] / dense - reduction)
+          < Math.abs(1 - (double) flopsAt[width] / dense - reduction)) {
         width = w;
       }
     }
@@ -424,7 +428,7 @@ final class AccuracyBenchmark implements Callable<Integer> {
     try (Model model = Model.newInstance("uniform")) {
       model.setBlock(network.build(width));
       double seconds = train(model, data.train(), length.epochs, rate.learningRate);
-      double cut = 1 - (double) macs(width) / dense;
+      double cut = 1 - (double) flopsAt[width] / dense;
       double fewer =
           1
               - (double) measure(width, CostModel::parameters)
