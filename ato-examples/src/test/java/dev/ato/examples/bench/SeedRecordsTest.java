@@ -100,11 +100,7 @@ class SeedRecordsTest {
     figures.put("channel_multiple_min", 8.0);
     figures.put("controller_updates", 535.0);
     figures.put(BenchmarkPage.TRAINED_COMPRESSED, 1.0);
-    Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
-    settings.put("seeds", "[42]");
-    BenchmarkResult row =
-        new BenchmarkResult(
-            "accuracy-x-ato-50", "accuracy", "old", "2026-12-06", MACHINE, settings, figures);
+    BenchmarkResult row = storedBeforeSeedFigures("[42]", figures);
 
     SeedRecords.Kept kept =
         SeedRecords.kept(row, MACHINE, SETTINGS, outcome(43, 0, 0), Set.of(43L));
@@ -120,16 +116,9 @@ class SeedRecordsTest {
 
   @Test
   void aRowOfSeveralSeedsStoredAsAMeanOnlyKeepsNoneAndSaysWhy() {
-    Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
-    settings.put("seeds", "[42, 43]");
     BenchmarkResult row =
-        new BenchmarkResult(
-            "accuracy-x-ato-50",
-            "accuracy",
-            "old",
-            "2026-12-06",
-            MACHINE,
-            settings,
+        storedBeforeSeedFigures(
+            "[42, 43]",
             Map.of(
                 "accuracy",
                 0.93,
@@ -211,18 +200,17 @@ class SeedRecordsTest {
 
   @Test
   void aOneSeedRowStoredBeforeSeedFiguresGivesTheRowsAccuracy() {
-    Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
-    settings.put("seeds", "[42]");
-    BenchmarkResult row =
-        new BenchmarkResult(
-            "accuracy-x-ato-50",
-            "accuracy",
-            "old",
-            "2026-12-06",
-            MACHINE,
-            settings,
-            Map.of("accuracy", 0.92));
+    BenchmarkResult row = storedBeforeSeedFigures("[42]", Map.of("accuracy", 0.92));
 
     assertThat(SeedRecords.accuracies(row)).containsExactly(Map.entry(42L, 0.92));
+  }
+
+  /** A row as rows were stored before each seed's figures: the seeds listed, the row's figures. */
+  private static BenchmarkResult storedBeforeSeedFigures(
+      String seeds, Map<String, Double> figures) {
+    Map<String, String> settings = new LinkedHashMap<>(SETTINGS);
+    settings.put("seeds", seeds);
+    return new BenchmarkResult(
+        "accuracy-x-ato-50", "accuracy", "old", "2026-12-06", MACHINE, settings, figures);
   }
 }
