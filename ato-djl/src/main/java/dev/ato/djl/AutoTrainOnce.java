@@ -8,6 +8,7 @@ import dev.ato.config.AtoConfig;
 import dev.ato.controller.FlopsBudget;
 import dev.ato.cost.CostModel;
 import dev.ato.cost.FlopsTarget;
+import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.groups.GroupSet;
 import dev.ato.schedule.TrainingSchedule;
@@ -128,7 +129,12 @@ public final class AutoTrainOnce implements AutoCloseable {
         "fit() was already called: an ATO run trains its model once; build a "
             + "new AutoTrainOnce for another run");
     fitted = true;
-    return new AtoRun(context).run();
+    // PyTorch's grad mode is per thread, and DJL switches it off only on the thread that started
+    // the engine: on any other thread (a pool's, a Spark executor's) autograd would record outside
+    // DJL's GradientCollector, and refuse the run's in-place edits of the parameters.
+    try (NoGrad ignored = NoGrad.enter()) {
+      return new AtoRun(context).run();
+    }
   }
 
   /** Frees the model ato created for a bare block; a user's {@link Model} is left open. */

@@ -16,6 +16,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.ato.config.AtoConfig;
 import dev.ato.config.MaskSource;
+import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ReadOptions;
 import dev.ato.groups.GroupOptions;
 import dev.ato.projection.Projection;
@@ -387,7 +388,10 @@ public final class AutoTrainOnceBuilder {
    *     or the model
    */
   public AutoTrainOnce build() {
-    return new AutoTrainOnce(RunPreparation.prepare(this));
+    // As fit(): on a thread other than the one that started the engine, grad mode is on.
+    try (NoGrad ignored = NoGrad.enter()) {
+      return new AutoTrainOnce(RunPreparation.prepare(this));
+    }
   }
 
   /** The run's configuration: the one given whole, or the options given one by one. */

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ResNetCommand.class,
       MobileNetV2Command.class,
       GraphCommand.class,
+      SparkScoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Ato implements Runnable {

@@ -84,7 +84,8 @@ public final class TrainerState {
    * @throws IOException when the file lacks one of the block's parameters or is damaged
    */
   public static void restoreParameters(Path file, Block block) throws IOException {
-    try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+    try (NDManager scratch = NDManager.newBaseManager(Device.cpu());
+        NoGrad ignored = NoGrad.enter()) {
       Map<String, NDArray> saved = ArrayFile.read(file, scratch);
       for (var pair : block.getParameters()) {
         NDArray target = pair.getValue().getArray();

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import dev.ato.djl.engine.NoGrad;
 import dev.ato.djl.graph.ModelGraph;
 import dev.ato.djl.graph.ModelReader;
 import dev.ato.djl.subnet.CompressedModel;
@@ -39,16 +40,20 @@ public final class PrunedModels {
     for (int i = 0; i < saved.length; i++) {
       saved[i] = parameters.valueAt(i).getArray().toFloatArray();
     }
-    for (Group group : groups.groups()) {
-      if (mask.isKept(group.id())) {
-        continue;
-      }
-      for (Slice slice : group.trainableMembers()) {
-        NDArray array = model.parameter(slice.layer(), slice.parameter()).getArray();
-        double[] factors = new double[Math.toIntExact(array.getShape().get(slice.axis()))];
-        Arrays.fill(factors, 1);
-        Arrays.fill(factors, slice.start(), slice.end(), 0);
-        NDArrayOps.INSTANCE.scaleInPlace(array, slice.axis(), factors);
+    // In-place edits of parameters need grad mode off, which DJL sets only on the thread that
+    // started the engine.
+    try (NoGrad ignored = NoGrad.enter()) {
+      for (Group group : groups.groups()) {
+        if (mask.isKept(group.id())) {
+          continue;
+        }
+        for (Slice slice : group.trainableMembers()) {
+          NDArray array = model.parameter(slice.layer(), slice.parameter()).getArray();
+          double[] factors = new double[Math.toIntExact(array.getShape().get(slice.axis()))];
+          Arrays.fill(factors, 1);
+          Arrays.fill(factors, slice.start(), slice.end(), 0);
+          NDArrayOps.INSTANCE.scaleInPlace(array, slice.axis(), factors);
+        }
       }
     }
     return saved;
@@ -61,12 +66,14 @@ public final class PrunedModels {
    */
   public static CompressedModel randomlyPruned(
       Block block, Shape input, long seed, GroupOptions options, NDManager manager) {
-    ModelGraph model =
-        ModelReader.read(TestModels.initialise(block, manager, input), input, "model");
-    GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
-    GroupMask mask = randomMask(groups.size(), seed);
-    zeroPruned(model, groups, mask);
-    return CompressedModel.compress(model, groups, mask, manager);
+    try (NoGrad ignored = NoGrad.enter()) {
+      ModelGraph model =
+          ModelReader.read(TestModels.initialise(block, manager, input), input, "model");
+      GroupSet groups = ZeroInvariantGroups.find(model.graph(), options);
+      GroupMask mask = randomMask(groups.size(), seed);
+      zeroPruned(model, groups, mask);
+      return CompressedModel.compress(model, groups, mask, manager);
+    }
   }
 
   /** {@link #randomlyPruned(Block, Shape, long, GroupOptions, NDManager)} with default groups. */

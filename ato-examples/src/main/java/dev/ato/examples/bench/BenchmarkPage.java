@@ -42,6 +42,9 @@ final class BenchmarkPage {
     results.stream()
         .filter(r -> r.kind().equals("scaling"))
         .forEach(result -> ScalingSection.render(page, result));
+    results.stream()
+        .filter(r -> r.kind().equals("spark"))
+        .forEach(result -> SparkSection.render(page, result));
     accuracy(page, results.stream().filter(r -> r.kind().equals("accuracy")).toList());
     return page.toString();
   }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
       ControllerConvergence.class,
       ControllerCost.class,
       ScalingBenchmark.class,
+      SparkScoringBenchmark.class,
       Benchmarks.Page.class
     })
 public final class Benchmarks implements Runnable {

@@ -1,7 +1,6 @@
 package dev.ato.examples.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.Shape;
 import dev.ato.djl.AtoResult;
 import dev.ato.djl.AutoTrainOnce;
 import dev.ato.djl.engine.ChannelBlocks;
@@ -9,8 +8,6 @@ import dev.ato.djl.engine.EngineCheck;
 import dev.ato.djl.export.OnnxExport;
 import dev.ato.djl.subnet.CompressedModel;
 import dev.ato.examples.TrainingOptions;
-import dev.ato.examples.data.DataFormat;
-import dev.ato.examples.data.FashionMnist;
 import dev.ato.examples.data.ImageData;
 import dev.ato.examples.latency.DjlForward;
 import dev.ato.examples.latency.Forward;
@@ -111,24 +108,8 @@ final class DeployBenchmark implements Callable<Integer> {
     Map<String, List<Double>> seconds = new LinkedHashMap<>();
     Map<String, Double> figures = new LinkedHashMap<>();
     Map<String, String> settings = new LinkedHashMap<>();
-    try (ImageData data =
-            ImageData.builder()
-                .setFormat(DataFormat.IDX)
-                .setDirectory(FashionMnist.directory())
-                .setBatchSize(length.batch)
-                .optTrainLimit(images)
-                .optTestLimit(length.batch)
-                .optSeed(42)
-                .build();
-        AutoTrainOnce ato =
-            AutoTrainOnce.builder()
-                .setBlock(network.block())
-                .setInputShape(new Shape(1).addAll(new Shape(IMAGE)))
-                .setTrainingData(data.train())
-                .setFlopsReduction(target)
-                .setEpochs(length.epochs)
-                .optSeed(42)
-                .build();
+    try (ImageData data = ServedNetwork.trainingImages(images, length.batch);
+        AutoTrainOnce ato = network.atoOnDefaults(data, target, length.epochs);
         AtoResult result = ato.fit();
         CompressedModel inference = result.compressed().forInference();
         CompressedModel dense =
