@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Runs write checkpoints; a task that fails (an executor lost, a run killed) is retried by Spark
  * ({@code spark.task.maxFailures}) and resumes from the last checkpoint when the retry lands where
  * the checkpoints are (docs/spark.md). The same points and seeds give the figures that running the
- * runs one after another gives: an executor runs one ATO run at a time, because DJL's random
- * generator, which a run seeds at each epoch, is one per JVM.
+ * runs one after another gives with libtorch on as many threads as a task: an executor runs one ATO
+ * run at a time, because DJL's random generator, which a run seeds at each epoch, is one per JVM.
  */
 public final class AtoSweep {
 
@@ -69,11 +69,6 @@ public final class AtoSweep {
     return new Builder();
   }
 
-  /** The sweep's runs, reduction by reduction, seed by seed. */
-  public ImmutableList<SweepPoint> points() {
-    return points;
-  }
-
   /**
    * Runs the sweep on {@code spark}'s executors, one task per point, and writes the Pareto table
    * and chart. A run that fails on every attempt Spark makes fails the sweep with Spark's
@@ -94,7 +89,7 @@ public final class AtoSweep {
     rows.sort(
         Comparator.comparingDouble(SweepRow::flopsKept)
             .thenComparingLong(row -> row.point().seed()));
-    SweepResult result = new SweepResult(rows, higherIsBetter, output);
+    SweepResult result = new SweepResult(rows, higherIsBetter);
     files.writeText(HadoopFiles.resolve(output, SweepResult.TABLE), result.markdownTable());
     files.writeText(HadoopFiles.resolve(output, SweepResult.CSV), result.csv());
     ParetoChart.write(result, files, HadoopFiles.resolve(output, SweepResult.CHART));
@@ -130,9 +125,11 @@ public final class AtoSweep {
             "a FLOPs reduction is a share in (0, 1), such as 0.5 for half the FLOPs; got %s",
             reduction);
       }
+      // Each point's directory is named by its reduction to three decimals.
       checkArgument(
-          Arrays.stream(reductions).distinct().count() == reductions.length,
-          "the reductions %s repeat one; give each once",
+          Arrays.stream(reductions).mapToObj(r -> new SweepPoint(r, 0).name()).distinct().count()
+              == reductions.length,
+          "the reductions %s repeat one to three decimals; give each once",
           Arrays.toString(reductions));
       this.reductions = reductions.clone();
       return this;

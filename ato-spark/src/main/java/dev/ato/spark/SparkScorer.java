@@ -30,9 +30,9 @@ import org.apache.spark.sql.types.StructType;
  * tasks that follow (a DJL model and an ONNX Runtime session serve several threads at once; each
  * task runs the network through a session of its own). Rows go through the network in batches
  * inside {@code mapPartitions}; every array of a batch is closed when the batch is done, and each
- * task's session when the task ends. libtorch's threads (ONNX Runtime's intra-op threads) follow
- * {@code spark.task.cpus}, unless {@code ai.djl.pytorch.num_threads} is set on the executors
- * (docs/spark.md).
+ * task's session when the task ends. libtorch's threads follow {@code spark.task.cpus} unless
+ * {@code ai.djl.pytorch.num_threads} is set on the executors; ONNX Runtime's intra-op threads
+ * always follow it (docs/spark.md).
  *
  * <p>The input column holds one input per row, in one of three forms:
  *
@@ -91,7 +91,7 @@ public final class SparkScorer implements Serializable {
    * the rows.
    *
    * @throws IllegalArgumentException when {@code rows} has no input column of a form the scorer
-   *     reads, or already has a column of an output's name
+   *     reads, lacks the row id column, or already has a column of an output's name
    */
   public Dataset<Row> score(Dataset<Row> rows) {
     StructType schema = outputSchema(rows.schema());

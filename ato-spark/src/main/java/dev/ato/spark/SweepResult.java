@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A budget sweep's runs, by the FLOPs they keep, and those on the Pareto front: the runs no other
- * run beats on both FLOPs kept (fewer) and validation metric (better).
+ * A budget sweep's runs, by the FLOPs they keep, and those on the Pareto front: the runs for which
+ * no other run keeps no more FLOPs with a metric at least as good and is strictly better on one of
+ * the two.
  */
 public final class SweepResult {
 
@@ -22,12 +23,10 @@ public final class SweepResult {
   private final ImmutableList<SweepRow> rows;
   private final ImmutableList<SweepRow> front;
   private final boolean higherIsBetter;
-  private final String output;
 
-  SweepResult(List<SweepRow> rows, boolean higherIsBetter, String output) {
+  SweepResult(List<SweepRow> rows, boolean higherIsBetter) {
     this.rows = ImmutableList.copyOf(rows);
     this.higherIsBetter = higherIsBetter;
-    this.output = output;
     ImmutableList.Builder<SweepRow> onFront = ImmutableList.builder();
     for (SweepRow row : rows) {
       if (rows.stream().noneMatch(other -> dominates(other, row))) {
@@ -50,11 +49,6 @@ public final class SweepResult {
   /** Whether {@code row} is on the Pareto front. */
   public boolean isOnFront(SweepRow row) {
     return front.contains(row);
-  }
-
-  /** The directory the runs and the table and chart were written to. */
-  public String output() {
-    return output;
   }
 
   /**

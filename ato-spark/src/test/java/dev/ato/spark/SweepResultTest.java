@@ -21,7 +21,7 @@ class SweepResultTest {
     SweepRow beaten = run(0.5, 43, 500, 0.90);
     SweepRow large = run(0.3, 42, 700, 0.90);
 
-    SweepResult result = new SweepResult(List.of(small, middle, beaten, large), true, "out");
+    SweepResult result = new SweepResult(List.of(small, middle, beaten, large), true);
 
     // beaten: same FLOPs as middle, lower accuracy; large: more FLOPs than middle, lower accuracy.
     assertThat(result.front()).containsExactly(small, middle);
@@ -32,7 +32,7 @@ class SweepResultTest {
     SweepRow small = run(0.7, 42, 300, 0.40);
     SweepRow large = run(0.3, 42, 700, 0.50);
 
-    SweepResult result = new SweepResult(List.of(small, large), false, "out");
+    SweepResult result = new SweepResult(List.of(small, large), false);
 
     assertThat(result.front()).containsExactly(small);
   }
@@ -40,7 +40,7 @@ class SweepResultTest {
   @Test
   void theTableShowsEachRunsShareOfFlopsAndParametersAndWhetherItIsOnTheFront() {
     SweepResult result =
-        new SweepResult(List.of(run(0.7, 42, 300, 0.88), run(0.3, 42, 700, 0.85)), true, "out");
+        new SweepResult(List.of(run(0.7, 42, 300, 0.88), run(0.3, 42, 700, 0.85)), true);
 
     assertThat(result.markdownTable())
         .contains("| -70.0% | 42 | 30.0% (300) | 50.0% (200) | 0.8800 | met | yes |")

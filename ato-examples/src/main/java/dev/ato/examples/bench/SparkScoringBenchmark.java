@@ -125,7 +125,9 @@ final class SparkScoringBenchmark implements Callable<Integer> {
             Stopwatch loop = Stopwatch.createStarted();
             loopPredictions = scoreInLoop(djl, inputs);
             double loopSeconds = loop.elapsed(TimeUnit.NANOSECONDS) / 1e9;
-            // One thread per task slot, as SparkScorer sizes libtorch with spark.task.cpus = 1.
+            // One thread per task slot, what SparkScorer chooses for spark.task.cpus = 1. The
+            // benchmark sets it itself, round by round: it set ai.djl.pytorch.num_threads for the
+            // loop, and SparkScorer keeps a count set on the executor.
             JniUtils.setNumThreads(1);
             Stopwatch onSpark = Stopwatch.createStarted();
             scorer.score(rows).write().format("noop").mode(SaveMode.Overwrite).save();
